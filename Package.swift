@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every Vigil target: Swift 6 strict concurrency is the language mode's default;
+/// these add the explicit `any`, member-import hygiene and internal-by-default imports used by Hummingbird.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "VigilStats", targets: ["VigilStats"]),
+        .library(name: "VigilCore", targets: ["VigilCore"]),
+        .executable(name: "vigil", targets: ["vigil"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Numbers only: sketches, exact distributions, drift tests, special functions, quality metrics.
+        .target(name: "VigilStats", swiftSettings: strictSettings),
+        // The domain: column schema, dataset profiles, drift analysis over profiles.
+        .target(name: "VigilCore", dependencies: ["VigilStats"], swiftSettings: strictSettings),
+        // The command-line tool: parses arguments and calls the modules.
+        .executableTarget(
+            name: "vigil",
+            dependencies: [
+                "VigilCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Benchmarks run by hand in release mode; never part of the test suite.
+        .executableTarget(
+            name: "vigil-bench",
+            dependencies: [
+                "VigilCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilStatsTests",
+            dependencies: ["VigilStats"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: strictSettings),
+    ]
+)

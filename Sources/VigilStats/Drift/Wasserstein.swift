@@ -1,0 +1,53 @@
+/// The Wasserstein-1 (earth mover's) distance between two numeric distributions.
+public enum Wasserstein {
+    /// ∫ |F_ref(x) − F_cur(x)| dx, as `scipy.stats.wasserstein_distance`.
+    public static func distance(_ reference: WeightedSample, _ current: WeightedSample) -> Double {
+        var i = 0
+        var j = 0
+        var cumulativeReference = 0.0
+        var cumulativeCurrent = 0.0
+        var previous = Swift.min(reference.values.first ?? 0, current.values.first ?? 0)
+        var total = 0.0
+        while i < reference.values.count || j < current.values.count {
+            let x = Swift.min(
+                i < reference.values.count ? reference.values[i] : .infinity,
+                j < current.values.count ? current.values[j] : .infinity
+            )
+            total += abs(cumulativeReference / reference.totalWeight - cumulativeCurrent / current.totalWeight) * (x - previous)
+            previous = x
+            while i < reference.values.count && reference.values[i] == x {
+                cumulativeReference += reference.weights[i]
+                i += 1
+            }
+            while j < current.values.count && current.values[j] == x {
+                cumulativeCurrent += current.weights[j]
+                j += 1
+            }
+        }
+        return total
+    }
+
+    /// Smallest reference standard deviation used for normalization (Evidently's floor).
+    public static let minimumNormalizer = 0.001
+
+    /// Wasserstein-1 divided by max(population standard deviation of the reference, 0.001): Evidently's
+    /// `wasserstein` drift score, comparable across features of different scales.
+    public static func test(
+        _ reference: some UnivariateDistribution,
+        _ current: some UnivariateDistribution,
+        threshold: Double = DriftMethod.wasserstein.defaultThreshold
+    ) throws(DriftTestError) -> DriftResult {
+        guard reference.count > 0, current.count > 0 else {
+            throw DriftTestError("Wasserstein needs at least one value on each side")
+        }
+        let referenceSample = reference.weightedSample
+        let currentSample = current.weightedSample
+        let normalizer = Swift.max(referenceSample.meanAndStandardDeviation.standardDeviation, minimumNormalizer)
+        let score = distance(referenceSample, currentSample) / normalizer
+        // |∫(F̂−F)| ≤ ε·(support length) on each side.
+        let low = Swift.min(referenceSample.values.first!, currentSample.values.first!)
+        let high = Swift.max(referenceSample.values.last!, currentSample.values.last!)
+        let bound = (reference.rankErrorBound + current.rankErrorBound) * (high - low) / normalizer
+        return DriftResult(method: .wasserstein, score: score, statistic: score, threshold: threshold, statisticErrorBound: bound)
+    }
+}

@@ -1,0 +1,99 @@
+/// A value that writes itself to, and reads itself from, Vigil's versioned binary format.
+public protocol BinarySerializable: Sendable {
+    /// Identifies the payload type inside the envelope; unique across Vigil.
+    static var kind: SketchKind { get }
+    /// Writes the payload (no envelope).
+    func encodePayload(into encoder: inout BinaryEncoder)
+    /// Reads a payload written by ``encodePayload(into:)``, validating every invariant.
+    init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError)
+}
+
+/// The tag that names what a serialized envelope holds.
+public struct SketchKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let moments = SketchKind(rawValue: 1)
+    public static let quantiles = SketchKind(rawValue: 2)
+    public static let distinctCount = SketchKind(rawValue: 3)
+    public static let frequentItems = SketchKind(rawValue: 4)
+    public static let histogram = SketchKind(rawValue: 5)
+    public static let numericColumn = SketchKind(rawValue: 6)
+    public static let categoricalColumn = SketchKind(rawValue: 7)
+    public static let confusionMatrix = SketchKind(rawValue: 8)
+    public static let scoreHistogram = SketchKind(rawValue: 9)
+    public static let regressionErrors = SketchKind(rawValue: 10)
+    public static let datasetProfile = SketchKind(rawValue: 32)
+
+    public var description: String { "kind \(rawValue)" }
+}
+
+/// The frame around every serialized value: `"VGL1"`, a format version, the kind tag, the payload length,
+/// the payload, and a CRC-32 of all preceding bytes. Corrupt, truncated, or mislabeled bytes are rejected
+/// with a ``DecodingError`` before the payload is interpreted.
+public enum SketchEnvelope {
+    /// The four magic bytes `VGL1`.
+    public static let magic: [UInt8] = [0x56, 0x47, 0x4C, 0x31]
+    /// Bumped whenever any payload layout changes; readers reject versions they do not know.
+    public static let formatVersion: UInt8 = 1
+
+    public static func serialize<Value: BinarySerializable>(_ value: Value) -> [UInt8] {
+        var payload = BinaryEncoder()
+        value.encodePayload(into: &payload)
+        var frame = BinaryEncoder(reservingCapacity: payload.bytes.count + 20)
+        frame.write(rawBytes: magic)
+        frame.write(formatVersion)
+        frame.write(Value.kind.rawValue)
+        frame.write(UInt64(payload.bytes.count))
+        frame.write(rawBytes: payload.bytes)
+        frame.write(CRC32.checksum(frame.bytes))
+        return frame.bytes
+    }
+
+    public static func deserialize<Value: BinarySerializable>(
+        _ type: Value.Type,
+        from bytes: [UInt8]
+    ) throws(DecodingError) -> Value {
+        let headerLength = magic.count + 2 + 8
+        guard bytes.count >= headerLength + 4 else {
+            throw DecodingError("truncated input: \(bytes.count) bytes is shorter than an envelope", at: 0)
+        }
+        guard Array(bytes[0..<4]) == magic else { throw DecodingError("not a Vigil sketch (bad magic)", at: 0) }
+        var header = BinaryDecoder(bytes, range: 4..<headerLength)
+        let version = try header.readUInt8("format version")
+        guard version == formatVersion else {
+            throw DecodingError("unsupported format version \(version); this build reads \(formatVersion)", at: 4)
+        }
+        let kind = SketchKind(rawValue: try header.readUInt8("kind"))
+        guard kind == Value.kind else {
+            throw DecodingError("expected \(Value.kind) (\(Value.self)) but found \(kind)", at: 5)
+        }
+        let length = try header.readUInt64("payload length")
+        guard length == UInt64(bytes.count - headerLength - 4) else {
+            throw DecodingError(
+                "payload length \(length) does not match the \(bytes.count - headerLength - 4) bytes present",
+                at: 6
+            )
+        }
+        let checksumOffset = bytes.count - 4
+        var trailer = BinaryDecoder(bytes, range: checksumOffset..<bytes.count)
+        let stored = try trailer.readUInt32("checksum")
+        guard stored == CRC32.checksum(bytes[0..<checksumOffset]) else {
+            throw DecodingError("checksum mismatch: the bytes are corrupt", at: checksumOffset)
+        }
+        var payload = BinaryDecoder(bytes, range: headerLength..<checksumOffset)
+        let value = try Value(decodingPayload: &payload)
+        try payload.expectEnd("\(Value.self)")
+        return value
+    }
+}
+
+extension BinarySerializable {
+    /// The value in Vigil's framed binary format.
+    public func serialized() -> [UInt8] { SketchEnvelope.serialize(self) }
+
+    /// Reads a value from Vigil's framed binary format.
+    public init(serialized bytes: [UInt8]) throws(DecodingError) {
+        self = try SketchEnvelope.deserialize(Self.self, from: bytes)
+    }
+}

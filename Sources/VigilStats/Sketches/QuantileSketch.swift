@@ -1,0 +1,216 @@
+/// A KLL quantile sketch (Karnin, Lang & Liberty 2016) over finite doubles: streaming, mergeable,
+/// serializable, deterministic.
+///
+/// Items enter level 0. When the sketch outgrows its capacity, the lowest full level is sorted and
+/// every other item (the odd or even positions) is promoted to the next level with twice the weight.
+/// Which half is kept is drawn from a SplitMix64 generator with a fixed seed that the sketch carries,
+/// so the same input sequence always produces the same bytes, while the choice stays unbiased.
+///
+/// ## Error bound
+/// With the default `k = 256`, the normalized rank error |F̂(x) − F(x)| stays below **0.6 %** for every x
+/// (``documentedRankErrorBound``), checked by the test suite on 1–2 million values drawn from normal,
+/// lognormal, uniform, bimodal and integer-valued distributions, whole and sharded-then-merged. The
+/// theoretical guarantee is O(1/k) with high probability; the measured maximum is about 0.3 %.
+/// Total weight is preserved exactly, so `count` is always exact.
+public struct QuantileSketch: UnivariateDistribution, Equatable {
+    /// The accuracy parameter: the capacity of the top level.
+    public let k: Int
+    /// Items per level; level h items each stand for 2^h observations. Level 0 is unsorted.
+    private var levels: [[Double]]
+    /// Observations summarized (finite values only).
+    public private(set) var count: Int
+    private var retained: Int
+    private var capacityTotal: Int
+    private var random: SplitMix64
+    public private(set) var minimum: Double
+    public private(set) var maximum: Double
+
+    /// The default accuracy parameter.
+    public static let defaultK = 256
+    /// Smallest capacity of any level, so that low levels stay efficient.
+    static let minimumLevelCapacity = 8
+    /// Capacity decay between successive levels from the top.
+    static let capacityDecay = 2.0 / 3.0
+    static let seed: UInt64 = 0x5649_4749_4C4B_4C4C  // "VIGILKLL"
+
+    public init(k: Int = QuantileSketch.defaultK) {
+        precondition(k >= Self.minimumLevelCapacity && k <= 65_535, "k must be in 8...65535")
+        self.k = k
+        levels = [[]]
+        levels[0].reserveCapacity(k)
+        count = 0
+        retained = 0
+        capacityTotal = 0
+        random = SplitMix64(seed: Self.seed)
+        minimum = .infinity
+        maximum = -.infinity
+        capacityTotal = Self.totalCapacity(k: k, height: 1)
+    }
+
+    /// The rank-error bound documented for the default `k`, scaled as 1/k for other values.
+    public static func documentedRankErrorBound(k: Int) -> Double { 0.006 * Double(defaultK) / Double(k) }
+
+    public var rankErrorBound: Double { count <= retainedCount ? 0 : Self.documentedRankErrorBound(k: k) }
+
+    /// Number of items currently stored.
+    public var retainedCount: Int { retained }
+
+    private static func capacity(k: Int, level: Int, height: Int) -> Int {
+        let depth = height - level - 1
+        var scale = 1.0
+        for _ in 0..<depth { scale *= capacityDecay }
+        return max(minimumLevelCapacity, Int((Double(k) * scale).rounded(.up)))
+    }
+
+    private static func totalCapacity(k: Int, height: Int) -> Int {
+        (0..<height).reduce(0) { $0 + capacity(k: k, level: $1, height: height) }
+    }
+
+    /// Adds one value; NaN and ±∞ are ignored (column sketches count them separately).
+    @inline(__always)
+    public mutating func add(_ value: Double) {
+        guard value.isFinite else { return }
+        levels[0].append(value)
+        count += 1
+        retained += 1
+        if value < minimum { minimum = value }
+        if value > maximum { maximum = value }
+        if retained >= capacityTotal { compress() }
+    }
+
+    /// Adds a batch of values.
+    public mutating func add(contentsOf values: UnsafeBufferPointer<Double>) {
+        for value in values { add(value) }
+    }
+
+    private mutating func compress() {
+        var level = 0
+        while level < levels.count {
+            let height = levels.count
+            if levels[level].count >= Self.capacity(k: k, level: level, height: height) {
+                if level + 1 == levels.count {
+                    levels.append([])
+                    capacityTotal = Self.totalCapacity(k: k, height: levels.count)
+                }
+                compact(level: level)
+                if retained < capacityTotal { return }
+            }
+            level += 1
+        }
+    }
+
+    /// Sorts a level and promotes half of its items; an odd item out stays behind so weight is conserved.
+    private mutating func compact(level: Int) {
+        var items = levels[level]
+        levels[level] = []
+        items.sort()
+        var keptBack: Double?
+        if items.count % 2 == 1 { keptBack = items.removeFirst() }
+        let offset = Int(random.next() >> 63)
+        var promoted = [Double]()
+        promoted.reserveCapacity(items.count / 2)
+        var index = offset
+        while index < items.count {
+            promoted.append(items[index])
+            index += 2
+        }
+        retained -= items.count - promoted.count
+        levels[level + 1].append(contentsOf: promoted)
+        if let keptBack { levels[level].append(keptBack) }
+        levels[level].reserveCapacity(Self.capacity(k: k, level: level, height: levels.count))
+    }
+
+    /// Folds another sketch into this one. Both must share `k`.
+    public mutating func merge(_ other: QuantileSketch) throws(MergeError) {
+        guard other.k == k else { throw MergeError("quantile sketches with k=\(k) and k=\(other.k) cannot be merged") }
+        guard other.count > 0 else { return }
+        while levels.count < other.levels.count { levels.append([]) }
+        for (level, items) in other.levels.enumerated() { levels[level].append(contentsOf: items) }
+        count += other.count
+        retained += other.retained
+        minimum = Swift.min(minimum, other.minimum)
+        maximum = Swift.max(maximum, other.maximum)
+        // Mixing both generator states keeps merges deterministic and independent of either input alone.
+        random = SplitMix64(seed: SplitMix64.mix(random.state ^ (other.random.state &* 0x9E37_79B9_7F4A_7C15)))
+        capacityTotal = Self.totalCapacity(k: k, height: levels.count)
+        while retained >= capacityTotal { compress() }
+    }
+
+    public var weightedSample: WeightedSample {
+        var pairs = [(value: Double, weight: Double)]()
+        pairs.reserveCapacity(retained)
+        var weight = 1.0
+        for items in levels {
+            for item in items { pairs.append((item, weight)) }
+            weight *= 2
+        }
+        return WeightedSample(unsorted: pairs)
+    }
+
+    /// The estimated `probability` quantile: the smallest retained value whose estimated rank reaches it.
+    /// Returns the exact minimum and maximum at 0 and 1.
+    public func quantile(_ probability: Double) -> Double {
+        guard count > 0 else { return .nan }
+        if probability <= 0 { return minimum }
+        if probability >= 1 { return maximum }
+        return weightedSample.inverseCDF(probability)
+    }
+
+    /// Estimated quantiles for several probabilities, from one pass over the retained items.
+    public func quantiles(_ probabilities: [Double]) -> [Double] {
+        let sample = weightedSample
+        return probabilities.map { probability in
+            if count == 0 { return .nan }
+            if probability <= 0 { return minimum }
+            if probability >= 1 { return maximum }
+            return sample.inverseCDF(probability)
+        }
+    }
+}
+
+extension QuantileSketch: BinarySerializable {
+    public static var kind: SketchKind { .quantiles }
+
+    public func encodePayload(into encoder: inout BinaryEncoder) {
+        encoder.writeVarint(k)
+        encoder.writeVarint(count)
+        encoder.write(random.state)
+        encoder.write(minimum)
+        encoder.write(maximum)
+        encoder.writeVarint(levels.count)
+        for items in levels { encoder.write(items) }
+    }
+
+    public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
+        let start = decoder.offset
+        let k = try decoder.readCount("k", limit: 65_535)
+        guard k >= Self.minimumLevelCapacity else { throw DecodingError("k=\(k) is below the minimum 8", at: start) }
+        self.init(k: k)
+        count = try decoder.readCount("count", limit: Int.max)
+        random = SplitMix64(seed: try decoder.readUInt64("generator state"))
+        minimum = try decoder.readDouble("minimum")
+        maximum = try decoder.readDouble("maximum")
+        let height = try decoder.readCount("level count", limit: 64)
+        guard height >= 1 else { throw DecodingError("a quantile sketch has at least one level", at: decoder.offset) }
+        levels = []
+        var weightTotal = 0.0
+        var weight = 1.0
+        for level in 0..<height {
+            let items = try decoder.readDoubles("level \(level) items")
+            guard items.allSatisfy({ $0.isFinite && $0 >= minimum && $0 <= maximum }) else {
+                throw DecodingError("level \(level) holds a value outside [minimum, maximum]", at: decoder.offset)
+            }
+            levels.append(items)
+            weightTotal += Double(items.count) * weight
+            weight *= 2
+        }
+        retained = levels.reduce(0) { $0 + $1.count }
+        capacityTotal = Self.totalCapacity(k: k, height: height)
+        guard weightTotal == Double(count) else {
+            throw DecodingError("retained weight \(weightTotal) does not equal count \(count)", at: decoder.offset)
+        }
+        guard count > 0 || (minimum == .infinity && maximum == -.infinity) else {
+            throw DecodingError("an empty quantile sketch carries a minimum or maximum", at: start)
+        }
+    }
+}
