@@ -11,17 +11,23 @@ public struct WeightedSample: Sendable, Equatable {
     public let weights: [Double]
     /// Sum of `weights`.
     public let totalWeight: Double
+    /// The smallest and largest observation summarized. A sketch may have compacted its extremes away,
+    /// so these can lie outside `values`; range-based binning uses them to match the exact data.
+    public let minimum: Double
+    public let maximum: Double
 
     /// Creates a sample from points that are already sorted ascending and distinct.
-    public init(sortedDistinctValues values: [Double], weights: [Double]) {
+    public init(sortedDistinctValues values: [Double], weights: [Double], minimum: Double? = nil, maximum: Double? = nil) {
         precondition(values.count == weights.count, "values and weights must have the same length")
         self.values = values
         self.weights = weights
         self.totalWeight = weights.reduce(0, +)
+        self.minimum = Swift.min(minimum ?? .infinity, values.first ?? .infinity)
+        self.maximum = Swift.max(maximum ?? -.infinity, values.last ?? -.infinity)
     }
 
     /// Creates a sample from arbitrary (value, weight) pairs: sorts them and merges equal values.
-    public init(unsorted pairs: [(value: Double, weight: Double)]) {
+    public init(unsorted pairs: [(value: Double, weight: Double)], minimum: Double? = nil, maximum: Double? = nil) {
         let sorted = pairs.sorted { $0.value < $1.value }
         var values = [Double]()
         var weights = [Double]()
@@ -35,7 +41,7 @@ public struct WeightedSample: Sendable, Equatable {
                 weights.append(pair.weight)
             }
         }
-        self.init(sortedDistinctValues: values, weights: weights)
+        self.init(sortedDistinctValues: values, weights: weights, minimum: minimum, maximum: maximum)
     }
 
     public var isEmpty: Bool { values.isEmpty }

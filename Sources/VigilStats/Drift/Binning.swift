@@ -54,8 +54,8 @@ public enum Binning: Sendable, Equatable {
         _ current: WeightedSample,
         count: (Double) -> Int
     ) -> [Double] {
-        let low = Swift.min(reference.values.first ?? 0, current.values.first ?? 0)
-        let high = Swift.max(reference.values.last ?? 0, current.values.last ?? 0)
+        let low = Swift.min(reference.minimum, current.minimum)
+        let high = Swift.max(reference.maximum, current.maximum)
         let histogram = FixedBinHistogram(equalWidthBins: count(high - low), lower: low, upper: high)
         return Array(histogram.edges.dropFirst().dropLast())
     }

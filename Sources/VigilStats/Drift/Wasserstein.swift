@@ -45,8 +45,8 @@ public enum Wasserstein {
         let normalizer = Swift.max(referenceSample.meanAndStandardDeviation.standardDeviation, minimumNormalizer)
         let score = distance(referenceSample, currentSample) / normalizer
         // |∫(F̂−F)| ≤ ε·(support length) on each side.
-        let low = Swift.min(referenceSample.values.first!, currentSample.values.first!)
-        let high = Swift.max(referenceSample.values.last!, currentSample.values.last!)
+        let low = Swift.min(referenceSample.minimum, currentSample.minimum)
+        let high = Swift.max(referenceSample.maximum, currentSample.maximum)
         let bound = (reference.rankErrorBound + current.rankErrorBound) * (high - low) / normalizer
         return DriftResult(method: .wasserstein, score: score, statistic: score, threshold: threshold, statisticErrorBound: bound)
     }
