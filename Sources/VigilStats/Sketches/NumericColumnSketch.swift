@@ -46,6 +46,9 @@ public struct NumericColumnSketch: Sendable, Equatable {
 
     public mutating func addMissing(count: Int = 1) { missingCount += count }
 
+    /// Readies the sketch for repeated queries (sorts the quantile sketch's buffer); changes no statistic.
+    public mutating func prepareForQueries() { quantiles.sortBuffer() }
+
     /// Adds a batch; NaN and ±∞ in it are counted as invalid.
     public mutating func add(contentsOf values: UnsafeBufferPointer<Double>) {
         let chunkSize = 4096
@@ -53,22 +56,32 @@ public struct NumericColumnSketch: Sendable, Equatable {
             var start = 0
             while start < values.count {
                 let end = Swift.min(start + chunkSize, values.count)
+                let chunk = UnsafeBufferPointer(rebasing: values[start..<end])
                 var kept = 0
-                for index in start..<end {
-                    let value = values[index]
-                    if value.isFinite {
-                        finite[kept] = value
-                        kept += 1
-                    }
+                for value in chunk where value.isFinite {
+                    finite[kept] = value
+                    kept += 1
                 }
-                invalidCount += (end - start) - kept
-                let batch = UnsafeBufferPointer(rebasing: finite[0..<kept])
-                moments.add(contentsOf: batch)
-                quantiles.add(contentsOf: batch)
-                for value in batch { recordDistinct(value) }
+                invalidCount += chunk.count - kept
+                addFinite(kept == chunk.count ? chunk : UnsafeBufferPointer(rebasing: finite[0..<kept]))
                 start = end
             }
         }
+    }
+
+    private mutating func addFinite(_ batch: UnsafeBufferPointer<Double>) {
+        moments.add(contentsOf: batch)
+        quantiles.add(contentsOf: batch)
+        var index = 0
+        if smallValues != nil {
+            while index < batch.count, smallValues!.add(batch[index]) { index += 1 }
+            guard index < batch.count else { return }
+            overflowToDistinctSketch()
+        }
+        // Own the sketch while looping so each update is a plain in-place store.
+        var sketch = distinctSketch.take()!
+        for value in batch[index...] { sketch.add(value) }
+        distinctSketch = sketch
     }
 
     @inline(__always)

@@ -1,0 +1,98 @@
+public import VigilStats
+
+/// A mergeable summary of a whole dataset: one ``ColumnProfile`` per column, in column order.
+///
+/// Profiles are what a reference is stored as (`vigil profile data.csv -o ref.vprof`), what the server keeps
+/// per time bucket, and what windows are merged from: the same type on every path.
+public struct DatasetProfile: Sendable, Equatable {
+    /// Column names in their original order.
+    public private(set) var columnNames: [String]
+    public private(set) var columns: [String: ColumnProfile]
+    /// Rows summarized.
+    public private(set) var rowCount: Int
+
+    public init() {
+        columnNames = []
+        columns = [:]
+        rowCount = 0
+    }
+
+    /// Creates a profile from finished columns; every column must have seen `rowCount` rows.
+    public init(columns: [(name: String, profile: ColumnProfile)]) throws(ProfileError) {
+        self.init()
+        for column in columns {
+            guard self.columns.updateValue(column.profile, forKey: column.name) == nil else {
+                throw ProfileError("column \"\(column.name)\" appears twice")
+            }
+            columnNames.append(column.name)
+        }
+        let counts = Set(columns.map(\.profile.rowCount))
+        guard counts.count <= 1 else {
+            throw ProfileError("columns disagree on the number of rows: \(counts.sorted().map(String.init).joined(separator: ", "))")
+        }
+        rowCount = counts.first ?? 0
+    }
+
+    public subscript(column name: String) -> ColumnProfile? { columns[name] }
+
+    /// Folds another profile of the same schema into this one (time buckets into a window, shards into one view).
+    public mutating func merge(_ other: DatasetProfile) throws(ProfileError) {
+        if columnNames.isEmpty && rowCount == 0 {
+            self = other
+            return
+        }
+        guard Set(columnNames) == Set(other.columnNames) else {
+            let missing = Set(columnNames).symmetricDifference(other.columnNames).sorted()
+            throw ProfileError("profiles have different columns: \(missing.joined(separator: ", "))")
+        }
+        for name in columnNames {
+            var column = columns[name]!
+            do { try column.merge(other.columns[name]!) } catch { throw ProfileError("column \"\(name)\": \(error.description)") }
+            columns[name] = column
+        }
+        rowCount += other.rowCount
+    }
+}
+
+extension DatasetProfile: BinarySerializable {
+    public static var kind: SketchKind { .datasetProfile }
+
+    public func encodePayload(into encoder: inout BinaryEncoder) {
+        encoder.writeVarint(rowCount)
+        encoder.writeVarint(columnNames.count)
+        for name in columnNames {
+            encoder.write(name)
+            switch columns[name]! {
+            case .numeric(let sketch):
+                encoder.write(SketchKind.numericColumn.rawValue)
+                sketch.encodePayload(into: &encoder)
+            case .categorical(let sketch):
+                encoder.write(SketchKind.categoricalColumn.rawValue)
+                sketch.encodePayload(into: &encoder)
+            }
+        }
+    }
+
+    public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
+        self.init()
+        rowCount = try decoder.readCount("row count", limit: Int.max)
+        let count = try decoder.readCount("column count", limit: 1 << 20)
+        for _ in 0..<count {
+            let name = try decoder.readString("column name")
+            let kindOffset = decoder.offset
+            let profile: ColumnProfile
+            switch SketchKind(rawValue: try decoder.readUInt8("column kind")) {
+            case .numericColumn: profile = .numeric(try NumericColumnSketch(decodingPayload: &decoder))
+            case .categoricalColumn: profile = .categorical(try CategoricalColumnSketch(decodingPayload: &decoder))
+            case let other: throw DecodingError("column \"\(name)\" has unknown \(other)", at: kindOffset)
+            }
+            guard profile.rowCount == rowCount else {
+                throw DecodingError("column \"\(name)\" has \(profile.rowCount) rows, the profile \(rowCount)", at: kindOffset)
+            }
+            guard columns.updateValue(profile, forKey: name) == nil else {
+                throw DecodingError("column \"\(name)\" appears twice", at: kindOffset)
+            }
+            columnNames.append(name)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import VigilStats
+
+/// Builds a ``DatasetProfile`` from a stream of column batches.
+///
+/// Callers declare each column's kind once, then append batches column by column; every batch must add
+/// the same number of rows to every column, which ``finish()`` checks.
+public struct ProfileBuilder: Sendable {
+    private var order: [String] = []
+    private var numeric: [String: NumericColumnSketch] = [:]
+    private var categorical: [String: CategoricalColumnSketch] = [:]
+
+    public init(schema: [(name: String, kind: ColumnKind)]) throws(ProfileError) {
+        for column in schema {
+            guard numeric[column.name] == nil && categorical[column.name] == nil else {
+                throw ProfileError("column \"\(column.name)\" appears twice")
+            }
+            order.append(column.name)
+            switch column.kind {
+            case .numeric: numeric[column.name] = NumericColumnSketch()
+            case .categorical: categorical[column.name] = CategoricalColumnSketch()
+            }
+        }
+    }
+
+    /// Appends numeric values; NaN and ±∞ are counted as invalid.
+    public mutating func append(_ values: UnsafeBufferPointer<Double>, missing: Int = 0, to column: String) throws(ProfileError) {
+        guard numeric[column] != nil else { throw ProfileError("\"\(column)\" is not a numeric column of this profile") }
+        numeric[column]!.add(contentsOf: values)
+        numeric[column]!.addMissing(count: missing)
+    }
+
+    /// Appends categorical values; nil is a missing value.
+    public mutating func append(_ values: some Sequence<String?>, to column: String) throws(ProfileError) {
+        guard categorical[column] != nil else { throw ProfileError("\"\(column)\" is not a categorical column of this profile") }
+        for value in values { categorical[column]!.add(value) }
+    }
+
+    public func finish() throws(ProfileError) -> DatasetProfile {
+        try DatasetProfile(columns: order.map { name in
+            if var sketch = numeric[name] {
+                sketch.prepareForQueries()
+                return (name, ColumnProfile.numeric(sketch))
+            }
+            return (name, ColumnProfile.categorical(categorical[name]!))
+        })
+    }
+}

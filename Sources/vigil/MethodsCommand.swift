@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import VigilStats
+
+/// `vigil methods`: the drift methods Vigil knows, their defaults, and how it picks one.
+struct MethodsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "methods",
+        abstract: "List the drift methods, their default thresholds, and the automatic selection rule."
+    )
+
+    func run() {
+        print("method".padding(toLength: 18, withPad: " ", startingAt: 0) + "data".padding(toLength: 24, withPad: " ", startingAt: 0) + "drift when")
+        for method in DriftMethod.allCases {
+            let data = [method.acceptsNumeric ? "numeric" : nil, method.acceptsCategorical ? "categorical" : nil]
+                .compactMap { $0 }.joined(separator: ", ")
+            let comparison = method == .kolmogorovSmirnov ? "p ≤" : method.yieldsPValue ? "p <" : "score ≥"
+            print(method.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + data.padding(toLength: 24, withPad: " ", startingAt: 0) + "\(comparison) \(method.defaultThreshold)")
+        }
+        print("""
+
+        Automatic selection (Evidently's defaults):
+          reference ≤ \(DriftTestSelection.smallReferenceLimit) rows: numeric → ks; categorical → chisquare, or z when binary
+          reference > \(DriftTestSelection.smallReferenceLimit) rows: numeric → wasserstein (normed by reference std); categorical → jensenshannon
+          numeric columns with ≤ \(DriftTestSelection.categoricalDistinctLimit) distinct values are tested as categorical
+        Dataset drift: at least 50% of columns drifted (configurable).
+        """)
+    }
+}
