@@ -231,6 +231,19 @@ def quality_cases():
         ap, ar, af, _ = metrics.precision_recall_fscore_support(actual, predicted, labels=labels, average=average, zero_division=0)
         multiclass[average] = {"precision": ap, "recall": ar, "f1": af}
 
+    logits = rng.normal(0, 1, (600, 3)) + np.eye(3)[rng.integers(0, 3, 600)] * 1.5
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    truth_classes = np.array([rng.choice(3, p=row) for row in probabilities])
+    probabilities = probabilities.round(3)
+    probabilities[:, 2] = np.clip(1 - probabilities[:, 0] - probabilities[:, 1], 0, 1).round(3)
+    class_names = ["cat", "dog", "fish"]
+    multiclass_scores = {
+        "actual": [class_names[i] for i in truth_classes],
+        "scores": [{class_names[j]: float(row[j]) for j in range(3)} for row in probabilities],
+        "macroRocAUC": metrics.roc_auc_score(truth_classes, probabilities, multi_class="ovr", average="macro"),
+        "rocAUCByClass": {class_names[j]: metrics.roc_auc_score(truth_classes == j, probabilities[:, j]) for j in range(3)},
+    }
+
     y = rng.normal(50, 10, 400).round(2)
     y[7] = 0.0
     yhat = (y + rng.normal(0, 3, 400)).round(2)
@@ -239,7 +252,7 @@ def quality_cases():
         "mae": metrics.mean_absolute_error(y, yhat), "rmse": math.sqrt(metrics.mean_squared_error(y, yhat)),
         "mape": metrics.mean_absolute_percentage_error(y, yhat), "r2": metrics.r2_score(y, yhat),
     }
-    return {"binary": binary, "multiclass": multiclass, "regression": regression}
+    return {"binary": binary, "multiclass": multiclass, "multiclassScores": multiclass_scores, "regression": regression}
 
 
 def moments_cases():

@@ -60,6 +60,28 @@ struct QualityMetricTests {
         }
     }
 
+    /// Scores have 3 decimals, so 1000 bins hold one distinct score each and the histogram AUC is exact.
+    @Test func multiclassOneVersusRestAUCMatchesScikitLearn() throws {
+        let fixture = quality.multiclassScores
+        var whole = ClassScoreHistograms()
+        var first = ClassScoreHistograms()
+        var second = ClassScoreHistograms()
+        for (index, pair) in zip(fixture.scores, fixture.actual).enumerated() {
+            whole.add(scores: pair.0, actual: pair.1)
+            if index % 2 == 0 { first.add(scores: pair.0, actual: pair.1) } else { second.add(scores: pair.0, actual: pair.1) }
+        }
+        try first.merge(second)
+        #expect(first == whole)
+        for (label, expected) in fixture.rocAUCByClass {
+            let auc = try #require(whole.rocAUCByClass[label])
+            #expect(auc.lower <= expected + 1e-12 && expected <= auc.upper + 1e-12, "\(label): \(expected) outside [\(auc.lower), \(auc.upper)]")
+            #expect(isClose(auc.estimate, expected, relative: 1e-3))
+        }
+        let macro = whole.macroRocAUC
+        #expect(macro.lower <= fixture.macroRocAUC + 1e-12 && fixture.macroRocAUC <= macro.upper + 1e-12)
+        #expect(isClose(macro.estimate, fixture.macroRocAUC, relative: 1e-3))
+    }
+
     @Test func probabilisticMetricsMatchScikitLearn() throws {
         let binary = quality.binary
         var metrics = ProbabilisticMetrics()

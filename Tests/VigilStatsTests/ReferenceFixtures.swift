@@ -92,8 +92,15 @@ struct ReferenceFixtures: Decodable {
             var actual, predicted: [Double]
             var mae, rmse, mape, r2: Double
         }
+        struct MulticlassScores: Decodable {
+            var actual: [String]
+            var scores: [[String: Double]]
+            var macroRocAUC: Double
+            var rocAUCByClass: [String: Double]
+        }
         var binary: Binary
         var multiclass: Multiclass
+        var multiclassScores: MulticlassScores
         var regression: Regression
     }
 

@@ -35,6 +35,22 @@ public struct FixedBinHistogram: Sendable, Equatable {
         self.init(edges: edges)
     }
 
+    /// `count` bins whose edges are the quantiles of a reference distribution at i/count (duplicate edges
+    /// from ties are dropped), so each bin holds about 1/count of the reference: the bins PSI is defined on.
+    public init?(referenceQuantilesOf reference: some UnivariateDistribution, bins count: Int) {
+        precondition(count >= 1, "at least one bin")
+        let sample = reference.weightedSample
+        guard reference.count > 0 else { return nil }
+        var edges = [sample.minimum]
+        for index in 1..<count {
+            let edge = sample.inverseCDF(Double(index) / Double(count))
+            if edge > edges[edges.count - 1] { edges.append(edge) }
+        }
+        if sample.maximum > edges[edges.count - 1] { edges.append(sample.maximum) }
+        guard edges.count >= 2 else { return nil }
+        self.init(edges: edges)
+    }
+
     /// Index of the bin holding `value`, or nil when it falls outside the edges.
     public func binIndex(_ value: Double) -> Int? {
         guard value >= edges[0], value <= edges[edges.count - 1] else { return nil }
