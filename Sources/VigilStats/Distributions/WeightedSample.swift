@@ -46,6 +46,35 @@ public struct WeightedSample: Sendable, Equatable {
 
     public var isEmpty: Bool { values.isEmpty }
 
+    /// Walks the distinct values of two samples in ascending order, calling `body` once per pooled value
+    /// with that value and the weight each sample has there (0 when absent). The two-sample statistics
+    /// (KS, Wasserstein, Cramér–von Mises) are all folds over this walk.
+    @inline(__always)
+    public static func forEachPooledValue(
+        _ first: WeightedSample,
+        _ second: WeightedSample,
+        _ body: (_ value: Double, _ firstWeight: Double, _ secondWeight: Double) -> Void
+    ) {
+        var i = 0
+        var j = 0
+        let firstCount = first.values.count
+        let secondCount = second.values.count
+        while i < firstCount || j < secondCount {
+            let x = Swift.min(i < firstCount ? first.values[i] : .infinity, j < secondCount ? second.values[j] : .infinity)
+            var a = 0.0
+            var b = 0.0
+            if i < firstCount && first.values[i] == x {
+                a = first.weights[i]
+                i += 1
+            }
+            if j < secondCount && second.values[j] == x {
+                b = second.weights[j]
+                j += 1
+            }
+            body(x, a, b)
+        }
+    }
+
     /// Cumulative weight fraction at or below `x`: the empirical CDF, right-continuous.
     public func cdf(_ x: Double) -> Double {
         guard totalWeight > 0 else { return .nan }

@@ -10,8 +10,6 @@ public enum CramerVonMises {
         let n = reference.totalWeight
         let m = current.totalWeight
         let total = n + m
-        var i = 0
-        var j = 0
         var position = 0.0  // observations ranked so far
         var referenceSeen = 0.0
         var currentSeen = 0.0
@@ -22,21 +20,7 @@ public enum CramerVonMises {
             let a = rank - seen
             return count * a * a - a * count * (count + 1) + count * (count + 1) * (2 * count + 1) / 6
         }
-        while i < reference.values.count || j < current.values.count {
-            let x = Swift.min(
-                i < reference.values.count ? reference.values[i] : .infinity,
-                j < current.values.count ? current.values[j] : .infinity
-            )
-            var a = 0.0
-            var b = 0.0
-            if i < reference.values.count && reference.values[i] == x {
-                a = reference.weights[i]
-                i += 1
-            }
-            if j < current.values.count && current.values[j] == x {
-                b = current.weights[j]
-                j += 1
-            }
+        WeightedSample.forEachPooledValue(reference, current) { _, a, b in
             let midRank = position + (a + b + 1) / 2
             referenceSum += blockSquares(rank: midRank, seen: referenceSeen, count: a)
             currentSum += blockSquares(rank: midRank, seen: currentSeen, count: b)

@@ -5,24 +5,12 @@ public enum KolmogorovSmirnov {
 
     /// D = sup |F_ref(x) − F_cur(x)| over the pooled support.
     public static func statistic(_ reference: WeightedSample, _ current: WeightedSample) -> Double {
-        var i = 0
-        var j = 0
         var cumulativeReference = 0.0
         var cumulativeCurrent = 0.0
         var largest = 0.0
-        while i < reference.values.count || j < current.values.count {
-            let x = Swift.min(
-                i < reference.values.count ? reference.values[i] : .infinity,
-                j < current.values.count ? current.values[j] : .infinity
-            )
-            while i < reference.values.count && reference.values[i] == x {
-                cumulativeReference += reference.weights[i]
-                i += 1
-            }
-            while j < current.values.count && current.values[j] == x {
-                cumulativeCurrent += current.weights[j]
-                j += 1
-            }
+        WeightedSample.forEachPooledValue(reference, current) { _, referenceWeight, currentWeight in
+            cumulativeReference += referenceWeight
+            cumulativeCurrent += currentWeight
             largest = Swift.max(largest, abs(cumulativeReference / reference.totalWeight - cumulativeCurrent / current.totalWeight))
         }
         return largest

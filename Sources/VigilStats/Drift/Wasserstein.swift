@@ -2,27 +2,16 @@
 public enum Wasserstein {
     /// ∫ |F_ref(x) − F_cur(x)| dx, as `scipy.stats.wasserstein_distance`.
     public static func distance(_ reference: WeightedSample, _ current: WeightedSample) -> Double {
-        var i = 0
-        var j = 0
         var cumulativeReference = 0.0
         var cumulativeCurrent = 0.0
         var previous = Swift.min(reference.values.first ?? 0, current.values.first ?? 0)
         var total = 0.0
-        while i < reference.values.count || j < current.values.count {
-            let x = Swift.min(
-                i < reference.values.count ? reference.values[i] : .infinity,
-                j < current.values.count ? current.values[j] : .infinity
-            )
+        WeightedSample.forEachPooledValue(reference, current) { x, referenceWeight, currentWeight in
+            // The CDFs are constant between pooled values: add the area of the gap before x.
             total += abs(cumulativeReference / reference.totalWeight - cumulativeCurrent / current.totalWeight) * (x - previous)
             previous = x
-            while i < reference.values.count && reference.values[i] == x {
-                cumulativeReference += reference.weights[i]
-                i += 1
-            }
-            while j < current.values.count && current.values[j] == x {
-                cumulativeCurrent += current.weights[j]
-                j += 1
-            }
+            cumulativeReference += referenceWeight
+            cumulativeCurrent += currentWeight
         }
         return total
     }
