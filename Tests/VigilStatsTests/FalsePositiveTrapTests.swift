@@ -17,8 +17,8 @@ struct FalsePositiveTrapTests {
             referenceValues.withUnsafeBufferPointer { reference.add(contentsOf: $0) }
             currentValues.withUnsafeBufferPointer { current.add(contentsOf: $0) }
             let fromSketches = try DriftTestSelection.run(
-                reference: .numeric(reference.quantiles, valueCounts: reference.exactValueCounts),
-                current: .numeric(current.quantiles, valueCounts: current.exactValueCounts)
+                reference: reference.driftInput,
+                current: current.driftInput
             )
             #expect(!fromSketches.drifted, "\(distribution.name): \(fromSketches.method) \(fromSketches.score) from sketches")
             let exact = try DriftTestSelection.run(
@@ -36,8 +36,8 @@ struct FalsePositiveTrapTests {
         for value in TestData.categories(Self.size, distinct: 1000, seed: 32) { current.add(value) }
         #expect(reference.items.isExact && current.items.isExact)
         let result = try DriftTestSelection.run(
-            reference: .categorical(CategoryCounts(reference.items)),
-            current: .categorical(CategoryCounts(current.items))
+            reference: reference.driftInput,
+            current: current.driftInput
         )
         #expect(result.method == .jensenShannon)
         #expect(!result.drifted, "Jensen–Shannon \(result.score)")
@@ -50,8 +50,8 @@ struct FalsePositiveTrapTests {
         TestData.normal(Self.size, seed: 41).withUnsafeBufferPointer { reference.add(contentsOf: $0) }
         TestData.normal(Self.size, mean: 0.25, seed: 42).withUnsafeBufferPointer { current.add(contentsOf: $0) }
         let result = try DriftTestSelection.run(
-            reference: .numeric(reference.quantiles, valueCounts: nil),
-            current: .numeric(current.quantiles, valueCounts: nil)
+            reference: reference.driftInput,
+            current: current.driftInput
         )
         #expect(result.method == .wasserstein)
         #expect(result.drifted, "Wasserstein \(result.score)")

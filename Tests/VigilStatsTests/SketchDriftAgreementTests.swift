@@ -40,3 +40,20 @@ struct SketchDriftAgreementTests {
         #expect(exactJS.drifted == sketchJS.drifted)
     }
 }
+
+/// A column sketch normalizes Wasserstein by its exact standard deviation, as Evidently does with np.std.
+struct ColumnSketchWassersteinTests {
+    @Test func normalizerIsTheExactStandardDeviation() throws {
+        let referenceValues = TestData.lognormal(200_000, seed: 51)
+        let currentValues = TestData.lognormal(150_000, seed: 52)
+        var reference = NumericColumnSketch()
+        var current = NumericColumnSketch()
+        referenceValues.withUnsafeBufferPointer { reference.add(contentsOf: $0) }
+        currentValues.withUnsafeBufferPointer { current.add(contentsOf: $0) }
+        let exactReference = ExactDistribution(referenceValues)
+        #expect(isClose(reference.populationStandardDeviation, exactReference.populationStandardDeviation, relative: 1e-10))
+        let fromSketch = try Wasserstein.test(reference, current)
+        let exact = try Wasserstein.test(exactReference, ExactDistribution(currentValues))
+        #expect(abs(fromSketch.score - exact.score) <= fromSketch.statisticErrorBound)
+    }
+}

@@ -32,8 +32,8 @@ public enum ColumnProfile: Sendable, Equatable {
     /// The column as the drift tests take it.
     public var driftInput: DriftInput {
         switch self {
-        case .numeric(let sketch): .numeric(sketch.quantiles, valueCounts: sketch.exactValueCounts)
-        case .categorical(let sketch): .categorical(CategoryCounts(sketch.items))
+        case .numeric(let sketch): sketch.driftInput
+        case .categorical(let sketch): sketch.driftInput
         }
     }
 

@@ -6,4 +6,11 @@ public protocol UnivariateDistribution: Sendable {
     var weightedSample: WeightedSample { get }
     /// Bound on |F̂(x) − F(x)| over all x for this summary, as a fraction of `count`: 0 when exact.
     var rankErrorBound: Double { get }
+    /// Population standard deviation (ddof = 0). Summaries that keep exact moments report them; the
+    /// default derives it from the weighted sample.
+    var populationStandardDeviation: Double { get }
+}
+
+extension UnivariateDistribution {
+    public var populationStandardDeviation: Double { weightedSample.meanAndStandardDeviation.standardDeviation }
 }

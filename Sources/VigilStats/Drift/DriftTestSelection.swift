@@ -22,6 +22,16 @@ public enum DriftInput: Sendable {
     }
 }
 
+extension NumericColumnSketch {
+    /// The column as the drift tests take it: its distribution, and exact value counts when it has few values.
+    public var driftInput: DriftInput { .numeric(self, valueCounts: exactValueCounts) }
+}
+
+extension CategoricalColumnSketch {
+    /// The column as the drift tests take it: its category counts.
+    public var driftInput: DriftInput { .categorical(CategoryCounts(items)) }
+}
+
 /// Chooses and runs drift tests the way Evidently does by default.
 ///
 /// | reference rows | numeric (> 5 distinct values) | categorical, ≥ 3 values | binary |

@@ -31,7 +31,7 @@ public enum Wasserstein {
         }
         let referenceSample = reference.weightedSample
         let currentSample = current.weightedSample
-        let normalizer = Swift.max(referenceSample.meanAndStandardDeviation.standardDeviation, minimumNormalizer)
+        let normalizer = Swift.max(reference.populationStandardDeviation, minimumNormalizer)
         let score = distance(referenceSample, currentSample) / normalizer
         // |∫(F̂−F)| ≤ ε·(support length) on each side.
         let low = Swift.min(referenceSample.minimum, currentSample.minimum)

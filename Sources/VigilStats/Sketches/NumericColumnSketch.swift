@@ -133,6 +133,13 @@ public struct NumericColumnSketch: Sendable, Equatable {
     }
 }
 
+/// A numeric column is a distribution: its quantile sketch for shape, its exact moments for spread.
+extension NumericColumnSketch: UnivariateDistribution {
+    public var weightedSample: WeightedSample { quantiles.weightedSample }
+    public var rankErrorBound: Double { quantiles.rankErrorBound }
+    public var populationStandardDeviation: Double { moments.populationStandardDeviation }
+}
+
 extension NumericColumnSketch: BinarySerializable {
     public static var kind: SketchKind { .numericColumn }
 
