@@ -33,6 +33,20 @@ public struct DistinctCountSketch: Sendable, Equatable {
     }
 
     public mutating func add(_ value: Double) { add(hash: StableHash.hash(value)) }
+
+    /// Records a batch of doubles with one exclusive access to the registers.
+    public mutating func add(contentsOf values: UnsafeBufferPointer<Double>) {
+        let shift = UInt64(64 - precision)
+        let maximumRank = 64 - precision
+        registers.withUnsafeMutableBufferPointer { registers in
+            for value in values {
+                let hash = StableHash.hash(value)
+                let index = Int(truncatingIfNeeded: hash >> shift)
+                let rank = UInt8(Swift.min((hash << UInt64(precision)).leadingZeroBitCount, maximumRank) + 1)
+                if rank > registers[index] { registers[index] = rank }
+            }
+        }
+    }
     public mutating func add(_ value: String) { add(hash: StableHash.hash(value)) }
 
     public mutating func merge(_ other: DistinctCountSketch) throws(MergeError) {

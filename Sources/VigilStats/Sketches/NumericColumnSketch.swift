@@ -70,17 +70,19 @@ public struct NumericColumnSketch: Sendable, Equatable {
     }
 
     private mutating func addFinite(_ batch: UnsafeBufferPointer<Double>) {
-        moments.add(contentsOf: batch)
-        quantiles.add(contentsOf: batch)
+        var batchMoments = Moments()
+        batchMoments.add(contentsOf: batch)
+        moments.merge(batchMoments)
+        quantiles.addFinite(batch, minimum: batchMoments.minimum, maximum: batchMoments.maximum)
         var index = 0
         if smallValues != nil {
             while index < batch.count, smallValues!.add(batch[index]) { index += 1 }
             guard index < batch.count else { return }
             overflowToDistinctSketch()
         }
-        // Own the sketch while looping so each update is a plain in-place store.
+        // Own the sketch while updating so the registers are written in place.
         var sketch = distinctSketch.take()!
-        for value in batch[index...] { sketch.add(value) }
+        sketch.add(contentsOf: UnsafeBufferPointer(rebasing: batch[index...]))
         distinctSketch = sketch
     }
 

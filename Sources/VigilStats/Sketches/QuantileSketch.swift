@@ -114,6 +114,23 @@ public struct QuantileSketch: UnivariateDistribution, Equatable {
         }
     }
 
+    /// Appends values the caller has already checked to be finite, with their known extremes: the column
+    /// sketch's fast path, a bulk copy into level 0 with no per-value work.
+    mutating func addFinite(_ values: UnsafeBufferPointer<Double>, minimum low: Double, maximum high: Double) {
+        guard !values.isEmpty else { return }
+        minimum = Swift.min(minimum, low)
+        maximum = Swift.max(maximum, high)
+        var index = 0
+        while index < values.count {
+            let take = Swift.min(values.count - index, Swift.max(1, capacityTotal - retained))
+            levels[0].append(contentsOf: UnsafeBufferPointer(rebasing: values[index..<(index + take)]))
+            count += take
+            retained += take
+            index += take
+            if retained >= capacityTotal { compress() }
+        }
+    }
+
     private mutating func compress() {
         var level = 0
         while level < levels.count {
