@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "VigilStats", targets: ["VigilStats"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
+        .library(name: "VigilRender", targets: ["VigilRender"]),
         .executable(name: "vigil", targets: ["vigil"]),
     ],
     dependencies: [
@@ -25,11 +26,14 @@ let package = Package(
         .target(name: "VigilStats", swiftSettings: strictSettings),
         // The domain: column schema, dataset profiles, drift analysis over profiles.
         .target(name: "VigilCore", dependencies: ["VigilStats"], swiftSettings: strictSettings),
+        // Rendering of reports: the versioned JSON document and the terminal summary (HTML next).
+        .target(name: "VigilRender", dependencies: ["VigilCore"], swiftSettings: strictSettings),
         // The command-line tool: parses arguments and calls the modules.
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "VigilCore",
+                "VigilRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -49,6 +53,18 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilCoreTests",
+            dependencies: ["VigilCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        // Runs the built `vigil` executable as a user would, on fixture files.
+        .testTarget(
+            name: "vigilTests",
+            dependencies: ["vigil"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -1,14 +1,31 @@
 import ArgumentParser
+import Foundation
 
 /// The `vigil` command: thin argument parsing over VigilCore.
+///
+/// Exit status: 0 success, 1 a check failed (`vigil check`), 2 a usage or input error.
 @main
 struct Vigil: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Watches machine-learning models in production: drift, data quality, model quality.",
         version: VigilVersion.current,
-        subcommands: [MethodsCommand.self]
+        subcommands: [ProfileCommand.self, ReportCommand.self, CheckCommand.self, MethodsCommand.self]
     )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            // Help and version requests are successes; every other error is a usage or input error.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }
 
 enum VigilVersion {

@@ -10,16 +10,26 @@ public struct DatasetProfile: Sendable, Equatable {
     public private(set) var columns: [String: ColumnProfile]
     /// Rows summarized.
     public private(set) var rowCount: Int
+    /// Every column of the source in order, profiled or not, with its data type and, for columns that are
+    /// not profiled (datetime, text, ignored), the reason.
+    public private(set) var schema: [ColumnDescription]
 
     public init() {
         columnNames = []
         columns = [:]
         rowCount = 0
+        schema = []
     }
 
-    /// Creates a profile from finished columns; every column must have seen `rowCount` rows.
-    public init(columns: [(name: String, profile: ColumnProfile)]) throws(ProfileError) {
+    /// Creates a profile from finished columns; every column must have seen `rowCount` rows. `schema`
+    /// describes all source columns; when nil it is derived from the profiled columns' kinds.
+    public init(columns: [(name: String, profile: ColumnProfile)], schema: [ColumnDescription]? = nil) throws(ProfileError) {
         self.init()
+        self.schema = schema ?? columns.map { ColumnDescription(name: $0.name, type: $0.profile.kind == .numeric ? .float : .string) }
+        let described = Set(self.schema.filter { $0.exclusion == nil }.map(\.name))
+        guard described == Set(columns.map(\.name)) else {
+            throw ProfileError("the schema's profiled columns differ from the columns given")
+        }
         for column in columns {
             guard self.columns.updateValue(column.profile, forKey: column.name) == nil else {
                 throw ProfileError("column \"\(column.name)\" appears twice")
@@ -60,6 +70,12 @@ extension DatasetProfile: BinarySerializable {
     public func encodePayload(into encoder: inout BinaryEncoder) {
         encoder.writeVarint(rowCount)
         encoder.writeVarint(columnNames.count)
+        encoder.writeVarint(schema.count)
+        for column in schema {
+            encoder.write(column.name)
+            encoder.write(column.type.rawValue)
+            encoder.write(column.exclusion ?? "")
+        }
         for name in columnNames {
             encoder.write(name)
             switch columns[name]! {
@@ -77,6 +93,16 @@ extension DatasetProfile: BinarySerializable {
         self.init()
         rowCount = try decoder.readCount("row count", limit: Int.max)
         let count = try decoder.readCount("column count", limit: 1 << 20)
+        let schemaCount = try decoder.readCount("schema column count", limit: 1 << 20)
+        for _ in 0..<schemaCount {
+            let name = try decoder.readString("schema column name")
+            let typeOffset = decoder.offset
+            guard let type = DataType(rawValue: try decoder.readString("data type")) else {
+                throw DecodingError("column \"\(name)\" has an unknown data type", at: typeOffset)
+            }
+            let exclusion = try decoder.readString("exclusion")
+            schema.append(ColumnDescription(name: name, type: type, exclusion: exclusion.isEmpty ? nil : exclusion))
+        }
         for _ in 0..<count {
             let name = try decoder.readString("column name")
             let kindOffset = decoder.offset
@@ -94,5 +120,22 @@ extension DatasetProfile: BinarySerializable {
             }
             columnNames.append(name)
         }
+        guard Set(schema.filter { $0.exclusion == nil }.map(\.name)) == Set(columnNames) else {
+            throw DecodingError("the schema's profiled columns differ from the stored columns", at: decoder.offset)
+        }
+    }
+}
+
+/// One column of a dataset's source, profiled or not.
+public struct ColumnDescription: Sendable, Equatable {
+    public var name: String
+    public var type: DataType
+    /// Why the column is not profiled, or nil when it is.
+    public var exclusion: String?
+
+    public init(name: String, type: DataType, exclusion: String? = nil) {
+        self.name = name
+        self.type = type
+        self.exclusion = exclusion
     }
 }

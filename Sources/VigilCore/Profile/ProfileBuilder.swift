@@ -9,14 +9,20 @@ public struct ProfileBuilder: Sendable {
     private var numeric: [String: NumericColumnSketch] = [:]
     private var categorical: [String: CategoricalColumnSketch] = [:]
 
-    public init(schema: [(name: String, kind: ColumnKind)]) throws(ProfileError) {
+    /// - Parameters:
+    ///   - schema: the profiled columns and their kinds, in order.
+    ///   - exactValueBudget: finite numeric values kept exactly across all numeric columns (split evenly),
+    ///     so that small datasets are tested exactly; a column beyond its share falls back to its sketch.
+    public init(schema: [(name: String, kind: ColumnKind)], exactValueBudget: Int = 0) throws(ProfileError) {
+        let numericCount = schema.filter { $0.kind == .numeric }.count
+        let exactCapacity = numericCount > 0 ? exactValueBudget / numericCount : 0
         for column in schema {
             guard numeric[column.name] == nil && categorical[column.name] == nil else {
                 throw ProfileError("column \"\(column.name)\" appears twice")
             }
             order.append(column.name)
             switch column.kind {
-            case .numeric: numeric[column.name] = NumericColumnSketch()
+            case .numeric: numeric[column.name] = NumericColumnSketch(exactCapacity: exactCapacity)
             case .categorical: categorical[column.name] = CategoricalColumnSketch()
             }
         }
@@ -35,13 +41,14 @@ public struct ProfileBuilder: Sendable {
         for value in values { categorical[column]!.add(value) }
     }
 
-    public func finish() throws(ProfileError) -> DatasetProfile {
+    /// The finished profile; `schema` describes every source column (see ``DatasetProfile/schema``).
+    public func finish(schema: [ColumnDescription]? = nil) throws(ProfileError) -> DatasetProfile {
         try DatasetProfile(columns: order.map { name in
             if var sketch = numeric[name] {
                 sketch.prepareForQueries()
                 return (name, ColumnProfile.numeric(sketch))
             }
             return (name, ColumnProfile.categorical(categorical[name]!))
-        })
+        }, schema: schema)
     }
 }

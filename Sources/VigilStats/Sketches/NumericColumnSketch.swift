@@ -11,6 +11,11 @@ public struct NumericColumnSketch: Sendable, Equatable {
     private var smallValues: SmallValueCounts?
     private var distinctSketch: DistinctCountSketch?
     private let distinctPrecision: Int
+    /// Every finite value while there are at most `exactCapacity` of them, so small columns are tested
+    /// exactly; nil once the column outgrows it (or when the capacity is 0, the default).
+    private var exactValues: [Double]?
+    /// How many finite values are kept exactly before relying on the quantile sketch alone.
+    public private(set) var exactCapacity: Int
 
     /// Distinct values counted exactly before switching to HyperLogLog.
     public static let defaultExactValueCapacity = 1024
@@ -18,11 +23,26 @@ public struct NumericColumnSketch: Sendable, Equatable {
     public init(
         quantileK: Int = QuantileSketch.defaultK,
         distinctPrecision: Int = DistinctCountSketch.defaultPrecision,
-        exactValueCapacity: Int = NumericColumnSketch.defaultExactValueCapacity
+        exactValueCapacity: Int = NumericColumnSketch.defaultExactValueCapacity,
+        exactCapacity: Int = 0
     ) {
         quantiles = QuantileSketch(k: quantileK)
         smallValues = SmallValueCounts(capacity: exactValueCapacity)
         self.distinctPrecision = distinctPrecision
+        self.exactCapacity = exactCapacity
+        exactValues = exactCapacity > 0 ? [] : nil
+    }
+
+    /// Whether every value is still held, so statistics are exact.
+    public var isExact: Bool { exactValues != nil }
+
+    private mutating func keepExact(_ values: UnsafeBufferPointer<Double>) {
+        guard exactValues != nil else { return }
+        if exactValues!.count + values.count > exactCapacity {
+            exactValues = nil
+        } else {
+            exactValues!.append(contentsOf: values)
+        }
     }
 
     /// Finite observations.
@@ -42,12 +62,16 @@ public struct NumericColumnSketch: Sendable, Equatable {
         moments.add(value)
         quantiles.add(value)
         recordDistinct(value)
+        withUnsafePointer(to: value) { keepExact(UnsafeBufferPointer(start: $0, count: 1)) }
     }
 
     public mutating func addMissing(count: Int = 1) { missingCount += count }
 
     /// Readies the sketch for repeated queries (sorts the quantile sketch's buffer); changes no statistic.
-    public mutating func prepareForQueries() { quantiles.sortBuffer() }
+    public mutating func prepareForQueries() {
+        quantiles.sortBuffer()
+        exactValues?.sort()
+    }
 
     /// Adds a batch; NaN and ±∞ in it are counted as invalid.
     public mutating func add(contentsOf values: UnsafeBufferPointer<Double>) {
@@ -74,6 +98,7 @@ public struct NumericColumnSketch: Sendable, Equatable {
         batchMoments.add(contentsOf: batch)
         moments.merge(batchMoments)
         quantiles.addFinite(batch, minimum: batchMoments.minimum, maximum: batchMoments.maximum)
+        keepExact(batch)
         var index = 0
         if smallValues != nil {
             while index < batch.count, smallValues!.add(batch[index]) { index += 1 }
@@ -120,6 +145,11 @@ public struct NumericColumnSketch: Sendable, Equatable {
         }
         try quantiles.merge(other.quantiles)
         moments.merge(other.moments)
+        if let otherExact = other.exactValues {
+            otherExact.withUnsafeBufferPointer { keepExact($0) }
+        } else {
+            exactValues = nil
+        }
         missingCount += other.missingCount
         invalidCount += other.invalidCount
         if let otherSmall = other.smallValues {
@@ -137,8 +167,11 @@ public struct NumericColumnSketch: Sendable, Equatable {
 
 /// A numeric column is a distribution: its quantile sketch for shape, its exact moments for spread.
 extension NumericColumnSketch: UnivariateDistribution {
-    public var weightedSample: WeightedSample { quantiles.weightedSample }
-    public var rankErrorBound: Double { quantiles.rankErrorBound }
+    public var weightedSample: WeightedSample {
+        if let exactValues { return ExactDistribution(exactValues).weightedSample }
+        return quantiles.weightedSample
+    }
+    public var rankErrorBound: Double { exactValues != nil ? 0 : quantiles.rankErrorBound }
     public var populationStandardDeviation: Double { moments.populationStandardDeviation }
 }
 
@@ -164,6 +197,9 @@ extension NumericColumnSketch: BinarySerializable {
             encoder.write(UInt8(1))
             distinctSketch!.encodePayload(into: &encoder)
         }
+        encoder.writeVarint(exactCapacity)
+        encoder.write(exactValues != nil)
+        if let exactValues { encoder.write(exactValues.sorted()) }
     }
 
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
@@ -212,6 +248,18 @@ extension NumericColumnSketch: BinarySerializable {
             distinctSketch = sketch
         case let other:
             throw DecodingError("unknown distinct mode \(other)", at: modeOffset)
+        }
+        let capacityOffset = decoder.offset
+        let capacity = try decoder.readCount("exact capacity", limit: Int(Int32.max))
+        exactCapacity = capacity
+        if try decoder.readBool("exact values present") {
+            let values = try decoder.readDoubles("exact values")
+            guard values.count == moments.count, values.count <= capacity, values.allSatisfy(\.isFinite) else {
+                throw DecodingError("exact values do not match the column count", at: capacityOffset)
+            }
+            exactValues = values
+        } else {
+            exactValues = nil
         }
     }
 }

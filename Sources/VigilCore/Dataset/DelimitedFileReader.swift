@@ -1,0 +1,96 @@
+import Foundation
+
+/// Streams the records of a delimited text file (CSV by default) in fixed-size chunks, so memory does not
+/// grow with the number of rows. Strips a UTF-8 byte-order mark, accepts LF and CRLF, and reports every
+/// malformed record with its file and line.
+final class DelimitedFileReader {
+    let path: String
+    let format: CSVFormat
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    /// 1-based line of the next record.
+    private(set) var line = 1
+    private let splitter: CSVRecordSplitter
+    private let chunkSize: Int
+    static let defaultChunkSize = 1 << 20
+
+    init(path: String, format: CSVFormat, chunkSize: Int = DelimitedFileReader.defaultChunkSize) throws(DatasetError) {
+        self.path = path
+        self.chunkSize = chunkSize
+        self.format = format
+        splitter = CSVRecordSplitter(format: format)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DatasetError(file: path, "no such file")
+        }
+        guard !isDirectory.boolValue else { throw DatasetError(file: path, "is a directory, not a data file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw DatasetError(file: path, "cannot be opened for reading") }
+        self.handle = handle
+        // Enough bytes to recognize a byte-order mark, whatever the chunk size.
+        while buffer.count < 3 && !atEnd { try refill() }
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+    }
+
+    deinit { try? handle.close() }
+
+    /// Keeps the unread tail and appends the next chunk.
+    private func refill() throws(DatasetError) {
+        guard !atEnd else { return }
+        let chunk: Data?
+        do { chunk = try handle.read(upToCount: chunkSize) } catch {
+            throw DatasetError(file: path, "read failed: \(error.localizedDescription)")
+        }
+        if start > 0 {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { atEnd = true }
+    }
+
+    /// Calls `body` with each record's fields until the file ends or `body` returns false.
+    /// The buffer pointer and field ranges are valid only during the call.
+    func forEachRecord(
+        _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [CSVRecordSplitter.Field], _ line: Int) throws(DatasetError) -> Bool
+    ) throws(DatasetError) {
+        var fields = [CSVRecordSplitter.Field]()
+        fields.reserveCapacity(64)
+        while true {
+            if start >= buffer.count {
+                if atEnd { return }
+                try refill()
+                continue
+            }
+            let outcome = buffer.withUnsafeBufferPointer { splitter.parseRecord($0, from: start, atEnd: atEnd, fields: &fields) }
+            switch outcome {
+            case .incomplete:
+                try refill()
+            case .malformed(let lineOffset, let message):
+                throw DatasetError(file: path, line: line + lineOffset, message)
+            case .record(let next, let lines):
+                let recordLine = line
+                line += lines
+                let isBlankLine = fields.count == 1 && fields[0].start == fields[0].end && !fields[0].hasEscapedQuotes
+                start = next
+                if isBlankLine { continue }
+                let keepGoing = try buffer.withUnsafeBufferPointer { bytes throws(DatasetError) in
+                    try body(bytes, fields, recordLine)
+                }
+                if !keepGoing { return }
+            }
+        }
+    }
+
+    /// A field's text, validated as UTF-8.
+    func string(_ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVRecordSplitter.Field, line: Int, column: String) throws(DatasetError) -> String {
+        let text: String?
+        if field.hasEscapedQuotes {
+            text = String(validating: CSVRecordSplitter.unescaped(bytes, field, quote: format.quote), as: UTF8.self)
+        } else {
+            text = String(validating: UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
+        }
+        guard let text else { throw DatasetError(file: path, line: line, column: column, "invalid UTF-8") }
+        return text
+    }
+}

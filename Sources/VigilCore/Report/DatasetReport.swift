@@ -1,0 +1,61 @@
+import VigilStats
+
+/// Everything `vigil report` and `vigil check` say about a current dataset against its reference:
+/// drift per column and for the dataset, data quality per column, and schema issues, with one verdict.
+public struct DatasetReport: Sendable, Equatable {
+    public var referenceName: String
+    public var currentName: String
+    public var referenceRows: Int
+    public var currentRows: Int
+    public var referenceSchema: [ColumnDescription]
+    public var currentSchema: [ColumnDescription]
+    public var drift: DatasetDrift
+    public var quality: [ColumnQuality]
+    public var thresholds: DataQualityThresholds
+
+    public static func build(
+        referenceName: String,
+        reference: DatasetProfile,
+        currentName: String,
+        current: DatasetProfile,
+        driftOptions: DriftOptions = DriftOptions(),
+        thresholds: DataQualityThresholds = DataQualityThresholds()
+    ) -> DatasetReport {
+        let drift = DatasetDrift.analyze(reference: reference, current: current, options: driftOptions)
+        let quality = reference.columnNames.compactMap { name -> ColumnQuality? in
+            guard !driftOptions.ignoredColumns.contains(name), let r = reference[column: name], let c = current[column: name], r.kind == c.kind else { return nil }
+            return ColumnQuality.assess(name: name, reference: r, current: c, thresholds: thresholds)
+        }
+        return DatasetReport(
+            referenceName: referenceName, currentName: currentName,
+            referenceRows: reference.rowCount, currentRows: current.rowCount,
+            referenceSchema: reference.schema, currentSchema: current.schema,
+            drift: drift, quality: quality, thresholds: thresholds
+        )
+    }
+
+    /// Schema issues that fail a check: a reference column missing or changed; added columns only warn.
+    public var failingSchemaIssues: [SchemaIssue] {
+        drift.schemaIssues.filter {
+            switch $0 {
+            case .missingInCurrent, .kindChanged: true
+            case .addedInCurrent, .noValues, .untestable: false
+            }
+        }
+    }
+
+    /// Why the check fails; empty when everything is within thresholds.
+    public var failureReasons: [String] {
+        var reasons = [String]()
+        if drift.datasetDrifted {
+            reasons.append("dataset drift: \(drift.driftedColumnCount) of \(drift.columns.count) columns drifted (\(percent(drift.driftShare)) ≥ \(percent(drift.datasetDriftShareThreshold)))")
+        }
+        for issue in failingSchemaIssues { reasons.append("schema: \(issue)") }
+        for column in quality where !column.passed {
+            reasons.append("data quality \"\(column.column)\": \(column.failures.joined(separator: "; "))")
+        }
+        return reasons
+    }
+
+    public var passed: Bool { failureReasons.isEmpty }
+}

@@ -1,0 +1,177 @@
+public import Foundation
+public import VigilCore
+import VigilStats
+
+/// The JSON form of a ``DatasetReport``: schema `vigil.report.v1`, documented in docs/REPORT-JSON.md.
+///
+/// Fields are only added within a version; a rename or removal bumps it. Non-finite numbers are written as
+/// `null`.
+public struct ReportDocument: Codable, Sendable, Equatable {
+    public static let schemaIdentifier = "vigil.report.v1"
+
+    public struct DatasetSummary: Codable, Sendable, Equatable {
+        public var name: String
+        public var rows: Int
+        public var columns: [ColumnSummary]
+    }
+
+    public struct ColumnSummary: Codable, Sendable, Equatable {
+        public var name: String
+        public var type: String
+        public var excluded: String?
+    }
+
+    public struct ColumnDriftEntry: Codable, Sendable, Equatable {
+        public var column: String
+        public var kind: String
+        public var method: String
+        public var score: Double?
+        public var statistic: Double?
+        public var threshold: Double
+        public var drifted: Bool
+        /// Bound on the statistic's error when computed from sketches; 0 when exact.
+        public var statisticErrorBound: Double?
+    }
+
+    public struct DriftSection: Codable, Sendable, Equatable {
+        public var columns: [ColumnDriftEntry]
+        public var driftedColumns: Int
+        public var testedColumns: Int
+        public var driftShare: Double
+        public var driftShareThreshold: Double
+        public var datasetDrifted: Bool
+    }
+
+    public struct QualityEntry: Codable, Sendable, Equatable {
+        public var column: String
+        public var missingRatio: Double
+        public var referenceMissingRatio: Double
+        public var invalidRatio: Double
+        public var outOfRangeRatio: Double?
+        public var outOfRangeErrorBound: Double
+        public var newCategories: [String]
+        public var newCategoryRatio: Double?
+        public var missingCategories: [String]
+        public var distinctCount: Double
+        public var topValueShare: Double?
+        public var constant: Bool
+        public var failures: [String]
+        public var warnings: [String]
+    }
+
+    public struct Thresholds: Codable, Sendable, Equatable {
+        public var missingRatio: Double
+        public var outOfRangeRatio: Double
+        public var newCategoryRatio: Double
+        public var invalidRatio: Double
+        public var nearConstantShare: Double
+    }
+
+    public var schema: String
+    public var generator: String
+    public var reference: DatasetSummary
+    public var current: DatasetSummary
+    public var drift: DriftSection
+    public var dataQuality: [QualityEntry]
+    public var schemaIssues: [String]
+    public var thresholds: Thresholds
+    public var passed: Bool
+    public var failureReasons: [String]
+
+    public init(_ report: DatasetReport, generator: String) {
+        func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+        func summary(_ name: String, _ rows: Int, _ schema: [ColumnDescription]) -> DatasetSummary {
+            DatasetSummary(name: name, rows: rows, columns: schema.map { ColumnSummary(name: $0.name, type: $0.type.rawValue, excluded: $0.exclusion) })
+        }
+        schema = Self.schemaIdentifier
+        self.generator = generator
+        reference = summary(report.referenceName, report.referenceRows, report.referenceSchema)
+        current = summary(report.currentName, report.currentRows, report.currentSchema)
+        drift = DriftSection(
+            columns: report.drift.columns.map {
+                ColumnDriftEntry(
+                    column: $0.column, kind: $0.kind.rawValue, method: $0.result.method.rawValue,
+                    score: finite($0.result.score), statistic: finite($0.result.statistic), threshold: $0.result.threshold,
+                    drifted: $0.result.drifted, statisticErrorBound: finite($0.result.statisticErrorBound)
+                )
+            },
+            driftedColumns: report.drift.driftedColumnCount,
+            testedColumns: report.drift.columns.count,
+            driftShare: report.drift.driftShare,
+            driftShareThreshold: report.drift.datasetDriftShareThreshold,
+            datasetDrifted: report.drift.datasetDrifted
+        )
+        dataQuality = report.quality.map {
+            QualityEntry(
+                column: $0.column, missingRatio: $0.missingRatio, referenceMissingRatio: $0.referenceMissingRatio,
+                invalidRatio: $0.invalidRatio, outOfRangeRatio: $0.outOfRangeRatio.flatMap(finite), outOfRangeErrorBound: $0.outOfRangeErrorBound,
+                newCategories: $0.newCategories, newCategoryRatio: $0.newCategoryRatio.flatMap(finite),
+                missingCategories: $0.missingCategories, distinctCount: $0.distinctCount, topValueShare: $0.topValueShare.flatMap(finite),
+                constant: $0.isConstant, failures: $0.failures, warnings: $0.warnings
+            )
+        }
+        schemaIssues = report.drift.schemaIssues.map(\.description)
+        let t = report.thresholds
+        thresholds = Thresholds(missingRatio: t.missingRatio, outOfRangeRatio: t.outOfRangeRatio, newCategoryRatio: t.newCategoryRatio, invalidRatio: t.invalidRatio, nearConstantShare: t.nearConstantShare)
+        passed = report.passed
+        failureReasons = report.failureReasons
+    }
+
+    /// Pretty-printed JSON with sorted keys, so documents diff cleanly.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+// Optional fields are written as `null` rather than left out, so every document has every key.
+
+extension ReportDocument.ColumnSummary {
+    private enum CodingKeys: String, CodingKey { case name, type, excluded }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(type, forKey: .type)
+        try container.encode(excluded, forKey: .excluded)
+    }
+}
+
+extension ReportDocument.ColumnDriftEntry {
+    private enum CodingKeys: String, CodingKey { case column, kind, method, score, statistic, threshold, drifted, statisticErrorBound }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(column, forKey: .column)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(method, forKey: .method)
+        try container.encode(score, forKey: .score)
+        try container.encode(statistic, forKey: .statistic)
+        try container.encode(threshold, forKey: .threshold)
+        try container.encode(drifted, forKey: .drifted)
+        try container.encode(statisticErrorBound, forKey: .statisticErrorBound)
+    }
+}
+
+extension ReportDocument.QualityEntry {
+    private enum CodingKeys: String, CodingKey {
+        case column, missingRatio, referenceMissingRatio, invalidRatio, outOfRangeRatio, outOfRangeErrorBound, newCategories
+        case newCategoryRatio, missingCategories, distinctCount, topValueShare, constant, failures, warnings
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(column, forKey: .column)
+        try container.encode(missingRatio, forKey: .missingRatio)
+        try container.encode(referenceMissingRatio, forKey: .referenceMissingRatio)
+        try container.encode(invalidRatio, forKey: .invalidRatio)
+        try container.encode(outOfRangeRatio, forKey: .outOfRangeRatio)
+        try container.encode(outOfRangeErrorBound, forKey: .outOfRangeErrorBound)
+        try container.encode(newCategories, forKey: .newCategories)
+        try container.encode(newCategoryRatio, forKey: .newCategoryRatio)
+        try container.encode(missingCategories, forKey: .missingCategories)
+        try container.encode(distinctCount, forKey: .distinctCount)
+        try container.encode(topValueShare, forKey: .topValueShare)
+        try container.encode(constant, forKey: .constant)
+        try container.encode(failures, forKey: .failures)
+        try container.encode(warnings, forKey: .warnings)
+    }
+}

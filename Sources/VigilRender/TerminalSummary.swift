@@ -1,0 +1,65 @@
+import Foundation
+public import VigilCore
+import VigilStats
+
+/// The report as plain text for a terminal or a CI log: a table of columns, then the dataset verdict.
+public enum TerminalSummary {
+    public static func render(_ report: DatasetReport) -> String {
+        var lines = [String]()
+        lines.append("reference: \(report.referenceName) (\(report.referenceRows) rows)   current: \(report.currentName) (\(report.currentRows) rows)")
+        lines.append("")
+        let qualityByColumn = Dictionary(uniqueKeysWithValues: report.quality.map { ($0.column, $0) })
+        var rows: [[String]] = [["column", "kind", "method", "score", "threshold", "drift", "data quality"]]
+        for column in report.drift.columns {
+            let result = column.result
+            let quality = qualityByColumn[column.column]
+            let qualityText = quality.map { $0.failures.isEmpty ? ($0.warnings.isEmpty ? "ok" : $0.warnings.joined(separator: "; ")) : "FAIL: " + $0.failures.joined(separator: "; ") } ?? ""
+            rows.append([
+                column.column, column.kind.rawValue, result.method.rawValue, format(result.score),
+                (result.method.yieldsPValue ? "p < " : "≥ ") + format(result.threshold),
+                result.drifted ? "DRIFT" : "ok", qualityText,
+            ])
+        }
+        lines.append(contentsOf: table(rows))
+        let untested = report.referenceSchema.filter { $0.exclusion != nil }
+        if !untested.isEmpty {
+            lines.append("")
+            lines.append("not tested: " + untested.map { "\($0.name) (\($0.exclusion!))" }.joined(separator: ", "))
+        }
+        if !report.drift.schemaIssues.isEmpty {
+            lines.append("")
+            lines.append("schema:")
+            for issue in report.drift.schemaIssues { lines.append("  - \(issue)") }
+        }
+        lines.append("")
+        let drift = report.drift
+        lines.append("dataset drift: \(drift.driftedColumnCount) of \(drift.columns.count) columns drifted (\(percentText(drift.driftShare)); dataset drifts at \(percentText(drift.datasetDriftShareThreshold))) → \(drift.datasetDrifted ? "DRIFTED" : "not drifted")")
+        if report.passed {
+            lines.append("check: PASSED")
+        } else {
+            lines.append("check: FAILED")
+            for reason in report.failureReasons { lines.append("  - \(reason)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func format(_ value: Double) -> String {
+        guard value.isFinite else { return "—" }
+        if value != 0 && abs(value) < 0.0001 { return String(format: "%.2e", value) }
+        return String(format: "%.4f", value)
+    }
+
+    private static func percentText(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+
+    /// Left-aligned columns separated by two spaces; widths counted in characters.
+    static func table(_ rows: [[String]]) -> [String] {
+        guard let first = rows.first else { return [] }
+        var widths = [Int](repeating: 0, count: first.count)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+            }.joined(separator: "  ")
+        }
+    }
+}

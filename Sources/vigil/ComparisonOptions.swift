@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStats
+
+/// The inputs and thresholds of a comparison: shared by `report` and `check`.
+struct ComparisonOptions: ParsableArguments {
+    @Option(help: "The reference: a dataset (CSV) or a profile written by `vigil profile`.")
+    var reference: String
+
+    @Option(help: "The current dataset (CSV) or profile.")
+    var current: String
+
+    @OptionGroup var dataset: DatasetOptions
+
+    @Option(help: "Drift method for numeric columns (default: automatic). See `vigil methods`.", transform: parseMethod)
+    var numericMethod: DriftMethod?
+
+    @Option(help: "Drift method for categorical columns (default: automatic).", transform: parseMethod)
+    var categoricalMethod: DriftMethod?
+
+    @Option(help: "Threshold for every drift test (default: the method's).")
+    var threshold: Double?
+
+    @Option(name: .customLong("column-method"), help: "Per-column method and optional threshold: column=method[:threshold]. Repeatable.")
+    var columnMethods: [String] = []
+
+    @Option(help: "Share of drifted columns at which the dataset counts as drifted.")
+    var driftShare = DriftOptions.defaultDatasetDriftShare
+
+    @Option(help: "Largest acceptable share of missing values per column.")
+    var missingThreshold = DataQualityThresholds().missingRatio
+
+    @Option(help: "Largest acceptable share of values outside the reference range per column.")
+    var outOfRangeThreshold = DataQualityThresholds().outOfRangeRatio
+
+    @Option(help: "Write the report as JSON (schema vigil.report.v1) to this file.")
+    var json: String?
+
+    func validate() throws {
+        for (name, value) in [("--drift-share", driftShare), ("--missing-threshold", missingThreshold), ("--out-of-range-threshold", outOfRangeThreshold)] {
+            guard value >= 0 && value <= 1 else { throw ValidationError("\(name) must be between 0 and 1 (got \(value))") }
+        }
+        _ = try columnOverrides()
+    }
+
+    func columnOverrides() throws -> [String: DriftOptions.ColumnOverride] {
+        var overrides = [String: DriftOptions.ColumnOverride]()
+        for entry in columnMethods {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--column-method needs column=method[:threshold], got \"\(entry)\"") }
+            let spec = parts[1].split(separator: ":", maxSplits: 1).map(String.init)
+            let method = try parseMethod(spec[0])
+            var threshold: Double?
+            if spec.count == 2 {
+                guard let value = Double(spec[1]) else { throw ValidationError("threshold \"\(spec[1])\" for column \(parts[0]) is not a number") }
+                threshold = value
+            }
+            overrides[parts[0]] = DriftOptions.ColumnOverride(method: method, threshold: threshold)
+        }
+        return overrides
+    }
+
+    /// Loads both sides and builds the report.
+    func buildReport() throws -> DatasetReport {
+        let readOptions = try dataset.readOptions()
+        let referenceProfile = try DatasetLoader.load(path: reference, options: readOptions)
+        let currentProfile = try DatasetLoader.load(path: current, options: readOptions)
+        let driftOptions = DriftOptions(
+            datasetDriftShare: driftShare, numericMethod: numericMethod, categoricalMethod: categoricalMethod,
+            threshold: threshold, columns: try columnOverrides(), ignoredColumns: readOptions.ignored
+        )
+        let thresholds = DataQualityThresholds(missingRatio: missingThreshold, outOfRangeRatio: outOfRangeThreshold)
+        return DatasetReport.build(
+            referenceName: reference, reference: referenceProfile, currentName: current, current: currentProfile,
+            driftOptions: driftOptions, thresholds: thresholds
+        )
+    }
+}
+
+/// A drift method by its name, or a usage error listing the names.
+func parseMethod(_ name: String) throws -> DriftMethod {
+    guard let method = DriftMethod(rawValue: name) else {
+        throw ValidationError("unknown drift method \"\(name)\"; methods: \(DriftMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return method
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import VigilCore
+
+/// `vigil profile data.csv -o ref.vprof`: a reusable reference profile, computed once.
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Summarize a dataset into a reusable profile (use it later as --reference)."
+    )
+
+    @Argument(help: "The dataset (CSV).")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Where to write the profile (.vprof).")
+    var output: String
+
+    @OptionGroup var dataset: DatasetOptions
+
+    func run() throws {
+        let profile = try DatasetProfiler.profile(path: input, options: try dataset.readOptions())
+        try DatasetLoader.write(profile, to: output)
+        let excluded = profile.schema.filter { $0.exclusion != nil }.map(\.name)
+        print("profiled \(profile.rowCount) rows, \(profile.columnNames.count) columns → \(output)" + (excluded.isEmpty ? "" : " (not profiled: \(excluded.joined(separator: ", ")))"))
+    }
+}
