@@ -15,7 +15,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let report = try comparison.buildReport()
         print(TerminalSummary.render(report))
-        try writeJSON(report, to: comparison.json)
+        try writeOutputs(report, comparison)
         if !report.passed { throw ExitCode(1) }
     }
 }

@@ -37,6 +37,9 @@ struct ComparisonOptions: ParsableArguments {
     @Option(help: "Write the report as JSON (schema vigil.report.v1) to this file.")
     var json: String?
 
+    @Option(help: "Write the report as a self-contained HTML page to this file.")
+    var html: String?
+
     func validate() throws {
         for (name, value) in [("--drift-share", driftShare), ("--missing-threshold", missingThreshold), ("--out-of-range-threshold", outOfRangeThreshold)] {
             guard value >= 0 && value <= 1 else { throw ValidationError("\(name) must be between 0 and 1 (got \(value))") }

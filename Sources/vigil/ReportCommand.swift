@@ -15,14 +15,18 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let report = try comparison.buildReport()
         print(TerminalSummary.render(report))
-        try writeJSON(report, to: comparison.json)
+        try writeOutputs(report, comparison)
     }
 }
 
-/// Writes the JSON document when a path was given.
-func writeJSON(_ report: DatasetReport, to path: String?) throws {
-    guard let path else { return }
-    let data = try ReportDocument(report, generator: "vigil \(VigilVersion.current)").encoded()
+/// Writes the JSON document and the HTML page when their paths were given.
+func writeOutputs(_ report: DatasetReport, _ options: ComparisonOptions) throws {
+    let generator = "vigil \(VigilVersion.current)"
+    if let path = options.json { try write(try ReportDocument(report, generator: generator).encoded(), to: path) }
+    if let path = options.html { try write(Data(HTMLReport.render(report, generator: generator).utf8), to: path) }
+}
+
+private func write(_ data: Data, to path: String) throws {
     do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
         throw DatasetError(file: path, "cannot be written: \(error.localizedDescription)")
     }

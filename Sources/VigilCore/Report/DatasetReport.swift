@@ -11,6 +11,8 @@ public struct DatasetReport: Sendable, Equatable {
     public var currentSchema: [ColumnDescription]
     public var drift: DatasetDrift
     public var quality: [ColumnQuality]
+    /// Reference and current distributions of every compared column, for charts.
+    public var distributions: [ColumnDistribution]
     public var thresholds: DataQualityThresholds
 
     public static func build(
@@ -26,11 +28,14 @@ public struct DatasetReport: Sendable, Equatable {
             guard !driftOptions.ignoredColumns.contains(name), let r = reference[column: name], let c = current[column: name], r.kind == c.kind else { return nil }
             return ColumnQuality.assess(name: name, reference: r, current: c, thresholds: thresholds)
         }
+        let distributions = quality.compactMap { column in
+            ColumnDistribution.make(column: column.column, reference: reference[column: column.column]!, current: current[column: column.column]!)
+        }
         return DatasetReport(
             referenceName: referenceName, currentName: currentName,
             referenceRows: reference.rowCount, currentRows: current.rowCount,
             referenceSchema: reference.schema, currentSchema: current.schema,
-            drift: drift, quality: quality, thresholds: thresholds
+            drift: drift, quality: quality, distributions: distributions, thresholds: thresholds
         )
     }
 

@@ -1,0 +1,69 @@
+import Foundation
+import VigilCore
+
+/// An inline SVG bar chart of a column's reference and current shares per bin or category.
+enum DistributionChart {
+    static let width = 560.0
+    static let height = 200.0
+    static let margin = (top: 12.0, right: 8.0, bottom: 44.0, left: 44.0)
+    static let referenceColor = "#4c78a8"
+    static let currentColor = "#f58518"
+
+    static func svg(_ distribution: ColumnDistribution) -> String {
+        let count = distribution.reference.count
+        guard count > 0 else { return "" }
+        let plotWidth = width - margin.left - margin.right
+        let plotHeight = height - margin.top - margin.bottom
+        let top = max(distribution.reference.max() ?? 0, distribution.current.max() ?? 0, 1e-9)
+        let slot = plotWidth / Double(count)
+        let barWidth = max(1, slot * 0.4)
+        var parts = [String]()
+        parts.append("<svg class=\"chart\" viewBox=\"0 0 \(int(width)) \(int(height))\" width=\"\(int(width))\" height=\"\(int(height))\" role=\"img\" aria-label=\"\(HTMLEscaping.escape(distribution.column)) distribution, reference and current\">")
+        // Horizontal grid and y labels at 0, half and top.
+        for fraction in [0.0, 0.5, 1.0] {
+            let y = margin.top + plotHeight * (1 - fraction)
+            parts.append("<line x1=\"\(fmt(margin.left))\" x2=\"\(fmt(width - margin.right))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" class=\"grid\"/>")
+            parts.append("<text x=\"\(fmt(margin.left - 4))\" y=\"\(fmt(y + 4))\" class=\"axis\" text-anchor=\"end\">\(percent(top * fraction))</text>")
+        }
+        for index in 0..<count {
+            let x = margin.left + slot * Double(index) + slot / 2
+            for (offset, share, color, side) in [(-barWidth, distribution.reference[index], referenceColor, "reference"), (0.0, distribution.current[index], currentColor, "current")] {
+                let barHeight = plotHeight * share / top
+                parts.append("<rect x=\"\(fmt(x + offset))\" y=\"\(fmt(margin.top + plotHeight - barHeight))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(barHeight))\" fill=\"\(color)\"><title>\(HTMLEscaping.escape(label(distribution, index))): \(side) \(percent(share))</title></rect>")
+            }
+        }
+        // x labels: every category (truncated), or the first, middle and last numeric edges.
+        switch distribution.bins {
+        case .categories(let labels):
+            for (index, text) in labels.enumerated() {
+                let x = margin.left + slot * Double(index) + slot / 2
+                let short = text.count > 12 ? String(text.prefix(11)) + "…" : text
+                parts.append("<text x=\"\(fmt(x))\" y=\"\(fmt(height - margin.bottom + 14))\" class=\"axis\" text-anchor=\"middle\">\(HTMLEscaping.escape(short))</text>")
+            }
+        case .numeric(let edges):
+            for (position, edge, anchor) in [(0, edges.first!, "start"), (count / 2, edges[count / 2], "middle"), (count, edges.last!, "end")] {
+                let x = margin.left + slot * Double(position)
+                parts.append("<text x=\"\(fmt(x))\" y=\"\(fmt(height - margin.bottom + 14))\" class=\"axis\" text-anchor=\"\(anchor)\">\(number(edge))</text>")
+            }
+        }
+        let legendY = height - 10
+        parts.append("<rect x=\"\(fmt(margin.left))\" y=\"\(fmt(legendY - 9))\" width=\"10\" height=\"10\" fill=\"\(referenceColor)\"/><text x=\"\(fmt(margin.left + 14))\" y=\"\(fmt(legendY))\" class=\"axis\">reference</text>")
+        parts.append("<rect x=\"\(fmt(margin.left + 90))\" y=\"\(fmt(legendY - 9))\" width=\"10\" height=\"10\" fill=\"\(currentColor)\"/><text x=\"\(fmt(margin.left + 104))\" y=\"\(fmt(legendY))\" class=\"axis\">current</text>")
+        parts.append("</svg>")
+        return parts.joined()
+    }
+
+    private static func label(_ distribution: ColumnDistribution, _ index: Int) -> String {
+        switch distribution.bins {
+        case .categories(let labels): labels[index]
+        case .numeric(let edges): "[\(number(edges[index])), \(number(edges[index + 1])))"
+        }
+    }
+
+    static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+    private static func int(_ value: Double) -> Int { Int(value) }
+    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+    static func number(_ value: Double) -> String {
+        abs(value) >= 1e5 || (abs(value) < 1e-3 && value != 0) ? String(format: "%.3g", value) : String(format: "%.4g", value)
+    }
+}

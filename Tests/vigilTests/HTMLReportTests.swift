@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// The HTML report opened in a real headless Chromium: no script errors, the script ran, the page has content.
+struct HTMLReportTests {
+    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
+
+    /// Runs Chromium headless with the given arguments; returns (status, stdout, stderr).
+    static func runChromium(_ arguments: [String]) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(chromium, "headless Chromium is required in CI (apt-get install chromium)"))
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"] + arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: chromium != nil || inCI, "headless Chromium is not installed (apt-get install chromium); .ci/run installs it"))
+    func reportRendersInChromiumWithoutErrors() throws {
+        let page = VigilProcess.temporaryPath(".html")
+        let run = try VigilProcess.run([
+            "report", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv"), "--html", page,
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        let html = try String(contentsOf: URL(fileURLWithPath: page), encoding: .utf8)
+        #expect(!html.contains("http://") && !html.contains("https://"), "the page must not load external assets")
+        #expect(html.components(separatedBy: "<svg").count - 1 == 6, "one chart per tested column")
+
+        // The DOM after scripts ran: the filter script fills in the column count.
+        let (domStatus, dom, domLog) = try Self.runChromium(["--dump-dom", "file://\(page)"])
+        #expect(domStatus == 0)
+        #expect(dom.contains("6 of 6 columns"), "the page script did not run")
+        #expect(dom.contains("Dataset drift detected"))
+        for marker in ["Uncaught", "SyntaxError", "TypeError", "ReferenceError"] {
+            #expect(!domLog.contains(marker), "console error: \(domLog.split(separator: "\n").filter { $0.contains(marker) })")
+        }
+
+        // A screenshot with content: a blank 1280×2000 page compresses to a few kilobytes.
+        let screenshot = VigilProcess.temporaryPath(".png")
+        let (shotStatus, _, shotLog) = try Self.runChromium(["--window-size=1280,2000", "--screenshot=\(screenshot)", "file://\(page)"])
+        #expect(shotStatus == 0, "\(shotLog.suffix(500))")
+        let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        let height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 1280 && height == 2000)
+        #expect(png.count > 40_000, "screenshot is \(png.count) bytes: the page looks blank")
+    }
+
+    @Test func userTextIsEscaped() throws {
+        let dangerous = VigilProcess.temporaryPath(".csv")
+        var csv = "<script>alert(1)</script>,value\n"
+        for index in 0..<50 { csv += "\(index % 2 == 0 ? "<b>x</b>" : "\"a&b\"\"\""),\(index)\n" }
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: dangerous))
+        let page = VigilProcess.temporaryPath(".html")
+        let run = try VigilProcess.run(["report", "--reference", dangerous, "--current", dangerous, "--html", page])
+        #expect(run.status == 0, "\(run.standardError)")
+        let html = try String(contentsOf: URL(fileURLWithPath: page), encoding: .utf8)
+        #expect(!html.contains("<script>alert(1)</script>"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!html.contains("<b>x</b>"))
+    }
+}
