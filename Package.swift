@@ -24,8 +24,10 @@ let package = Package(
     targets: [
         // Numbers only: sketches, exact distributions, drift tests, special functions, quality metrics.
         .target(name: "VigilStats", swiftSettings: strictSettings),
-        // The domain: column schema, dataset profiles, drift analysis over profiles.
-        .target(name: "VigilCore", dependencies: ["VigilStats"], swiftSettings: strictSettings),
+        // The system zlib, for gzip-compressed input files.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // The domain: datasets, schema, dataset profiles, drift analysis, the report model.
+        .target(name: "VigilCore", dependencies: ["VigilStats", "CZlib"], swiftSettings: strictSettings),
         // Rendering of reports: the versioned JSON document and the terminal summary (HTML next).
         .target(name: "VigilRender", dependencies: ["VigilCore"], swiftSettings: strictSettings),
         // The command-line tool: parses arguments and calls the modules.

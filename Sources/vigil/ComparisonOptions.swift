@@ -66,9 +66,11 @@ struct ComparisonOptions: ParsableArguments {
 
     /// Loads both sides and builds the report.
     func buildReport() throws -> DatasetReport {
-        let readOptions = try dataset.readOptions()
-        let referenceProfile = try DatasetLoader.load(path: reference, options: readOptions)
-        let currentProfile = try DatasetLoader.load(path: current, options: readOptions)
+        var readOptions = try dataset.readOptions()
+        let progress = ProgressBar.make(for: [reference, current], label: "reading")
+        if let progress { readOptions.progress = { path, bytes in progress.update(path: path, bytesRead: bytes) } }
+        defer { progress?.finish() }
+        let (referenceProfile, currentProfile) = try DatasetLoader.load(reference, current, options: readOptions)
         let driftOptions = DriftOptions(
             datasetDriftShare: driftShare, numericMethod: numericMethod, categoricalMethod: categoricalMethod,
             threshold: threshold, columns: try columnOverrides(), ignoredColumns: readOptions.ignored

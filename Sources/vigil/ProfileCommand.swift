@@ -17,7 +17,11 @@ struct ProfileCommand: ParsableCommand {
     @OptionGroup var dataset: DatasetOptions
 
     func run() throws {
-        let profile = try DatasetProfiler.profile(path: input, options: try dataset.readOptions())
+        var options = try dataset.readOptions()
+        let progress = ProgressBar.make(for: [input], label: "profiling")
+        if let progress { options.progress = { path, bytes in progress.update(path: path, bytesRead: bytes) } }
+        defer { progress?.finish() }
+        let profile = try DatasetProfiler.profile(path: input, options: options)
         try DatasetLoader.write(profile, to: output)
         let excluded = profile.schema.filter { $0.exclusion != nil }.map(\.name)
         print("profiled \(profile.rowCount) rows, \(profile.columnNames.count) columns → \(output)" + (excluded.isEmpty ? "" : " (not profiled: \(excluded.joined(separator: ", ")))"))

@@ -130,6 +130,22 @@ struct CSVReaderTests {
         #expect(unknown?.message.contains("no such column") == true)
     }
 
+    @Test func gzipInputReadsLikeThePlainFile() throws {
+        let plain = try TemporaryFile.write(String(decoding: try Data(contentsOf: URL(fileURLWithPath: Self.fixture("rfc4180.csv"))), as: UTF8.self))
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", "-f", plain]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        #expect(try DatasetProfiler.profile(path: plain + ".gz") == DatasetProfiler.profile(path: plain))
+        // A truncated stream is an error, not a silently shorter dataset.
+        let compressed = try Data(contentsOf: URL(fileURLWithPath: plain + ".gz"))
+        let truncated = plain + ".truncated.gz"
+        try compressed.prefix(compressed.count / 2).write(to: URL(fileURLWithPath: truncated))
+        #expect(throws: DatasetError.self) { try DatasetProfiler.profile(path: truncated) }
+    }
+
     @Test func profileFileRoundTripsThroughTheLoader() throws {
         let csv = Self.fixture("rfc4180.csv")
         let profile = try DatasetProfiler.profile(path: csv)

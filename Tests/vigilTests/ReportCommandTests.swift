@@ -91,6 +91,12 @@ struct ReportCommandTests {
         #expect(raggedRun.standardError.contains(":3: has 1 field"))
     }
 
+    /// Standard error is a pipe here, not a terminal: no progress bar may leak into logs.
+    @Test func quietWhenNotATerminal() throws {
+        let run = try VigilProcess.run(["report", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv")])
+        #expect(run.standardError.isEmpty, "\(run.standardError)")
+    }
+
     @Test func savedProfileGivesTheSameReportAsTheDataset() throws {
         let profile = VigilProcess.temporaryPath(".vprof")
         let made = try VigilProcess.run(["profile", VigilProcess.fixture("large_reference.csv"), "-o", profile])

@@ -12,6 +12,14 @@ public enum DatasetLoader {
         }
     }
 
+    /// Loads the reference and the current side at the same time, one per core.
+    public static func load(_ reference: String, _ current: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> (DatasetProfile, DatasetProfile) {
+        let outcomes = ParallelMap.map([reference, current], minimumParallelCount: 2) { path in
+            Result { () throws(DatasetError) in try load(path: path, options: options) }
+        }
+        return (try outcomes[0].get(), try outcomes[1].get())
+    }
+
     /// Whether the file starts with the magic bytes of Vigil's binary format.
     public static func isProfileFile(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }

@@ -94,7 +94,7 @@ public enum DatasetProfiler {
         let kinds = schema.map(\.kind)
         var numericBuffers = [[Double]](repeating: [], count: header.count)
         var missingCounts = [Int](repeating: 0, count: header.count)
-        var categoricalBuffers = [[String?]](repeating: [], count: header.count)
+        var interners = header.indices.map { kinds[$0] == .categorical ? CategoryInterner(capacity: batchSize) : CategoryInterner(capacity: 1) }
         for index in header.indices {
             if kinds[index] == .numeric { numericBuffers[index].reserveCapacity(batchSize) }
         }
@@ -108,8 +108,9 @@ public enum DatasetProfiler {
                     numericBuffers[column].removeAll(keepingCapacity: true)
                     missingCounts[column] = 0
                 case .categorical:
-                    try builder.append(categoricalBuffers[column], to: header[column])
-                    categoricalBuffers[column].removeAll(keepingCapacity: true)
+                    var counted = [(value: String, count: Int)]()
+                    let missing = interners[column].drain { counted.append(($0, $1)) }
+                    try builder.append(counted: counted, missing: missing, to: header[column])
                 case nil:
                     break
                 }
@@ -133,15 +134,27 @@ public enum DatasetProfiler {
                         case .missing: missingCounts[column] += 1
                         case .number(let value): numericBuffers[column].append(value)
                         }
+                    } else if let value = NumberParsing.parseDouble(bytes, field.start, field.end), !value.isNaN {
+                        numericBuffers[column].append(value)
                     } else if MissingValueTokens.isMissing(bytes, field.start, field.end) {
                         missingCounts[column] += 1
                     } else {
                         // Text in a numeric column is invalid, like NaN: counted, never a statistic.
-                        numericBuffers[column].append(NumberParsing.parseDouble(bytes, field.start, field.end) ?? .nan)
+                        numericBuffers[column].append(.nan)
                     }
                 case .categorical:
-                    let isMissing = !field.hasEscapedQuotes && MissingValueTokens.isMissing(bytes, field.start, field.end)
-                    categoricalBuffers[column].append(isMissing ? nil : try reader.string(bytes, field, line: line, column: header[column]))
+                    if field.hasEscapedQuotes {
+                        let text = try reader.string(bytes, field, line: line, column: header[column])
+                        try Array(text.utf8).withUnsafeBufferPointer { utf8 throws(DatasetError) in
+                            try interners[column].add(utf8, 0, utf8.count) { () throws(DatasetError) in text }
+                        }
+                    } else if MissingValueTokens.isMissing(bytes, field.start, field.end) {
+                        interners[column].addMissing()
+                    } else {
+                        try interners[column].add(bytes, field.start, field.end) { () throws(DatasetError) in
+                            try reader.string(bytes, field, line: line, column: header[column])
+                        }
+                    }
                 case nil:
                     break
                 }
@@ -150,10 +163,12 @@ public enum DatasetProfiler {
             if pending == batchSize {
                 for column in header.indices { try flush(column) }
                 pending = 0
+                options.progress?(path, reader.consumedBytes)
             }
             return true
         }
         for column in header.indices { try flush(column) }
+        options.progress?(path, reader.consumedBytes)
         do { return try builder.finish(schema: schema.map(\.description)) } catch { throw DatasetError(file: path, error.description) }
     }
 

@@ -1,12 +1,12 @@
 import Foundation
 
-/// Streams the records of a delimited text file (CSV by default) in fixed-size chunks, so memory does not
-/// grow with the number of rows. Strips a UTF-8 byte-order mark, accepts LF and CRLF, and reports every
+/// Streams the records of a delimited text file (CSV by default, gzip-compressed when the name ends in
+/// `.gz`) in fixed-size chunks, so memory does not grow with the number of rows. Strips a UTF-8 byte-order mark, accepts LF and CRLF, and reports every
 /// malformed record with its file and line.
 final class DelimitedFileReader {
     let path: String
     let format: CSVFormat
-    private let handle: FileHandle
+    private let source: ByteSource
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
@@ -26,28 +26,26 @@ final class DelimitedFileReader {
             throw DatasetError(file: path, "no such file")
         }
         guard !isDirectory.boolValue else { throw DatasetError(file: path, "is a directory, not a data file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw DatasetError(file: path, "cannot be opened for reading") }
-        self.handle = handle
+        source = try ByteSource.open(path: path)
         // Enough bytes to recognize a byte-order mark, whatever the chunk size.
         while buffer.count < 3 && !atEnd { try refill() }
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
     }
 
-    deinit { try? handle.close() }
+    deinit { source.close() }
 
     /// Keeps the unread tail and appends the next chunk.
     private func refill() throws(DatasetError) {
         guard !atEnd else { return }
-        let chunk: Data?
-        do { chunk = try handle.read(upToCount: chunkSize) } catch {
-            throw DatasetError(file: path, "read failed: \(error.localizedDescription)")
-        }
         if start > 0 {
             buffer.removeFirst(start)
             start = 0
         }
-        if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { atEnd = true }
+        if try !source.read(upTo: chunkSize, into: &buffer, path: path) { atEnd = true }
     }
+
+    /// Bytes of the file consumed so far.
+    var consumedBytes: Int { source.consumedBytes }
 
     /// Calls `body` with each record's fields until the file ends or `body` returns false.
     /// The buffer pointer and field ranges are valid only during the call.

@@ -42,6 +42,13 @@ public struct ProfileBuilder: Sendable {
     }
 
     /// The finished profile; `schema` describes every source column (see ``DatasetProfile/schema``).
+    /// Appends pre-counted categorical values and missing cells.
+    public mutating func append(counted values: [(value: String, count: Int)], missing: Int, to column: String) throws(ProfileError) {
+        guard categorical[column] != nil else { throw ProfileError("\"\(column)\" is not a categorical column of this profile") }
+        for entry in values { categorical[column]!.add(entry.value, count: entry.count) }
+        categorical[column]!.addMissing(count: missing)
+    }
+
     public func finish(schema: [ColumnDescription]? = nil) throws(ProfileError) -> DatasetProfile {
         try DatasetProfile(columns: order.map { name in
             if var sketch = numeric[name] {

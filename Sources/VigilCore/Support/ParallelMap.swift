@@ -5,7 +5,11 @@ enum ParallelMap {
     /// Below this many elements the work runs on the calling thread: spreading it costs more than it saves.
     static let minimumParallelCount = 8
 
-    static func map<Element: Sendable, Output: Sendable>(_ elements: [Element], _ transform: @Sendable (Element) -> Output) -> [Output] {
+    static func map<Element: Sendable, Output: Sendable>(
+        _ elements: [Element],
+        minimumParallelCount: Int = ParallelMap.minimumParallelCount,
+        _ transform: @Sendable (Element) -> Output
+    ) -> [Output] {
         guard elements.count >= minimumParallelCount else { return elements.map(transform) }
         let results = ResultSlots<Output>(count: elements.count)
         DispatchQueue.concurrentPerform(iterations: elements.count) { index in

@@ -26,6 +26,13 @@ public struct CategoricalColumnSketch: Sendable, Equatable {
         distinctSketch.add(value)
     }
 
+    /// Adds `count` observations of one value at once (what a batch that counted its cells hands over).
+    public mutating func add(_ value: String, count: Int) {
+        guard count > 0 else { return }
+        items.add(value, weight: count)
+        distinctSketch.add(value)
+    }
+
     public mutating func addMissing(count: Int = 1) { missingCount += count }
 
     /// The number of distinct values: exact while ``FrequentItems/isExact``, estimated after.
