@@ -8,7 +8,7 @@ struct ProfileCommand: ParsableCommand {
         abstract: "Summarize a dataset into a reusable profile (use it later as --reference)."
     )
 
-    @Argument(help: "The dataset (CSV).")
+    @Argument(help: "The dataset: CSV, or NDJSON (.ndjson, .jsonl, .json); gzip-compressed when it ends in .gz.")
     var input: String
 
     @Option(name: .shortAndLong, help: "Where to write the profile (.vprof).")
@@ -21,7 +21,7 @@ struct ProfileCommand: ParsableCommand {
         let progress = ProgressBar.make(for: [input], label: "profiling")
         if let progress { options.progress = { path, bytes in progress.update(path: path, bytesRead: bytes) } }
         defer { progress?.finish() }
-        let profile = try DatasetProfiler.profile(path: input, options: options)
+        let profile = try DatasetLoader.profileDataset(path: input, options: options)
         try DatasetLoader.write(profile, to: output)
         let excluded = profile.schema.filter { $0.exclusion != nil }.map(\.name)
         print("profiled \(profile.rowCount) rows, \(profile.columnNames.count) columns → \(output)" + (excluded.isEmpty ? "" : " (not profiled: \(excluded.joined(separator: ", ")))"))

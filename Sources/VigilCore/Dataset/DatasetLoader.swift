@@ -5,11 +5,19 @@ import VigilStats
 /// (recognized by its magic bytes) or a dataset file to profile now.
 public enum DatasetLoader {
     public static func load(path: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> DatasetProfile {
-        guard isProfileFile(path) else { return try DatasetProfiler.profile(path: path, options: options) }
+        guard isProfileFile(path) else { return try profileDataset(path: path, options: options) }
         guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError(file: path, "cannot be read") }
         do { return try DatasetProfile(serialized: [UInt8](data)) } catch {
             throw DatasetError(file: path, "is not a valid Vigil profile: \(error.description)")
         }
+    }
+
+    /// Profiles a dataset file: NDJSON by its extension (`.ndjson`, `.jsonl`, `.json`, each optionally `.gz`),
+    /// delimited text otherwise.
+    public static func profileDataset(path: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> DatasetProfile {
+        NDJSONProfiler.isNDJSON(path: path)
+            ? try NDJSONProfiler.profile(path: path, options: options)
+            : try DatasetProfiler.profile(path: path, options: options)
     }
 
     /// Loads the reference and the current side at the same time, one per core.

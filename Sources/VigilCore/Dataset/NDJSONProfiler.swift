@@ -1,0 +1,165 @@
+import Foundation
+import VigilStats
+
+/// Reads newline-delimited JSON (one object per line) into a ``DatasetProfile``.
+///
+/// Columns are the keys seen in the first rows (each row's new keys in name order); a key missing from a row is a
+/// missing value, and keys first seen later are not profiled. Numbers, booleans and strings become columns
+/// like their CSV counterparts; nested arrays and objects are reported and not tested.
+public enum NDJSONProfiler {
+    /// File name endings read as NDJSON (optionally followed by `.gz`).
+    public static let extensions = [".ndjson", ".jsonl", ".json"]
+
+    public static func isNDJSON(path: String) -> Bool {
+        let name = path.hasSuffix(".gz") ? String(path.dropLast(3)) : path
+        return extensions.contains { name.hasSuffix($0) }
+    }
+
+    private struct Evidence {
+        var numbers = 0
+        var integers = 0
+        var booleans = 0
+        var strings = 0
+        var nested = 0
+        var missing = 0
+        /// Distinct numbers, counted up to one past Evidently's categorical limit.
+        var distinctNumbers = Set<Double>()
+        var stringInference = TypeInference(columnCount: 1)
+    }
+
+    public static func profile(path: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> DatasetProfile {
+        let decoder = JSONDecoder()
+        func decodeRow(_ line: ArraySlice<UInt8>, _ number: Int) throws(DatasetError) -> [String: JSONValue] {
+            do { return try decoder.decode([String: JSONValue].self, from: Data(line)) } catch {
+                throw DatasetError(file: path, line: number, "is not a JSON object")
+            }
+        }
+
+        // Pass 1: columns and their types from the first rows.
+        var names = [String]()
+        var evidence = [String: Evidence]()
+        var rows = 0
+        try LineReader(path: path).forEachLine { line, number throws(DatasetError) in
+            let row = try decodeRow(line, number)
+            for key in row.keys.sorted() where evidence[key] == nil {
+                names.append(key)
+                evidence[key] = Evidence(missing: rows)
+            }
+            for name in names {
+                switch row[name] ?? .null {
+                case .null: evidence[name]!.missing += 1
+                case .bool: evidence[name]!.booleans += 1
+                case .number(let value):
+                    evidence[name]!.numbers += 1
+                    if value == value.rounded() && abs(value) < 9e15 { evidence[name]!.integers += 1 }
+                    if evidence[name]!.distinctNumbers.count <= DriftTestSelectionLimits.categoricalDistinctLimit {
+                        evidence[name]!.distinctNumbers.insert(value)
+                    }
+                case .string(let text):
+                    evidence[name]!.strings += 1
+                    Array(text.utf8).withUnsafeBufferPointer { evidence[name]!.stringInference.observe($0, 0, $0.count, column: 0) }
+                case .array, .object: evidence[name]!.nested += 1
+                }
+            }
+            rows += 1
+            return rows < TypeInference.sampleRows
+        }
+        guard rows > 0 else { throw DatasetError(file: path, "has no JSON rows") }
+        for name in options.categorical.union(options.numeric).union(options.ignored) where evidence[name] == nil {
+            throw DatasetError(file: path, column: name, "no such key in the first rows (keys: \(names.joined(separator: ", ")))")
+        }
+
+        var schema = [ColumnDescription]()
+        var kinds = [String: ColumnKind]()
+        for name in names {
+            let e = evidence[name]!
+            guard e.nested == 0 else {
+                schema.append(ColumnDescription(name: name, type: .string, exclusion: "nested JSON values are not tested"))
+                continue
+            }
+            let type: DataType
+            if e.numbers > 0 && e.strings == 0 && e.booleans == 0 {
+                type = e.integers == e.numbers && e.missing == 0 ? .integer : .float
+            } else if e.booleans > 0 && e.numbers == 0 && e.strings == 0 {
+                type = .boolean
+            } else if e.strings > 0 && e.numbers == 0 && e.booleans == 0 {
+                type = e.stringInference.result(column: 0).type
+            } else {
+                type = .string
+            }
+            let kind: ColumnKind? =
+                options.ignored.contains(name) ? nil
+                : options.categorical.contains(name) ? .categorical
+                : options.numeric.contains(name) ? .numeric
+                : type.kind(distinctValues: e.distinctNumbers.count)
+            if let kind {
+                kinds[name] = kind
+                schema.append(ColumnDescription(name: name, type: type))
+            } else {
+                let reason = options.ignored.contains(name) ? "ignored by request" : "\(type.rawValue) columns are not tested for drift"
+                schema.append(ColumnDescription(name: name, type: type, exclusion: reason))
+            }
+        }
+
+        // Pass 2: every row.
+        let profiled = schema.filter { $0.exclusion == nil && kinds[$0.name] != nil }.map { (name: $0.name, kind: kinds[$0.name]!) }
+        var builder: ProfileBuilder
+        do { builder = try ProfileBuilder(schema: profiled, exactValueBudget: DatasetProfiler.exactValueBudget) } catch {
+            throw DatasetError(file: path, error.description)
+        }
+        var numericValues = [String: [Double]]()
+        var numericMissing = [String: Int]()
+        var categoricalValues = [String: [String?]]()
+        func flush() throws(DatasetError) {
+            do {
+                for (name, values) in numericValues {
+                    try values.withUnsafeBufferPointer { buffer throws(ProfileError) in try builder.append(buffer, missing: numericMissing[name] ?? 0, to: name) }
+                }
+                for (name, values) in categoricalValues { try builder.append(values, to: name) }
+            } catch { throw DatasetError(file: path, error.description) }
+            numericValues = [:]
+            numericMissing = [:]
+            categoricalValues = [:]
+        }
+        var pending = 0
+        let reader = try LineReader(path: path)
+        try reader.forEachLine { line, number throws(DatasetError) in
+            let row = try decodeRow(line, number)
+            for column in profiled {
+                let value = row[column.name] ?? .null
+                switch column.kind {
+                case .numeric:
+                    switch value {
+                    case .null: numericMissing[column.name, default: 0] += 1
+                    case .number(let number): numericValues[column.name, default: []].append(number)
+                    case .bool(let flag): numericValues[column.name, default: []].append(flag ? 1 : 0)
+                    case .string(let text):
+                        // A string where numbers are expected: parsed when it is one, counted invalid when not.
+                        let parsed = Array(text.utf8).withUnsafeBufferPointer { NumberParsing.parseDouble($0, 0, $0.count) }
+                        numericValues[column.name, default: []].append(parsed ?? .nan)
+                    case .array, .object: numericValues[column.name, default: []].append(.nan)
+                    }
+                case .categorical:
+                    let text: String?
+                    switch value {
+                    case .null: text = nil
+                    case .bool(let flag): text = flag ? "True" : "False"
+                    case .number(let number): text = CategoryCounts.key(for: number)
+                    case .string(let string): text = string
+                    case .array, .object: text = "(nested)"
+                    }
+                    categoricalValues[column.name, default: []].append(text)
+                }
+            }
+            pending += 1
+            if pending == DatasetProfiler.batchSize {
+                try flush()
+                pending = 0
+                options.progress?(path, reader.consumedBytes)
+            }
+            return true
+        }
+        try flush()
+        do { return try builder.finish(schema: schema) } catch { throw DatasetError(file: path, error.description) }
+    }
+}
