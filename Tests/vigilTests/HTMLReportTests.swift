@@ -9,18 +9,9 @@ struct HTMLReportTests {
 
     /// Runs Chromium headless with the given arguments; returns (status, stdout, stderr).
     static func runChromium(_ arguments: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(chromium, "headless Chromium is required in CI (apt-get install chromium)"))
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"] + arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        let program = URL(fileURLWithPath: try #require(chromium, "headless Chromium is required in CI (apt-get install chromium)"))
+        let outcome = try VigilProcess.run(program, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"] + arguments)
+        return (outcome.status, outcome.standardOutput, outcome.standardError)
     }
 
     @Test(.enabled(if: chromium != nil || inCI, "headless Chromium is not installed (apt-get install chromium); .ci/run installs it"))

@@ -11,9 +11,12 @@ struct VigilProcess {
     /// The executable SwiftPM built next to this test bundle.
     static let executable: URL = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("vigil")
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    static func run(_ arguments: [String]) throws -> Outcome { try run(executable, arguments) }
+
+    /// Runs any program to completion, capturing its output.
+    static func run(_ program: URL, _ arguments: [String]) throws -> Outcome {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         let output = Pipe()
         let error = Pipe()

@@ -44,12 +44,7 @@ public enum DatasetProfiler {
         let reader = try DelimitedFileReader(path: path, format: options.format)
         var inference = TypeInference(columnCount: header.count)
         var rows = 0
-        var skippedHeader = false
-        try reader.forEachRecord { bytes, fields, line throws(DatasetError) in
-            if !skippedHeader {
-                skippedHeader = true
-                return true
-            }
+        try reader.forEachDataRecord { bytes, fields, line throws(DatasetError) in
             try checkFieldCount(fields.count, header: header, path: path, line: line)
             for (column, field) in fields.enumerated() {
                 if field.hasEscapedQuotes {
@@ -117,13 +112,8 @@ public enum DatasetProfiler {
             } catch { throw DatasetError(file: path, column: header[column], error.description) }
         }
         let reader = try DelimitedFileReader(path: path, format: options.format)
-        var skippedHeader = false
         var pending = 0
-        try reader.forEachRecord { bytes, fields, line throws(DatasetError) in
-            if !skippedHeader {
-                skippedHeader = true
-                return true
-            }
+        try reader.forEachDataRecord { bytes, fields, line throws(DatasetError) in
             try checkFieldCount(fields.count, header: header, path: path, line: line)
             for (column, field) in fields.enumerated() {
                 switch kinds[column] {

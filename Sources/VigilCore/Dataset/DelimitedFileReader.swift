@@ -80,6 +80,20 @@ final class DelimitedFileReader {
         }
     }
 
+    /// Like ``forEachRecord(_:)``, skipping the header record.
+    func forEachDataRecord(
+        _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [CSVRecordSplitter.Field], _ line: Int) throws(DatasetError) -> Bool
+    ) throws(DatasetError) {
+        var isHeader = true
+        try forEachRecord { bytes, fields, line throws(DatasetError) in
+            if isHeader {
+                isHeader = false
+                return true
+            }
+            return try body(bytes, fields, line)
+        }
+    }
+
     /// A field's text, validated as UTF-8.
     func string(_ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVRecordSplitter.Field, line: Int, column: String) throws(DatasetError) -> String {
         let text: String?
