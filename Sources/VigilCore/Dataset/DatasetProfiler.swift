@@ -87,21 +87,15 @@ public enum DatasetProfiler {
         var builder: ProfileBuilder
         do { builder = try ProfileBuilder(schema: profiled, exactValueBudget: exactValueBudget) } catch { throw DatasetError(file: path, error.description) }
         let kinds = schema.map(\.kind)
-        var numericBuffers = [[Double]](repeating: [], count: header.count)
-        var missingCounts = [Int](repeating: 0, count: header.count)
+        var numeric = NumericBatch(columns: header.count, rows: batchSize)
+        defer { numeric.deallocate() }
         var interners = header.indices.map { kinds[$0] == .categorical ? CategoryInterner(capacity: batchSize) : CategoryInterner(capacity: 1) }
-        for index in header.indices {
-            if kinds[index] == .numeric { numericBuffers[index].reserveCapacity(batchSize) }
-        }
         func flush(_ column: Int) throws(DatasetError) {
             do {
                 switch kinds[column] {
                 case .numeric:
-                    try numericBuffers[column].withUnsafeBufferPointer { values throws(ProfileError) in
-                        try builder.append(values, missing: missingCounts[column], to: header[column])
-                    }
-                    numericBuffers[column].removeAll(keepingCapacity: true)
-                    missingCounts[column] = 0
+                    try builder.append(numeric.values(column), missing: numeric.missing[column], to: header[column])
+                    numeric.reset(column)
                 case .categorical:
                     var counted = [(value: String, count: Int)]()
                     let missing = interners[column].drain { counted.append(($0, $1)) }
@@ -121,16 +115,16 @@ public enum DatasetProfiler {
                     if field.hasEscapedQuotes {
                         let cell = CSVRecordSplitter.unescaped(bytes, field, quote: options.format.quote)
                         switch parseNumber(cell) {
-                        case .missing: missingCounts[column] += 1
-                        case .number(let value): numericBuffers[column].append(value)
+                        case .missing: numeric.missing[column] += 1
+                        case .number(let value): numeric.append(value, to: column)
                         }
                     } else if let value = NumberParsing.parseDouble(bytes, field.start, field.end), !value.isNaN {
-                        numericBuffers[column].append(value)
+                        numeric.append(value, to: column)
                     } else if MissingValueTokens.isMissing(bytes, field.start, field.end) {
-                        missingCounts[column] += 1
+                        numeric.missing[column] += 1
                     } else {
                         // Text in a numeric column is invalid, like NaN: counted, never a statistic.
-                        numericBuffers[column].append(.nan)
+                        numeric.append(.nan, to: column)
                     }
                 case .categorical:
                     if field.hasEscapedQuotes {
@@ -160,6 +154,39 @@ public enum DatasetProfiler {
         for column in header.indices { try flush(column) }
         options.progress?(path, reader.consumedBytes)
         do { return try builder.finish(schema: schema.map(\.description)) } catch { throw DatasetError(file: path, error.description) }
+    }
+
+    /// One batch of numeric values for every column, in one column-major allocation: appending a cell is a
+    /// store and an increment, with no per-cell array bookkeeping.
+    private struct NumericBatch {
+        private let storage: UnsafeMutablePointer<Double>
+        private let rows: Int
+        private var filled: [Int]
+        var missing: [Int]
+
+        init(columns: Int, rows: Int) {
+            storage = .allocate(capacity: max(1, columns * rows))
+            self.rows = rows
+            filled = [Int](repeating: 0, count: columns)
+            missing = [Int](repeating: 0, count: columns)
+        }
+
+        @inline(__always)
+        mutating func append(_ value: Double, to column: Int) {
+            storage[column &* rows &+ filled[column]] = value
+            filled[column] &+= 1
+        }
+
+        func values(_ column: Int) -> UnsafeBufferPointer<Double> {
+            UnsafeBufferPointer(start: storage + column * rows, count: filled[column])
+        }
+
+        mutating func reset(_ column: Int) {
+            filled[column] = 0
+            missing[column] = 0
+        }
+
+        func deallocate() { storage.deallocate() }
     }
 
     private enum NumericCell {

@@ -34,14 +34,14 @@ final class DelimitedFileReader {
 
     deinit { source.close() }
 
-    /// Keeps the unread tail and appends the next chunk.
+    /// Reads the next chunk into the object's buffer (used before the record loop starts).
     private func refill() throws(DatasetError) {
-        guard !atEnd else { return }
-        if start > 0 {
-            buffer.removeFirst(start)
-            start = 0
-        }
-        if try !source.read(upTo: chunkSize, into: &buffer, path: path) { atEnd = true }
+        var bytes = buffer
+        var position = start
+        buffer = []
+        try refill(&bytes, &position)
+        buffer = bytes
+        start = position
     }
 
     /// Bytes of the file consumed so far.
@@ -54,30 +54,49 @@ final class DelimitedFileReader {
     ) throws(DatasetError) {
         var fields = [CSVRecordSplitter.Field]()
         fields.reserveCapacity(64)
+        // The loop works on locals, not on the object's properties: a class property touched per record
+        // costs a dynamic exclusivity check each time.
+        var bytes = buffer
+        var position = start
+        var lineNumber = line
+        buffer = []
+        defer {
+            buffer = bytes
+            start = position
+            line = lineNumber
+        }
         while true {
-            if start >= buffer.count {
+            if position >= bytes.count {
                 if atEnd { return }
-                try refill()
+                try refill(&bytes, &position)
                 continue
             }
-            let outcome = buffer.withUnsafeBufferPointer { splitter.parseRecord($0, from: start, atEnd: atEnd, fields: &fields) }
+            let finished = atEnd
+            let outcome = bytes.withUnsafeBufferPointer { splitter.parseRecord($0, from: position, atEnd: finished, fields: &fields) }
             switch outcome {
             case .incomplete:
-                try refill()
+                try refill(&bytes, &position)
             case .malformed(let lineOffset, let message):
-                throw DatasetError(file: path, line: line + lineOffset, message)
+                throw DatasetError(file: path, line: lineNumber + lineOffset, message)
             case .record(let next, let lines):
-                let recordLine = line
-                line += lines
-                let isBlankLine = fields.count == 1 && fields[0].start == fields[0].end && !fields[0].hasEscapedQuotes
-                start = next
-                if isBlankLine { continue }
-                let keepGoing = try buffer.withUnsafeBufferPointer { bytes throws(DatasetError) in
-                    try body(bytes, fields, recordLine)
-                }
+                let recordLine = lineNumber
+                lineNumber += lines
+                position = next
+                if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].hasEscapedQuotes { continue }
+                let keepGoing = try bytes.withUnsafeBufferPointer { pointer throws(DatasetError) in try body(pointer, fields, recordLine) }
                 if !keepGoing { return }
             }
         }
+    }
+
+    /// Keeps the unread tail of `bytes` and appends the next chunk.
+    private func refill(_ bytes: inout [UInt8], _ position: inout Int) throws(DatasetError) {
+        guard !atEnd else { return }
+        if position > 0 {
+            bytes.removeFirst(position)
+            position = 0
+        }
+        if try !source.read(upTo: chunkSize, into: &bytes, path: path) { atEnd = true }
     }
 
     /// Like ``forEachRecord(_:)``, skipping the header record.
