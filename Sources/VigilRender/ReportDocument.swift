@@ -18,6 +18,8 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     public struct ColumnSummary: Codable, Sendable, Equatable {
         public var name: String
         public var type: String
+        /// `feature`, `target`, `prediction`, `id` or `timestamp`.
+        public var role: String
         public var excluded: String?
     }
 
@@ -81,7 +83,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     public init(_ report: DatasetReport, generator: String) {
         func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
         func summary(_ name: String, _ rows: Int, _ schema: [ColumnDescription]) -> DatasetSummary {
-            DatasetSummary(name: name, rows: rows, columns: schema.map { ColumnSummary(name: $0.name, type: $0.type.rawValue, excluded: $0.exclusion) })
+            DatasetSummary(name: name, rows: rows, columns: schema.map { ColumnSummary(name: $0.name, type: $0.type.rawValue, role: $0.role.rawValue, excluded: $0.exclusion) })
         }
         schema = Self.schemaIdentifier
         self.generator = generator
@@ -128,11 +130,12 @@ public struct ReportDocument: Codable, Sendable, Equatable {
 // Optional fields are written as `null` rather than left out, so every document has every key.
 
 extension ReportDocument.ColumnSummary {
-    private enum CodingKeys: String, CodingKey { case name, type, excluded }
+    private enum CodingKeys: String, CodingKey { case name, type, role, excluded }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
         try container.encode(type, forKey: .type)
+        try container.encode(role, forKey: .role)
         try container.encode(excluded, forKey: .excluded)
     }
 }

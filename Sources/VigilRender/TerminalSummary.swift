@@ -15,7 +15,7 @@ public enum TerminalSummary {
             let quality = qualityByColumn[column.column]
             let qualityText = quality.map { $0.failures.isEmpty ? ($0.warnings.isEmpty ? "ok" : $0.warnings.joined(separator: "; ")) : "FAIL: " + $0.failures.joined(separator: "; ") } ?? ""
             rows.append([
-                column.column, column.kind.rawValue, result.method.rawValue, format(result.score),
+                report.displayName(column.column), column.kind.rawValue, result.method.rawValue, format(result.score),
                 (result.method.yieldsPValue ? "p < " : "≥ ") + format(result.threshold),
                 result.drifted ? "DRIFT" : "ok", qualityText,
             ])

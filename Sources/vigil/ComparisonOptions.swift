@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilCore
 import VigilStats
+import Yams
 
 /// The inputs and thresholds of a comparison: shared by `report` and `check`.
 struct ComparisonOptions: ParsableArguments {
@@ -12,6 +13,9 @@ struct ComparisonOptions: ParsableArguments {
     var current: String
 
     @OptionGroup var dataset: DatasetOptions
+
+    @Option(help: "A YAML file with these settings (columns, drift, quality); flags override it.")
+    var config: String?
 
     @Option(help: "Drift method for numeric columns (default: automatic). See `vigil methods`.", transform: parseMethod)
     var numericMethod: DriftMethod?
@@ -25,14 +29,14 @@ struct ComparisonOptions: ParsableArguments {
     @Option(name: .customLong("column-method"), help: "Per-column method and optional threshold: column=method[:threshold]. Repeatable.")
     var columnMethods: [String] = []
 
-    @Option(help: "Share of drifted columns at which the dataset counts as drifted.")
-    var driftShare = DriftOptions.defaultDatasetDriftShare
+    @Option(help: "Share of drifted columns at which the dataset counts as drifted (default 0.5).")
+    var driftShare: Double?
 
-    @Option(help: "Largest acceptable share of missing values per column.")
-    var missingThreshold = DataQualityThresholds().missingRatio
+    @Option(help: "Largest acceptable share of missing values per column (default 0.1).")
+    var missingThreshold: Double?
 
-    @Option(help: "Largest acceptable share of values outside the reference range per column.")
-    var outOfRangeThreshold = DataQualityThresholds().outOfRangeRatio
+    @Option(help: "Largest acceptable share of values outside the reference range per column (default 0.05).")
+    var outOfRangeThreshold: Double?
 
     @Option(help: "Write the report as JSON (schema vigil.report.v1) to this file.")
     var json: String?
@@ -42,13 +46,32 @@ struct ComparisonOptions: ParsableArguments {
 
     func validate() throws {
         for (name, value) in [("--drift-share", driftShare), ("--missing-threshold", missingThreshold), ("--out-of-range-threshold", outOfRangeThreshold)] {
+            guard let value else { continue }
             guard value >= 0 && value <= 1 else { throw ValidationError("\(name) must be between 0 and 1 (got \(value))") }
         }
-        _ = try columnOverrides()
+        _ = try columnOverrides(configuration: nil)
     }
 
-    func columnOverrides() throws -> [String: DriftOptions.ColumnOverride] {
+    /// The configuration file, when one was named.
+    func loadConfiguration() throws -> ReportConfiguration? {
+        guard let config else { return nil }
+        guard let text = try? String(contentsOfFile: config, encoding: .utf8) else { throw DatasetError(file: config, "cannot be read") }
+        let configuration: ReportConfiguration
+        do { configuration = try YAMLDecoder().decode(ReportConfiguration.self, from: text) } catch {
+            throw DatasetError(file: config, "is not a valid configuration: \(ConfigurationErrors.describe(error))")
+        }
+        // A misspelt key would otherwise be ignored without a word.
+        if let unknown = ConfigurationErrors.unknownKeys(in: (try? Yams.load(yaml: text)) ?? nil).first {
+            throw DatasetError(file: config, "unknown setting \"\(unknown)\"")
+        }
+        return configuration
+    }
+
+    func columnOverrides(configuration: ReportConfiguration?) throws -> [String: DriftOptions.ColumnOverride] {
         var overrides = [String: DriftOptions.ColumnOverride]()
+        for (column, entry) in configuration?.drift?.columns ?? [:] {
+            overrides[column] = DriftOptions.ColumnOverride(method: try entry.method.map(parseMethod), threshold: entry.threshold)
+        }
         for entry in columnMethods {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw ValidationError("--column-method needs column=method[:threshold], got \"\(entry)\"") }
@@ -66,16 +89,26 @@ struct ComparisonOptions: ParsableArguments {
 
     /// Loads both sides and builds the report.
     func buildReport() throws -> DatasetReport {
-        var readOptions = try dataset.readOptions()
+        let configuration = try loadConfiguration()
+        var readOptions = try dataset.readOptions(configuration: configuration)
         let progress = ProgressBar.make(for: [reference, current], label: "reading")
         if let progress { readOptions.progress = { path, bytes in progress.update(path: path, bytesRead: bytes) } }
         defer { progress?.finish() }
         let (referenceProfile, currentProfile) = try DatasetLoader.load(reference, current, options: readOptions)
+        let drift = configuration?.drift
         let driftOptions = DriftOptions(
-            datasetDriftShare: driftShare, numericMethod: numericMethod, categoricalMethod: categoricalMethod,
-            threshold: threshold, columns: try columnOverrides(), ignoredColumns: readOptions.ignored
+            datasetDriftShare: driftShare ?? drift?.datasetDriftShare ?? DriftOptions.defaultDatasetDriftShare,
+            numericMethod: try numericMethod ?? drift?.numericMethod.map(parseMethod),
+            categoricalMethod: try categoricalMethod ?? drift?.categoricalMethod.map(parseMethod),
+            threshold: threshold ?? drift?.threshold,
+            columns: try columnOverrides(configuration: configuration),
+            ignoredColumns: readOptions.ignored
         )
-        let thresholds = DataQualityThresholds(missingRatio: missingThreshold, outOfRangeRatio: outOfRangeThreshold)
+        let defaults = DataQualityThresholds()
+        let thresholds = DataQualityThresholds(
+            missingRatio: missingThreshold ?? configuration?.quality?.missing ?? defaults.missingRatio,
+            outOfRangeRatio: outOfRangeThreshold ?? configuration?.quality?.outOfRange ?? defaults.outOfRangeRatio
+        )
         return DatasetReport.build(
             referenceName: reference, reference: referenceProfile, currentName: current, current: currentProfile,
             driftOptions: driftOptions, thresholds: thresholds
@@ -89,4 +122,46 @@ func parseMethod(_ name: String) throws -> DriftMethod {
         throw ValidationError("unknown drift method \"\(name)\"; methods: \(DriftMethod.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return method
+}
+
+/// A configuration decoding error in one line: the key path and what was wrong.
+enum ConfigurationErrors {
+    /// The settings a configuration may have, by section.
+    static let knownKeys: [String: Set<String>] = [
+        "": ["delimiter", "columns", "drift", "quality"],
+        "columns": ["categorical", "numeric", "ignore", "id", "timestamp", "target", "prediction"],
+        "drift": ["numeric_method", "categorical_method", "threshold", "dataset_drift_share", "columns"],
+        "quality": ["missing", "out_of_range"],
+    ]
+
+    /// Keys of the loaded YAML that no section knows, as dotted paths.
+    static func unknownKeys(in document: Any?) -> [String] {
+        guard let root = document as? [String: Any] else { return [] }
+        var unknown = [String]()
+        for (key, value) in root {
+            guard knownKeys[""]!.contains(key) else {
+                unknown.append(key)
+                continue
+            }
+            if let section = knownKeys[key], let entries = value as? [String: Any] {
+                unknown += entries.keys.filter { !section.contains($0) }.map { "\(key).\($0)" }
+            }
+        }
+        return unknown.sorted()
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? Swift.DecodingError else { return "\(error)" }
+        func path(_ context: Swift.DecodingError.Context) -> String {
+            context.codingPath.map(\.stringValue).joined(separator: ".")
+        }
+        switch decoding {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "\(path(context)): missing \(key.stringValue)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
 }

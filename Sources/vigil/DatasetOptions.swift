@@ -12,8 +12,20 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Columns to treat as numeric (comma-separated).")
     var numeric: [String] = []
 
-    @Option(help: "Columns to leave out (comma-separated), e.g. ids and timestamps.")
+    @Option(help: "Columns to leave out (comma-separated).")
     var ignore: [String] = []
+
+    @Option(help: "The target (ground truth) column: tested and labelled as such.")
+    var target: String?
+
+    @Option(help: "The prediction column: tested and labelled as such.")
+    var prediction: String?
+
+    @Option(help: "Row-id columns (comma-separated): reported, never tested.")
+    var id: [String] = []
+
+    @Option(help: "Timestamp columns (comma-separated): reported, never tested.")
+    var timestamp: [String] = []
 
     func validate() throws {
         _ = try format()
@@ -27,10 +39,32 @@ struct DatasetOptions: ParsableArguments {
         return CSVFormat(delimiter: byte)
     }
 
-    func readOptions() throws -> DatasetReadOptions {
+    /// The reading options: these flags, on top of the configuration file's `columns` section when given.
+    func readOptions(configuration: ReportConfiguration? = nil) throws -> DatasetReadOptions {
         func names(_ values: [String]) -> Set<String> {
             Set(values.flatMap { $0.split(separator: ",").map { String($0) } })
         }
-        return DatasetReadOptions(format: try format(), categorical: names(categorical), numeric: names(numeric), ignored: names(ignore))
+        let columns = configuration?.columns
+        var format = try format()
+        if delimiter == ",", let configured = configuration?.delimiter {
+            format = try DatasetOptions(delimiter: configured).format()
+        }
+        var options = DatasetReadOptions(
+            format: format,
+            categorical: names(categorical).union(columns?.categorical ?? []),
+            numeric: names(numeric).union(columns?.numeric ?? []),
+            ignored: names(ignore).union(columns?.ignore ?? [])
+        )
+        for name in names(id).union(columns?.id ?? []) { options.roles[name] = .id }
+        for name in names(timestamp).union(columns?.timestamp ?? []) { options.roles[name] = .timestamp }
+        if let target = target ?? columns?.target { options.roles[target] = .target }
+        if let prediction = prediction ?? columns?.prediction { options.roles[prediction] = .prediction }
+        return options
+    }
+
+    init() {}
+
+    private init(delimiter: String) {
+        self.delimiter = delimiter
     }
 }

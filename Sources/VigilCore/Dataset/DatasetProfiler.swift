@@ -38,7 +38,7 @@ public enum DatasetProfiler {
 
     /// Infers each column's type from the first ``TypeInference/sampleRows`` rows, then applies the options.
     static func inferSchema(path: String, header: [String], options: DatasetReadOptions) throws(DatasetError) -> [(description: ColumnDescription, kind: ColumnKind?)] {
-        for name in options.categorical.union(options.numeric).union(options.ignored) where !header.contains(name) {
+        for name in options.namedColumns where !header.contains(name) {
             throw DatasetError(file: path, column: name, "no such column in the header (columns: \(header.joined(separator: ", ")))")
         }
         let reader = try DelimitedFileReader(path: path, format: options.format)
@@ -60,13 +60,7 @@ public enum DatasetProfiler {
         guard rows > 0 else { throw DatasetError(file: path, "has a header but no data rows") }
         return header.enumerated().map { index, name in
             let (type, distinct) = inference.result(column: index)
-            if options.ignored.contains(name) { return (ColumnDescription(name: name, type: type, exclusion: "ignored by request"), nil) }
-            if options.categorical.contains(name) { return (ColumnDescription(name: name, type: type), .categorical) }
-            if options.numeric.contains(name) { return (ColumnDescription(name: name, type: type), .numeric) }
-            guard let kind = type.kind(distinctValues: distinct) else {
-                return (ColumnDescription(name: name, type: type, exclusion: "\(type.rawValue) columns are not tested for drift"), nil)
-            }
-            return (ColumnDescription(name: name, type: type), kind)
+            return options.resolve(name: name, type: type, distinctValues: distinct)
         }
     }
 

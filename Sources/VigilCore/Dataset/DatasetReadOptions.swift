@@ -1,12 +1,30 @@
 /// How to read a dataset file: its dialect and the column roles that override inference.
 public struct DatasetReadOptions: Sendable {
+    /// Every column named by an option, which must exist in the data.
+    var namedColumns: Set<String> { categorical.union(numeric).union(ignored).union(roles.keys) }
+
+    /// The description and kind of a column of inferred `type`, after the options: nil kind means not profiled.
+    func resolve(name: String, type: DataType, distinctValues: Int) -> (description: ColumnDescription, kind: ColumnKind?) {
+        let role = roles[name] ?? .feature
+        if let exclusion = role.exclusion { return (ColumnDescription(name: name, type: type, exclusion: exclusion, role: role), nil) }
+        if ignored.contains(name) { return (ColumnDescription(name: name, type: type, exclusion: "ignored by request", role: role), nil) }
+        if categorical.contains(name) { return (ColumnDescription(name: name, type: type, role: role), .categorical) }
+        if numeric.contains(name) { return (ColumnDescription(name: name, type: type, role: role), .numeric) }
+        guard let kind = type.kind(distinctValues: distinctValues) else {
+            return (ColumnDescription(name: name, type: type, exclusion: "\(type.rawValue) columns are not tested for drift", role: role), nil)
+        }
+        return (ColumnDescription(name: name, type: type, role: role), kind)
+    }
+
     public var format: CSVFormat
     /// Columns forced to categorical (e.g. numeric codes).
     public var categorical: Set<String>
     /// Columns forced to numeric.
     public var numeric: Set<String>
-    /// Columns not profiled at all (ids, timestamps, free text the user does not want tested).
+    /// Columns not profiled at all (free text the user does not want tested, say).
     public var ignored: Set<String>
+    /// Columns with a role other than feature (target, prediction, id, timestamp).
+    public var roles: [String: ColumnRole] = [:]
 
     /// Told how many bytes of a file have been read, every few megabytes (for a progress bar).
     public var progress: (@Sendable (_ path: String, _ bytesRead: Int) -> Void)?

@@ -65,7 +65,7 @@ public enum NDJSONProfiler {
             return rows < TypeInference.sampleRows
         }
         guard rows > 0 else { throw DatasetError(file: path, "has no JSON rows") }
-        for name in options.categorical.union(options.numeric).union(options.ignored) where evidence[name] == nil {
+        for name in options.namedColumns where evidence[name] == nil {
             throw DatasetError(file: path, column: name, "no such key in the first rows (keys: \(names.joined(separator: ", ")))")
         }
 
@@ -87,18 +87,9 @@ public enum NDJSONProfiler {
             } else {
                 type = .string
             }
-            let kind: ColumnKind? =
-                options.ignored.contains(name) ? nil
-                : options.categorical.contains(name) ? .categorical
-                : options.numeric.contains(name) ? .numeric
-                : type.kind(distinctValues: e.distinctNumbers.count)
-            if let kind {
-                kinds[name] = kind
-                schema.append(ColumnDescription(name: name, type: type))
-            } else {
-                let reason = options.ignored.contains(name) ? "ignored by request" : "\(type.rawValue) columns are not tested for drift"
-                schema.append(ColumnDescription(name: name, type: type, exclusion: reason))
-            }
+            let (description, kind) = options.resolve(name: name, type: type, distinctValues: e.distinctNumbers.count)
+            schema.append(description)
+            if let kind { kinds[name] = kind }
         }
 
         // Pass 2: every row.

@@ -75,6 +75,7 @@ extension DatasetProfile: BinarySerializable {
             encoder.write(column.name)
             encoder.write(column.type.rawValue)
             encoder.write(column.exclusion ?? "")
+            encoder.write(column.role.rawValue)
         }
         for name in columnNames {
             encoder.write(name)
@@ -101,7 +102,11 @@ extension DatasetProfile: BinarySerializable {
                 throw DecodingError("column \"\(name)\" has an unknown data type", at: typeOffset)
             }
             let exclusion = try decoder.readString("exclusion")
-            schema.append(ColumnDescription(name: name, type: type, exclusion: exclusion.isEmpty ? nil : exclusion))
+            let roleOffset = decoder.offset
+            guard let role = ColumnRole(rawValue: try decoder.readString("role")) else {
+                throw DecodingError("column \"\(name)\" has an unknown role", at: roleOffset)
+            }
+            schema.append(ColumnDescription(name: name, type: type, exclusion: exclusion.isEmpty ? nil : exclusion, role: role))
         }
         for _ in 0..<count {
             let name = try decoder.readString("column name")
@@ -132,10 +137,12 @@ public struct ColumnDescription: Sendable, Equatable {
     public var type: DataType
     /// Why the column is not profiled, or nil when it is.
     public var exclusion: String?
+    public var role: ColumnRole
 
-    public init(name: String, type: DataType, exclusion: String? = nil) {
+    public init(name: String, type: DataType, exclusion: String? = nil, role: ColumnRole = .feature) {
         self.name = name
         self.type = type
         self.exclusion = exclusion
+        self.role = role
     }
 }

@@ -63,4 +63,10 @@ public struct DatasetReport: Sendable, Equatable {
     }
 
     public var passed: Bool { failureReasons.isEmpty }
+
+    /// The column's name, followed by its role when it is the target or the prediction.
+    public func displayName(_ column: String) -> String {
+        guard let role = referenceSchema.first(where: { $0.name == column })?.role, role == .target || role == .prediction else { return column }
+        return "\(column) (\(role.rawValue))"
+    }
 }

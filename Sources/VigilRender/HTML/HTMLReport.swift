@@ -31,7 +31,7 @@ public enum HTMLReport {
             let hasIssues = !(columnQuality?.failures.isEmpty ?? true)
             let qualityText = columnQuality.map { $0.failures.isEmpty ? ($0.warnings.isEmpty ? "ok" : $0.warnings.joined(separator: "; ")) : $0.failures.joined(separator: "; ") } ?? ""
             let comparison = result.method == .kolmogorovSmirnov ? "p ≤ " : result.method.yieldsPValue ? "p < " : "≥ "
-            html.append("<tr data-drifted=\"\(result.drifted)\" data-issues=\"\(hasIssues)\"><td><a href=\"#column-\(index)\">\(e(column.column))</a></td><td>\(column.kind.rawValue)</td><td>\(result.method.rawValue)</td>")
+            html.append("<tr data-drifted=\"\(result.drifted)\" data-issues=\"\(hasIssues)\"><td><a href=\"#column-\(index)\">\(e(report.displayName(column.column)))</a></td><td>\(column.kind.rawValue)</td><td>\(result.method.rawValue)</td>")
             html.append("<td data-value=\"\(result.score)\">\(score(result.score))</td><td data-value=\"\(result.threshold)\">\(comparison)\(score(result.threshold))</td>")
             html.append("<td class=\"\(result.drifted ? "bad" : "good")\">\(result.drifted ? "drift" : "ok")</td><td class=\"\(hasIssues ? "bad" : "")\">\(e(qualityText))</td></tr>")
         }
@@ -40,7 +40,7 @@ public enum HTMLReport {
         html.append("<section><h2>Distributions</h2><div class=\"cards\">")
         for (index, column) in drift.columns.enumerated() {
             let result = column.result
-            html.append("<article class=\"card\" id=\"column-\(index)\"><h3>\(e(column.column)) <span class=\"badge \(result.drifted ? "bad" : "good")\">\(result.drifted ? "drift" : "no drift")</span></h3>")
+            html.append("<article class=\"card\" id=\"column-\(index)\"><h3>\(e(report.displayName(column.column))) <span class=\"badge \(result.drifted ? "bad" : "good")\">\(result.drifted ? "drift" : "no drift")</span></h3>")
             html.append("<p class=\"detail\">\(result.method.rawValue) \(result.method.yieldsPValue ? "p-value" : "score") \(score(result.score)), threshold \(score(result.threshold))\(result.statisticErrorBound > 0 ? ", statistic ± \(score(result.statisticErrorBound)) (from sketches)" : "")</p>")
             if let distribution = distributions[column.column] { html.append(DistributionChart.svg(distribution)) }
             html.append("</article>")

@@ -1,0 +1,64 @@
+/// The settings of `vigil report` / `vigil check` as a file (YAML), so a pipeline keeps them in one place.
+/// Every field is optional; command-line flags override the file.
+///
+/// ```yaml
+/// delimiter: ";"
+/// columns:
+///   categorical: [zip_code]
+///   numeric: [rating]
+///   ignore: [comment]
+///   id: [user_id]
+///   timestamp: [event_time]
+///   target: label
+///   prediction: score
+/// drift:
+///   numeric_method: psi
+///   categorical_method: chisquare
+///   threshold: 0.2
+///   dataset_drift_share: 0.3
+///   columns:
+///     age: { method: ks, threshold: 0.01 }
+/// quality:
+///   missing: 0.1
+///   out_of_range: 0.05
+/// ```
+public struct ReportConfiguration: Decodable, Sendable, Equatable {
+    public struct Columns: Decodable, Sendable, Equatable {
+        public var categorical: [String]?
+        public var numeric: [String]?
+        public var ignore: [String]?
+        public var id: [String]?
+        public var timestamp: [String]?
+        public var target: String?
+        public var prediction: String?
+    }
+
+    public struct ColumnDrift: Decodable, Sendable, Equatable {
+        public var method: String?
+        public var threshold: Double?
+    }
+
+    public struct Drift: Decodable, Sendable, Equatable {
+        public var numericMethod: String?
+        public var categoricalMethod: String?
+        public var threshold: Double?
+        public var datasetDriftShare: Double?
+        public var columns: [String: ColumnDrift]?
+
+        enum CodingKeys: String, CodingKey {
+            case numericMethod = "numeric_method", categoricalMethod = "categorical_method", threshold
+            case datasetDriftShare = "dataset_drift_share", columns
+        }
+    }
+
+    public struct Quality: Decodable, Sendable, Equatable {
+        public var missing: Double?
+        public var outOfRange: Double?
+        enum CodingKeys: String, CodingKey { case missing, outOfRange = "out_of_range" }
+    }
+
+    public var delimiter: String?
+    public var columns: Columns?
+    public var drift: Drift?
+    public var quality: Quality?
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// `--config` YAML files and column roles, as a pipeline would use them.
+struct ConfigurationTests {
+    struct Report: Decodable {
+        struct Column: Decodable { var name: String; var role: String; var excluded: String? }
+        struct Summary: Decodable { var columns: [Column] }
+        struct DriftColumn: Decodable { var column: String; var method: String; var threshold: Double }
+        struct Drift: Decodable { var columns: [DriftColumn]; var driftShareThreshold: Double }
+        struct Thresholds: Decodable { var missingRatio: Double }
+        var reference: Summary
+        var drift: Drift
+        var thresholds: Thresholds
+    }
+
+    static func write(_ text: String, suffix: String) throws -> String {
+        let path = VigilProcess.temporaryPath(suffix)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func report(_ extra: [String]) throws -> (Report?, VigilProcess.Outcome) {
+        let json = VigilProcess.temporaryPath(".json")
+        let outcome = try VigilProcess.run(["report", "--reference", VigilProcess.fixture("small_reference.csv"), "--current",
+                                            VigilProcess.fixture("small_current.csv"), "--json", json] + extra)
+        guard outcome.status == 0 else { return (nil, outcome) }
+        return (try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: json))), outcome)
+    }
+
+    @Test func configurationFileSetsRolesMethodsAndThresholds() throws {
+        let config = try Self.write("""
+        columns:
+          id: [score]
+          target: subscribed
+        drift:
+          numeric_method: psi
+          dataset_drift_share: 0.3
+          columns:
+            city: { method: jensenshannon, threshold: 0.05 }
+        quality:
+          missing: 0.2
+        """, suffix: ".yaml")
+        let (report, outcome) = try Self.report(["--config", config])
+        let document = try #require(report, "\(outcome.standardError)")
+        let columns = Dictionary(uniqueKeysWithValues: document.reference.columns.map { ($0.name, $0) })
+        #expect(columns["score"]?.role == "id")
+        #expect(columns["score"]?.excluded == "id column")
+        #expect(columns["subscribed"]?.role == "target")
+        let methods = Dictionary(uniqueKeysWithValues: document.drift.columns.map { ($0.column, $0) })
+        #expect(methods["score"] == nil)
+        #expect(methods["age"]?.method == "psi")
+        #expect(methods["city"]?.method == "jensenshannon" && methods["city"]?.threshold == 0.05)
+        #expect(document.drift.driftShareThreshold == 0.3)
+        #expect(document.thresholds.missingRatio == 0.2)
+        #expect(outcome.standardOutput.contains("subscribed (target)"))
+
+        // Flags override the file.
+        let (overridden, _) = try Self.report(["--config", config, "--numeric-method", "ks", "--drift-share", "0.6"])
+        #expect(overridden?.drift.columns.first { $0.column == "age" }?.method == "ks")
+        #expect(overridden?.drift.driftShareThreshold == 0.6)
+    }
+
+    @Test func badConfigurationsAreNamed() throws {
+        let misspelt = try Self.write("quailty:\n  missing: 0.2\n", suffix: ".yaml")
+        let (_, unknown) = try Self.report(["--config", misspelt])
+        #expect(unknown.status == 2)
+        #expect(unknown.standardError.contains("unknown setting \"quailty\""))
+
+        let wrongType = try Self.write("drift:\n  threshold: high\n", suffix: ".yaml")
+        let (_, typeError) = try Self.report(["--config", wrongType])
+        #expect(typeError.status == 2)
+        #expect(typeError.standardError.contains("drift.threshold"))
+
+        let badMethod = try Self.write("drift:\n  numeric_method: magic\n", suffix: ".yaml")
+        let (_, methodError) = try Self.report(["--config", badMethod])
+        #expect(methodError.status == 2)
+        #expect(methodError.standardError.contains("unknown drift method"))
+
+        let (_, missingColumn) = try Self.report(["--target", "nope"])
+        #expect(missingColumn.status == 2)
+        #expect(missingColumn.standardError.contains("no such column"))
+    }
+}
