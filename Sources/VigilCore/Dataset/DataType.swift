@@ -15,14 +15,9 @@ public enum DataType: String, Sendable, Codable, CaseIterable {
     func kind(distinctValues: Int) -> ColumnKind? {
         switch self {
         case .float: .numeric
-        case .integer: distinctValues <= DriftTestSelectionLimits.categoricalDistinctLimit ? .categorical : .numeric
+        case .integer: distinctValues <= DriftTestSelection.categoricalDistinctLimit ? .categorical : .numeric
         case .boolean, .string: .categorical
         case .datetime, .text: nil
         }
     }
-}
-
-/// Evidently's cut-off for integer columns read as categorical (`NUMBER_UNIQUE_AS_CATEGORICAL`).
-enum DriftTestSelectionLimits {
-    static let categoricalDistinctLimit = DriftTestSelection.categoricalDistinctLimit
 }

@@ -52,7 +52,7 @@ public enum NDJSONProfiler {
                 case .number(let value):
                     evidence[name]!.numbers += 1
                     if value == value.rounded() && abs(value) < 9e15 { evidence[name]!.integers += 1 }
-                    if evidence[name]!.distinctNumbers.count <= DriftTestSelectionLimits.categoricalDistinctLimit {
+                    if evidence[name]!.distinctNumbers.count <= DriftTestSelection.categoricalDistinctLimit {
                         evidence[name]!.distinctNumbers.insert(value)
                     }
                 case .string(let text):
