@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import VigilCore
 import VigilStats
-import Yams
 
 /// The inputs and thresholds of a comparison: shared by `report` and `check`.
 struct ComparisonOptions: ParsableArguments {
@@ -53,19 +52,7 @@ struct ComparisonOptions: ParsableArguments {
     }
 
     /// The configuration file, when one was named.
-    func loadConfiguration() throws -> ReportConfiguration? {
-        guard let config else { return nil }
-        guard let text = try? String(contentsOfFile: config, encoding: .utf8) else { throw DatasetError(file: config, "cannot be read") }
-        let configuration: ReportConfiguration
-        do { configuration = try YAMLDecoder().decode(ReportConfiguration.self, from: text) } catch {
-            throw DatasetError(file: config, "is not a valid configuration: \(ConfigurationErrors.describe(error))")
-        }
-        // A misspelt key would otherwise be ignored without a word.
-        if let unknown = ConfigurationErrors.unknownKeys(in: (try? Yams.load(yaml: text)) ?? nil).first {
-            throw DatasetError(file: config, "unknown setting \"\(unknown)\"")
-        }
-        return configuration
-    }
+    func loadConfiguration() throws -> ReportConfiguration? { try ReportConfigurationFile.load(config) }
 
     func columnOverrides(configuration: ReportConfiguration?) throws -> [String: DriftOptions.ColumnOverride] {
         var overrides = [String: DriftOptions.ColumnOverride]()
@@ -122,46 +109,4 @@ func parseMethod(_ name: String) throws -> DriftMethod {
         throw ValidationError("unknown drift method \"\(name)\"; methods: \(DriftMethod.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return method
-}
-
-/// A configuration decoding error in one line: the key path and what was wrong.
-enum ConfigurationErrors {
-    /// The settings a configuration may have, by section.
-    static let knownKeys: [String: Set<String>] = [
-        "": ["delimiter", "columns", "drift", "quality"],
-        "columns": ["categorical", "numeric", "ignore", "id", "timestamp", "target", "prediction"],
-        "drift": ["numeric_method", "categorical_method", "threshold", "dataset_drift_share", "columns"],
-        "quality": ["missing", "out_of_range"],
-    ]
-
-    /// Keys of the loaded YAML that no section knows, as dotted paths.
-    static func unknownKeys(in document: Any?) -> [String] {
-        guard let root = document as? [String: Any] else { return [] }
-        var unknown = [String]()
-        for (key, value) in root {
-            guard knownKeys[""]!.contains(key) else {
-                unknown.append(key)
-                continue
-            }
-            if let section = knownKeys[key], let entries = value as? [String: Any] {
-                unknown += entries.keys.filter { !section.contains($0) }.map { "\(key).\($0)" }
-            }
-        }
-        return unknown.sorted()
-    }
-
-    static func describe(_ error: any Error) -> String {
-        guard let decoding = error as? Swift.DecodingError else { return "\(error)" }
-        func path(_ context: Swift.DecodingError.Context) -> String {
-            context.codingPath.map(\.stringValue).joined(separator: ".")
-        }
-        switch decoding {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
-        case .keyNotFound(let key, let context):
-            return "\(path(context)): missing \(key.stringValue)"
-        @unknown default:
-            return "\(error)"
-        }
-    }
 }

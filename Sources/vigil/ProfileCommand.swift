@@ -16,8 +16,11 @@ struct ProfileCommand: ParsableCommand {
 
     @OptionGroup var dataset: DatasetOptions
 
+    @Option(help: "A YAML settings file (its columns section applies: types, roles, ignored columns).")
+    var config: String?
+
     func run() throws {
-        var options = try dataset.readOptions()
+        var options = try dataset.readOptions(configuration: try ReportConfigurationFile.load(config))
         let progress = ProgressBar.make(for: [input], label: "profiling")
         if let progress { options.progress = { path, bytes in progress.update(path: path, bytesRead: bytes) } }
         defer { progress?.finish() }

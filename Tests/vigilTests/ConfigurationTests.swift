@@ -61,6 +61,21 @@ struct ConfigurationTests {
         #expect(overridden?.drift.driftShareThreshold == 0.6)
     }
 
+    /// Roles set when the reference profile is made travel with it into later reports.
+    @Test func profileTakesTheConfigurationAndKeepsRoles() throws {
+        let config = try Self.write("columns:\n  id: [score]\n  target: subscribed\n", suffix: ".yaml")
+        let profile = VigilProcess.temporaryPath(".vprof")
+        let made = try VigilProcess.run(["profile", VigilProcess.fixture("small_reference.csv"), "-o", profile, "--config", config])
+        #expect(made.status == 0, "\(made.standardError)")
+        #expect(made.standardOutput.contains("not profiled: score"))
+        let json = VigilProcess.temporaryPath(".json")
+        let run = try VigilProcess.run(["report", "--reference", profile, "--current", VigilProcess.fixture("small_current.csv"), "--json", json, "--id", "score"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+        #expect(report.reference.columns.first { $0.name == "subscribed" }?.role == "target")
+        #expect(!report.drift.columns.contains { $0.column == "score" })
+    }
+
     @Test func badConfigurationsAreNamed() throws {
         let misspelt = try Self.write("quailty:\n  missing: 0.2\n", suffix: ".yaml")
         let (_, unknown) = try Self.report(["--config", misspelt])
