@@ -15,12 +15,14 @@ let package = Package(
     products: [
         .library(name: "VigilStats", targets: ["VigilStats"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
+        .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilRender", targets: ["VigilRender"]),
         .executable(name: "vigil", targets: ["vigil"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Numbers only: sketches, exact distributions, drift tests, special functions, quality metrics.
@@ -29,6 +31,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The domain: datasets, schema, dataset profiles, drift analysis, the report model.
         .target(name: "VigilCore", dependencies: ["VigilStats", "CZlib"], swiftSettings: strictSettings),
+        // Durable storage behind the `EventStore` protocol; embedded SQLite (GRDB) first, PostgreSQL later.
+        .target(
+            name: "VigilStore",
+            dependencies: ["VigilCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         // Rendering of reports: the versioned JSON document and the terminal summary (HTML next).
         .target(name: "VigilRender", dependencies: ["VigilCore"], swiftSettings: strictSettings),
         // The command-line tool: parses arguments and calls the modules.
@@ -63,6 +71,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore"], swiftSettings: strictSettings),
         // Runs the built `vigil` executable as a user would, on fixture files.
         .testTarget(
             name: "vigilTests",

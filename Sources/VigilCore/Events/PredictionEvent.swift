@@ -1,0 +1,51 @@
+import Foundation
+
+/// One prediction a model service reports: the unit of Vigil's event log.
+public struct PredictionEvent: Sendable, Equatable, Codable {
+    /// Unique per model; resending an id never counts twice. Assigned by the server when absent.
+    public var id: String
+    /// When the prediction was made, in milliseconds since 1970 (UTC).
+    public var timestampMilliseconds: Int64
+    public var version: String
+    public var features: [String: FeatureValue]
+    public var prediction: PredictionValue?
+    public var latencyMilliseconds: Double?
+    /// `ok` or `error`.
+    public var status: String
+    public var errorType: String?
+    /// Segment tags (region, customer tier…): bounded-cardinality labels for slicing.
+    public var segment: [String: String]
+    /// Free numeric business or proxy metrics (conversion, revenue…).
+    public var metrics: [String: Double]
+
+    public init(
+        id: String, timestampMilliseconds: Int64, version: String, features: [String: FeatureValue] = [:],
+        prediction: PredictionValue? = nil, latencyMilliseconds: Double? = nil, status: String = "ok", errorType: String? = nil,
+        segment: [String: String] = [:], metrics: [String: Double] = [:]
+    ) {
+        self.id = id
+        self.timestampMilliseconds = timestampMilliseconds
+        self.version = version
+        self.features = features
+        self.prediction = prediction
+        self.latencyMilliseconds = latencyMilliseconds
+        self.status = status
+        self.errorType = errorType
+        self.segment = segment
+        self.metrics = metrics
+    }
+}
+
+/// The ground truth for a prediction, sent later (or earlier) under the prediction's id.
+public struct LabelEvent: Sendable, Equatable, Codable {
+    public var predictionId: String
+    public var timestampMilliseconds: Int64
+    /// A class label or a numeric target.
+    public var value: PredictionValue
+
+    public init(predictionId: String, timestampMilliseconds: Int64, value: PredictionValue) {
+        self.predictionId = predictionId
+        self.timestampMilliseconds = timestampMilliseconds
+        self.value = value
+    }
+}
