@@ -8,23 +8,29 @@ public enum FeatureValue: Sendable, Equatable, Codable {
     case null
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([Double].self) {
-            self = .vector(value)
-        } else {
-            throw DecodingError.typeMismatch(
-                FeatureValue.self,
-                .init(codingPath: decoder.codingPath, debugDescription: "a feature must be a number, string, boolean, null, or an array of numbers")
-            )
+        // One JSON decoding path (``JSONValue``), narrowed to what a feature may be.
+        switch try JSONValue(from: decoder) {
+        case .null: self = .null
+        case .bool(let value): self = .bool(value)
+        case .number(let value): self = .number(value)
+        case .string(let value): self = .string(value)
+        case .array(let elements):
+            let numbers = elements.compactMap { element -> Double? in
+                if case .number(let value) = element { return value }
+                return nil
+            }
+            guard numbers.count == elements.count else { throw Self.mismatch(decoder) }
+            self = .vector(numbers)
+        case .object:
+            throw Self.mismatch(decoder)
         }
+    }
+
+    private static func mismatch(_ decoder: any Decoder) -> DecodingError {
+        .typeMismatch(
+            FeatureValue.self,
+            .init(codingPath: decoder.codingPath, debugDescription: "a feature must be a number, string, boolean, null, or an array of numbers")
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {
