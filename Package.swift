@@ -17,12 +17,18 @@ let package = Package(
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilRender", targets: ["VigilRender"]),
+        .library(name: "VigilServer", targets: ["VigilServer"]),
         .executable(name: "vigil", targets: ["vigil"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Numbers only: sketches, exact distributions, drift tests, special functions, quality metrics.
@@ -39,13 +45,33 @@ let package = Package(
         ),
         // Rendering of reports: the versioned JSON document and the terminal summary (HTML next).
         .target(name: "VigilRender", dependencies: ["VigilCore"], swiftSettings: strictSettings),
+        // The monitoring server: HTTP API, ingestion pipeline, live aggregation, /metrics.
+        .target(
+            name: "VigilServer",
+            dependencies: [
+                "VigilStats",
+                "VigilCore",
+                "VigilStore",
+                "VigilRender",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: strictSettings
+        ),
         // The command-line tool: parses arguments and calls the modules.
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "VigilCore",
                 "VigilRender",
+                "VigilServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
@@ -72,6 +98,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore"], swiftSettings: strictSettings),
+        // Starts the real server on a loopback port and talks to it over HTTP.
+        .testTarget(
+            name: "VigilServerTests",
+            dependencies: [
+                "VigilServer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Runs the built `vigil` executable as a user would, on fixture files.
         .testTarget(
             name: "vigilTests",

@@ -5,18 +5,22 @@ import Foundation
 ///
 /// Exit status: 0 success, 1 a check failed (`vigil check`), 2 a usage or input error.
 @main
-struct Vigil: ParsableCommand {
+struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Watches machine-learning models in production: drift, data quality, model quality.",
         version: VigilVersion.current,
-        subcommands: [ProfileCommand.self, ReportCommand.self, CheckCommand.self, MethodsCommand.self]
+        subcommands: [ProfileCommand.self, ReportCommand.self, CheckCommand.self, MethodsCommand.self, ServeCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {

@@ -28,11 +28,15 @@ public enum NDJSONProfiler {
     }
 
     public static func profile(path: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> DatasetProfile {
-        let decoder = JSONDecoder()
         func decodeRow(_ line: ArraySlice<UInt8>, _ number: Int) throws(DatasetError) -> [String: JSONValue] {
-            do { return try decoder.decode([String: JSONValue].self, from: Data(line)) } catch {
-                throw DatasetError(file: path, line: number, "is not a JSON object")
+            let parsed: JSONValue
+            do throws(JSONParser.SyntaxError) {
+                parsed = try line.withUnsafeBufferPointer { bytes throws(JSONParser.SyntaxError) in try JSONParser.parse(bytes) }
+            } catch {
+                throw DatasetError(file: path, line: number, "is not valid JSON: \(error.message) at byte \(error.offset + 1) of the line")
             }
+            guard case .object(let row) = parsed else { throw DatasetError(file: path, line: number, "is not a JSON object") }
+            return row
         }
 
         // Pass 1: columns and their types from the first rows.

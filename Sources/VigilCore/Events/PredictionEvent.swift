@@ -1,7 +1,5 @@
-import Foundation
-
 /// One prediction a model service reports: the unit of Vigil's event log.
-public struct PredictionEvent: Sendable, Equatable, Codable {
+public struct PredictionEvent: Sendable, Equatable {
     /// Unique per model; resending an id never counts twice. Assigned by the server when absent.
     public var id: String
     /// When the prediction was made, in milliseconds since 1970 (UTC).
@@ -37,7 +35,7 @@ public struct PredictionEvent: Sendable, Equatable, Codable {
 }
 
 /// The ground truth for a prediction, sent later (or earlier) under the prediction's id.
-public struct LabelEvent: Sendable, Equatable, Codable {
+public struct LabelEvent: Sendable, Equatable {
     public var predictionId: String
     public var timestampMilliseconds: Int64
     /// A class label or a numeric target.

@@ -67,6 +67,9 @@ public struct NumericColumnSketch: Sendable, Equatable {
 
     public mutating func addMissing(count: Int = 1) { missingCount += count }
 
+    /// Counts values that are present but not numbers (text in a numeric column, NaN, ±infinity).
+    public mutating func addInvalid(count: Int = 1) { invalidCount += count }
+
     /// Readies the sketch for repeated queries (sorts the quantile sketch's buffer); changes no statistic.
     public mutating func prepareForQueries() {
         quantiles.sortBuffer()

@@ -1,0 +1,105 @@
+import Synchronization
+
+/// The live profiles of recent time buckets, updated as committed predictions arrive.
+///
+/// The aggregator only folds events in and hands out copies; the server's aggregation service decides
+/// what to load from and flush to the store. It tracks the log position of the last event applied, so a
+/// flush can store buckets and watermark together and a restart can resume exactly after it.
+public final class LiveAggregator: Sendable {
+    /// The width of a bucket, in milliseconds.
+    public let bucketMilliseconds: Int64
+    private let state: Mutex<State>
+
+    private struct State {
+        var buckets: [BucketKey: LiveProfile] = [:]
+        /// Buckets changed since they were last handed to ``takeChanges()``.
+        var changed: Set<BucketKey> = []
+        /// The log position of the last applied event.
+        var appliedPosition: Int64 = 0
+    }
+
+    public init(bucketMilliseconds: Int64, appliedPosition: Int64 = 0) {
+        precondition(bucketMilliseconds > 0, "a bucket must have a width")
+        self.bucketMilliseconds = bucketMilliseconds
+        state = Mutex(State(appliedPosition: appliedPosition))
+    }
+
+    /// The key of the bucket holding an event of `model`.
+    public func key(model: String, event: PredictionEvent) -> BucketKey {
+        BucketKey(model: model, version: event.version, start: bucketStart(event.timestampMilliseconds))
+    }
+
+    /// The start of the bucket holding `milliseconds`.
+    public func bucketStart(_ milliseconds: Int64) -> Int64 {
+        let (quotient, remainder) = milliseconds.quotientAndRemainder(dividingBy: bucketMilliseconds)
+        return (remainder < 0 ? quotient - 1 : quotient) * bucketMilliseconds
+    }
+
+    /// The log position of the last applied event.
+    public var appliedPosition: Int64 { state.withLock { $0.appliedPosition } }
+
+    /// Marks events up to `position` as already applied (they are in the stored buckets).
+    public func skip(through position: Int64) {
+        state.withLock { $0.appliedPosition = max($0.appliedPosition, position) }
+    }
+
+    /// Of `keys`, those not held in memory: the caller loads them from the store (they may hold earlier
+    /// events) and passes them to ``install(_:)`` before applying events to them.
+    public func absentKeys(_ keys: Set<BucketKey>) -> Set<BucketKey> {
+        state.withLock { state in keys.filter { state.buckets[$0] == nil } }
+    }
+
+    /// Adds stored buckets; keys already held in memory keep their (newer) state.
+    public func install(_ buckets: [BucketKey: LiveProfile]) {
+        state.withLock { state in
+            for (key, profile) in buckets where state.buckets[key] == nil { state.buckets[key] = profile }
+        }
+    }
+
+    /// Folds in committed predictions in log order; events at or before the applied position are skipped,
+    /// so a replay after a restart counts nothing twice.
+    public func apply(_ events: [(position: Int64, model: String, event: PredictionEvent)]) {
+        state.withLock { state in
+            for (position, model, event) in events where position > state.appliedPosition {
+                let key = self.key(model: model, event: event)
+                state.buckets[key, default: LiveProfile()].add(event)
+                state.changed.insert(key)
+                state.appliedPosition = position
+            }
+        }
+    }
+
+    /// The buckets changed since the last call, and the position they are complete up to.
+    public func takeChanges() -> (buckets: [BucketKey: LiveProfile], position: Int64) {
+        state.withLock { state in
+            var result: [BucketKey: LiveProfile] = [:]
+            for key in state.changed { result[key] = state.buckets[key] }
+            state.changed = []
+            return (result, state.appliedPosition)
+        }
+    }
+
+    /// Marks buckets as changed again, after a flush that failed.
+    public func markChanged(_ keys: some Sequence<BucketKey>) {
+        state.withLock { $0.changed.formUnion(keys) }
+    }
+
+    /// Drops unchanged buckets that start before `milliseconds` (they are in the store).
+    public func evict(before milliseconds: Int64) {
+        state.withLock { state in
+            state.buckets = state.buckets.filter { $0.key.start >= milliseconds || state.changed.contains($0.key) }
+        }
+    }
+
+    /// Copies of the held buckets of a model (all versions when `version` is nil) that start in `range`.
+    public func buckets(model: String, version: String?, starting range: Range<Int64>) -> [BucketKey: LiveProfile] {
+        state.withLock { state in
+            state.buckets.filter { key, _ in
+                key.model == model && (version == nil || key.version == version) && range.contains(key.start)
+            }
+        }
+    }
+
+    /// Bucket keys held in memory.
+    public var heldKeys: Set<BucketKey> { state.withLock { Set($0.buckets.keys) } }
+}

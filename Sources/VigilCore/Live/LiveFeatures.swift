@@ -1,0 +1,241 @@
+public import VigilStats
+
+/// The features of a stream of predictions, column by column, as mergeable sketches.
+///
+/// Unlike a dataset, a stream has no header: a feature's kind is set by its first non-null value (numbers
+/// are numeric; strings and booleans categorical), a feature absent from a row counts as missing there, and
+/// every column always covers every row, so the result converts to a ``DatasetProfile`` for drift and
+/// data-quality checks. Values that contradict a column's kind are kept the way a CSV column keeps them:
+/// text in a numeric column is an invalid value, a number in a categorical column is a category; each such
+/// value is also counted as a type mismatch.
+public struct LiveFeatures: Sendable, Equatable {
+    /// Rows (predictions) seen.
+    public internal(set) var rowCount = 0
+    /// Feature names in the order they first appeared.
+    public internal(set) var names: [String] = []
+    var columns: [String: LiveColumn] = [:]
+
+    public init() {}
+
+    /// One feature's sketch: numeric, categorical, vector (embedding), or only nulls so far.
+    ///
+    /// A struct of optionals rather than an enum with payloads: sketches are then mutated in place, where
+    /// an enum payload would be copied (buffers and all) on every update.
+    struct LiveColumn: Sendable, Equatable {
+        enum Kind: UInt8, Sendable { case pending = 0, numeric, categorical, vector }
+        private(set) var kind = Kind.pending
+        /// Rows before the first non-null value (while `kind == .pending`).
+        var pendingMissing = 0
+        var numeric: NumericColumnSketch?
+        var categorical: CategoricalColumnSketch?
+        var vector: VectorSummary?
+        /// Values that contradicted the column's kind.
+        var mismatches = 0
+
+        init(missing: Int) { pendingMissing = missing }
+
+        init(numeric sketch: NumericColumnSketch, mismatches: Int) {
+            kind = .numeric
+            numeric = sketch
+            self.mismatches = mismatches
+        }
+
+        init(categorical sketch: CategoricalColumnSketch, mismatches: Int) {
+            kind = .categorical
+            categorical = sketch
+            self.mismatches = mismatches
+        }
+
+        init(vector summary: VectorSummary) {
+            kind = .vector
+            vector = summary
+        }
+
+        var rowCount: Int {
+            switch kind {
+            case .pending: pendingMissing
+            case .numeric: numeric!.rowCount
+            case .categorical: categorical!.rowCount
+            case .vector: vector!.rowCount
+            }
+        }
+    }
+
+    /// Adds one row of features.
+    public mutating func add(_ features: [String: FeatureValue]) {
+        if names.count < features.count || features.keys.contains(where: { columns[$0] == nil }) {
+            for name in features.keys.sorted() where columns[name] == nil {
+                names.append(name)
+                columns[name] = LiveColumn(missing: rowCount)
+            }
+        }
+        for name in names {
+            columns[name]!.add(features[name] ?? .null)
+        }
+        rowCount += 1
+    }
+
+    /// Folds in the features of another bucket; columns absent on one side count as missing there.
+    public mutating func merge(_ other: LiveFeatures) {
+        for name in other.names where columns[name] == nil {
+            names.append(name)
+            columns[name] = LiveColumn(missing: rowCount)
+        }
+        for name in names {
+            columns[name]!.merge(other.columns[name] ?? LiveColumn(missing: other.rowCount))
+        }
+        rowCount += other.rowCount
+    }
+
+    /// Values whose type contradicts their column's kind (text in a numeric column, a vector among scalars…).
+    public var typeMismatches: [String: Int] {
+        var result: [String: Int] = [:]
+        for (name, column) in columns {
+            let count = column.mismatches + (column.vector?.mismatches ?? 0)
+            if count > 0 { result[name] = count }
+        }
+        return result
+    }
+
+    /// Vector (embedding) features.
+    public var vectors: [String: VectorSummary] {
+        columns.compactMapValues(\.vector)
+    }
+
+    /// The scalar features as a dataset profile, for the same drift and quality analysis as offline reports.
+    /// A feature that has only been null is categorical and entirely missing.
+    public func datasetProfile() -> DatasetProfile {
+        var result: [(name: String, profile: ColumnProfile)] = []
+        for name in names {
+            let column = columns[name]!
+            switch column.kind {
+            case .pending:
+                var sketch = CategoricalColumnSketch()
+                sketch.addMissing(count: column.pendingMissing)
+                result.append((name, .categorical(sketch)))
+            case .numeric: result.append((name, .numeric(column.numeric!)))
+            case .categorical: result.append((name, .categorical(column.categorical!)))
+            case .vector: break
+            }
+        }
+        // Every column covers every row by construction, so this cannot fail.
+        return try! DatasetProfile(columns: result)
+    }
+}
+
+extension LiveFeatures.LiveColumn {
+    mutating func add(_ value: FeatureValue) {
+        if kind == .pending {
+            switch value {
+            case .null:
+                pendingMissing += 1
+                return
+            case .number: self = Self(numeric: NumericColumnSketch(), mismatches: 0)
+            case .string, .bool: self = Self(categorical: CategoricalColumnSketch(), mismatches: 0)
+            case .vector: self = Self(vector: VectorSummary(missing: 0))
+            }
+            addMissing(pendingMissing)
+        }
+        switch kind {
+        case .pending:
+            preconditionFailure("a pending column became concrete above")
+        case .numeric:
+            switch value {
+            case .number(let number): numeric!.add(number)
+            case .null: numeric!.addMissing()
+            case .string, .bool, .vector:
+                numeric!.addInvalid()
+                mismatches += 1
+            }
+        case .categorical:
+            switch value {
+            case .string(let text): categorical!.add(text)
+            case .bool(let flag): categorical!.add(flag ? "true" : "false")
+            case .null: categorical!.addMissing()
+            case .number(let number):
+                categorical!.add(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number))
+                mismatches += 1
+            case .vector:
+                categorical!.addMissing()
+                mismatches += 1
+            }
+        case .vector:
+            vector!.add(value)
+        }
+    }
+
+    mutating func merge(_ other: Self) {
+        switch (kind, other.kind) {
+        case (.pending, .pending):
+            pendingMissing += other.pendingMissing
+        case (.pending, _):
+            let missing = pendingMissing
+            self = other
+            addMissing(missing)
+        case (_, .pending):
+            addMissing(other.pendingMissing)
+        case (.numeric, .numeric):
+            // Sketches with the same parameters always merge.
+            try! numeric!.merge(other.numeric!)
+            mismatches += other.mismatches
+        case (.categorical, .categorical):
+            try! categorical!.merge(other.categorical!)
+            mismatches += other.mismatches
+        case (.vector, .vector):
+            vector!.merge(other.vector!)
+        default:
+            // Buckets disagree on the kind: the other bucket's rows are kept as mismatches (missing here).
+            addMissing(other.rowCount)
+            mismatches += other.rowCount
+        }
+    }
+
+    private mutating func addMissing(_ count: Int) {
+        switch kind {
+        case .pending: pendingMissing += count
+        case .numeric: numeric!.addMissing(count: count)
+        case .categorical: categorical!.addMissing(count: count)
+        case .vector: vector!.addMissing(count)
+        }
+    }
+}
+
+/// What Vigil keeps of a vector (embedding) feature so far: how many arrived, their dimension, and the
+/// distribution of their Euclidean norms. Embedding drift builds on this in a later release.
+public struct VectorSummary: Sendable, Equatable {
+    public internal(set) var missing: Int
+    public internal(set) var count = 0
+    /// The dimension of the first vector; vectors of another length count as mismatches.
+    public internal(set) var dimension = 0
+    public internal(set) var mismatches = 0
+    public internal(set) var norms = Moments()
+
+    init(missing: Int) { self.missing = missing }
+
+    var rowCount: Int { missing + count + mismatches }
+
+    mutating func add(_ value: FeatureValue) {
+        switch value {
+        case .null: missing += 1
+        case .vector(let vector) where count == 0 || vector.count == dimension:
+            if count == 0 { dimension = vector.count }
+            count += 1
+            norms.add(vector.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        default: mismatches += 1
+        }
+    }
+
+    mutating func addMissing(_ more: Int) { missing += more }
+
+    mutating func merge(_ other: VectorSummary) {
+        missing += other.missing
+        if count == 0 { dimension = other.dimension }
+        if other.count == 0 || other.dimension == dimension {
+            count += other.count
+            norms.merge(other.norms)
+        } else {
+            mismatches += other.count
+        }
+        mismatches += other.mismatches
+    }
+}

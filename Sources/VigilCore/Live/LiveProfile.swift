@@ -1,0 +1,174 @@
+public import VigilStats
+
+/// Everything Vigil keeps about the predictions of one model version in one time bucket: traffic,
+/// latency, errors, predictions and confidence, features, business metrics. Mergeable, so that buckets
+/// combine into any window, and serializable, so that buckets survive restarts.
+public struct LiveProfile: Sendable, Equatable {
+    /// Predictions received (successful and failed).
+    public private(set) var requestCount = 0
+    /// Predictions whose status is `error`.
+    public private(set) var errorCount = 0
+    /// Failed predictions by `error_type` (`unknown` when none was given).
+    public private(set) var errorTypes: [String: Int] = [:]
+    /// Reported latencies in milliseconds.
+    public private(set) var latency = NumericColumnSketch()
+    /// Numeric predictions (regression outputs or scores).
+    public private(set) var predictedValues = NumericColumnSketch()
+    /// Predicted classes: the label sent, or the class with the highest score.
+    public private(set) var predictedClasses = CategoricalColumnSketch()
+    /// The highest class score of predictions sent as per-class scores.
+    public private(set) var confidence = NumericColumnSketch()
+    public private(set) var features = LiveFeatures()
+    /// Business and proxy metrics by name.
+    public private(set) var metrics: [String: Moments] = [:]
+
+    public init() {}
+
+    public mutating func add(_ event: PredictionEvent) {
+        requestCount += 1
+        if event.status == "error" {
+            errorCount += 1
+            errorTypes[event.errorType ?? "unknown", default: 0] += 1
+        }
+        latency.add(event.latencyMilliseconds)
+        switch event.prediction {
+        case .number(let value)?:
+            predictedValues.add(value)
+        case .label(let label)?:
+            predictedClasses.add(label)
+        case .scores(let scores)?:
+            // Ties go to the first class in name order, so the choice does not depend on dictionary order.
+            if let best = scores.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
+                predictedClasses.add(best.key)
+                confidence.add(best.value)
+            }
+        case nil:
+            break
+        }
+        features.add(event.features)
+        for (name, value) in event.metrics { metrics[name, default: Moments()].add(value) }
+    }
+
+    public mutating func merge(_ other: LiveProfile) {
+        requestCount += other.requestCount
+        errorCount += other.errorCount
+        errorTypes.merge(other.errorTypes, uniquingKeysWith: +)
+        // Sketches built with the default parameters always merge.
+        try! latency.merge(other.latency)
+        try! predictedValues.merge(other.predictedValues)
+        try! predictedClasses.merge(other.predictedClasses)
+        try! confidence.merge(other.confidence)
+        features.merge(other.features)
+        for (name, moments) in other.metrics { metrics[name, default: Moments()].merge(moments) }
+    }
+}
+
+extension SketchKind {
+    public static let liveProfile = SketchKind(rawValue: 33)
+}
+
+extension LiveProfile: BinarySerializable {
+    public static var kind: SketchKind { .liveProfile }
+
+    public func encodePayload(into encoder: inout BinaryEncoder) {
+        encoder.writeVarint(requestCount)
+        encoder.writeVarint(errorCount)
+        encoder.writeVarint(errorTypes.count)
+        for (name, count) in errorTypes.sorted(by: { $0.key < $1.key }) {
+            encoder.write(name)
+            encoder.writeVarint(count)
+        }
+        latency.encodePayload(into: &encoder)
+        predictedValues.encodePayload(into: &encoder)
+        predictedClasses.encodePayload(into: &encoder)
+        confidence.encodePayload(into: &encoder)
+        features.encodePayload(into: &encoder)
+        encoder.writeVarint(metrics.count)
+        for (name, moments) in metrics.sorted(by: { $0.key < $1.key }) {
+            encoder.write(name)
+            moments.encodePayload(into: &encoder)
+        }
+    }
+
+    public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
+        requestCount = try decoder.readCount("request count", limit: Int.max)
+        errorCount = try decoder.readCount("error count", limit: requestCount)
+        let typeCount = try decoder.readCount("error type count", limit: 1 << 20)
+        for _ in 0..<typeCount {
+            let name = try decoder.readString("error type")
+            errorTypes[name] = try decoder.readCount("error type count", limit: errorCount)
+        }
+        latency = try NumericColumnSketch(decodingPayload: &decoder)
+        predictedValues = try NumericColumnSketch(decodingPayload: &decoder)
+        predictedClasses = try CategoricalColumnSketch(decodingPayload: &decoder)
+        confidence = try NumericColumnSketch(decodingPayload: &decoder)
+        features = try LiveFeatures(decodingPayload: &decoder)
+        let metricCount = try decoder.readCount("metric count", limit: 1 << 20)
+        for _ in 0..<metricCount {
+            let name = try decoder.readString("metric name")
+            metrics[name] = try Moments(decodingPayload: &decoder)
+        }
+        guard latency.rowCount == requestCount, features.rowCount == requestCount else {
+            throw DecodingError("a live profile's parts disagree on the number of predictions", at: decoder.offset)
+        }
+    }
+}
+
+extension LiveFeatures {
+    func encodePayload(into encoder: inout BinaryEncoder) {
+        encoder.writeVarint(rowCount)
+        encoder.writeVarint(names.count)
+        for name in names {
+            encoder.write(name)
+            let column = columns[name]!
+            encoder.write(column.kind.rawValue)
+            encoder.writeVarint(column.mismatches)
+            switch column.kind {
+            case .pending: encoder.writeVarint(column.pendingMissing)
+            case .numeric: column.numeric!.encodePayload(into: &encoder)
+            case .categorical: column.categorical!.encodePayload(into: &encoder)
+            case .vector:
+                let summary = column.vector!
+                encoder.writeVarint(summary.missing)
+                encoder.writeVarint(summary.count)
+                encoder.writeVarint(summary.dimension)
+                encoder.writeVarint(summary.mismatches)
+                summary.norms.encodePayload(into: &encoder)
+            }
+        }
+    }
+
+    init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
+        self.init()
+        rowCount = try decoder.readCount("feature row count", limit: Int.max)
+        let count = try decoder.readCount("feature count", limit: 1 << 20)
+        for _ in 0..<count {
+            let name = try decoder.readString("feature name")
+            let offset = decoder.offset
+            guard let kind = LiveColumn.Kind(rawValue: try decoder.readUInt8("feature kind")) else {
+                throw DecodingError("feature \"\(name)\" has an unknown kind", at: offset)
+            }
+            let mismatches = try decoder.readCount("mismatch count", limit: rowCount)
+            let column: LiveColumn
+            switch kind {
+            case .pending: column = LiveColumn(missing: try decoder.readCount("missing count", limit: rowCount))
+            case .numeric: column = LiveColumn(numeric: try NumericColumnSketch(decodingPayload: &decoder), mismatches: mismatches)
+            case .categorical: column = LiveColumn(categorical: try CategoricalColumnSketch(decodingPayload: &decoder), mismatches: mismatches)
+            case .vector:
+                var summary = VectorSummary(missing: try decoder.readCount("missing count", limit: rowCount))
+                summary.count = try decoder.readCount("vector count", limit: rowCount)
+                summary.dimension = try decoder.readCount("vector dimension", limit: 1 << 24)
+                summary.mismatches = try decoder.readCount("mismatch count", limit: rowCount)
+                summary.norms = try Moments(decodingPayload: &decoder)
+                column = LiveColumn(vector: summary)
+            }
+            guard column.rowCount == rowCount else {
+                throw DecodingError("feature \"\(name)\" covers \(column.rowCount) rows, not \(rowCount)", at: offset)
+            }
+            guard columns.updateValue(column, forKey: name) == nil else {
+                throw DecodingError("feature \"\(name)\" appears twice", at: offset)
+            }
+            names.append(name)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import VigilCore
+import VigilStore
+import Prometheus
+
+/// The single writer of predictions: requests queue their batches, and each commit takes everything queued
+/// since the previous one into one transaction (group commit). A request is answered only after the
+/// transaction holding it commits, and the committed events are folded into the live profiles in log order
+/// before the next commit starts.
+actor GroupCommitWriter {
+    private let store: any Store
+    private let live: LiveStatistics
+    private let metrics: VigilMetrics
+    /// Rows per transaction at most; a larger queue is committed in several transactions.
+    private let maxRowsPerCommit: Int
+    private let maxQueuedRows: Int
+
+    private var queue: [(batch: PredictionBatch, continuation: CheckedContinuation<AppendResult, any Error>)] = []
+    private var queuedRows = 0
+    private var committing = false
+
+    init(store: any Store, live: LiveStatistics, metrics: VigilMetrics, maxRowsPerCommit: Int = 20_000, maxQueuedRows: Int) {
+        self.store = store
+        self.live = live
+        self.metrics = metrics
+        self.maxRowsPerCommit = maxRowsPerCommit
+        self.maxQueuedRows = maxQueuedRows
+    }
+
+    /// Thrown when the queue is full: the client should retry shortly (503 with Retry-After).
+    struct Overloaded: Error {}
+
+    /// Commits a batch and returns what was stored, once it is durable.
+    func submit(_ batch: PredictionBatch) async throws -> AppendResult {
+        guard queuedRows + batch.events.count <= maxQueuedRows || queue.isEmpty else { throw Overloaded() }
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.append((batch, continuation))
+            queuedRows += batch.events.count
+            metrics.gauge(.queueDepth).set(to: Double(queuedRows))
+            if !committing {
+                committing = true
+                Task { await drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            var rows = 0
+            var count = 0
+            while count < queue.count && (count == 0 || rows + queue[count].batch.events.count <= maxRowsPerCommit) {
+                rows += queue[count].batch.events.count
+                count += 1
+            }
+            let group = Array(queue.prefix(count))
+            queue.removeFirst(count)
+            queuedRows -= rows
+            metrics.gauge(.queueDepth).set(to: Double(queuedRows))
+            let started = ContinuousClock.now
+            do {
+                let results = try await store.append(group.map(\.batch))
+                metrics.recordCommit(rows: rows, seconds: (ContinuousClock.now - started).seconds)
+                var committed: [(position: Int64, model: String, event: PredictionEvent)] = []
+                committed.reserveCapacity(rows)
+                for ((batch, _), result) in zip(group, results) {
+                    for (event, position) in zip(batch.events, result.positions) {
+                        if let position { committed.append((position, batch.model, event)) }
+                    }
+                    metrics.recordCommitted(model: batch.model, events: zip(batch.events, result.positions).lazy.filter { $0.1 != nil }.map(\.0))
+                    metrics.recordDuplicates(result.alreadyPresent.count)
+                }
+                // The events are durable whatever happens next; a failure to read a late bucket only delays
+                // the live profiles, which the next restart rebuilds from the log.
+                try? await live.apply(committed)
+                for ((_, continuation), result) in zip(group, results) { continuation.resume(returning: result) }
+            } catch {
+                for (_, continuation) in group { continuation.resume(throwing: error) }
+            }
+        }
+        committing = false
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import VigilCore
+import VigilStore
+import Prometheus
+
+/// Keeps the live profiles: folds committed predictions into the aggregator, flushes changed buckets to the
+/// store with the watermark, rebuilds from the event log after a restart, serves windows, and applies
+/// retention.
+///
+/// The event log is the truth. Buckets and watermark are saved in one transaction, so at start the stored
+/// buckets hold exactly the events up to the watermark, and replaying the log past it counts every event
+/// once.
+final class LiveStatistics: Service, Sendable {
+    static let watermarkName = "live-profiles"
+
+    let aggregator: LiveAggregator
+    private let store: any Store
+    private let configuration: ServerConfiguration
+    private let metrics: VigilMetrics
+    private let logger: Logger
+    private let lastFlush = Clock()
+    /// Every bucket starting at or after this time is held in memory; older ones may be only in the store.
+    private let heldSince = Mutex(Int64.max)
+
+    init(store: any Store, configuration: ServerConfiguration, metrics: VigilMetrics, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        aggregator = LiveAggregator(bucketMilliseconds: Int64(configuration.bucketSeconds) * 1000)
+    }
+
+    private var hotMilliseconds: Int64 { Int64(configuration.hotSeconds) * 1000 }
+
+    /// Loads recent buckets and replays the log past the watermark. Called before the server accepts requests.
+    func recover() async throws(StoreError) {
+        let started = Date()
+        let now = Self.nowMilliseconds()
+        let recent = try await store.buckets(model: nil, starting: (now - hotMilliseconds)..<Int64.max)
+        aggregator.install(Dictionary(uniqueKeysWithValues: recent.map { ($0.key, $0.profile) }))
+        heldSince.withLock { $0 = now - hotMilliseconds }
+        let watermark = try await store.watermark(Self.watermarkName)
+        aggregator.skip(through: watermark)
+        var replayed = 0
+        while true {
+            let page = try await store.predictions(after: aggregator.appliedPosition, limit: 10_000, model: nil)
+            guard !page.isEmpty else { break }
+            try await apply(page.map { ($0.position, $0.model, $0.event) })
+            replayed += page.count
+        }
+        if replayed > 0 { try await flush() }
+        logger.info("live profiles recovered", metadata: [
+            "buckets": "\(recent.count)", "watermark": "\(watermark)", "replayed_events": "\(replayed)",
+            "seconds": "\(String(format: "%.3f", Date().timeIntervalSince(started)))",
+        ])
+    }
+
+    /// Folds committed predictions in, after loading any stored bucket they fall into that is not in memory
+    /// (late events), so a bucket is never overwritten by a partial one. Called by the single writer, in
+    /// log order.
+    func apply(_ events: [(position: Int64, model: String, event: PredictionEvent)]) async throws(StoreError) {
+        let keys = Set(events.map { aggregator.key(model: $0.model, event: $0.event) })
+        let absent = aggregator.absentKeys(keys)
+        if !absent.isEmpty {
+            let stored = try await store.buckets(Array(absent))
+            aggregator.install(Dictionary(uniqueKeysWithValues: stored.map { ($0.key, $0.profile) }))
+        }
+        aggregator.apply(events)
+    }
+
+    /// Saves changed buckets and the watermark together; on failure they stay marked for the next flush.
+    func flush() async throws(StoreError) {
+        let changes = aggregator.takeChanges()
+        metrics.gauge(.unflushedBuckets).set(to: 0)
+        guard !changes.buckets.isEmpty else {
+            lastFlush.touch()
+            return
+        }
+        do {
+            try await store.saveBuckets(
+                changes.buckets.map { LiveBucket(key: $0.key, profile: $0.value) }, watermark: Self.watermarkName, position: changes.position
+            )
+            lastFlush.touch()
+        } catch {
+            aggregator.markChanged(changes.buckets.keys)
+            throw error
+        }
+        let horizon = Self.nowMilliseconds() - hotMilliseconds
+        aggregator.evict(before: horizon)
+        heldSince.withLock { $0 = max($0, horizon) }
+    }
+
+    /// The merged profile of a model (one version, or all when `version` is nil) over `range`.
+    func window(model: String, version: String?, range: Range<Int64>) async throws(StoreError) -> LiveProfile {
+        let bucketRange = aggregator.bucketStart(range.lowerBound)..<range.upperBound
+        let held = aggregator.buckets(model: model, version: version, starting: bucketRange)
+        var merged = LiveProfile()
+        for profile in held.values { merged.merge(profile) }
+        // Older buckets come from the store; held ones are newer than their stored copies.
+        if bucketRange.lowerBound < heldSince.withLock({ $0 }) {
+            for bucket in try await store.buckets(model: model, starting: bucketRange)
+            where (version == nil || bucket.key.version == version) && held[bucket.key] == nil {
+                merged.merge(bucket.profile)
+            }
+        }
+        return merged
+    }
+
+    /// Flushes every interval, applies retention every minute, and flushes once more on shutdown.
+    func run() async throws {
+        var lastRetention = Date.distantPast
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.flushIntervalSeconds)) }
+            do {
+                try await flush()
+                if Date().timeIntervalSince(lastRetention) >= 60 {
+                    try await applyRetention()
+                    lastRetention = Date()
+                }
+            } catch {
+                logger.error("flushing live profiles failed; will retry", metadata: ["error": "\(error)"])
+            }
+            metrics.gauge(.flushLag).set(to: lastFlush.secondsSince)
+            metrics.gauge(.storeSize).set(to: Double(store.sizeInBytes()))
+        }
+        try await flush()
+        logger.info("live profiles flushed for shutdown", metadata: ["watermark": "\(aggregator.appliedPosition)"])
+    }
+
+    private func applyRetention() async throws(StoreError) {
+        let now = Self.nowMilliseconds()
+        if let seconds = configuration.eventRetentionSeconds {
+            let deleted = try await store.deletePredictions(before: now - Int64(seconds) * 1000)
+            if deleted > 0 { logger.info("retention deleted predictions", metadata: ["count": "\(deleted)"]) }
+        }
+        if let seconds = configuration.bucketRetentionSeconds {
+            let deleted = try await store.deleteBuckets(before: now - Int64(seconds) * 1000)
+            if deleted > 0 { logger.info("retention deleted buckets", metadata: ["count": "\(deleted)"]) }
+        }
+    }
+
+    static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// When something last happened, readable from any thread.
+    private final class Clock: Sendable {
+        private let last = Mutex(Date())
+        func touch() { last.withLock { $0 = Date() } }
+        var secondsSince: Double { last.withLock { Date().timeIntervalSince($0) } }
+    }
+}

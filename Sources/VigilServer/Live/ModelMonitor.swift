@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigilCore
+import VigilStore
+import Prometheus
+import VigilStats
+
+/// Recomputes the window gauges of `/metrics` every interval: feature statistics per model, and per model
+/// version drift against the reference and data quality, with the same analysis as `vigil report`.
+final class ModelMonitor: Service, Sendable {
+    private let configuration: ServerConfiguration
+    private let store: any Store
+    private let live: LiveStatistics
+    private let cardinality: CardinalityGuard
+    private let metrics: VigilMetrics
+    private let logger: Logger
+
+    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, cardinality: CardinalityGuard, metrics: VigilMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.live = live
+        self.cardinality = cardinality
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Live features against a reference: reference columns that are not features (target, prediction, id,
+    /// timestamp) are left out, since live traffic carries them elsewhere.
+    static func report(reference: DatasetProfile, current: LiveProfile, configuration: ServerConfiguration) -> DatasetReport {
+        var options = configuration.drift
+        options.ignoredColumns.formUnion(reference.schema.filter { $0.role != .feature }.map(\.name))
+        return DatasetReport.build(
+            referenceName: "reference", reference: reference, currentName: "live", current: current.features.datasetProfile(),
+            driftOptions: options, thresholds: configuration.quality
+        )
+    }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let started = ContinuousClock.now
+            do { try await refresh() } catch { logger.error("monitoring failed; will retry", metadata: ["error": "\(error)"]) }
+            metrics.gauge(.monitorSeconds).set(to: (ContinuousClock.now - started).seconds)
+            // Sleeping is cut short by a graceful shutdown, so SIGTERM is answered at once.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.monitorIntervalSeconds)) }
+        }
+    }
+
+    /// Sets every window gauge from the current window.
+    func refresh() async throws {
+        let now = LiveStatistics.nowMilliseconds()
+        let range = (now - Int64(configuration.monitorWindowSeconds) * 1000)..<(now + 1)
+        for (model, versions) in cardinality.models {
+            let whole = try await live.window(model: model, version: nil, range: range)
+            setFeatureValues(model: model, profile: whole)
+            guard let reference = try await store.reference(model: model) else { continue }
+            for version in versions {
+                let profile = try await live.window(model: model, version: version, range: range)
+                guard profile.requestCount > 0 else { continue }
+                setDrift(model: model, version: version, report: Self.report(reference: reference.profile, current: profile, configuration: configuration))
+            }
+        }
+    }
+
+    private func setFeatureValues(model: String, profile: LiveProfile) {
+        let features = profile.features.datasetProfile()
+        for name in features.columnNames.prefix(configuration.maxLabelValues) {
+            let column = features[column: name]!
+            let rows = Double(column.rowCount)
+            func set(_ statistic: String, _ value: Double) {
+                guard value.isFinite else { return }
+                metrics.gauge(.featureValue, [("model_name", model), ("feature_name", name), ("statistic", statistic)]).set(to: value)
+            }
+            set("null_rate", rows > 0 ? Double(column.missingCount) / rows : 0)
+            guard case .numeric(let sketch) = column, sketch.count > 0 else { continue }
+            let q = sketch.quantiles.quantiles([0.1, 0.5, 0.9])
+            set("mean", sketch.moments.mean)
+            set("std", sketch.moments.populationStandardDeviation)
+            set("min", sketch.moments.minimum)
+            set("max", sketch.moments.maximum)
+            set("p10", q[0])
+            set("p50", q[1])
+            set("p90", q[2])
+        }
+    }
+
+    private func setDrift(model: String, version: String, report: DatasetReport) {
+        for column in report.drift.columns.prefix(configuration.maxLabelValues) {
+            let labels = [("model_name", model), ("model_version", version), ("feature_name", column.column), ("method", column.result.method.rawValue)]
+            if column.result.score.isFinite { metrics.gauge(.featureDrift, labels).set(to: column.result.score) }
+            metrics.gauge(.featureDrifted, labels).set(to: column.result.drifted ? 1 : 0)
+        }
+        metrics.gauge(.datasetDriftShare, [("model_name", model), ("model_version", version)]).set(to: report.drift.driftShare)
+        for quality in report.quality.prefix(configuration.maxLabelValues) {
+            func set(_ check: String, _ value: Double?) {
+                guard let value, value.isFinite else { return }
+                metrics.gauge(.dataQuality, [("model_name", model), ("model_version", version), ("feature_name", quality.column), ("check", check)]).set(to: value)
+            }
+            set("missing", quality.missingRatio)
+            set("invalid", quality.invalidRatio)
+            set("out_of_range", quality.outOfRangeRatio)
+            set("new_category", quality.newCategoryRatio)
+        }
+    }
+}

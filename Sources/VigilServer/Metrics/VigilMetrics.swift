@@ -1,0 +1,173 @@
+import Prometheus
+import Synchronization
+import VigilCore
+
+/// Every series Vigil exposes on `/metrics`, under the names practitioners already use (`ml_*`) and the
+/// server's own health (`vigil_*`).
+///
+/// Label values are bounded: models and versions by the server's cardinality limits, predicted classes and
+/// error types by `maxLabelValues` per model (the rest become `__other__`), never an id. Collectors are
+/// cached, because the registry takes a lock and builds a key on every lookup.
+final class VigilMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let maxLabelValues: Int
+    private let cache = Mutex(Cache())
+
+    private struct Cache {
+        var counters: [[String]: Counter] = [:]
+        var histograms: [[String]: ValueHistogram] = [:]
+        var gauges: [[String]: Gauge] = [:]
+        /// Label values admitted so far, per (model, label name).
+        var admitted: [[String]: Set<String>] = [:]
+    }
+
+    static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    static let unitBuckets: [Double] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
+    static let rowBuckets: [Double] = [1, 10, 100, 1000, 10_000, 100_000]
+
+    /// Names and help texts, declared once: swift-prometheus stops the process when one name is registered
+    /// with two help texts or two label sets.
+    enum Family: String, CaseIterable {
+        case requests = "ml_prediction_requests_total"
+        case errors = "ml_prediction_errors_total"
+        case latency = "ml_prediction_latency_seconds"
+        case score = "ml_prediction_score"
+        case confidence = "ml_prediction_confidence"
+        case classes = "ml_prediction_class_total"
+        case featureValue = "ml_feature_value"
+        case featureDrift = "ml_feature_drift_score"
+        case featureDrifted = "ml_feature_drift_detected"
+        case datasetDriftShare = "ml_dataset_drift_share"
+        case dataQuality = "ml_data_quality_ratio"
+        case ingested = "vigil_ingested_events_total"
+        case duplicates = "vigil_duplicate_events_total"
+        case rejected = "vigil_rejected_rows_total"
+        case queueDepth = "vigil_ingest_queue_rows"
+        case commitRows = "vigil_commit_rows"
+        case commitSeconds = "vigil_commit_duration_seconds"
+        case flushLag = "vigil_flush_lag_seconds"
+        case unflushedBuckets = "vigil_unflushed_buckets"
+        case storeSize = "vigil_store_size_bytes"
+        case monitorSeconds = "vigil_monitor_duration_seconds"
+
+        var help: String {
+            switch self {
+            case .requests: "Predictions received, by model, version and status (ok or error)."
+            case .errors: "Failed predictions, by model, version and error type."
+            case .latency: "Prediction latency reported by the model service, in seconds."
+            case .score: "Numeric predictions (regression outputs or scores)."
+            case .confidence: "Highest class score of each classification, by predicted class."
+            case .classes: "Predictions by predicted class."
+            case .featureValue: "Feature statistics over the monitoring window (mean, std, min, max, null_rate, p10, p50, p90)."
+            case .featureDrift: "Drift score of a feature against the model's reference over the monitoring window."
+            case .featureDrifted: "1 when the feature's drift test crosses its threshold over the monitoring window, else 0."
+            case .datasetDriftShare: "Share of features that drifted over the monitoring window."
+            case .dataQuality: "Share of values failing a data-quality check over the monitoring window."
+            case .ingested: "Events committed to the store, by kind (prediction or label)."
+            case .duplicates: "Predictions resent with an id already stored (not counted again)."
+            case .rejected: "Rows refused by validation or limits."
+            case .queueDepth: "Rows waiting for the next group commit."
+            case .commitRows: "Rows per group commit."
+            case .commitSeconds: "Duration of a group commit."
+            case .flushLag: "Seconds since live profiles were last flushed to the store."
+            case .unflushedBuckets: "Live-profile buckets changed since the last flush."
+            case .storeSize: "Size of the embedded store on disk."
+            case .monitorSeconds: "Duration of one computation of the monitoring-window gauges."
+            }
+        }
+
+        var descriptor: MetricNameDescriptor { MetricNameDescriptor(metricName: rawValue, unitName: "", helpText: help) }
+    }
+
+    init(maxLabelValues: Int) {
+        self.maxLabelValues = maxLabelValues
+    }
+
+    // MARK: Collectors
+
+    private func counter(_ family: Family, _ labels: [(String, String)]) -> Counter {
+        let key = [family.rawValue] + labels.map(\.1)
+        if let cached = cache.withLock({ $0.counters[key] }) { return cached }
+        let made = labels.isEmpty
+            ? registry.makeCounter(descriptor: family.descriptor)
+            : registry.makeCounter(descriptor: family.descriptor, labels: labels)
+        cache.withLock { $0.counters[key] = made }
+        return made
+    }
+
+    private func histogram(_ family: Family, _ labels: [(String, String)], buckets: [Double]) -> ValueHistogram {
+        let key = [family.rawValue] + labels.map(\.1)
+        if let cached = cache.withLock({ $0.histograms[key] }) { return cached }
+        let made = labels.isEmpty
+            ? registry.makeValueHistogram(descriptor: family.descriptor, buckets: buckets)
+            : registry.makeValueHistogram(descriptor: family.descriptor, labels: labels, buckets: buckets)
+        cache.withLock { $0.histograms[key] = made }
+        return made
+    }
+
+    func gauge(_ family: Family, _ labels: [(String, String)] = []) -> Gauge {
+        let key = [family.rawValue] + labels.map(\.1)
+        if let cached = cache.withLock({ $0.gauges[key] }) { return cached }
+        let made = labels.isEmpty
+            ? registry.makeGauge(descriptor: family.descriptor)
+            : registry.makeGauge(descriptor: family.descriptor, labels: labels)
+        cache.withLock { $0.gauges[key] = made }
+        return made
+    }
+
+    /// `value` if it is among the first `maxLabelValues` values seen for this model and label, else `__other__`.
+    private func bounded(_ value: String, model: String, label: String) -> String {
+        cache.withLock { cache in
+            let key = [model, label]
+            if cache.admitted[key, default: []].contains(value) { return value }
+            guard cache.admitted[key, default: []].count < maxLabelValues else { return "__other__" }
+            cache.admitted[key, default: []].insert(value)
+            return value
+        }
+    }
+
+    // MARK: Ingestion
+
+    /// Records committed predictions (duplicates excluded).
+    func recordCommitted(model: String, events: some Sequence<PredictionEvent>) {
+        var count = 0
+        for event in events {
+            count += 1
+            counter(.requests, [("model_name", model), ("model_version", event.version), ("status", event.status)]).increment()
+            if event.status == "error" {
+                let type = bounded(event.errorType ?? "unknown", model: model, label: "error_type")
+                counter(.errors, [("model_name", model), ("model_version", event.version), ("error_type", type)]).increment()
+            }
+            if let latency = event.latencyMilliseconds {
+                histogram(.latency, [("model_name", model), ("model_version", event.version)], buckets: Self.latencyBuckets).record(latency / 1000)
+            }
+            switch event.prediction {
+            case .number(let value)?:
+                histogram(.score, [("model_name", model), ("model_version", event.version)], buckets: Self.unitBuckets).record(value)
+            case .label(let label)?:
+                counter(.classes, [("model_name", model), ("predicted_class", bounded(label, model: model, label: "class"))]).increment()
+            case .scores(let scores)?:
+                if let best = scores.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
+                    let label = bounded(best.key, model: model, label: "class")
+                    counter(.classes, [("model_name", model), ("predicted_class", label)]).increment()
+                    histogram(.confidence, [("model_name", model), ("predicted_class", label)], buckets: Self.unitBuckets).record(best.value)
+                }
+            case nil:
+                break
+            }
+        }
+        counter(.ingested, [("kind", "prediction")]).increment(by: Double(count))
+    }
+
+    func recordLabels(_ count: Int) { counter(.ingested, [("kind", "label")]).increment(by: Double(count)) }
+    func recordDuplicates(_ count: Int) { if count > 0 { counter(.duplicates, []).increment(by: Double(count)) } }
+    func recordRejected(_ count: Int, reason: String) { counter(.rejected, [("reason", reason)]).increment(by: Double(count)) }
+
+    func recordCommit(rows: Int, seconds: Double) {
+        histogram(.commitRows, [], buckets: Self.rowBuckets).record(Double(rows))
+        histogram(.commitSeconds, [], buckets: Self.latencyBuckets).record(seconds)
+    }
+
+    /// The exposition in Prometheus' text format 0.0.4.
+    func exposition() -> [UInt8] { registry.emitToBuffer() }
+}

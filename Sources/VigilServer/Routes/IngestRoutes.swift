@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilStore
+import HTTPTypes
+
+/// `POST /v1/models/{model}/predictions` and `POST /v1/models/{model}/labels`.
+///
+/// A batch is all or nothing unless the client sends `?partial=true`; then the valid rows are stored and
+/// the answer lists, row by row, what was stored and what was refused and why. A 200 answer means the
+/// stored rows are committed.
+struct IngestRoutes {
+    let configuration: ServerConfiguration
+    let store: any Store
+    let writer: GroupCommitWriter
+    let cardinality: CardinalityGuard
+    let metrics: VigilMetrics
+
+    /// What a prediction request stored.
+    struct PredictionsAnswer: Encodable {
+        /// Rows newly stored.
+        var stored: Int
+        /// Ids already stored before (resent; not counted again).
+        var duplicates: [String]
+        /// The id of each row in request order (assigned by Vigil when the row had none); null for a
+        /// refused row.
+        var ids: [String?]
+        /// Refused rows (only with `?partial=true`).
+        var rejected: [RejectedRow]
+    }
+
+    struct LabelsAnswer: Encodable {
+        var stored: Int
+        /// Prediction ids whose earlier label was replaced.
+        var replaced: [String]
+        var rejected: [RejectedRow]
+    }
+
+    struct RejectedRow: Encodable {
+        var row: Int?
+        var field: String?
+        var detail: String
+
+        init(_ error: EventRowError) {
+            row = error.row
+            field = error.field
+            detail = error.message
+        }
+    }
+
+    func register(on router: Router<VigilRequestContext>) {
+        router.post("/v1/models/:model/predictions") { request, context in try await predictions(request, context) }
+        router.post("/v1/models/:model/labels") { request, context in try await labels(request, context) }
+    }
+
+    private func decodeBody(_ request: inout Request, _ context: VigilRequestContext) async throws -> (model: String, body: [UInt8], layout: EventBodyLayout, partial: Bool, wire: EventWireFormat) {
+        try context.require(.ingest)
+        let model = try request.modelName(context, limits: configuration.limits)
+        guard let layout = EventBodyLayout(contentType: request.headers[.contentType]) else {
+            throw Problem(
+                .unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type",
+                detail: "send application/json (an object or an array) or application/x-ndjson"
+            )
+        }
+        let partial: Bool
+        switch request.query("partial") {
+        case nil, "false"?: partial = false
+        case "true"?: partial = true
+        case let other?: throw Problem.badParameter("partial", "must be true or false, not \(other)")
+        }
+        let body = try await request.collectBytes(limit: configuration.limits.maxBodyBytes)
+        return (model, body, layout, partial, EventWireFormat(limits: configuration.limits, now: LiveStatistics.nowMilliseconds()))
+    }
+
+    private func predictions(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        var request = request
+        let (model, body, layout, partial, wire) = try await decodeBody(&request, context)
+        let batch: EventBatch<PredictionEvent>
+        do { batch = try wire.predictions(in: body, layout: layout) } catch {
+            metrics.recordRejected(1, reason: "invalid_body")
+            throw Problem.invalidBody(error)
+        }
+        try check(batch.errors, rowCount: batch.rowCount, partial: partial, valid: batch.events.count)
+        try cardinality.admit(model: model, versions: Set(batch.events.map(\.event.version)))
+        let result: AppendResult
+        do {
+            result = try await writer.submit(PredictionBatch(model: model, events: batch.events.map(\.event)))
+        } catch is GroupCommitWriter.Overloaded {
+            metrics.recordRejected(batch.rowCount, reason: "overloaded")
+            throw Problem(
+                .serviceUnavailable, "overloaded", title: "Overloaded",
+                detail: "the commit queue is full (max_queued_rows \(configuration.maxQueuedRows)); retry after a second",
+                headers: [.retryAfter: "1"]
+            )
+        }
+        var ids = [String?](repeating: nil, count: batch.rowCount)
+        for (row, event) in batch.events { ids[row] = event.id }
+        return try JSONResponse.make(PredictionsAnswer(
+            stored: result.stored, duplicates: result.alreadyPresent, ids: ids, rejected: batch.errors.map(RejectedRow.init)
+        ))
+    }
+
+    private func labels(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        var request = request
+        let (model, body, layout, partial, wire) = try await decodeBody(&request, context)
+        let batch: EventBatch<LabelEvent>
+        do { batch = try wire.labels(in: body, layout: layout) } catch {
+            metrics.recordRejected(1, reason: "invalid_body")
+            throw Problem.invalidBody(error)
+        }
+        try check(batch.errors, rowCount: batch.rowCount, partial: partial, valid: batch.events.count)
+        let result = try await store.append(labels: batch.events.map(\.event), model: model)
+        metrics.recordLabels(result.stored)
+        return try JSONResponse.make(LabelsAnswer(stored: result.stored, replaced: result.alreadyPresent, rejected: batch.errors.map(RejectedRow.init)))
+    }
+
+    /// All-or-nothing unless partial acceptance was asked for; a batch with no valid row is refused either way.
+    private func check(_ errors: [EventRowError], rowCount: Int, partial: Bool, valid: Int) throws(Problem) {
+        guard !errors.isEmpty else { return }
+        if !partial || valid == 0 {
+            metrics.recordRejected(partial ? errors.count : rowCount, reason: "invalid_rows")
+            throw Problem.invalidRows(errors, rowCount: rowCount)
+        }
+        metrics.recordRejected(errors.count, reason: "invalid_rows")
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilRender
+import VigilStore
+import VigilStats
+import HTTPTypes
+
+/// `GET /v1/models`, `GET /v1/models/{model}/summary`, `GET /v1/models/{model}/predictions/{id}` and
+/// `PUT /v1/models/{model}/reference`.
+struct ModelRoutes {
+    let configuration: ServerConfiguration
+    let store: any Store
+    let live: LiveStatistics
+    let cardinality: CardinalityGuard
+
+    struct ModelEntry: Encodable {
+        var name: String
+        var versions: [String]
+        var reference: SummaryDocument.Reference?
+    }
+
+    struct ModelList: Encodable { var models: [ModelEntry] }
+
+    struct ReferenceAnswer: Encodable {
+        var model: String
+        var reference: SummaryDocument.Reference
+        var columns: [String]
+    }
+
+    func register(on router: Router<VigilRequestContext>) {
+        router.get("/v1/models") { _, context in try await models(context) }
+        router.get("/v1/models/:model/summary") { request, context in try await summary(request, context) }
+        router.get("/v1/models/:model/predictions/:id") { request, context in try await prediction(request, context) }
+        router.put("/v1/models/:model/reference") { request, context in try await setReference(request, context) }
+    }
+
+    private func reference(_ stored: StoredReference) -> SummaryDocument.Reference {
+        SummaryDocument.Reference(
+            source: stored.source, rows: stored.profile.rowCount, setAt: Timestamp.formatRFC3339(milliseconds: stored.createdMilliseconds)
+        )
+    }
+
+    private func models(_ context: VigilRequestContext) async throws -> Response {
+        try context.require(.read)
+        var entries: [ModelEntry] = []
+        for (model, versions) in cardinality.models {
+            entries.append(ModelEntry(name: model, versions: versions, reference: try await store.reference(model: model).map(reference)))
+        }
+        return try JSONResponse.make(ModelList(models: entries))
+    }
+
+    private func summary(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try context.require(.read)
+        let model = try request.modelName(context, limits: configuration.limits)
+        guard let versions = cardinality.versions(of: model) else {
+            throw Problem.notFound("model \"\(model)\" has no predictions")
+        }
+        let version = request.query("version")
+        if let version, !versions.contains(version) {
+            throw Problem.notFound("model \"\(model)\" has no version \"\(version)\" (it has \(versions.joined(separator: ", ")))")
+        }
+        let range = try WindowParameter.range(
+            window: request.query("window"), from: request.query("from"), to: request.query("to"), now: LiveStatistics.nowMilliseconds()
+        )
+        let profile = try await live.window(model: model, version: version, range: range)
+        let labels = try await store.labelCounts(model: model)
+        let stored = try await store.reference(model: model)
+        let report = stored.map { ModelMonitor.report(reference: $0.profile, current: profile, configuration: configuration) }
+        let document = SummaryDocument(
+            model: model, version: version, versions: versions, window: range, profile: profile,
+            labels: (labels.labels, labels.matched),
+            reference: stored.map { ($0.source, $0.profile.rowCount, $0.createdMilliseconds) }, report: report
+        )
+        return JSONResponse.make(data: try document.encoded())
+    }
+
+    private func prediction(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try context.require(.read)
+        let model = try request.modelName(context, limits: configuration.limits)
+        let id = context.parameters.get("id") ?? ""
+        guard let stored = try await store.prediction(model: model, id: id) else {
+            throw Problem.notFound("model \"\(model)\" has no prediction \"\(id)\"")
+        }
+        // The stored events are canonical JSON already: embed them as they are.
+        var answer = Array(#"{"position":\#(stored.position),"prediction":"#.utf8) + stored.event.wireJSON
+        answer += Array(#","label":"#.utf8) + (stored.label?.wireJSON ?? Array("null".utf8)) + [UInt8(ascii: "}")]
+        return JSONResponse.make(data: Data(answer))
+    }
+
+    private func setReference(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let model = try request.modelName(context, limits: configuration.limits)
+        var request = request
+        let body = try await request.collectBytes(limit: configuration.maxReferenceBytes)
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        let fileExtension: String
+        if body.starts(with: [0x56, 0x47, 0x4C, 0x31]) {
+            fileExtension = "vprof"
+        } else if body.starts(with: [0x1F, 0x8B]) {
+            fileExtension = contentType.contains("ndjson") || contentType.contains("jsonl") ? "ndjson.gz" : "csv.gz"
+        } else if contentType.contains("ndjson") || contentType.contains("jsonl") {
+            fileExtension = "ndjson"
+        } else if contentType.isEmpty || contentType.contains("csv") || contentType.hasPrefix("text/plain") {
+            fileExtension = "csv"
+        } else {
+            throw Problem(
+                .unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type",
+                detail: "send text/csv, application/x-ndjson, or a profile made by `vigil profile` (application/octet-stream)"
+            )
+        }
+        let name = request.query("source") ?? "upload.\(fileExtension)"
+        let profile = try Self.profile(of: body, fileExtension: fileExtension, displayName: name)
+        let stored = StoredReference(profile: profile, source: name, createdMilliseconds: LiveStatistics.nowMilliseconds())
+        try await store.setReference(stored, model: model)
+        return try JSONResponse.make(ReferenceAnswer(model: model, reference: reference(stored), columns: profile.columnNames))
+    }
+
+    /// Profiles an uploaded dataset with the same loader as `vigil profile`, through a temporary file.
+    static func profile(of body: [UInt8], fileExtension: String, displayName: String) throws -> DatasetProfile {
+        let path = NSTemporaryDirectory() + "vigil-reference-\(UUID().uuidString).\(fileExtension)"
+        guard FileManager.default.createFile(atPath: path, contents: Data(body)) else {
+            throw Problem(.internalServerError, "storage", title: "Cannot store the upload", detail: "cannot write a temporary file")
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            return try DatasetLoader.load(path: path)
+        } catch {
+            let message = error.description.replacingOccurrences(of: path, with: displayName)
+            throw Problem(.unprocessableContent, "invalid-reference", title: "Invalid reference", detail: message)
+        }
+    }
+}
+

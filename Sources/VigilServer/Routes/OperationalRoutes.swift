@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import VigilStore
+import HTTPTypes
+
+/// `GET /healthz` (the process answers), `GET /readyz` (the store answers), `GET /metrics` (Prometheus text
+/// format) and `GET /openapi.yaml` (the API description).
+struct OperationalRoutes {
+    let store: any Store
+    let metrics: VigilMetrics
+
+    func register(on router: Router<VigilRequestContext>) {
+        router.get("/healthz") { _, _ in JSONResponse.make(data: Data(#"{"status":"ok"}"#.utf8)) }
+        router.get("/readyz") { _, _ in
+            do {
+                _ = try await store.watermark(LiveStatistics.watermarkName)
+                return JSONResponse.make(data: Data(#"{"status":"ready"}"#.utf8))
+            } catch {
+                throw Problem(.serviceUnavailable, "not-ready", title: "Not ready", detail: "the store does not answer: \(error)")
+            }
+        }
+        router.get("/metrics") { _, context in
+            try context.require(.read)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
+            )
+        }
+        router.get("/openapi.yaml") { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else {
+                throw Problem.notFound("the OpenAPI document is missing from this build")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Hummingbird
+import NIOCore
+import VigilCore
+import HTTPTypes
+
+extension Request {
+    /// The body, up to `limit` bytes; a larger body is a 413 problem naming the limit.
+    mutating func collectBytes(limit: Int) async throws -> [UInt8] {
+        do {
+            let buffer = try await collectBody(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw Problem(.contentTooLarge, "body-too-large", title: "Body too large", detail: "the body exceeds \(limit) bytes (max_body_bytes); split the batch")
+        }
+    }
+
+    /// The `{model}` path parameter, validated.
+    func modelName(_ context: VigilRequestContext, limits: IngestLimits) throws(Problem) -> String {
+        guard let model = context.parameters.get("model"), limits.isValidName(model) else {
+            throw Problem.badParameter("model", "a model name is 1 to \(limits.maxNameLength) letters, digits or _ . : -")
+        }
+        return model
+    }
+
+    /// A query parameter as text, if present.
+    func query(_ name: String) -> String? {
+        uri.queryParameters[Substring(name)].map(String.init)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+public import UnixSignals
+import VigilCore
+public import VigilStore
+import HTTPTypes
+
+/// The monitoring server: opens the store, rebuilds the live profiles, and serves the HTTP API, `/metrics`
+/// and the OpenAPI document until SIGTERM or SIGINT, then drains requests and flushes everything.
+///
+/// ```swift
+/// var configuration = ServerConfiguration()
+/// configuration.port = 0
+/// let server = try await VigilServer.make(configuration: configuration, logger: logger) { port in print(port) }
+/// try await server.run()
+/// ```
+public struct VigilServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let store: any Store
+    private let logger: Logger
+    private let application: Application<RouterResponder<VigilRequestContext>>
+
+    /// Opens the store under `configuration.dataDirectory`, recovers the live profiles from it, and builds
+    /// the application. `onListening` receives the bound port once the server accepts connections.
+    public static func make(
+        configuration: ServerConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> VigilServer {
+        try configuration.validate()
+        let store = try SQLiteStore(directory: configuration.dataDirectory)
+        return try await make(configuration: configuration, store: store, logger: logger, onListening: onListening)
+    }
+
+    /// Builds the server on a given store (tests use this to share one store between restarts).
+    public static func make(
+        configuration: ServerConfiguration, store: any Store, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> VigilServer {
+        try configuration.validate()
+        let metrics = VigilMetrics(maxLabelValues: configuration.maxLabelValues)
+        let live = LiveStatistics(store: store, configuration: configuration, metrics: metrics, logger: logger)
+        try await live.recover()
+        var known: [String: Set<String>] = [:]
+        for pair in try await store.modelVersions() { known[pair.model, default: []].insert(pair.version) }
+        let cardinality = CardinalityGuard(maxModels: configuration.maxModels, maxVersionsPerModel: configuration.maxVersionsPerModel, known: known)
+        let writer = GroupCommitWriter(store: store, live: live, metrics: metrics, maxQueuedRows: configuration.maxQueuedRows)
+        let monitor = ModelMonitor(configuration: configuration, store: store, live: live, cardinality: cardinality, metrics: metrics, logger: logger)
+
+        let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: ProblemMiddleware(logger: logger))
+        router.add(middleware: AuthenticationMiddleware(tokens: configuration.tokens))
+        OperationalRoutes(store: store, metrics: metrics).register(on: router)
+        IngestRoutes(configuration: configuration, store: store, writer: writer, cardinality: cardinality, metrics: metrics).register(on: router)
+        ModelRoutes(configuration: configuration, store: store, live: live, cardinality: cardinality).register(on: router)
+
+        var application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+        // Services stop in reverse order: the HTTP server drains first, then the monitor, then the last flush.
+        application.addServices(live, monitor)
+        return VigilServer(configuration: configuration, store: store, logger: logger, application: application)
+    }
+
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
+    public func run() async throws {
+        try await serviceGroup(gracefulShutdownSignals: [.sigterm, .sigint]).run()
+    }
+
+    /// The server as a service group to run; `triggerGracefulShutdown()` on it stops the server the way
+    /// SIGTERM does (tests and embedding programs use this).
+    public func serviceGroup(gracefulShutdownSignals: [UnixSignal]) -> ServiceGroup {
+        ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+    }
+}
+
+/// Turns errors that are not already HTTP answers into a problem: a store failure is a 500 that says
+/// nothing was acknowledged, and is logged.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = VigilRequestContext
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch let error as StoreError {
+            logger.error("store failure", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            throw Problem(.internalServerError, "storage", title: "Storage failure", detail: "nothing from this request was acknowledged: \(error)")
+        } catch {
+            logger.error("unexpected failure", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            throw Problem(.internalServerError, "internal", title: "Internal error", detail: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+import GRDB
+public import VigilCore
+import VigilStats
+
+/// The embedded store: one SQLite database in WAL mode under a data directory, created on first use.
+///
+/// Batches are written in one transaction through cached statements (group commit); measured on this
+/// machine, one transaction per row tops out near 3k rows/s while ~1000 rows per transaction reach ~120k.
+/// Events are stored in their canonical JSON form (``PredictionEvent/wireJSON``), readable with `sqlite3`;
+/// buckets and references in Vigil's checksummed binary format.
+public final class SQLiteStore: Store {
+    private let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (creating if needed) `directory/vigil.sqlite` and brings its schema up to date.
+    public init(directory: String) throws(StoreError) {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw StoreError("cannot create the data directory \(directory): \(error.localizedDescription)")
+        }
+        path = (directory as NSString).appendingPathComponent("vigil.sqlite")
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL: a commit survives a process crash; an OS crash may lose the last
+            // transactions but never corrupts the database.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError("cannot open \(path): \(error)")
+        }
+    }
+
+    /// The schema, one registered migration per version; applied migrations are recorded in the database.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-event-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE predictions (
+                    position INTEGER PRIMARY KEY AUTOINCREMENT,
+                    model TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    timestamp_ms INTEGER NOT NULL,
+                    version TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    UNIQUE (model, id)
+                );
+                CREATE TABLE labels (
+                    model TEXT NOT NULL,
+                    prediction_id TEXT NOT NULL,
+                    timestamp_ms INTEGER NOT NULL,
+                    payload BLOB NOT NULL,
+                    PRIMARY KEY (model, prediction_id)
+                );
+                CREATE TABLE watermarks (
+                    name TEXT PRIMARY KEY,
+                    position INTEGER NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v2-live-profiles") { db in
+            try db.execute(sql: """
+                CREATE INDEX predictions_by_model_version ON predictions (model, version);
+                CREATE INDEX predictions_by_time ON predictions (timestamp_ms);
+                CREATE TABLE buckets (
+                    model TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    start_ms INTEGER NOT NULL,
+                    payload BLOB NOT NULL,
+                    PRIMARY KEY (model, version, start_ms)
+                );
+                CREATE INDEX buckets_by_start ON buckets (start_ms);
+                CREATE TABLE model_references (
+                    model TEXT PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    payload BLOB NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Event log
+
+    public func append(_ batches: [PredictionBatch]) async throws(StoreError) -> [AppendResult] {
+        // Encoding happens before the write lock is taken, so the single writer spends its time writing.
+        let encoded = batches.map { batch in batch.events.map { Data($0.wireJSON) } }
+        return try await write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO predictions (model, id, timestamp_ms, version, payload) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (model, id) DO NOTHING
+                """)
+            var results: [AppendResult] = []
+            results.reserveCapacity(batches.count)
+            for (batch, payloads) in zip(batches, encoded) {
+                var result = AppendResult(stored: 0, alreadyPresent: [], positions: [])
+                result.positions.reserveCapacity(batch.events.count)
+                for (event, payload) in zip(batch.events, payloads) {
+                    try insert.execute(arguments: [batch.model, event.id, event.timestampMilliseconds, event.version, payload])
+                    if db.changesCount == 1 {
+                        result.stored += 1
+                        result.positions.append(db.lastInsertedRowID)
+                    } else {
+                        result.alreadyPresent.append(event.id)
+                        result.positions.append(nil)
+                    }
+                }
+                results.append(result)
+            }
+            return results
+        }
+    }
+
+    public func append(labels: [LabelEvent], model: String) async throws(StoreError) -> AppendResult {
+        let encoded = labels.map { Data($0.wireJSON) }
+        return try await write { db in
+            let exists = try db.cachedStatement(sql: "SELECT 1 FROM labels WHERE model = ? AND prediction_id = ?")
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO labels (model, prediction_id, timestamp_ms, payload) VALUES (?, ?, ?, ?)
+                ON CONFLICT (model, prediction_id) DO UPDATE SET timestamp_ms = excluded.timestamp_ms, payload = excluded.payload
+                """)
+            var result = AppendResult(stored: 0, alreadyPresent: [])
+            for (label, payload) in zip(labels, encoded) {
+                if try Bool.fetchOne(exists, arguments: [model, label.predictionId]) != nil { result.alreadyPresent.append(label.predictionId) }
+                try upsert.execute(arguments: [model, label.predictionId, label.timestampMilliseconds, payload])
+                result.stored += 1
+            }
+            return result
+        }
+    }
+
+    public func predictions(after position: Int64, limit: Int, model: String?) async throws(StoreError) -> [StoredPrediction] {
+        try await read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT p.position, p.model, p.payload AS prediction, l.payload AS label
+                FROM predictions p LEFT JOIN labels l ON l.model = p.model AND l.prediction_id = p.id
+                WHERE p.position > ? AND (? IS NULL OR p.model = ?) ORDER BY p.position LIMIT ?
+                """, arguments: [position, model, model, limit])
+            var result = [StoredPrediction]()
+            while let row = try rows.next() { result.append(try self.decodePrediction(row)) }
+            return result
+        }
+    }
+
+    public func prediction(model: String, id: String) async throws(StoreError) -> StoredPrediction? {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT p.position, p.model, p.payload AS prediction, l.payload AS label
+                FROM predictions p LEFT JOIN labels l ON l.model = p.model AND l.prediction_id = p.id
+                WHERE p.model = ? AND p.id = ?
+                """, arguments: [model, id])
+            return try row.map { try self.decodePrediction($0) }
+        }
+    }
+
+    private func decodePrediction(_ row: Row) throws -> StoredPrediction {
+        let position: Int64 = row["position"]
+        do {
+            let labelData: Data? = row["label"]
+            return StoredPrediction(
+                position: position,
+                model: row["model"],
+                event: try PredictionEvent(wireJSON: [UInt8](row["prediction"] as Data)),
+                label: try labelData.map { try LabelEvent(wireJSON: [UInt8]($0)) }
+            )
+        } catch {
+            throw StoreError("the event at position \(position) in \(path) does not decode: \(error)")
+        }
+    }
+
+    public func modelVersions() async throws(StoreError) -> [ModelVersion] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT model, version FROM predictions ORDER BY model, version")
+                .map { ModelVersion(model: $0["model"], version: $0["version"]) }
+        }
+    }
+
+    public func labelCounts(model: String) async throws(StoreError) -> LabelCounts {
+        try await read { db in
+            let labels = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM labels WHERE model = ?", arguments: [model]) ?? 0
+            let matched = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM labels l JOIN predictions p ON p.model = l.model AND p.id = l.prediction_id WHERE l.model = ?
+                """, arguments: [model]) ?? 0
+            return LabelCounts(labels: labels, matched: matched)
+        }
+    }
+
+    // MARK: Live profiles
+
+    public func watermark(_ name: String) async throws(StoreError) -> Int64 {
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT position FROM watermarks WHERE name = ?", arguments: [name]) ?? 0 }
+    }
+
+    public func setWatermark(_ name: String, to position: Int64) async throws(StoreError) {
+        try await write { db in try Self.setWatermark(db, name, position) }
+    }
+
+    private static func setWatermark(_ db: Database, _ name: String, _ position: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO watermarks (name, position) VALUES (?, ?)
+            ON CONFLICT (name) DO UPDATE SET position = excluded.position
+            """, arguments: [name, position])
+    }
+
+    public func saveBuckets(_ buckets: [LiveBucket], watermark name: String, position: Int64) async throws(StoreError) {
+        let encoded = buckets.map { Data(SketchEnvelope.serialize($0.profile)) }
+        try await write { db in
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO buckets (model, version, start_ms, payload) VALUES (?, ?, ?, ?)
+                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload
+                """)
+            for (bucket, payload) in zip(buckets, encoded) {
+                try upsert.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start, payload])
+            }
+            try Self.setWatermark(db, name, position)
+        }
+    }
+
+    public func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> [LiveBucket] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT model, version, start_ms, payload FROM buckets
+                WHERE start_ms >= ? AND start_ms < ? AND (? IS NULL OR model = ?) ORDER BY model, version, start_ms
+                """, arguments: [range.lowerBound, range.upperBound, model, model])
+                .map { try self.decodeBucket($0) }
+        }
+    }
+
+    public func buckets(_ keys: [BucketKey]) async throws(StoreError) -> [LiveBucket] {
+        guard !keys.isEmpty else { return [] }
+        return try await read { db in
+            let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, payload FROM buckets WHERE model = ? AND version = ? AND start_ms = ?")
+            return try keys.compactMap { key in
+                try Row.fetchOne(select, arguments: [key.model, key.version, key.start]).map { try self.decodeBucket($0) }
+            }
+        }
+    }
+
+    private func decodeBucket(_ row: Row) throws -> LiveBucket {
+        let key = BucketKey(model: row["model"], version: row["version"], start: row["start_ms"])
+        do {
+            return LiveBucket(key: key, profile: try SketchEnvelope.deserialize(LiveProfile.self, from: [UInt8](row["payload"] as Data)))
+        } catch {
+            throw StoreError("bucket \(key) in \(path) is damaged: \(error)")
+        }
+    }
+
+    // MARK: References
+
+    public func setReference(_ reference: StoredReference, model: String) async throws(StoreError) {
+        let payload = Data(SketchEnvelope.serialize(reference.profile))
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO model_references (model, source, created_ms, payload) VALUES (?, ?, ?, ?)
+                ON CONFLICT (model) DO UPDATE SET source = excluded.source, created_ms = excluded.created_ms, payload = excluded.payload
+                """, arguments: [model, reference.source, reference.createdMilliseconds, payload])
+        }
+    }
+
+    public func reference(model: String) async throws(StoreError) -> StoredReference? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT source, created_ms, payload FROM model_references WHERE model = ?", arguments: [model]) else {
+                return nil
+            }
+            do {
+                let profile = try SketchEnvelope.deserialize(DatasetProfile.self, from: [UInt8](row["payload"] as Data))
+                return StoredReference(profile: profile, source: row["source"], createdMilliseconds: row["created_ms"])
+            } catch {
+                throw StoreError("the reference of \(model) in \(self.path) is damaged: \(error)")
+            }
+        }
+    }
+
+    // MARK: Housekeeping
+
+    public func deletePredictions(before milliseconds: Int64) async throws(StoreError) -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                DELETE FROM labels WHERE (model, prediction_id) IN (SELECT model, id FROM predictions WHERE timestamp_ms < ?)
+                """, arguments: [milliseconds])
+            try db.execute(sql: "DELETE FROM predictions WHERE timestamp_ms < ?", arguments: [milliseconds])
+            return db.changesCount
+        }
+    }
+
+    public func deleteBuckets(before milliseconds: Int64) async throws(StoreError) -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM buckets WHERE start_ms < ?", arguments: [milliseconds])
+            return db.changesCount
+        }
+    }
+
+    public func sizeInBytes() -> Int64 {
+        ["", "-wal", "-shm"].reduce(0) { total, suffix in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
+            return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.write(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError("write to \(path) failed: \(error)")
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.read(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError("read from \(path) failed: \(error)")
+        }
+    }
+}

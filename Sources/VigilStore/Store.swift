@@ -1,0 +1,165 @@
+public import VigilCore
+
+/// Durable storage: the event log (predictions and labels, the source of truth), the live profiles derived
+/// from it per time bucket with the watermark that says how far they go, and each model's reference.
+///
+/// Every method commits before it returns: a caller that answers 2xx after `append` has the data on disk.
+/// Implementations: ``SQLiteStore`` (embedded, the default); PostgreSQL comes later and must pass the same
+/// conformance tests.
+public protocol Store: Sendable {
+    // MARK: Event log
+
+    /// Appends the batches in one transaction (group commit), in order. Ids already stored for a model are
+    /// skipped and reported, so a client may resend a batch safely.
+    func append(_ batches: [PredictionBatch]) async throws(StoreError) -> [AppendResult]
+
+    /// Stores labels by prediction id, whether or not the prediction has arrived. A newer label for the same
+    /// id replaces the older one (a correction).
+    func append(labels: [LabelEvent], model: String) async throws(StoreError) -> AppendResult
+
+    /// Predictions after a log position, oldest first, with their labels when known; all models when
+    /// `model` is nil.
+    func predictions(after position: Int64, limit: Int, model: String?) async throws(StoreError) -> [StoredPrediction]
+
+    /// One prediction by id, with its label when known.
+    func prediction(model: String, id: String) async throws(StoreError) -> StoredPrediction?
+
+    /// Every (model, version) pair that has predictions, sorted.
+    func modelVersions() async throws(StoreError) -> [ModelVersion]
+
+    /// How many labels a model has, and how many of them have met their prediction.
+    func labelCounts(model: String) async throws(StoreError) -> LabelCounts
+
+    // MARK: Live profiles
+
+    /// The log position up to which a consumer (say, the aggregator) has processed events; 0 when never set.
+    func watermark(_ name: String) async throws(StoreError) -> Int64
+    func setWatermark(_ name: String, to position: Int64) async throws(StoreError)
+
+    /// Replaces the given buckets and sets the watermark, in one transaction, so that after a crash the
+    /// buckets and the watermark always agree.
+    func saveBuckets(_ buckets: [LiveBucket], watermark name: String, position: Int64) async throws(StoreError)
+
+    /// Buckets whose start lies in `range` (milliseconds since 1970); all models when `model` is nil.
+    func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> [LiveBucket]
+
+    /// The stored buckets among `keys`.
+    func buckets(_ keys: [BucketKey]) async throws(StoreError) -> [LiveBucket]
+
+    // MARK: References
+
+    func setReference(_ reference: StoredReference, model: String) async throws(StoreError)
+    func reference(model: String) async throws(StoreError) -> StoredReference?
+
+    // MARK: Housekeeping
+
+    /// Deletes predictions (and their labels) made before `milliseconds`; returns how many.
+    func deletePredictions(before milliseconds: Int64) async throws(StoreError) -> Int
+    /// Deletes buckets that start before `milliseconds`; returns how many.
+    func deleteBuckets(before milliseconds: Int64) async throws(StoreError) -> Int
+    /// Bytes on disk.
+    func sizeInBytes() -> Int64
+}
+
+extension Store {
+    /// Appends one batch of one model's predictions.
+    public func append(predictions: [PredictionEvent], model: String) async throws(StoreError) -> AppendResult {
+        try await append([PredictionBatch(model: model, events: predictions)])[0]
+    }
+
+    public func predictions(model: String, after position: Int64, limit: Int) async throws(StoreError) -> [StoredPrediction] {
+        try await predictions(after: position, limit: limit, model: model)
+    }
+
+    /// The models that have predictions, sorted.
+    public func models() async throws(StoreError) -> [String] {
+        var seen = Set<String>()
+        return try await modelVersions().map(\.model).filter { seen.insert($0).inserted }
+    }
+}
+
+/// Some predictions of one model, appended together.
+public struct PredictionBatch: Sendable, Equatable {
+    public var model: String
+    public var events: [PredictionEvent]
+
+    public init(model: String, events: [PredictionEvent]) {
+        self.model = model
+        self.events = events
+    }
+}
+
+/// What an append stored.
+public struct AppendResult: Sendable, Equatable {
+    public var stored: Int
+    /// Ids that were already stored (predictions) or whose label was replaced (labels).
+    public var alreadyPresent: [String]
+    /// For each prediction in the batch, its log position, or nil when it was already stored.
+    public var positions: [Int64?]
+
+    public init(stored: Int, alreadyPresent: [String], positions: [Int64?] = []) {
+        self.stored = stored
+        self.alreadyPresent = alreadyPresent
+        self.positions = positions
+    }
+}
+
+/// A prediction as stored: its position in the log and its label, if one has arrived.
+public struct StoredPrediction: Sendable, Equatable {
+    /// Strictly increasing across the whole log.
+    public var position: Int64
+    public var model: String
+    public var event: PredictionEvent
+    public var label: LabelEvent?
+}
+
+public struct ModelVersion: Sendable, Hashable, Comparable {
+    public var model: String
+    public var version: String
+
+    public init(model: String, version: String) {
+        self.model = model
+        self.version = version
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.model, lhs.version) < (rhs.model, rhs.version) }
+}
+
+public struct LabelCounts: Sendable, Equatable {
+    /// Labels received.
+    public var labels: Int
+    /// Labels whose prediction is in the log.
+    public var matched: Int
+}
+
+/// One stored time bucket of a model version.
+public struct LiveBucket: Sendable, Equatable {
+    public var key: BucketKey
+    public var profile: LiveProfile
+
+    public init(key: BucketKey, profile: LiveProfile) {
+        self.key = key
+        self.profile = profile
+    }
+}
+
+/// A model's reference: the profile that live traffic is compared with, and where it came from.
+public struct StoredReference: Sendable, Equatable {
+    public var profile: DatasetProfile
+    /// What the reference was made from, as the uploader described it (a file name, a time range…).
+    public var source: String
+    /// When it was set, in milliseconds since 1970.
+    public var createdMilliseconds: Int64
+
+    public init(profile: DatasetProfile, source: String, createdMilliseconds: Int64) {
+        self.profile = profile
+        self.source = source
+        self.createdMilliseconds = createdMilliseconds
+    }
+}
+
+/// A storage operation failed; the message says what and where.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

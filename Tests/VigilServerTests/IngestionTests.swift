@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilServer
+
+/// Predictions and labels over real HTTP into a real SQLite store.
+struct IngestionTests {
+    @Test func objectArrayAndNDJSONBodiesAreStoredOnce() async throws {
+        let server = try await TestServer.start()
+        let single = try await server.request("POST", "/v1/models/churn/predictions", body: predictionJSON(id: "a", age: 30, city: "paris"))
+        #expect(single.status == 200, "\(single.text)")
+        #expect(value(try single.json(), "ids") as? [String] == ["a"])
+
+        let array = "[" + (0..<3).map { predictionJSON(id: "b\($0)", age: Double(40 + $0), city: "rome") }.joined(separator: ",") + "]"
+        let arrayAnswer = try await server.request("POST", "/v1/models/churn/predictions", body: array)
+        #expect(number(try arrayAnswer.json(), "stored") == 3)
+
+        // NDJSON without ids: Vigil assigns them and says which.
+        let ndjson = (0..<2).map { _ in predictionJSON(age: 50, city: "oslo") }.joined(separator: "\n") + "\n"
+        let ndjsonAnswer = try await server.request("POST", "/v1/models/churn/predictions", body: ndjson, contentType: "application/x-ndjson")
+        let assigned = try #require(value(try ndjsonAnswer.json(), "ids") as? [String])
+        #expect(assigned.count == 2 && Set(assigned).count == 2 && assigned.allSatisfy { $0.count == 32 })
+
+        // Resending never counts twice.
+        let again = try await server.request("POST", "/v1/models/churn/predictions", body: array)
+        #expect(number(try again.json(), "stored") == 0)
+        #expect(value(try again.json(), "duplicates") as? [String] == ["b0", "b1", "b2"])
+
+        let summary = try await server.summary("churn")
+        #expect(number(summary, "requests", "count") == 6)
+        #expect(number(summary, "latencyMs", "p50") == 12)
+        let ages = try #require(value(summary, "features", "0") as? [String: Any])
+        #expect(ages["name"] as? String == "age")
+        // Mean of 30, 40, 41, 42, 50, 50.
+        #expect(abs((number(ages, "statistics", "mean") ?? 0) - 253.0 / 6) < 1e-9)
+        #expect(value(summary, "predictions", "classes", "0", "class") as? String == "yes")
+        try await server.stop()
+    }
+
+    @Test func invalidRowsNameTheRowAndFieldAndStoreNothing() async throws {
+        let server = try await TestServer.start()
+        let body = "[" + predictionJSON(id: "ok1", age: 1, city: "a") + #",{"id":"bad","features":{"x":{"nested":1}}},"# + predictionJSON(id: "ok2", age: 2, city: "b") + "]"
+        let refused = try await server.request("POST", "/v1/models/m/predictions", body: body)
+        #expect(refused.status == 422)
+        #expect(refused.headers["content-type"] == "application/problem+json")
+        let problem = try refused.json()
+        #expect(problem["type"] as? String == "urn:vigil:problem:invalid-rows")
+        #expect(value(problem, "errors", "0", "row") as? Int == 1)
+        #expect(value(problem, "errors", "0", "field") as? String == "features.x")
+        #expect(try await server.request("GET", "/v1/models/m/summary").status == 404, "nothing may be stored")
+
+        // With partial acceptance the valid rows are stored and the answer says exactly which.
+        let partial = try await server.request("POST", "/v1/models/m/predictions?partial=true", body: body)
+        #expect(partial.status == 200)
+        let answer = try partial.json()
+        #expect(number(answer, "stored") == 2)
+        #expect((value(answer, "ids") as? [Any])?.map { $0 as? String } == ["ok1", nil, "ok2"])
+        #expect(value(answer, "rejected", "0", "row") as? Int == 1)
+        #expect(number(try await server.summary("m"), "requests", "count") == 2)
+        try await server.stop()
+    }
+
+    @Test(arguments: [
+        (#"{"latency_ms": "fast"}"#, "latency_ms"),
+        (#"{"timestamp": "yesterday"}"#, "timestamp"),
+        (#"{"timestamp": 1700000000000}"#, "timestamp"),
+        (#"{"status": "maybe"}"#, "status"),
+        (#"{"status": "ok", "error_type": "timeout"}"#, "error_type"),
+        (#"{"features": {"v": [1, "a"]}}"#, "features.v"),
+        (#"{"prediction": {"yes": "high"}}"#, "prediction.yes"),
+        (#"{"segment": {"tier": 3}}"#, "segment.tier"),
+        (#"{"metrics": {"revenue": "12"}}"#, "metrics.revenue"),
+        (#"{"latencyMs": 3}"#, "latencyMs"),
+    ])
+    func eachBadFieldIsNamed(body: String, field: String) async throws {
+        let server = try await TestServer.start()
+        let answer = try await server.request("POST", "/v1/models/m/predictions", body: body)
+        #expect(answer.status == 422, "\(answer.text)")
+        #expect(value(try answer.json(), "errors", "0", "field") as? String == field, "\(answer.text)")
+        try await server.stop()
+    }
+
+    @Test func malformedBodiesAndLimitsAreClearErrors() async throws {
+        let server = try await TestServer.start { configuration in
+            configuration.limits.maxBodyBytes = 4096
+            configuration.limits.maxRowsPerBatch = 5
+            configuration.limits.maxFeaturesPerRow = 3
+            configuration.maxModels = 2
+            configuration.maxVersionsPerModel = 2
+        }
+        let broken = try await server.request("POST", "/v1/models/m/predictions", body: #"[{"id": 1},"#)
+        #expect(broken.status == 400 && broken.text.contains("not valid JSON"), "\(broken.text)")
+        let empty = try await server.request("POST", "/v1/models/m/predictions", body: " ")
+        #expect(empty.status == 400 && empty.text.contains("empty"))
+        let large = try await server.request("POST", "/v1/models/m/predictions", body: "[" + String(repeating: " ", count: 5000) + "]")
+        #expect(large.status == 413 && large.text.contains("4096"))
+        let many = try await server.request("POST", "/v1/models/m/predictions", body: "[" + Array(repeating: "{}", count: 6).joined(separator: ",") + "]")
+        #expect(many.status == 400 && many.text.contains("more than 5 rows"))
+        let wide = try await server.request("POST", "/v1/models/m/predictions", body: #"{"features": {"a":1,"b":2,"c":3,"d":4}}"#)
+        #expect(wide.status == 422 && wide.text.contains("at most 3"))
+        let xml = try await server.request("POST", "/v1/models/m/predictions", body: "<a/>", contentType: "application/xml")
+        #expect(xml.status == 415)
+        let badName = try await server.request("POST", "/v1/models/bad%20name/predictions", body: "{}")
+        #expect(badName.status == 400)
+
+        // Cardinality: two models, two versions each.
+        #expect(try await server.request("POST", "/v1/models/m1/predictions", body: #"{"version":"a"}"#).status == 200)
+        #expect(try await server.request("POST", "/v1/models/m1/predictions", body: #"{"version":"b"}"#).status == 200)
+        let thirdVersion = try await server.request("POST", "/v1/models/m1/predictions", body: #"{"version":"c"}"#)
+        #expect(thirdVersion.status == 422 && thirdVersion.text.contains("max_versions_per_model"))
+        #expect(try await server.request("POST", "/v1/models/m2/predictions", body: "{}").status == 200)
+        let thirdModel = try await server.request("POST", "/v1/models/m3/predictions", body: "{}")
+        #expect(thirdModel.status == 422 && thirdModel.text.contains("max_models"))
+        try await server.stop()
+    }
+
+    @Test func labelsJoinTheirPredictionWhicheverArrivesFirst() async throws {
+        let server = try await TestServer.start()
+        let early = try await server.request("POST", "/v1/models/m/labels", body: #"{"prediction_id": "p1", "label": "yes"}"#)
+        #expect(early.status == 200, "\(early.text)")
+        _ = try await server.request("POST", "/v1/models/m/predictions", body: "[" + predictionJSON(id: "p1", age: 1, city: "a") + "," + predictionJSON(id: "p2", age: 2, city: "b") + "]")
+        let late = try await server.request("POST", "/v1/models/m/labels", body: #"[{"prediction_id": "p2", "label": "no", "timestamp": "2026-11-22T10:00:00Z"}]"#)
+        #expect(number(try late.json(), "stored") == 1)
+        let joined = try await server.request("GET", "/v1/models/m/predictions/p1")
+        #expect(value(try joined.json(), "label", "label") as? String == "yes")
+        #expect(value(try joined.json(), "prediction", "features", "city") as? String == "a")
+        let summary = try await server.summary("m")
+        #expect(number(summary, "labels", "received") == 2 && number(summary, "labels", "matched") == 2)
+        let missing = try await server.request("POST", "/v1/models/m/labels", body: #"{"label": "yes"}"#)
+        #expect(missing.status == 422 && missing.text.contains("prediction_id"))
+        #expect(try await server.request("GET", "/v1/models/m/predictions/nope").status == 404)
+        try await server.stop()
+    }
+
+    @Test func tokensAndScopesGuardTheAPI() async throws {
+        let ingest = String(repeating: "i", count: 24)
+        let reader = String(repeating: "r", count: 24)
+        let server = try await TestServer.start { configuration in
+            configuration.tokens = [
+                APIToken(name: "service", secret: ingest, scopes: [.ingest]),
+                APIToken(name: "grafana", secret: reader, scopes: [.read]),
+            ]
+        }
+        #expect(try await server.request("GET", "/healthz").status == 200, "health probes need no token")
+        let anonymous = try await server.request("POST", "/v1/models/m/predictions", body: "{}")
+        #expect(anonymous.status == 401 && anonymous.headers["www-authenticate"] == "Bearer")
+        #expect(try await server.request("POST", "/v1/models/m/predictions", body: "{}", token: "wrong-token-wrong-token").status == 401)
+        #expect(try await server.request("POST", "/v1/models/m/predictions", body: "{}", token: reader).status == 403)
+        #expect(try await server.request("POST", "/v1/models/m/predictions", body: "{}", token: ingest).status == 200)
+        #expect(try await server.request("GET", "/v1/models", token: reader).status == 200)
+        #expect(try await server.request("GET", "/metrics", token: ingest).status == 403)
+        #expect(try await server.request("PUT", "/v1/models/m/reference", body: "a\n1\n", contentType: "text/csv", token: reader).status == 403)
+        try await server.stop()
+
+        var open = ServerConfiguration()
+        open.host = "0.0.0.0"
+        #expect(throws: ConfigurationError.self, "a public address without tokens is refused") { try open.validate() }
+    }
+
+    @Test func restartKeepsEverythingAndCountsNothingTwice() async throws {
+        let directory = TestServer.temporaryDirectory()
+        let first = try await TestServer.start(directory: directory)
+        let body = (0..<50).map { predictionJSON(id: "r\($0)", age: Double($0), city: $0 % 2 == 0 ? "x" : "y", latency: Double($0)) }.joined(separator: "\n")
+        _ = try await first.request("POST", "/v1/models/m/predictions", body: body, contentType: "application/x-ndjson")
+        let before = try await first.summary("m")
+        try await first.stop()
+
+        let second = try await TestServer.start(directory: directory)
+        let after = try await second.summary("m")
+        #expect(number(after, "requests", "count") == 50)
+        #expect(number(after, "latencyMs", "mean") == number(before, "latencyMs", "mean"))
+        // Mean age of 0...49.
+        #expect((value(after, "features", "0", "statistics", "mean") as? NSNumber)?.doubleValue == 24.5)
+        #expect(value(after, "features", "0", "statistics", "p90") as? NSNumber == value(before, "features", "0", "statistics", "p90") as? NSNumber)
+        #expect((value(after, "features") as? [Any])?.count == 2)
+        // A resend after the restart is still recognised.
+        let again = try await second.request("POST", "/v1/models/m/predictions", body: body, contentType: "application/x-ndjson")
+        #expect(number(try again.json(), "stored") == 0)
+        try await second.stop()
+    }
+}

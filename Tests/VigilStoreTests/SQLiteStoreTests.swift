@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilStore
+
+/// The embedded store on a real SQLite database on disk.
+struct SQLiteStoreTests {
+    static func temporaryDirectory() -> String {
+        NSTemporaryDirectory() + "vigil-store-\(UUID().uuidString)"
+    }
+
+    static func prediction(_ id: String, at milliseconds: Int64 = 1_700_000_000_000, version: String = "v1") -> PredictionEvent {
+        PredictionEvent(
+            id: id, timestampMilliseconds: milliseconds, version: version,
+            features: ["age": .number(42), "city": .string("paris"), "member": .bool(true), "embedding": .vector([0.1, 0.2]), "note": .null],
+            prediction: .scores(["yes": 0.7, "no": 0.3]), latencyMilliseconds: 12.5, segment: ["region": "eu"], metrics: ["revenue": 3.5]
+        )
+    }
+
+    @Test func appendsAndReadsBackInLogOrder() async throws {
+        let store = try SQLiteStore(directory: Self.temporaryDirectory())
+        let events = (0..<250).map { Self.prediction("p\($0)", at: 1_700_000_000_000 + Int64($0)) }
+        let result = try await store.append(predictions: events, model: "churn")
+        #expect(result.stored == 250 && result.alreadyPresent.isEmpty)
+        #expect(result.positions.compactMap { $0 }.count == 250)
+        let stored = try await store.predictions(model: "churn", after: 0, limit: 1000)
+        #expect(stored.map(\.event) == events)
+        #expect(zip(stored, stored.dropFirst()).allSatisfy { $0.position < $1.position })
+        let tail = try await store.predictions(model: "churn", after: stored[199].position, limit: 1000)
+        #expect(tail.map(\.event.id) == (200..<250).map { "p\($0)" })
+        #expect(try await store.models() == ["churn"])
+    }
+
+    @Test func resendingIdsNeverCountsTwice() async throws {
+        let store = try SQLiteStore(directory: Self.temporaryDirectory())
+        _ = try await store.append(predictions: [Self.prediction("a"), Self.prediction("b")], model: "m")
+        let again = try await store.append(predictions: [Self.prediction("b"), Self.prediction("c"), Self.prediction("c")], model: "m")
+        #expect(again.stored == 1 && again.alreadyPresent == ["b", "c"])
+        #expect(again.positions.map { $0 != nil } == [false, true, false])
+        #expect(try await store.predictions(model: "m", after: 0, limit: 100).map(\.event.id) == ["a", "b", "c"])
+        // The same id under another model is a different prediction.
+        #expect(try await store.append(predictions: [Self.prediction("a")], model: "other").stored == 1)
+    }
+
+    @Test func labelsJoinWhetherTheyArriveBeforeOrAfter() async throws {
+        let store = try SQLiteStore(directory: Self.temporaryDirectory())
+        let early = LabelEvent(predictionId: "later", timestampMilliseconds: 1, value: .label("yes"))
+        #expect(try await store.append(labels: [early], model: "m").stored == 1)
+        _ = try await store.append(predictions: [Self.prediction("first"), Self.prediction("later")], model: "m")
+        let late = LabelEvent(predictionId: "first", timestampMilliseconds: 2, value: .number(1))
+        _ = try await store.append(labels: [late], model: "m")
+        var stored = try await store.predictions(model: "m", after: 0, limit: 10)
+        #expect(stored.first { $0.event.id == "first" }?.label == late)
+        #expect(stored.first { $0.event.id == "later" }?.label == early)
+        // A corrected label replaces the old one and says so.
+        let correction = LabelEvent(predictionId: "later", timestampMilliseconds: 3, value: .label("no"))
+        #expect(try await store.append(labels: [correction], model: "m") == AppendResult(stored: 1, alreadyPresent: ["later"]))
+        #expect(try await store.labelCounts(model: "m") == LabelCounts(labels: 2, matched: 2))
+        #expect(try await store.prediction(model: "m", id: "later")?.label == correction)
+        stored = try await store.predictions(model: "m", after: 0, limit: 10)
+        #expect(stored.first { $0.event.id == "later" }?.label == correction)
+    }
+
+    @Test func committedDataAndWatermarksSurviveReopening() async throws {
+        let directory = Self.temporaryDirectory()
+        do {
+            let store = try SQLiteStore(directory: directory)
+            _ = try await store.append(predictions: [Self.prediction("x")], model: "m")
+            try await store.setWatermark("aggregator", to: 1)
+        }
+        let reopened = try SQLiteStore(directory: directory)
+        #expect(try await reopened.predictions(model: "m", after: 0, limit: 10).map(\.event.id) == ["x"])
+        #expect(try await reopened.watermark("aggregator") == 1)
+        #expect(try await reopened.watermark("never-set") == 0)
+        #expect(FileManager.default.fileExists(atPath: reopened.path))
+    }
+
+    @Test func migrationsAreRecordedAndIdempotent() async throws {
+        let directory = Self.temporaryDirectory()
+        _ = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory)  // second open: nothing to migrate, nothing lost
+        _ = try await store.append(predictions: [Self.prediction("y")], model: "m")
+        #expect(try await store.predictions(model: "m", after: 0, limit: 10).count == 1)
+    }
+
+    @Test func unusableDirectoryIsAClearError() {
+        let error = #expect(throws: StoreError.self) { try SQLiteStore(directory: "/proc/vigil-cannot-write-here") }
+        #expect(error?.description.contains("/proc/vigil-cannot-write-here") == true)
+    }
+
+    @Test func eventsRoundTripThroughTheirStoredJSON() throws {
+        let event = Self.prediction("json")
+        #expect(try PredictionEvent(wireJSON: event.wireJSON) == event)
+        let label = LabelEvent(predictionId: "json", timestampMilliseconds: 1_700_000_000_123, value: .label("fraud"))
+        #expect(try LabelEvent(wireJSON: label.wireJSON) == label)
+        #expect(throws: EventRowError.self) { try PredictionEvent(wireJSON: Array(#"{"id":"a","features":{"x":{"nested":1}}}"#.utf8)) }
+    }
+
+    @Test func groupCommitKeepsEachBatchsOwnResult() async throws {
+        let store = try SQLiteStore(directory: Self.temporaryDirectory())
+        let results = try await store.append([
+            PredictionBatch(model: "a", events: [Self.prediction("1"), Self.prediction("2")]),
+            PredictionBatch(model: "b", events: [Self.prediction("1")]),
+            PredictionBatch(model: "a", events: [Self.prediction("2"), Self.prediction("3")]),
+        ])
+        #expect(results.map(\.stored) == [2, 1, 1])
+        #expect(results[2].alreadyPresent == ["2"])
+        let positions = results.flatMap(\.positions).compactMap { $0 }
+        #expect(positions == positions.sorted() && Set(positions).count == 4)
+        #expect(try await store.modelVersions() == [ModelVersion(model: "a", version: "v1"), ModelVersion(model: "b", version: "v1")])
+        #expect(try await store.predictions(after: 0, limit: 10, model: nil).map(\.model) == ["a", "a", "b", "a"])
+    }
+
+    @Test func bucketsAndWatermarkAreSavedTogether() async throws {
+        let directory = Self.temporaryDirectory()
+        var profile = LiveProfile()
+        for index in 0..<100 { profile.add(Self.prediction("p\(index)")) }
+        let key = BucketKey(model: "m", version: "v1", start: 1_700_000_000_000)
+        do {
+            let store = try SQLiteStore(directory: directory)
+            try await store.saveBuckets([LiveBucket(key: key, profile: profile)], watermark: "live", position: 100)
+        }
+        let store = try SQLiteStore(directory: directory)
+        #expect(try await store.watermark("live") == 100)
+        #expect(try await store.buckets([key]).first?.profile == profile)
+        #expect(try await store.buckets(model: "m", starting: key.start..<(key.start + 1)).count == 1)
+        #expect(try await store.buckets(model: "other", starting: key.start..<(key.start + 1)).isEmpty)
+        #expect(try await store.deleteBuckets(before: key.start + 1) == 1)
+        #expect(try await store.buckets([key]).isEmpty)
+    }
+
+    @Test func referencesAndRetention() async throws {
+        let store = try SQLiteStore(directory: Self.temporaryDirectory())
+        var profile = LiveProfile()
+        profile.add(Self.prediction("r"))
+        let reference = StoredReference(profile: profile.features.datasetProfile(), source: "train.csv", createdMilliseconds: 5)
+        try await store.setReference(reference, model: "m")
+        #expect(try await store.reference(model: "m") == reference)
+        #expect(try await store.reference(model: "none") == nil)
+        _ = try await store.append(predictions: [Self.prediction("old", at: 1_000), Self.prediction("new", at: 9_000)], model: "m")
+        _ = try await store.append(labels: [LabelEvent(predictionId: "old", timestampMilliseconds: 1, value: .number(1))], model: "m")
+        #expect(try await store.deletePredictions(before: 5_000) == 1)
+        #expect(try await store.predictions(model: "m", after: 0, limit: 10).map(\.event.id) == ["new"])
+        #expect(try await store.labelCounts(model: "m").labels == 0)
+        #expect(store.sizeInBytes() > 0)
+    }
+}
