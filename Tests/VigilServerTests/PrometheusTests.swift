@@ -1,0 +1,149 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `/metrics` checked by the real Prometheus tools: `promtool check metrics` on the exposition, and a real
+/// Prometheus server scraping Vigil and answering the seeds' PromQL.
+struct PrometheusTests {
+    static func tool(_ name: String) -> String? {
+        ["/usr/bin/\(name)", "/usr/local/bin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
+
+    /// Feeds a model's traffic: 10% errors, latencies 10…100 ms, two classes.
+    static func feed(_ server: TestServer, rounds: Int, pause: Duration = .zero) async throws {
+        var next = 0
+        for _ in 0..<rounds {
+            let rows = (0..<20).map { offset -> String in
+                let index = next + offset
+                return predictionJSON(
+                    age: Double(index % 50), city: index % 2 == 0 ? "x" : "y", score: index % 4 == 0 ? 0.3 : 0.9,
+                    latency: Double(10 + (index % 10) * 10), status: index % 10 == 0 ? "error" : nil, errorType: index % 10 == 0 ? "timeout" : nil
+                )
+            }
+            next += 20
+            let answer = try await server.request("POST", "/v1/models/fraud/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+            #expect(answer.status == 200, "\(answer.text)")
+            if pause > .zero { try await Task.sleep(for: pause) }
+        }
+    }
+
+    @Test(.enabled(if: tool("promtool") != nil || inCI, "promtool is not installed (apt-get install prometheus); .ci/run installs it"))
+    func promtoolAcceptsTheExposition() async throws {
+        let promtool = try #require(Self.tool("promtool"), "promtool is required in CI")
+        let server = try await TestServer.start()
+        try await Self.feed(server, rounds: 3)
+        _ = try await server.request("PUT", "/v1/models/fraud/reference", body: "age,city\n" + (0..<200).map { "\($0 % 50),x" }.joined(separator: "\n"), contentType: "text/csv")
+        try await Task.sleep(for: .milliseconds(600))
+        let exposition = try await server.request("GET", "/metrics")
+        #expect(exposition.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        for name in [
+            "ml_prediction_requests_total", "ml_prediction_latency_seconds_bucket", "ml_prediction_errors_total", "ml_prediction_confidence_bucket",
+            "ml_prediction_class_total", "ml_feature_value", "ml_feature_drift_score", "ml_dataset_drift_share", "ml_data_quality_ratio",
+            "vigil_ingested_events_total", "vigil_ingest_queue_rows", "vigil_flush_lag_seconds", "vigil_store_size_bytes",
+        ] {
+            #expect(exposition.text.contains("\n\(name){") || exposition.text.contains("\n\(name) "), "missing \(name)")
+        }
+        let file = TestServer.temporaryDirectory() + ".prom"
+        try exposition.body.write(to: URL(fileURLWithPath: file))
+        let check = try Subprocess.run(promtool, ["check", "metrics"], standardInput: file)
+        #expect(check.status == 0, "promtool: \(check.output)")
+        try await server.stop()
+    }
+
+    @Test(.enabled(if: tool("prometheus") != nil || inCI, "prometheus is not installed (apt-get install prometheus); .ci/run installs it"))
+    func prometheusScrapesAndAnswersTheSeedQueries() async throws {
+        let binary = try #require(Self.tool("prometheus"), "prometheus is required in CI")
+        let server = try await TestServer.start()
+        let directory = TestServer.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let webPort = try Subprocess.freePort()
+        try """
+            global: {scrape_interval: 1s, evaluation_interval: 1s}
+            scrape_configs:
+              - job_name: vigil
+                static_configs: [{targets: ['127.0.0.1:\(server.port)']}]
+            """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
+        let prometheus = try Subprocess.start(binary, [
+            "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
+            "--web.listen-address=127.0.0.1:\(webPort)", "--log.level=warn",
+        ])
+        defer { prometheus.terminate() }
+
+        try await Self.feed(server, rounds: 25, pause: .milliseconds(250))
+        func query(_ promql: String) async throws -> Double? {
+            var components = URLComponents(string: "http://127.0.0.1:\(webPort)/api/v1/query")!
+            components.queryItems = [URLQueryItem(name: "query", value: promql)]
+            let (data, _) = try await URLSession.shared.data(from: components.url!)
+            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let result = ((json?["data"] as? [String: Any])?["result"] as? [[String: Any]])?.first
+            return ((result?["value"] as? [Any])?.last as? String).flatMap(Double.init)
+        }
+        // Prometheus needs two scrapes with traffic between them before rate() has a value.
+        var requestRate: Double?
+        for _ in 0..<40 {
+            requestRate = try await query("sum(rate(ml_prediction_requests_total[30s])) by (model_name)")
+            if let requestRate, requestRate > 0 { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect((requestRate ?? 0) > 0, "Prometheus never saw a request rate")
+        let p99 = try #require(try await query("histogram_quantile(0.99, sum(rate(ml_prediction_latency_seconds_bucket[30s])) by (le, model_name))"))
+        // Latencies are 10…100 ms, so p99 falls in the (0.05, 0.1] bucket.
+        #expect(p99 > 0.05 && p99 <= 0.1, "p99 \(p99)")
+        let errorRate = try #require(try await query("sum(rate(ml_prediction_errors_total[30s])) / sum(rate(ml_prediction_requests_total[30s]))"))
+        #expect(abs(errorRate - 0.1) < 0.02, "error rate \(errorRate)")
+        let total = try #require(try await query(#"sum(ml_prediction_requests_total{model_name="fraud"})"#))
+        #expect(total == 500)
+        try await server.stop()
+    }
+}
+
+/// Runs external programs for the tests.
+enum Subprocess {
+    struct Outcome {
+        var status: Int32
+        var output: String
+    }
+
+    static func run(_ program: String, _ arguments: [String], standardInput: String? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        if let standardInput { process.standardInput = FileHandle(forReadingAtPath: standardInput) }
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    static func start(_ program: String, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// A port that was free a moment ago: bind to port 0 and read back what the kernel chose.
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestFailure("socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        guard bound == 0 else { throw TestFailure("bind() failed") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
