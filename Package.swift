@@ -111,7 +111,7 @@ let package = Package(
         // Runs the built `vigil` executable as a user would, on fixture files.
         .testTarget(
             name: "vigilTests",
-            dependencies: ["vigil"],
+            dependencies: ["vigil", "VigilStore"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
