@@ -118,3 +118,13 @@ struct ServeCrashTests {
         #expect(abs(latencyMean - recount) < 1e-9, "latency mean \(latencyMean) vs recount \(recount)")
     }
 }
+
+/// `vigil demo` starts, feeds itself over HTTP, and stops when asked.
+struct DemoCommandTests {
+    @Test func demoFeedsItselfAndStops() throws {
+        let run = try VigilProcess.run(["demo", "--port", "0", "--duration", "3", "--drift-after", "1", "--rate", "100"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains("/v1/models/fraud-detector/summary"))
+        #expect(!run.standardError.contains("answered"), "the demo's own requests failed: \(run.standardError)")
+    }
+}

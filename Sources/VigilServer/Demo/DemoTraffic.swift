@@ -1,0 +1,73 @@
+import Foundation
+import VigilStats
+
+/// Simulated traffic of a fraud model with two versions, for `vigil demo`: a first-time user sees every
+/// number move within a minute.
+///
+/// Before `driftAfterSeconds` the traffic looks like the reference; after it, transaction amounts grow by
+/// 60%, a new country appears, and version v2 gets slower and starts timing out.
+struct DemoTraffic: Sendable {
+    static let model = "fraud-detector"
+    static let countries = ["DE", "FR", "US", "GB", "ES"]
+    var driftAfterSeconds: Double
+
+    /// One prediction as the API takes it, and the label that arrives later (if any).
+    struct Event {
+        var json: String
+        var id: String
+        var label: String?
+    }
+
+    /// Features drawn from the pre-drift distribution, for the reference.
+    static func referenceCSV(rows: Int, seed: UInt64 = 7) -> String {
+        var random = SplitMix64(seed: seed)
+        var lines = ["amount,customer_age,country,device,account_age_days"]
+        for _ in 0..<rows {
+            let features = Self.features(drifted: false, random: &random)
+            lines.append("\(features.amount),\(features.age),\(features.country),\(features.device),\(features.accountAge)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func features(drifted: Bool, random: inout SplitMix64) -> (amount: Double, age: Int, country: String, device: String, accountAge: Int) {
+        let amount = (exp(3.5 + 0.9 * normal(&random)) * (drifted ? 1.6 : 1)).rounded() / 1
+        let age = max(18, Int(40 + 12 * normal(&random)))
+        let country = drifted && Double.random(in: 0..<1, using: &random) < 0.25
+            ? "BR" : countries[Int.random(in: 0..<countries.count, using: &random)]
+        let device = Double.random(in: 0..<1, using: &random) < 0.6 ? "mobile" : "desktop"
+        let accountAge = Int.random(in: 1...2000, using: &random)
+        return (amount, age, country, device, accountAge)
+    }
+
+    /// A standard normal draw (Box–Muller).
+    private static func normal(_ random: inout SplitMix64) -> Double {
+        let u = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &random)
+        let v = Double.random(in: 0..<1, using: &random)
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+
+    /// The events of one tick at `elapsed` seconds into the demo.
+    func events(count: Int, elapsed: Double, sequence: Int, random: inout SplitMix64) -> [Event] {
+        let drifted = elapsed >= driftAfterSeconds
+        return (0..<count).map { offset in
+            let id = "demo-\(sequence)-\(offset)"
+            let version = Double.random(in: 0..<1, using: &random) < 0.7 ? "v1" : "v2"
+            let f = Self.features(drifted: drifted, random: &random)
+            // A plausible model: large amounts on young accounts look like fraud.
+            let logit = -4 + 0.012 * f.amount - 0.001 * Double(f.accountAge) + (f.device == "desktop" ? 0.3 : 0)
+            let fraud = min(max(1 / (1 + exp(-logit)), 0.001), 0.999)
+            let slow = version == "v2" && drifted
+            let latency = exp(log(slow ? 60 : 18) + 0.35 * Self.normal(&random))
+            let failed = version == "v2" && drifted && Double.random(in: 0..<1, using: &random) < 0.06
+            var json = #"{"id":"\#(id)","version":"\#(version)","latency_ms":\#((latency * 10).rounded() / 10),"#
+            json += #""features":{"amount":\#(f.amount),"customer_age":\#(f.age),"country":"\#(f.country)","device":"\#(f.device)","account_age_days":\#(f.accountAge)}"#
+            if failed {
+                json += #","status":"error","error_type":"\#(Bool.random(using: &random) ? "timeout" : "feature_store_unavailable")"}"#
+                return Event(json: json, id: id, label: nil)
+            }
+            json += #","prediction":{"fraud":\#((fraud * 1000).rounded() / 1000),"legit":\#(((1 - fraud) * 1000).rounded() / 1000)}}"#
+            let truth = Double.random(in: 0..<1, using: &random) < fraud ? "fraud" : "legit"
+            return Event(json: json, id: id, label: Double.random(in: 0..<1, using: &random) < 0.3 ? truth : nil)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import VigilServer
+
+/// `vigil demo`: a server on a temporary store, fed with simulated traffic that drifts.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start a server on a temporary store and feed it simulated traffic that drifts after a while."
+    )
+
+    @Option(help: "Port to listen on; 0 picks a free port.")
+    var port: Int = 8080
+
+    @Option(help: "Predictions per second.")
+    var rate: Int = 200
+
+    @Option(help: "Seconds before the traffic drifts (amounts grow, a new country appears, v2 slows down and fails).")
+    var driftAfter: Double = 30
+
+    @Option(help: "Stop after this many seconds (default: run until Ctrl-C).")
+    var duration: Double?
+
+    @Option(help: "Log level.")
+    var logLevel: String = "warning"
+
+    func run() async throws {
+        var configuration = ServerConfiguration()
+        configuration.port = port
+        configuration.dataDirectory = NSTemporaryDirectory() + "vigil-demo-\(UUID().uuidString)"
+        configuration.monitorIntervalSeconds = 5
+        configuration.monitorWindowSeconds = 300
+        let logger = try ServeCommand.makeLogger(level: logLevel, format: "text")
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = try await VigilServer.make(configuration: configuration, logger: logger) { continuation.yield($0) }
+        let group = server.serviceGroup(gracefulShutdownSignals: [.sigterm, .sigint])
+        let model = DemoDriver.model
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let bound = await iterator.next() else { return }
+            let base = "http://127.0.0.1:\(bound)"
+            FileHandle.standardOutput.write(Data("""
+                vigil demo: a server on a temporary store (\(configuration.dataDirectory))
+                  feeding \(rate) predictions/s of "\(model)" (versions v1 and v2); drift begins after \(Int(driftAfter)) s
+                  \(base)/metrics
+                  \(base)/v1/models/\(model)/summary?window=5m
+                  \(base)/v1/models/\(model)/summary?window=1m&version=v2
+                  \(base)/openapi.yaml
+                Ctrl-C stops it.
+
+                """.utf8))
+            let driver = DemoDriver(baseURL: URL(string: base)!, eventsPerSecond: rate, driftAfterSeconds: driftAfter, logger: logger)
+            let duration = self.duration
+            tasks.addTask {
+                try await driver.run(duration: duration)
+                if duration != nil { await group.triggerGracefulShutdown() }
+            }
+            try await tasks.waitForAll()
+        }
+    }
+}
