@@ -40,7 +40,11 @@ let package = Package(
         // Durable storage behind the `EventStore` protocol; embedded SQLite (GRDB) first, PostgreSQL later.
         .target(
             name: "VigilStore",
-            dependencies: ["VigilCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VigilCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         // Rendering of reports: the versioned JSON document and the terminal summary (HTML next).
@@ -83,6 +87,7 @@ let package = Package(
             name: "vigil-bench",
             dependencies: [
                 "VigilCore",
+                "VigilStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

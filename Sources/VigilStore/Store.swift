@@ -1,3 +1,4 @@
+public import Foundation
 public import VigilCore
 
 /// Durable storage: the event log (predictions and labels, the source of truth), the live profiles derived
@@ -79,13 +80,19 @@ extension Store {
 }
 
 /// Some predictions of one model, appended together.
+///
+/// The events are encoded for the log when the batch is made, so that the encoding runs in the request
+/// handlers, in parallel, rather than in the single writer.
 public struct PredictionBatch: Sendable, Equatable {
-    public var model: String
-    public var events: [PredictionEvent]
+    public let model: String
+    public let events: [PredictionEvent]
+    /// Each event's ``PredictionEvent/wireJSON``.
+    public let payloads: [Data]
 
     public init(model: String, events: [PredictionEvent]) {
         self.model = model
         self.events = events
+        payloads = events.map { Data($0.wireJSON) }
     }
 }
 

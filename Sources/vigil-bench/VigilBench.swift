@@ -3,10 +3,10 @@ import ArgumentParser
 /// Benchmarks run by hand in release mode: `swift run -c release vigil-bench <suite>`.
 /// They print their figures with the command line that reproduces them; they are never unit tests.
 @main
-struct VigilBench: ParsableCommand {
+struct VigilBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil-bench",
         abstract: "Vigil's benchmarks (build with -c release).",
-        subcommands: [StatsBenchmark.self]
+        subcommands: [StatsBenchmark.self, IngestBenchmark.self]
     )
 }

@@ -95,7 +95,13 @@ struct PrometheusTests {
         #expect(p99 > 0.05 && p99 <= 0.1, "p99 \(p99)")
         let errorRate = try #require(try await query("sum(rate(ml_prediction_errors_total[30s])) / sum(rate(ml_prediction_requests_total[30s]))"))
         #expect(abs(errorRate - 0.1) < 0.02, "error rate \(errorRate)")
-        let total = try #require(try await query(#"sum(ml_prediction_requests_total{model_name="fraud"})"#))
+        // Every committed prediction reaches Prometheus once the scrape after the last request has run.
+        var total: Double?
+        for _ in 0..<20 {
+            total = try await query(#"sum(ml_prediction_requests_total{model_name="fraud"})"#)
+            if total == 500 { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
         #expect(total == 500)
         try await server.stop()
     }

@@ -9,6 +9,11 @@ import VigilStore
 /// `vigil serve` as a child process, killed with SIGKILL while clients stream batches: after a restart every
 /// acknowledged prediction is stored exactly once and the live profiles equal a recount of the log.
 struct ServeCrashTests {
+    actor AcknowledgedCount {
+        private(set) var count = 0
+        func add(_ more: Int) { count += more }
+    }
+
     /// A running `vigil serve` child process and the port it printed.
     final class ServerProcess {
         let process = Process()
@@ -79,6 +84,7 @@ struct ServeCrashTests {
         let server = try ServerProcess(dataDirectory: directory, config: config)
 
         let port = server.port
+        let progress = AcknowledgedCount()
         let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
             for stream in 0..<4 {
                 group.addTask {
@@ -87,11 +93,14 @@ struct ServeCrashTests {
                         let (ids, body) = Self.batch(stream: stream, number: number)
                         guard let (status, _) = try? await ServerProcess.post(port: port, "/v1/models/crash/predictions", body), status == 200 else { break }
                         mine += ids
+                        await progress.add(ids.count)
                     }
                     return mine
                 }
             }
-            try await Task.sleep(for: .milliseconds(1500))
+            // Kill once the clients are in full flow (a fixed delay is too short when the machine is busy).
+            for _ in 0..<300 where await progress.count < 4000 { try await Task.sleep(for: .milliseconds(100)) }
+            try await Task.sleep(for: .milliseconds(200))
             server.kill()
             var all: [String] = []
             for try await ids in group { all += ids }

@@ -37,69 +37,49 @@ extension EventWireFormat {
     /// - Throws: ``EventRowError`` with `row == nil` when the body as a whole cannot be read (malformed JSON
     ///   array, too many rows, empty body).
     public func predictions(in body: [UInt8], layout: EventBodyLayout) throws(EventRowError) -> EventBatch<PredictionEvent> {
-        try decode(body, layout: layout) { (value, row) throws(EventRowError) in try prediction(from: value, row: row) }
+        try decode(body, layout: layout) { (parser, row) throws(DecodeFailure) in try prediction(parsing: &parser, row: row) }
     }
 
     /// Decodes a body of labels, row by row like ``predictions(in:layout:)``.
     public func labels(in body: [UInt8], layout: EventBodyLayout) throws(EventRowError) -> EventBatch<LabelEvent> {
-        try decode(body, layout: layout) { (value, row) throws(EventRowError) in try label(from: value, row: row) }
+        try decode(body, layout: layout) { (parser, row) throws(DecodeFailure) in
+            let value = try syntax { () throws(JSONParser.SyntaxError) in try parser.parseValue(depth: 0) }
+            return try field { () throws(EventRowError) in try label(from: value, row: row) }
+        }
     }
 
     private func decode<Event>(
-        _ body: [UInt8], layout: EventBodyLayout, _ makeEvent: (JSONValue, Int) throws(EventRowError) -> Event
+        _ body: [UInt8], layout: EventBodyLayout, _ readRow: (inout JSONParser, Int) throws(DecodeFailure) -> Event
     ) throws(EventRowError) -> EventBatch<Event> {
         var batch = EventBatch<Event>(events: [], errors: [])
         let limit = limits.maxRowsPerBatch
-        func add(_ value: JSONValue, row: Int) throws(EventRowError) {
-            guard row < limit else {
-                throw EventRowError(row: nil, field: nil, message: "the batch has more than \(limit) rows; split it")
-            }
-            do throws(EventRowError) { batch.events.append((row, try makeEvent(value, row))) } catch { batch.errors.append(error) }
-        }
+        let tooMany = EventRowError(row: nil, field: nil, message: "the batch has more than \(limit) rows; split it")
         let outcome: Result<Void, EventRowError> = body.withUnsafeBufferPointer { bytes in
             do throws(EventRowError) {
-                var start = 0
-                while start < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[start]) { start += 1 }
-                guard start < bytes.count else { throw EventRowError(row: nil, field: nil, message: "the body is empty") }
-                if layout == .json && bytes[start] == UInt8(ascii: "[") {
-                    let rows: [JSONValue]
-                    switch JSONParser.result(bytes, start: start) {
-                    case .success(.array(let elements)): rows = elements
-                    case .success: preconditionFailure("a '[' always parses to an array")
-                    case .failure(let error): throw EventRowError(row: nil, field: nil, message: "the body is not valid JSON: \(error)")
-                    }
-                    for (row, element) in rows.enumerated() { try add(element, row: row) }
-                } else if layout == .json, case .success(let single) = JSONParser.result(bytes, start: start) {
-                    try add(single, row: 0)
-                } else {
-                    // NDJSON, or a JSON body that holds several objects one per line: each line is a row.
-                    var row = 0
-                    var lineNumber = 0
-                    var lineStart = 0
-                    while lineStart < bytes.count {
-                        lineNumber += 1
-                        var lineEnd = lineStart
-                        while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-                        var contentStart = lineStart
-                        while contentStart < lineEnd, [0x20, 0x0D, 0x09].contains(bytes[contentStart]) { contentStart += 1 }
-                        if contentStart < lineEnd {
-                            switch JSONParser.result(bytes, start: contentStart, end: lineEnd) {
-                            case .success(let value):
-                                try add(value, row: row)
-                            case .failure(let error):
-                                guard row < limit else {
-                                    throw EventRowError(row: nil, field: nil, message: "the batch has more than \(limit) rows; split it")
-                                }
-                                batch.errors.append(EventRowError(
-                                    row: row, field: nil,
-                                    message: "line \(lineNumber) is not valid JSON: \(error.message) at column \(error.offset - lineStart + 1)"
-                                ))
-                            }
-                            row += 1
-                        }
-                        lineStart = lineEnd + 1
+                var parser = JSONParser(bytes, start: 0, end: bytes.count)
+                guard let first = parser.peek() else { throw EventRowError(row: nil, field: nil, message: "the body is empty") }
+                let start = parser.index
+                if layout == .json && first == UInt8(ascii: "[") {
+                    try decodeArray(&parser, into: &batch, limit: limit, tooMany: tooMany, readRow)
+                    return .success(())
+                }
+                if layout == .json {
+                    // One object, unless the body holds several objects one per line (then it is NDJSON).
+                    var single = parser
+                    let row: Result<Event, DecodeFailure>
+                    do throws(DecodeFailure) { row = .success(try readRow(&single, 0)) } catch { row = .failure(error) }
+                    switch row {
+                    case .success(let event) where single.peek() == nil:
+                        batch.events.append((0, event))
+                        return .success(())
+                    case .failure(.field(let error)) where single.peek() == nil:
+                        batch.errors.append(error)
+                        return .success(())
+                    default:
+                        break
                     }
                 }
+                try decodeLines(bytes, from: start, into: &batch, limit: limit, tooMany: tooMany, readRow)
                 return .success(())
             } catch {
                 return .failure(error)
@@ -107,6 +87,78 @@ extension EventWireFormat {
         }
         try outcome.get()
         return batch
+    }
+
+    /// A JSON array of rows: a row with a bad field is skipped (its extent is still checked); malformed JSON
+    /// anywhere refuses the body.
+    private func decodeArray<Event>(
+        _ parser: inout JSONParser, into batch: inout EventBatch<Event>, limit: Int, tooMany: EventRowError,
+        _ readRow: (inout JSONParser, Int) throws(DecodeFailure) -> Event
+    ) throws(EventRowError) {
+        func malformed(_ error: JSONParser.SyntaxError) -> EventRowError {
+            EventRowError(row: nil, field: nil, message: "the body is not valid JSON: \(error)")
+        }
+        parser.index += 1
+        if parser.consume(UInt8(ascii: "]")) { return }
+        var row = 0
+        repeat {
+            guard row < limit else { throw tooMany }
+            _ = parser.peek()
+            let rowStart = parser.index
+            do throws(DecodeFailure) {
+                batch.events.append((row, try readRow(&parser, row)))
+            } catch {
+                switch error {
+                case .syntax(let syntaxError): throw malformed(syntaxError)
+                case .field(let fieldError):
+                    batch.errors.append(fieldError)
+                    parser.index = rowStart
+                    do throws(JSONParser.SyntaxError) { try parser.skipValue(depth: 1) } catch { throw malformed(error) }
+                }
+            }
+            row += 1
+        } while parser.consume(UInt8(ascii: ","))
+        do throws(JSONParser.SyntaxError) {
+            try parser.expect(UInt8(ascii: "]"), "expected ',' or ']' in an array")
+            guard parser.peek() == nil else { throw parser.error("unexpected text after the JSON value") }
+        } catch {
+            throw malformed(error)
+        }
+    }
+
+    /// NDJSON: each non-blank line is a row; a line that is not valid JSON is a bad row, not a bad body.
+    private func decodeLines<Event>(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into batch: inout EventBatch<Event>, limit: Int, tooMany: EventRowError,
+        _ readRow: (inout JSONParser, Int) throws(DecodeFailure) -> Event
+    ) throws(EventRowError) {
+        var row = 0
+        var lineNumber = 0
+        var lineStart = 0
+        while lineStart < bytes.count {
+            lineNumber += 1
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            var parser = JSONParser(bytes, start: max(lineStart, start), end: lineEnd)
+            if parser.peek() != nil {
+                guard row < limit else { throw tooMany }
+                do throws(DecodeFailure) {
+                    let event = try readRow(&parser, row)
+                    guard parser.peek() == nil else { throw DecodeFailure.syntax(parser.error("unexpected text after the JSON value")) }
+                    batch.events.append((row, event))
+                } catch {
+                    switch error {
+                    case .field(let fieldError): batch.errors.append(fieldError)
+                    case .syntax(let syntaxError):
+                        batch.errors.append(EventRowError(
+                            row: row, field: nil,
+                            message: "line \(lineNumber) is not valid JSON: \(syntaxError.message) at column \(syntaxError.offset - lineStart + 1)"
+                        ))
+                    }
+                }
+                row += 1
+            }
+            lineStart = lineEnd + 1
+        }
     }
 }
 

@@ -12,8 +12,12 @@ public struct LiveFeatures: Sendable, Equatable {
     /// Rows (predictions) seen.
     public internal(set) var rowCount = 0
     /// Feature names in the order they first appeared.
-    public internal(set) var names: [String] = []
-    var columns: [String: LiveColumn] = [:]
+    public private(set) var names: [String] = []
+    /// The columns, parallel to `names`; `index` finds a name's position with one hash.
+    private(set) var columns: [LiveColumn] = []
+    private var index: [String: Int] = [:]
+    /// The row each column last received a value in, so absent features are found without hashing.
+    private var lastRow: [Int] = []
 
     public init() {}
 
@@ -63,26 +67,53 @@ public struct LiveFeatures: Sendable, Equatable {
 
     /// Adds one row of features.
     public mutating func add(_ features: [String: FeatureValue]) {
-        if names.count < features.count || features.keys.contains(where: { columns[$0] == nil }) {
-            for name in features.keys.sorted() where columns[name] == nil {
-                names.append(name)
-                columns[name] = LiveColumn(missing: rowCount)
+        var present = 0
+        var newNames: [String] = []
+        for (name, value) in features {
+            guard let position = index[name] else {
+                newNames.append(name)
+                continue
             }
+            columns[position].add(value)
+            lastRow[position] = rowCount
+            present += 1
         }
-        for name in names {
-            columns[name]!.add(features[name] ?? .null)
+        if present < columns.count {
+            for position in columns.indices where lastRow[position] != rowCount { columns[position].add(.null) }
+        }
+        // New names are added in name order, so the column order does not depend on dictionary order.
+        for name in newNames.sorted() {
+            var column = LiveColumn(missing: rowCount)
+            column.add(features[name]!)
+            append(name, column)
+            lastRow[columns.count - 1] = rowCount
         }
         rowCount += 1
     }
 
+    /// Equal when they summarize the same rows the same way (the bookkeeping of the last row is not part of it).
+    public static func == (lhs: LiveFeatures, rhs: LiveFeatures) -> Bool {
+        lhs.rowCount == rhs.rowCount && lhs.names == rhs.names && lhs.columns == rhs.columns
+    }
+
+    /// Adds a column at the end.
+    mutating func append(_ name: String, _ column: LiveColumn) {
+        index[name] = columns.count
+        names.append(name)
+        columns.append(column)
+        lastRow.append(-1)
+    }
+
+    /// The column named `name`.
+    func column(_ name: String) -> LiveColumn? { index[name].map { columns[$0] } }
+
     /// Folds in the features of another bucket; columns absent on one side count as missing there.
     public mutating func merge(_ other: LiveFeatures) {
-        for name in other.names where columns[name] == nil {
-            names.append(name)
-            columns[name] = LiveColumn(missing: rowCount)
+        for name in other.names where index[name] == nil {
+            append(name, LiveColumn(missing: rowCount))
         }
-        for name in names {
-            columns[name]!.merge(other.columns[name] ?? LiveColumn(missing: other.rowCount))
+        for position in columns.indices {
+            columns[position].merge(other.column(names[position]) ?? LiveColumn(missing: other.rowCount))
         }
         rowCount += other.rowCount
     }
@@ -90,7 +121,7 @@ public struct LiveFeatures: Sendable, Equatable {
     /// Values whose type contradicts their column's kind (text in a numeric column, a vector among scalars…).
     public var typeMismatches: [String: Int] {
         var result: [String: Int] = [:]
-        for (name, column) in columns {
+        for (name, column) in zip(names, columns) {
             let count = column.mismatches + (column.vector?.mismatches ?? 0)
             if count > 0 { result[name] = count }
         }
@@ -99,7 +130,9 @@ public struct LiveFeatures: Sendable, Equatable {
 
     /// Vector (embedding) features.
     public var vectors: [String: VectorSummary] {
-        columns.compactMapValues(\.vector)
+        var result: [String: VectorSummary] = [:]
+        for (name, column) in zip(names, columns) { result[name] = column.vector }
+        return result
     }
 
     /// The scalar features as a dataset profile, for the same drift and quality analysis as offline reports.
@@ -107,7 +140,7 @@ public struct LiveFeatures: Sendable, Equatable {
     public func datasetProfile() -> DatasetProfile {
         var result: [(name: String, profile: ColumnProfile)] = []
         for name in names {
-            let column = columns[name]!
+            let column = self.column(name)!
             switch column.kind {
             case .pending:
                 var sketch = CategoricalColumnSketch()

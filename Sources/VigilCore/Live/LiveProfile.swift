@@ -120,7 +120,7 @@ extension LiveFeatures {
         encoder.writeVarint(names.count)
         for name in names {
             encoder.write(name)
-            let column = columns[name]!
+            let column = self.column(name)!
             encoder.write(column.kind.rawValue)
             encoder.writeVarint(column.mismatches)
             switch column.kind {
@@ -165,10 +165,10 @@ extension LiveFeatures {
             guard column.rowCount == rowCount else {
                 throw DecodingError("feature \"\(name)\" covers \(column.rowCount) rows, not \(rowCount)", at: offset)
             }
-            guard columns.updateValue(column, forKey: name) == nil else {
+            guard self.column(name) == nil else {
                 throw DecodingError("feature \"\(name)\" appears twice", at: offset)
             }
-            names.append(name)
+            append(name, column)
         }
     }
 }

@@ -59,19 +59,21 @@ public enum Timestamp {
 
     /// `2026-11-22T10:15:30.250Z`: the form Vigil writes.
     public static func formatRFC3339(milliseconds: Int64) -> String {
+        var writer = JSONWriter(capacity: 26)
+        writer.timestamp(milliseconds: milliseconds)
+        return String(decoding: writer.bytes.dropFirst().dropLast(), as: UTF8.self)
+    }
+
+    /// The calendar fields (UTC) of milliseconds since 1970.
+    static func components(milliseconds: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
         let (seconds, millis) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         let adjustedSeconds = millis < 0 ? seconds - 1 : seconds
         let adjustedMillis = millis < 0 ? millis + 1000 : millis
         let (days, secondOfDay) = adjustedSeconds.quotientAndRemainder(dividingBy: 86_400)
         let dayNumber = secondOfDay < 0 ? days - 1 : days
-        let second = secondOfDay < 0 ? secondOfDay + 86_400 : secondOfDay
+        let second = Int(secondOfDay < 0 ? secondOfDay + 86_400 : secondOfDay)
         let (year, month, day) = civilFromDays(Int(dayNumber))
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(Int(second) / 3600, 2)):\(pad(Int(second) / 60 % 60, 2)):"
-            + "\(pad(Int(second) % 60, 2)).\(pad(Int(adjustedMillis), 3))Z"
+        return (year, month, day, second / 3600, second / 60 % 60, second % 60, Int(adjustedMillis))
     }
 
     private static func daysInMonth(year: Int, month: Int) -> Int {

@@ -69,9 +69,7 @@ actor GroupCommitWriter {
                     metrics.recordCommitted(model: batch.model, events: zip(batch.events, result.positions).lazy.filter { $0.1 != nil }.map(\.0))
                     metrics.recordDuplicates(result.alreadyPresent.count)
                 }
-                // The events are durable whatever happens next; a failure to read a late bucket only delays
-                // the live profiles, which the next restart rebuilds from the log.
-                try? await live.apply(committed)
+                await live.applyCommitted(committed)
                 for ((_, continuation), result) in zip(group, results) { continuation.resume(returning: result) }
             } catch {
                 for (_, continuation) in group { continuation.resume(throwing: error) }

@@ -71,6 +71,25 @@ final class LiveStatistics: Service, Sendable {
         aggregator.apply(events)
     }
 
+    /// ``apply(_:)`` for events already committed: a failure to read a late bucket is retried, then logged;
+    /// the late events are then left out of the live profiles (they stay in the log), so the stored bucket is
+    /// never overwritten by a partial one.
+    func applyCommitted(_ events: [(position: Int64, model: String, event: PredictionEvent)]) async {
+        for attempt in 1...3 {
+            do {
+                try await apply(events)
+                return
+            } catch {
+                logger.error("reading a stored bucket for late events failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(50 * attempt))
+            }
+        }
+        let held = aggregator.heldKeys
+        let applicable = events.filter { held.contains(aggregator.key(model: $0.model, event: $0.event)) }
+        logger.critical("late events left out of the live profiles", metadata: ["count": "\(events.count - applicable.count)"])
+        aggregator.apply(applicable)
+    }
+
     /// Saves changed buckets and the watermark together; on failure they stay marked for the next flush.
     func flush() async throws(StoreError) {
         let changes = aggregator.takeChanges()

@@ -86,32 +86,34 @@ final class VigilMetrics: Sendable {
     // MARK: Collectors
 
     private func counter(_ family: Family, _ labels: [(String, String)]) -> Counter {
-        let key = [family.rawValue] + labels.map(\.1)
-        if let cached = cache.withLock({ $0.counters[key] }) { return cached }
-        let made = labels.isEmpty
-            ? registry.makeCounter(descriptor: family.descriptor)
-            : registry.makeCounter(descriptor: family.descriptor, labels: labels)
-        cache.withLock { $0.counters[key] = made }
-        return made
+        cached(family, labels, \.counters) {
+            labels.isEmpty ? registry.makeCounter(descriptor: family.descriptor) : registry.makeCounter(descriptor: family.descriptor, labels: labels)
+        }
     }
 
     private func histogram(_ family: Family, _ labels: [(String, String)], buckets: [Double]) -> ValueHistogram {
-        let key = [family.rawValue] + labels.map(\.1)
-        if let cached = cache.withLock({ $0.histograms[key] }) { return cached }
-        let made = labels.isEmpty
-            ? registry.makeValueHistogram(descriptor: family.descriptor, buckets: buckets)
-            : registry.makeValueHistogram(descriptor: family.descriptor, labels: labels, buckets: buckets)
-        cache.withLock { $0.histograms[key] = made }
-        return made
+        cached(family, labels, \.histograms) {
+            labels.isEmpty
+                ? registry.makeValueHistogram(descriptor: family.descriptor, buckets: buckets)
+                : registry.makeValueHistogram(descriptor: family.descriptor, labels: labels, buckets: buckets)
+        }
     }
 
     func gauge(_ family: Family, _ labels: [(String, String)] = []) -> Gauge {
+        cached(family, labels, \.gauges) {
+            labels.isEmpty ? registry.makeGauge(descriptor: family.descriptor) : registry.makeGauge(descriptor: family.descriptor, labels: labels)
+        }
+    }
+
+    /// The collector for a family and label values, made and registered on first use.
+    private func cached<Collector: Sendable>(
+        _ family: Family, _ labels: [(String, String)], _ table: WritableKeyPath<Cache, [[String]: Collector]>, make: () -> Collector
+    ) -> Collector {
         let key = [family.rawValue] + labels.map(\.1)
-        if let cached = cache.withLock({ $0.gauges[key] }) { return cached }
-        let made = labels.isEmpty
-            ? registry.makeGauge(descriptor: family.descriptor)
-            : registry.makeGauge(descriptor: family.descriptor, labels: labels)
-        cache.withLock { $0.gauges[key] = made }
+        if let existing = cache.withLock({ $0[keyPath: table][key] }) { return existing }
+        // Made outside the lock: the registry takes its own, and returns the same collector to a racing caller.
+        let made = make()
+        cache.withLock { $0[keyPath: table][key] = made }
         return made
     }
 
@@ -128,33 +130,53 @@ final class VigilMetrics: Sendable {
 
     // MARK: Ingestion
 
-    /// Records committed predictions (duplicates excluded).
+    /// Records committed predictions (duplicates excluded). Counts are summed per batch first, so each
+    /// counter is looked up and incremented once per batch rather than once per event.
     func recordCommitted(model: String, events: some Sequence<PredictionEvent>) {
+        var requests: [[String]: Int] = [:]
+        var errors: [[String]: Int] = [:]
+        var classes: [String: Int] = [:]
+        var latencies: [String: [Double]] = [:]
+        var scores: [String: [Double]] = [:]
+        var confidences: [String: [Double]] = [:]
         var count = 0
         for event in events {
             count += 1
-            counter(.requests, [("model_name", model), ("model_version", event.version), ("status", event.status)]).increment()
-            if event.status == "error" {
-                let type = bounded(event.errorType ?? "unknown", model: model, label: "error_type")
-                counter(.errors, [("model_name", model), ("model_version", event.version), ("error_type", type)]).increment()
-            }
-            if let latency = event.latencyMilliseconds {
-                histogram(.latency, [("model_name", model), ("model_version", event.version)], buckets: Self.latencyBuckets).record(latency / 1000)
-            }
+            requests[[event.version, event.status], default: 0] += 1
+            if event.status == "error" { errors[[event.version, event.errorType ?? "unknown"], default: 0] += 1 }
+            if let latency = event.latencyMilliseconds { latencies[event.version, default: []].append(latency / 1000) }
             switch event.prediction {
-            case .number(let value)?:
-                histogram(.score, [("model_name", model), ("model_version", event.version)], buckets: Self.unitBuckets).record(value)
-            case .label(let label)?:
-                counter(.classes, [("model_name", model), ("predicted_class", bounded(label, model: model, label: "class"))]).increment()
-            case .scores(let scores)?:
-                if let best = scores.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
-                    let label = bounded(best.key, model: model, label: "class")
-                    counter(.classes, [("model_name", model), ("predicted_class", label)]).increment()
-                    histogram(.confidence, [("model_name", model), ("predicted_class", label)], buckets: Self.unitBuckets).record(best.value)
+            case .number(let value)?: scores[event.version, default: []].append(value)
+            case .label(let label)?: classes[label, default: 0] += 1
+            case .scores(let values)?:
+                if let best = values.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
+                    classes[best.key, default: 0] += 1
+                    confidences[best.key, default: []].append(best.value)
                 }
-            case nil:
-                break
+            case nil: break
             }
+        }
+        for (key, amount) in requests {
+            counter(.requests, [("model_name", model), ("model_version", key[0]), ("status", key[1])]).increment(by: Double(amount))
+        }
+        for (key, amount) in errors {
+            let type = bounded(key[1], model: model, label: "error_type")
+            counter(.errors, [("model_name", model), ("model_version", key[0]), ("error_type", type)]).increment(by: Double(amount))
+        }
+        for (version, values) in latencies {
+            let collector = histogram(.latency, [("model_name", model), ("model_version", version)], buckets: Self.latencyBuckets)
+            for value in values { collector.record(value) }
+        }
+        for (version, values) in scores {
+            let collector = histogram(.score, [("model_name", model), ("model_version", version)], buckets: Self.unitBuckets)
+            for value in values { collector.record(value) }
+        }
+        for (label, amount) in classes {
+            counter(.classes, [("model_name", model), ("predicted_class", bounded(label, model: model, label: "class"))]).increment(by: Double(amount))
+        }
+        for (label, values) in confidences {
+            let collector = histogram(.confidence, [("model_name", model), ("predicted_class", bounded(label, model: model, label: "class"))], buckets: Self.unitBuckets)
+            for value in values { collector.record(value) }
         }
         counter(.ingested, [("kind", "prediction")]).increment(by: Double(count))
     }

@@ -14,11 +14,13 @@ struct JSONParser {
     /// Nesting deeper than this is rejected rather than risking the stack.
     static let maximumDepth = 64
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var index: Int
-    private let end: Int
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// The offset of the next byte to read.
+    var index: Int
+    let end: Int
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) {
+    /// A parser positioned at `start`; the streaming decoders (``EventWireFormat``) drive it value by value.
+    init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) {
         self.bytes = bytes
         self.index = start
         self.end = end
@@ -33,20 +35,6 @@ struct JSONParser {
         return value
     }
 
-    /// Parses one value starting at `start` and returns it with the offset just past it (whitespace skipped),
-    /// so that a caller can tell one document from several concatenated ones.
-    static func parsePrefix(_ bytes: UnsafeBufferPointer<UInt8>, start: Int = 0) throws(SyntaxError) -> (value: JSONValue, end: Int) {
-        var parser = JSONParser(bytes, start: start, end: bytes.count)
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        return (value, parser.index)
-    }
-
-    /// ``parse(_:start:end:)`` as a `Result`, for callers that collect errors rather than stop at the first.
-    static func result(_ bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil) -> Result<JSONValue, SyntaxError> {
-        do throws(SyntaxError) { return .success(try parse(bytes, start: start, end: end)) } catch { return .failure(error) }
-    }
-
     static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
         let result: Result<JSONValue, SyntaxError> = bytes.withUnsafeBufferPointer { buffer in
             do throws(SyntaxError) { return .success(try parse(buffer)) } catch { return .failure(error) }
@@ -54,7 +42,7 @@ struct JSONParser {
         return try result.get()
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < end {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -63,9 +51,59 @@ struct JSONParser {
         }
     }
 
-    private func error(_ message: String) -> SyntaxError { SyntaxError(message: message, offset: index) }
+    func error(_ message: String) -> SyntaxError { SyntaxError(message: message, offset: index) }
 
-    private mutating func parseValue(depth: Int) throws(SyntaxError) -> JSONValue {
+    /// The next byte after whitespace, not consumed; nil at the end.
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return index < end ? bytes[index] : nil
+    }
+
+    /// Consumes `byte` (after whitespace) if it is next.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        guard peek() == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// Consumes `byte` (after whitespace) or fails with `message`.
+    mutating func expect(_ byte: UInt8, _ message: @autoclosure () -> String) throws(SyntaxError) {
+        guard consume(byte) else { throw error(message()) }
+    }
+
+    /// Reads a string value (after whitespace).
+    mutating func readString() throws(SyntaxError) -> String {
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
+        return try parseString()
+    }
+
+    /// Checks the grammar of one value and steps over it without building it.
+    mutating func skipValue(depth: Int = 0) throws(SyntaxError) {
+        guard let byte = peek() else { throw error("unexpected end of JSON") }
+        switch byte {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let closing = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            guard depth < Self.maximumDepth else { throw error("JSON nested deeper than \(Self.maximumDepth) levels") }
+            index += 1
+            if consume(closing) { return }
+            repeat {
+                if closing == UInt8(ascii: "}") {
+                    _ = try readString()
+                    try expect(UInt8(ascii: ":"), "expected ':' after a key")
+                }
+                try skipValue(depth: depth + 1)
+            } while consume(UInt8(ascii: ","))
+            try expect(closing, closing == UInt8(ascii: "}") ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+        case UInt8(ascii: "\""): _ = try parseString()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw error("unexpected character '\(Unicode.Scalar(byte))'")
+        }
+    }
+
+    mutating func parseValue(depth: Int) throws(SyntaxError) -> JSONValue {
         skipWhitespace()
         guard index < end else { throw error("unexpected end of JSON") }
         switch bytes[index] {
@@ -179,17 +217,20 @@ struct JSONParser {
     private mutating func parseString() throws(SyntaxError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, plain ASCII or valid UTF-8 validated by String(validating:).
+        // Fast path: no escapes. ASCII needs no validation (most keys and values); other text is validated.
+        var ascii = true
         while index < end {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw SyntaxError(message: "invalid UTF-8 in a string", offset: start)
                 }
-                index += 1
                 return string
             }
+            ascii = ascii && byte < 0x80
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in a string") }
             index += 1

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Load benchmark of `vigil serve` against the seeds' reference service (FastAPI + prometheus_client).
+
+Run by hand, never by CI, after a release build:
+
+    swift build -c release --product vigil
+    python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install fastapi uvicorn prometheus_client
+    python3 scripts/bench_serve.py --peer-python /tmp/bench-venv/bin/python
+
+Both services run on this machine's loopback, one after the other, loaded by wrk (Debian's package) on
+the same 2 cores. Scenarios:
+  batched  NDJSON bodies of 1000 predictions with 10 features each (Vigil: committed durably to SQLite)
+  single   one prediction per request, 32 connections, as fast as possible
+  paced    one prediction per request at about 5000 requests/s (wrk's delay hook), p99 latency
+Vigil's count of stored predictions is checked against the requests wrk saw answered.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def event(index, with_prediction=True):
+    features = {
+        "amount": round(20 + (index * 7919) % 500 / 3.0, 2), "age": 18 + index % 60, "tenure": index % 120,
+        "score_a": (index % 97) / 97, "score_b": (index % 89) / 89, "clicks": index % 30,
+        "country": ["DE", "FR", "US", "GB"][index % 4], "device": ["mobile", "desktop"][index % 2],
+        "plan": ["free", "pro", "team"][index % 3], "returning": index % 5 == 0,
+    }
+    row = {"version": "v1", "features": features, "latency_ms": 5 + index % 40}
+    if with_prediction:
+        fraud = (index % 100) / 100
+        row["prediction"] = {"fraud": fraud, "legit": round(1 - fraud, 2)}
+    return row
+
+
+def wait_ready(port, path, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1).read()
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise SystemExit(f"service on port {port} did not answer {path}")
+
+
+def peak_rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    return float("nan")
+
+
+def wrk(port, body_file, content_type, connections, seconds, delay_ms=0):
+    environment = dict(os.environ, BODY_FILE=body_file, CONTENT_TYPE=content_type, TARGET_PATH="/v1/models/bench/predictions", DELAY_MS=str(delay_ms))
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", os.path.join(HERE, "bench_serve", "post_body.lua"), f"http://127.0.0.1:{port}"],
+        env=environment, capture_output=True, text=True, check=True,
+    ).stdout
+    line = next(l for l in output.splitlines() if l.startswith("JSON "))
+    return json.loads(line[5:])
+
+
+def run_scenarios(name, port, pid, files, seconds):
+    results = {}
+    batched = wrk(port, files["batch"], "application/x-ndjson", 4, seconds)
+    results["batched"] = dict(batched, events_per_second=batched["requests"] * 1000 / batched["seconds"])
+    single = wrk(port, files["single"], "application/json", 32, seconds)
+    results["single"] = dict(single, requests_per_second=single["requests"] / single["seconds"])
+    # 100 connections each waiting 19 ms between requests: about 5000 requests/s when answers take ~1 ms.
+    paced = wrk(port, files["single"], "application/json", 100, seconds, delay_ms=19)
+    results["paced"] = dict(paced, requests_per_second=paced["requests"] / paced["seconds"])
+    results["peak_rss_mb"] = peak_rss_mb(pid)
+    print(f"{name}: batched {results['batched']['events_per_second']:,.0f} events/s; single {results['single']['requests_per_second']:,.0f} req/s "
+          f"(p99 {single['p99_ms']:.2f} ms); paced {results['paced']['requests_per_second']:,.0f} req/s p99 {paced['p99_ms']:.2f} ms; "
+          f"errors {batched['non2xx_connection_errors'] + single['non2xx_connection_errors'] + paced['non2xx_connection_errors']}; peak RSS {results['peak_rss_mb']:.0f} MB",
+          flush=True)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vigil", default=os.path.join(ROOT, ".build", "release", "vigil"))
+    parser.add_argument("--peer-python", help="a Python with fastapi, uvicorn and prometheus_client")
+    parser.add_argument("--seconds", type=int, default=15)
+    arguments = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    work = tempfile.mkdtemp(prefix="vigil-bench-serve-")
+    files = {"batch": os.path.join(work, "batch.ndjson"), "single": os.path.join(work, "single.json")}
+    with open(files["batch"], "w") as batch:
+        batch.write("\n".join(json.dumps(event(i)) for i in range(1000)) + "\n")
+    with open(files["single"], "w") as single:
+        single.write(json.dumps(event(1)))
+    print(f"bodies: {os.path.getsize(files['batch']):,} bytes per 1000-event batch, {os.path.getsize(files['single'])} bytes per single event")
+
+    results = {}
+    port = free_port()
+    data = os.path.join(work, "vigil-data")
+    vigil = subprocess.Popen([arguments.vigil, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning"], stdout=subprocess.DEVNULL)
+    try:
+        wait_ready(port, "/readyz")
+        results["vigil"] = run_scenarios("vigil serve", port, vigil.pid, files, arguments.seconds)
+        time.sleep(1.5)
+        summary = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models/bench/summary?window=1d"))
+        answered = results["vigil"]["batched"]["requests"] * 1000 + results["vigil"]["single"]["requests"] + results["vigil"]["paced"]["requests"]
+        print(f"vigil stored {summary['requests']['count']:,} predictions; wrk saw {answered:,} answered (requests in flight at wrk's stop may add a few)")
+        results["vigil"]["stored"] = summary["requests"]["count"]
+        results["vigil"]["store_bytes"] = sum(os.path.getsize(os.path.join(data, f)) for f in os.listdir(data))
+    finally:
+        vigil.terminate()
+        vigil.wait()
+
+    if arguments.peer_python:
+        port = free_port()
+        peer = subprocess.Popen(
+            [arguments.peer_python, "-m", "uvicorn", "peer_service:app", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+            cwd=os.path.join(HERE, "bench_serve"), stdout=subprocess.DEVNULL,
+        )
+        try:
+            wait_ready(port, "/metrics")
+            results["peer"] = run_scenarios("FastAPI + prometheus_client (1 uvicorn worker, no storage)", port, peer.pid, files, arguments.seconds)
+        finally:
+            peer.terminate()
+            peer.wait()
+        v, p = results["vigil"], results["peer"]
+        print("ratios (vigil / peer): batched events/s {:.1f}x, single req/s {:.1f}x, paced p99 {:.2f} ms vs {:.2f} ms".format(
+            v["batched"]["events_per_second"] / p["batched"]["events_per_second"],
+            v["single"]["requests_per_second"] / p["single"]["requests_per_second"],
+            v["paced"]["p99_ms"], p["paced"]["p99_ms"]))
+    print("JSON " + json.dumps(results))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

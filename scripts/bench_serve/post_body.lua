@@ -1,0 +1,24 @@
+-- wrk script: POST the body in $BODY_FILE with $CONTENT_TYPE to $TARGET_PATH; with $DELAY_MS each
+-- connection waits that long between requests (a paced, roughly constant request rate).
+local file = io.open(os.getenv("BODY_FILE"), "rb")
+local body = file:read("*a")
+file:close()
+wrk.method = "POST"
+wrk.path = os.getenv("TARGET_PATH")
+wrk.body = body
+wrk.headers["Content-Type"] = os.getenv("CONTENT_TYPE")
+local pause = tonumber(os.getenv("DELAY_MS") or "0")
+if pause > 0 then
+  function delay()
+    return pause
+  end
+end
+local non2xx = 0
+function response(status, headers, body)
+  if status < 200 or status > 299 then non2xx = non2xx + 1 end
+end
+function done(summary, latency, requests)
+  io.write(string.format("JSON {\"requests\": %d, \"seconds\": %.3f, \"non2xx_connection_errors\": %d, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}\n",
+    summary.requests, summary.duration / 1e6, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
