@@ -114,6 +114,20 @@ struct IngestionTests {
         try await server.stop()
     }
 
+    /// Found by schemathesis: a feature first seen in a later row, or null before its first value, once
+    /// misaligned the columns and crashed the summary.
+    @Test func featuresArrivingLateAreCountedFromTheStart() async throws {
+        let server = try await TestServer.start()
+        let rows = [#"{"features": {}}"#, #"{"features": {"a": null, "v": []}}"#, #"{"features": {"a": 2, "b": "x"}}"#, #"{"features": {"v": [1, 2]}}"#]
+        #expect(try await server.request("POST", "/v1/models/m/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+        let summary = try await server.summary("m")
+        let features = try #require(value(summary, "features") as? [[String: Any]])
+        #expect(features.map { $0["rows"] as? Int } == [4, 4], "\(features)")
+        #expect(features.first { $0["name"] as? String == "a" }?["missingRatio"] as? Double == 0.75)
+        #expect(value(summary, "vectors", "0", "mismatches") as? Int == 1)
+        try await server.stop()
+    }
+
     @Test func labelsJoinTheirPredictionWhicheverArrivesFirst() async throws {
         let server = try await TestServer.start()
         let early = try await server.request("POST", "/v1/models/m/labels", body: #"{"prediction_id": "p1", "label": "yes"}"#)

@@ -159,6 +159,8 @@ public struct LiveFeatures: Sendable, Equatable {
 extension LiveFeatures.LiveColumn {
     mutating func add(_ value: FeatureValue) {
         if kind == .pending {
+            // The rows seen before the first value are carried over as missing values of the new sketch.
+            let missing = pendingMissing
             switch value {
             case .null:
                 pendingMissing += 1
@@ -167,7 +169,7 @@ extension LiveFeatures.LiveColumn {
             case .string, .bool: self = Self(categorical: CategoricalColumnSketch(), mismatches: 0)
             case .vector: self = Self(vector: VectorSummary(missing: 0))
             }
-            addMissing(pendingMissing)
+            addMissing(missing)
         }
         switch kind {
         case .pending:
@@ -253,7 +255,8 @@ public struct VectorSummary: Sendable, Equatable {
         case .vector(let vector) where count == 0 || vector.count == dimension:
             if count == 0 { dimension = vector.count }
             count += 1
-            norms.add(vector.reduce(0) { $0 + $1 * $1 }.squareRoot())
+            let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm <= NumericColumnSketch.maximumMagnitude { norms.add(norm) }
         default: mismatches += 1
         }
     }

@@ -46,7 +46,10 @@ public struct LiveProfile: Sendable, Equatable {
             break
         }
         features.add(event.features)
-        for (name, value) in event.metrics { metrics[name, default: Moments()].add(value) }
+        // A metric beyond the sketches' range is left out rather than overflowing its variance.
+        for (name, value) in event.metrics where abs(value) <= NumericColumnSketch.maximumMagnitude {
+            metrics[name, default: Moments()].add(value)
+        }
     }
 
     public mutating func merge(_ other: LiveProfile) {

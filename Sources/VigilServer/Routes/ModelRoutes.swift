@@ -78,7 +78,7 @@ struct ModelRoutes {
     private func prediction(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         try context.require(.read)
         let model = try request.modelName(context, limits: configuration.limits)
-        let id = context.parameters.get("id") ?? ""
+        let id = request.pathParameter("id", context) ?? ""
         guard let stored = try await store.prediction(model: model, id: id) else {
             throw Problem.notFound("model \"\(model)\" has no prediction \"\(id)\"")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import VigilCore
@@ -14,12 +15,17 @@ extension Request {
         }
     }
 
-    /// The `{model}` path parameter, validated.
+    /// The `{model}` path parameter, percent-decoded and validated.
     func modelName(_ context: VigilRequestContext, limits: IngestLimits) throws(Problem) -> String {
-        guard let model = context.parameters.get("model"), limits.isValidName(model) else {
+        guard let model = pathParameter("model", context), limits.isValidName(model) else {
             throw Problem.badParameter("model", "a model name is 1 to \(limits.maxNameLength) letters, digits or _ . : -")
         }
         return model
+    }
+
+    /// A path parameter, percent-decoded (`%3A` is `:`); nil when absent or not valid percent-encoding.
+    func pathParameter(_ name: String, _ context: VigilRequestContext) -> String? {
+        context.parameters.get(name)?.removingPercentEncoding
     }
 
     /// A query parameter as text, if present.

@@ -50,12 +50,16 @@ public struct NumericColumnSketch: Sendable, Equatable {
     /// All rows seen: finite, missing and invalid.
     public var rowCount: Int { moments.count + missingCount + invalidCount }
 
+    /// Values beyond ±1e100 are counted invalid, like NaN and ±∞: their squares, summed over a stream,
+    /// would overflow the variance (and a stored profile would no longer read back).
+    public static let maximumMagnitude = 1e100
+
     public mutating func add(_ value: Double?) {
         guard let value else {
             missingCount += 1
             return
         }
-        guard value.isFinite else {
+        guard abs(value) <= Self.maximumMagnitude else {
             invalidCount += 1
             return
         }
@@ -76,7 +80,7 @@ public struct NumericColumnSketch: Sendable, Equatable {
         exactValues?.sort()
     }
 
-    /// Adds a batch; NaN and ±∞ in it are counted as invalid.
+    /// Adds a batch; NaN, ±∞ and magnitudes beyond ``maximumMagnitude`` in it are counted as invalid.
     public mutating func add(contentsOf values: UnsafeBufferPointer<Double>) {
         let chunkSize = 4096
         withUnsafeTemporaryAllocation(of: Double.self, capacity: chunkSize) { finite in
@@ -85,7 +89,7 @@ public struct NumericColumnSketch: Sendable, Equatable {
                 let end = Swift.min(start + chunkSize, values.count)
                 let chunk = UnsafeBufferPointer(rebasing: values[start..<end])
                 var kept = 0
-                for value in chunk where value.isFinite {
+                for value in chunk where abs(value) <= Self.maximumMagnitude {
                     finite[kept] = value
                     kept += 1
                 }

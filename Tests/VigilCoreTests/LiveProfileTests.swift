@@ -1,0 +1,125 @@
+import Testing
+@testable import VigilCore
+import VigilStats
+
+/// Live profiles: columns of a stream stay aligned whatever order features arrive in, and buckets merge
+/// and serialize without losing a row.
+struct LiveProfileTests {
+    static func event(_ id: Int, features: [String: FeatureValue], prediction: PredictionValue? = nil, latency: Double? = nil, error: String? = nil) -> PredictionEvent {
+        PredictionEvent(
+            id: "e\(id)", timestampMilliseconds: 1_800_000_000_000 + Int64(id), version: "v1", features: features, prediction: prediction,
+            latencyMilliseconds: latency, status: error == nil ? "ok" : "error", errorType: error
+        )
+    }
+
+    @Test func featuresArrivingLateOrNullFirstStayAligned() throws {
+        var features = LiveFeatures()
+        features.add(["a": .number(1)])
+        features.add(["b": .string("x")])
+        features.add(["a": .null, "c": .vector([1, 2])])
+        features.add([:])
+        features.add(["b": .number(2), "d": .null])
+        features.add(["a": .string("t"), "c": .vector([1])])
+        let profile = features.datasetProfile()
+        #expect(profile.rowCount == 6)
+        #expect(profile.columnNames == ["a", "b", "d"])
+        guard case .numeric(let a) = profile[column: "a"], case .categorical(let b) = profile[column: "b"], case .categorical(let d) = profile[column: "d"] else {
+            Issue.record("unexpected kinds: \(profile.columns)")
+            return
+        }
+        #expect(a.count == 1 && a.missingCount == 4 && a.invalidCount == 1)
+        #expect(b.count == 2 && b.missingCount == 4)
+        #expect(d.count == 0 && d.missingCount == 6)
+        #expect(features.typeMismatches == ["a": 1, "b": 1, "c": 1])
+        let c = try #require(features.vectors["c"])
+        #expect(c.count == 1 && c.dimension == 2 && c.mismatches == 1 && c.missing == 4)
+    }
+
+    /// Rows with random subsets of features of random types, whole and split into shards that are merged
+    /// (and serialized on the way): the same counts, column by column.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func shardsMergeIntoTheWhole(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        let names = ["n1", "n2", "cat", "flag", "vec", "mixed"]
+        var whole = LiveProfile()
+        var shards = [LiveProfile](repeating: LiveProfile(), count: 3)
+        for index in 0..<3000 {
+            var features: [String: FeatureValue] = [:]
+            for name in names where Double.random(in: 0..<1, using: &random) < 0.7 {
+                let roll = Double.random(in: 0..<1, using: &random)
+                switch name {
+                case "n1", "n2": features[name] = roll < 0.1 ? .null : .number(Double.random(in: -5..<5, using: &random))
+                case "cat": features[name] = .string(["a", "b", "c"][Int.random(in: 0..<3, using: &random)])
+                case "flag": features[name] = .bool(roll < 0.5)
+                case "vec": features[name] = .vector(roll < 0.05 ? [1] : [roll, 1 - roll])
+                default: features[name] = roll < 0.3 ? .string("s") : roll < 0.6 ? .number(roll) : .null
+                }
+            }
+            let prediction: PredictionValue = index % 2 == 0 ? .scores(["yes": 0.3, "no": 0.7]) : .number(Double(index % 7))
+            let event = Self.event(index, features: features, prediction: prediction, latency: Double(index % 50), error: index % 13 == 0 ? "timeout" : nil)
+            whole.add(event)
+            shards[Int.random(in: 0..<3, using: &random)].add(event)
+        }
+        var merged = LiveProfile()
+        for shard in shards {
+            let bytes = SketchEnvelope.serialize(shard)
+            let stored = try SketchEnvelope.deserialize(LiveProfile.self, from: bytes)
+            #expect(SketchEnvelope.serialize(stored) == bytes, "a stored bucket must read back as it was written")
+            merged.merge(stored)
+        }
+        #expect(merged.requestCount == 3000 && merged.errorCount == whole.errorCount && merged.errorTypes == whole.errorTypes)
+        #expect(merged.latency.count == whole.latency.count)
+        #expect(abs(merged.latency.moments.mean - whole.latency.moments.mean) < 1e-9)
+        #expect(merged.predictedClasses.count == whole.predictedClasses.count && merged.confidence.count == whole.confidence.count)
+        let left = whole.features.datasetProfile(), right = merged.features.datasetProfile()
+        #expect(left.rowCount == 3000 && right.rowCount == 3000)
+        #expect(Set(left.columnNames) == Set(right.columnNames))
+        for name in left.columnNames {
+            let a = try #require(left[column: name]), b = try #require(right[column: name])
+            #expect(a.rowCount == b.rowCount, "\(name)")
+            // A feature sent both as text and as numbers takes its kind from the first value a bucket saw, so
+            // shards may disagree on it (the rows are kept, as mismatches); every other column merges exactly.
+            if name != "mixed" { #expect(a.kind == b.kind && a.missingCount == b.missingCount, "\(name)") }
+        }
+        var wholeMismatches = whole.features.typeMismatches, mergedMismatches = merged.features.typeMismatches
+        wholeMismatches["mixed"] = nil
+        mergedMismatches["mixed"] = nil
+        #expect(wholeMismatches == mergedMismatches)
+    }
+
+    @Test func trafficPredictionsAndErrorsAreCounted() {
+        var profile = LiveProfile()
+        profile.add(Self.event(1, features: [:], prediction: .scores(["fraud": 0.9, "legit": 0.1]), latency: 10))
+        profile.add(Self.event(2, features: [:], prediction: .label("legit"), latency: 30))
+        profile.add(Self.event(3, features: [:], latency: 50, error: "timeout"))
+        profile.add(Self.event(4, features: [:], prediction: .scores(["a": 0.5, "b": 0.5])))
+        #expect(profile.requestCount == 4 && profile.errorCount == 1 && profile.errorTypes == ["timeout": 1])
+        #expect(profile.latency.count == 3 && profile.latency.missingCount == 1 && profile.latency.moments.mean == 30)
+        // Ties go to the first class in name order.
+        #expect(profile.predictedClasses.items.counts == ["fraud": 1, "legit": 1, "a": 1])
+        #expect(profile.confidence.count == 2)
+    }
+}
+
+/// Found by schemathesis: values near Double's limit overflowed a variance, and the stored bucket no longer
+/// read back. Magnitudes beyond 1e100 are now invalid values (features, latency) or left out (metrics).
+struct LiveProfileRangeTests {
+    @Test func hugeValuesAreInvalidAndTheBucketStillReadsBack() throws {
+        var profile = LiveProfile()
+        for index in 0..<3 {
+            profile.add(PredictionEvent(
+                id: "h\(index)", timestampMilliseconds: 0, version: "v", features: ["x": .number(index == 0 ? 1e308 : 2), "v": .vector([1e200, 1e200])],
+                prediction: .number(-1e300), latencyMilliseconds: 1e308, metrics: ["revenue": 1e308, "clicks": 3]
+            ))
+        }
+        let restored = try SketchEnvelope.deserialize(LiveProfile.self, from: SketchEnvelope.serialize(profile))
+        #expect(restored.latency.invalidCount == 3 && restored.predictedValues.invalidCount == 3)
+        guard case .numeric(let x) = restored.features.datasetProfile()[column: "x"] else {
+            Issue.record("x should be numeric")
+            return
+        }
+        #expect(x.invalidCount == 1 && x.count == 2 && x.moments.mean == 2)
+        #expect(restored.metrics["revenue"] == nil && restored.metrics["clicks"]?.count == 3)
+        #expect(restored.features.vectors["v"]?.count == 3)
+    }
+}
