@@ -199,12 +199,15 @@ public struct EventWireFormat: Sendable {
         switch object.version {
         case nil, .null?: break
         case .string(let text)?:
-            guard limits.isValidName(text) else {
-                throw fail("version", "must be 1 to \(limits.maxNameLength) letters, digits or _ . : -")
-            }
             version = text
-        case .number(let number)?: version = number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .number(let number)?:
+            // `2` and `1.5` are fine as names; `4.2e+81` is not, and is refused below rather than stored.
+            version = number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         default: throw fail("version", "must be a string")
+        }
+        // What the event log already holds is read back as it is, even if the rules for new events change.
+        guard !limits.checksNames || limits.isValidName(version) else {
+            throw fail("version", "must be 1 to \(limits.maxNameLength) letters, digits or _ . : -")
         }
         let prediction: PredictionValue?
         switch object.prediction {
@@ -480,6 +483,7 @@ extension IngestLimits {
         limits.maxVectorLength = .max
         limits.maxNameLength = .max
         limits.maxEntriesPerMap = .max
+        limits.checksNames = false
         return limits
     }
 }

@@ -15,6 +15,8 @@ public struct IngestLimits: Sendable, Equatable {
     public var maxNameLength = 128
     /// Most segment tags, business metrics or class scores in one row.
     public var maxEntriesPerMap = 64
+    /// Whether version names must be plain (see ``isValidName(_:)``); off only for reading back the log.
+    public var checksNames = true
 
     public init() {}
 

@@ -66,8 +66,6 @@ actor GroupCommitWriter {
                     for (event, position) in zip(batch.events, result.positions) {
                         if let position { committed.append((position, batch.model, event)) }
                     }
-                    metrics.recordCommitted(model: batch.model, events: zip(batch.events, result.positions).lazy.filter { $0.1 != nil }.map(\.0))
-                    metrics.recordDuplicates(result.alreadyPresent.count)
                 }
                 await live.applyCommitted(committed)
                 for ((_, continuation), result) in zip(group, results) { continuation.resume(returning: result) }

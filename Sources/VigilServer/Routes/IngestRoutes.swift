@@ -132,6 +132,9 @@ struct IngestRoutes {
                 headers: [.retryAfter: "1"]
             )
         }
+        // Counted here, in the request's own task, so the single writer spends its time committing.
+        metrics.recordCommitted(model: model, events: zip(batch.events, result.positions).lazy.filter { $0.1 != nil }.map(\.0.event))
+        metrics.recordDuplicates(result.alreadyPresent.count)
         var ids = [String?](repeating: nil, count: batch.rowCount)
         for (row, event) in batch.events { ids[row] = event.id }
         return JSONResponse.make(data: Data(Self.answer(stored: result.stored, duplicates: result.alreadyPresent, ids: ids, rejected: batch.errors)))
