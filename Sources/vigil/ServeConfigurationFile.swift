@@ -16,7 +16,7 @@ import Yams
 /// limits: {max_body_bytes: 16777216, max_rows_per_batch: 50000, max_features_per_row: 512}
 /// cardinality: {max_models: 100, max_versions_per_model: 20, max_label_values: 100}
 /// live: {bucket_seconds: 60, hot_seconds: 7200, flush_interval_seconds: 1}
-/// retention: {event_days: 30, bucket_days: 90}
+/// retention: {event_days: 30, bucket_days: 90, interval_seconds: 60}
 /// monitor: {window_seconds: 3600, interval_seconds: 15}
 /// ```
 /// Unknown keys are errors. Tokens are best given through the environment (`token_env`), so the file
@@ -67,6 +67,7 @@ enum ServeConfigurationFile {
         /// Days to keep predictions; 0 keeps them forever.
         var event_days: Int?
         var bucket_days: Int?
+        var interval_seconds: Double?
     }
 
     struct Monitor: Decodable {
@@ -79,7 +80,7 @@ enum ServeConfigurationFile {
         "limits": ["max_body_bytes", "max_rows_per_batch", "max_features_per_row", "max_string_length", "max_vector_length", "max_queued_rows", "max_reference_bytes"],
         "cardinality": ["max_models", "max_versions_per_model", "max_label_values"],
         "live": ["bucket_seconds", "hot_seconds", "flush_interval_seconds"],
-        "retention": ["event_days", "bucket_days"],
+        "retention": ["event_days", "bucket_days", "interval_seconds"],
         "monitor": ["window_seconds", "interval_seconds"],
     ]
 
@@ -143,6 +144,7 @@ enum ServeConfigurationFile {
         if let retention = file.retention {
             if let days = retention.event_days { configuration.eventRetentionSeconds = days > 0 ? days * 86_400 : nil }
             if let days = retention.bucket_days { configuration.bucketRetentionSeconds = days > 0 ? days * 86_400 : nil }
+            if let seconds = retention.interval_seconds { configuration.retentionIntervalSeconds = seconds }
         }
         if let monitor = file.monitor {
             if let value = monitor.window_seconds { configuration.monitorWindowSeconds = value }

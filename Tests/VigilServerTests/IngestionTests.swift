@@ -173,6 +173,37 @@ struct IngestionTests {
         #expect(throws: ConfigurationError.self, "a public address without tokens is refused") { try open.validate() }
     }
 
+    @Test func retentionDeletesOldPredictionsAndBuckets() async throws {
+        let server = try await TestServer.start { configuration in
+            configuration.eventRetentionSeconds = 86_400
+            configuration.bucketRetentionSeconds = 2 * 86_400
+            configuration.retentionIntervalSeconds = 0.2
+        }
+        let now = Date().timeIntervalSince1970
+        let rows = [
+            predictionJSON(id: "ancient", age: 1, city: "a", timestamp: Timestamp.formatRFC3339(milliseconds: Int64((now - 3 * 86_400) * 1000))),
+            predictionJSON(id: "old", age: 2, city: "b", timestamp: Timestamp.formatRFC3339(milliseconds: Int64((now - 1.5 * 86_400) * 1000))),
+            predictionJSON(id: "new", age: 3, city: "c"),
+        ]
+        #expect(try await server.request("POST", "/v1/models/m/predictions", body: "[" + rows.joined(separator: ",") + "]").status == 200)
+        var remaining: [Int] = []
+        for _ in 0..<50 {
+            try await Task.sleep(for: .milliseconds(100))
+            remaining = [
+                try await server.request("GET", "/v1/models/m/predictions/ancient").status,
+                try await server.request("GET", "/v1/models/m/predictions/old").status,
+                try await server.request("GET", "/v1/models/m/predictions/new").status,
+            ]
+            if remaining == [404, 404, 200] { break }
+        }
+        #expect(remaining == [404, 404, 200], "raw events older than a day go; the recent one stays")
+        // Buckets live longer than events: the 1.5-day-old one still counts in a 7-day window, the 3-day-old one not.
+        try await server.stop()
+        let restarted = try await TestServer.start(directory: server.directory)
+        #expect(number(try await restarted.summary("m", query: "window=7d"), "requests", "count") == 2)
+        try await restarted.stop()
+    }
+
     @Test func restartKeepsEverythingAndCountsNothingTwice() async throws {
         let directory = TestServer.temporaryDirectory()
         let first = try await TestServer.start(directory: directory)

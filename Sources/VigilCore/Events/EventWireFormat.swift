@@ -118,6 +118,8 @@ public struct EventWireFormat: Sendable {
             throw .field(EventRowError(row: row, field: "features", message: "must be an object of feature name to value"))
         }
         var features: [String: FeatureValue] = [:]
+        // Rows usually carry a handful to a few dozen features: growing from empty rehashes four times.
+        features.reserveCapacity(16)
         if parser.consume(UInt8(ascii: "}")) { return features }
         repeat {
             let name = try syntax { () throws(JSONParser.SyntaxError) in try parser.readString() }

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var eventRetentionSeconds: Int? = 30 * 86_400
     /// Buckets older than this are deleted (seconds); nil keeps them forever.
     public var bucketRetentionSeconds: Int? = 90 * 86_400
+    /// How often retention runs, in seconds.
+    public var retentionIntervalSeconds = 60.0
     /// The window that the gauges of /metrics (drift, feature statistics, data quality) describe, in seconds.
     public var monitorWindowSeconds = 3600
     /// How often those gauges are recomputed, in seconds.
@@ -60,7 +62,7 @@ public struct ServerConfiguration: Sendable {
             throw ConfigurationError("bucket_seconds \(bucketSeconds) must be positive and divide a day")
         }
         guard hotSeconds >= bucketSeconds else { throw ConfigurationError("hot_seconds must be at least bucket_seconds") }
-        guard flushIntervalSeconds > 0, monitorIntervalSeconds > 0 else { throw ConfigurationError("intervals must be positive") }
+        guard flushIntervalSeconds > 0, monitorIntervalSeconds > 0, retentionIntervalSeconds > 0 else { throw ConfigurationError("intervals must be positive") }
         guard maxModels > 0, maxVersionsPerModel > 0, maxLabelValues > 0 else { throw ConfigurationError("cardinality limits must be positive") }
         var seen = Set<String>()
         for token in tokens {

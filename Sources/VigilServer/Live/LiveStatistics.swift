@@ -128,14 +128,14 @@ final class LiveStatistics: Service, Sendable {
         return merged
     }
 
-    /// Flushes every interval, applies retention every minute, and flushes once more on shutdown.
+    /// Flushes every interval, applies retention every `retentionIntervalSeconds`, and flushes once more on shutdown.
     func run() async throws {
         var lastRetention = Date.distantPast
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.flushIntervalSeconds)) }
             do {
                 try await flush()
-                if Date().timeIntervalSince(lastRetention) >= 60 {
+                if Date().timeIntervalSince(lastRetention) >= configuration.retentionIntervalSeconds {
                     try await applyRetention()
                     lastRetention = Date()
                 }

@@ -131,6 +131,7 @@ struct JSONParser {
         guard depth <= Self.maximumDepth else { throw error("JSON nested deeper than \(Self.maximumDepth) levels") }
         index += 1
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(8)
         skipWhitespace()
         if index < end && bytes[index] == UInt8(ascii: "}") {
             index += 1
