@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import VigilServer
 
 /// `/metrics` checked by the real Prometheus tools: `promtool check metrics` on the exposition, and a real
 /// Prometheus server scraping Vigil and answering the seeds' PromQL.
@@ -51,6 +52,18 @@ struct PrometheusTests {
         try exposition.body.write(to: URL(fileURLWithPath: file))
         let check = try Subprocess.run(promtool, ["check", "metrics"], standardInput: file)
         #expect(check.status == 0, "promtool: \(check.output)")
+        try await server.stop()
+    }
+
+    @Test func labelValuesAreBounded() async throws {
+        let server = try await TestServer.start { $0.maxLabelValues = 2 }
+        let rows = ["a", "b", "c", "d"].map { #"{"prediction": "\#($0)", "status": "error", "error_type": "e-\#($0)"}"# }
+        #expect(try await server.request("POST", "/v1/models/m/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+        let exposition = try await server.request("GET", "/metrics").text
+        let classes = exposition.split(separator: "\n").filter { $0.hasPrefix("ml_prediction_class_total{") }
+        #expect(classes.count == 3, "two classes and __other__: \(classes)")
+        #expect(exposition.contains(#"ml_prediction_class_total{model_name="m",predicted_class="__other__"} 2"#))
+        #expect(exposition.contains(#"error_type="__other__"} 2"#))
         try await server.stop()
     }
 
