@@ -8,8 +8,8 @@ import VigilStats
 ///
 /// Batches are written in one transaction through cached statements (group commit); measured on this
 /// machine, one transaction per row tops out near 3k rows/s while ~1000 rows per transaction reach ~120k.
-/// Events are stored in their canonical JSON form (``PredictionEvent/wireJSON``), readable with `sqlite3`;
-/// buckets and references in Vigil's checksummed binary format.
+/// Events are stored as JSON, readable with `sqlite3`: the row as the client sent it, with the id, version and
+/// time the server settled on in their own columns; buckets and references in Vigil's checksummed binary format.
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
     /// The database file.
@@ -173,7 +173,7 @@ public final class SQLiteStore: Store {
     public func predictions(after position: Int64, limit: Int, model: String?) async throws(StoreError) -> [StoredPrediction] {
         try await read { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT p.position, p.model, p.payload AS prediction, l.payload AS label
+                SELECT p.position, p.model, p.id, p.version, p.timestamp_ms, p.payload AS prediction, l.payload AS label
                 FROM predictions p LEFT JOIN labels l ON l.model = p.model AND l.prediction_id = p.id
                 WHERE p.position > ? AND (? IS NULL OR p.model = ?) ORDER BY p.position LIMIT ?
                 """, arguments: [position, model, model, limit])
@@ -186,7 +186,7 @@ public final class SQLiteStore: Store {
     public func prediction(model: String, id: String) async throws(StoreError) -> StoredPrediction? {
         try await read { db in
             let row = try Row.fetchOne(db, sql: """
-                SELECT p.position, p.model, p.payload AS prediction, l.payload AS label
+                SELECT p.position, p.model, p.id, p.version, p.timestamp_ms, p.payload AS prediction, l.payload AS label
                 FROM predictions p LEFT JOIN labels l ON l.model = p.model AND l.prediction_id = p.id
                 WHERE p.model = ? AND p.id = ?
                 """, arguments: [model, id])
@@ -198,12 +198,12 @@ public final class SQLiteStore: Store {
         let position: Int64 = row["position"]
         do {
             let labelData: Data? = row["label"]
-            return StoredPrediction(
-                position: position,
-                model: row["model"],
-                event: try PredictionEvent(wireJSON: [UInt8](row["prediction"] as Data)),
-                label: try labelData.map { try LabelEvent(wireJSON: [UInt8]($0)) }
-            )
+            // The payload is the row as sent; the id, version and time the server settled on are columns.
+            var event = try PredictionEvent(wireJSON: [UInt8](row["prediction"] as Data))
+            event.id = row["id"]
+            event.version = row["version"]
+            event.timestampMilliseconds = row["timestamp_ms"]
+            return StoredPrediction(position: position, model: row["model"], event: event, label: try labelData.map { try LabelEvent(wireJSON: [UInt8]($0)) })
         } catch {
             throw StoreError("the event at position \(position) in \(path) does not decode: \(error)")
         }

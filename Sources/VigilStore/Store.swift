@@ -81,8 +81,8 @@ extension Store {
 
 /// Some predictions of one model, appended together.
 ///
-/// The events are encoded for the log when the batch is made, so that the encoding runs in the request
-/// handlers, in parallel, rather than in the single writer.
+/// The payloads are made with the batch, so that this work runs in the request handlers, in parallel,
+/// rather than in the single writer.
 public struct PredictionBatch: Sendable, Equatable {
     public let model: String
     public let events: [PredictionEvent]
@@ -93,6 +93,16 @@ public struct PredictionBatch: Sendable, Equatable {
         self.model = model
         self.events = events
         payloads = events.map { Data($0.wireJSON) }
+    }
+
+    /// A batch whose events are stored as the client sent them: `payloads[i]` is the JSON that `events[i]`
+    /// was read from. The id, time and version the server settled on are stored beside it, so the row needs
+    /// no re-encoding (a tenth of the ingestion path's time) and the log shows exactly what arrived.
+    public init(model: String, events: [PredictionEvent], payloads: [Data]) {
+        precondition(events.count == payloads.count, "one payload per event")
+        self.model = model
+        self.events = events
+        self.payloads = payloads
     }
 }
 

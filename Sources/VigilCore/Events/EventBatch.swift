@@ -3,6 +3,8 @@
 public struct EventBatch<Event: Sendable>: Sendable {
     public var events: [(row: Int, event: Event)]
     public var errors: [EventRowError]
+    /// Where each event's JSON lies in the body, parallel to `events`: the event log keeps the row as sent.
+    public var sources: [Range<Int>] = []
     /// Rows in the request, valid or not.
     public var rowCount: Int { events.count + errors.count }
 }
@@ -71,6 +73,7 @@ extension EventWireFormat {
                     switch row {
                     case .success(let event) where single.peek() == nil:
                         batch.events.append((0, event))
+                        batch.sources.append(start..<single.index)
                         return .success(())
                     case .failure(.field(let error)) where single.peek() == nil:
                         batch.errors.append(error)
@@ -107,6 +110,7 @@ extension EventWireFormat {
             let rowStart = parser.index
             do throws(DecodeFailure) {
                 batch.events.append((row, try readRow(&parser, row)))
+                batch.sources.append(rowStart..<parser.index)
             } catch {
                 switch error {
                 case .syntax(let syntaxError): throw malformed(syntaxError)
@@ -142,9 +146,12 @@ extension EventWireFormat {
             if parser.peek() != nil {
                 guard row < limit else { throw tooMany }
                 do throws(DecodeFailure) {
+                    let rowStart = parser.index
                     let event = try readRow(&parser, row)
+                    let rowEnd = parser.index
                     guard parser.peek() == nil else { throw DecodeFailure.syntax(parser.error("unexpected text after the JSON value")) }
                     batch.events.append((row, event))
+                    batch.sources.append(rowStart..<rowEnd)
                 } catch {
                     switch error {
                     case .field(let fieldError): batch.errors.append(fieldError)

@@ -90,7 +90,7 @@ struct IngestRoutes {
     private func decode<Event>(
         _ request: Request, _ context: VigilRequestContext,
         _ rows: (EventWireFormat, [UInt8], EventBodyLayout) throws(EventRowError) -> EventBatch<Event>
-    ) async throws -> (model: String, batch: EventBatch<Event>) {
+    ) async throws -> (model: String, batch: EventBatch<Event>, body: [UInt8]) {
         try context.require(.ingest)
         var request = request
         let model = try request.modelName(context, limits: configuration.limits)
@@ -113,17 +113,18 @@ struct IngestRoutes {
             throw Problem.invalidBody(error)
         }
         try check(batch.errors, rowCount: batch.rowCount, partial: partial, valid: batch.events.count)
-        return (model, batch)
+        return (model, batch, body)
     }
 
     private func predictions(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
-        let (model, batch) = try await decode(request, context) { (format, body, layout) throws(EventRowError) in
+        let (model, batch, body) = try await decode(request, context) { (format, body, layout) throws(EventRowError) in
             try format.predictions(in: body, layout: layout)
         }
         try cardinality.admit(model: model, versions: Set(batch.events.map(\.event.version)))
+        let payloads = batch.sources.map { Data(body[$0]) }
         let result: AppendResult
         do {
-            result = try await writer.submit(PredictionBatch(model: model, events: batch.events.map(\.event)))
+            result = try await writer.submit(PredictionBatch(model: model, events: batch.events.map(\.event), payloads: payloads))
         } catch is GroupCommitWriter.Overloaded {
             metrics.recordRejected(batch.rowCount, reason: "overloaded")
             throw Problem(
@@ -141,7 +142,7 @@ struct IngestRoutes {
     }
 
     private func labels(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
-        let (model, batch) = try await decode(request, context) { (format, body, layout) throws(EventRowError) in
+        let (model, batch, _) = try await decode(request, context) { (format, body, layout) throws(EventRowError) in
             try format.labels(in: body, layout: layout)
         }
         let result = try await store.append(labels: batch.events.map(\.event), model: model)
