@@ -361,7 +361,7 @@ extension String {
 // MARK: Writing
 
 extension PredictionEvent {
-    /// The event in its canonical JSON form (sorted keys, explicit id, timestamp and version).
+    /// The event as JSON in the API's form, with the id, timestamp and version made explicit.
     public var wireJSON: [UInt8] {
         var writer = JSONWriter(capacity: 64 + features.count * 24)
         writer.raw("{")

@@ -82,7 +82,7 @@ struct ModelRoutes {
         guard let stored = try await store.prediction(model: model, id: id) else {
             throw Problem.notFound("model \"\(model)\" has no prediction \"\(id)\"")
         }
-        // The stored events are canonical JSON already: embed them as they are.
+        // Written by hand: the events already know their JSON form.
         var answer = Array(#"{"position":\#(stored.position),"prediction":"#.utf8) + stored.event.wireJSON
         answer += Array(#","label":"#.utf8) + (stored.label?.wireJSON ?? Array("null".utf8)) + [UInt8(ascii: "}")]
         return JSONResponse.make(data: Data(answer))
