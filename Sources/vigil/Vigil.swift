@@ -14,19 +14,27 @@ struct Vigil: AsyncParsableCommand {
     )
 
     static func main() async {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
+            command = try parseAsRoot()
+        } catch {
+            // Help and version requests are successes; every other parse error is a usage error, shown
+            // with the usage line.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+        do {
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
             } else {
                 try command.run()
             }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
-            // Help and version requests are successes; every other error is a usage or input error.
-            if exitCode(for: error) == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // An input or configuration error found while running: one line, no usage.
+            FileHandle.standardError.write(Data(("Error: " + message(for: error) + "\n").utf8))
             Foundation.exit(2)
         }
     }
