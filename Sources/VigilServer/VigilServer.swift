@@ -18,6 +18,9 @@ import HTTPTypes
 /// try await server.run()
 /// ```
 public struct VigilServer: Sendable {
+    /// The version reported by `vigil --version` and `vigil_build_info`.
+    public static let version = "0.1.0-dev"
+
     public let configuration: ServerConfiguration
     public let store: any Store
     private let logger: Logger
@@ -38,7 +41,7 @@ public struct VigilServer: Sendable {
         configuration: ServerConfiguration, store: any Store, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> VigilServer {
         try configuration.validate()
-        let metrics = VigilMetrics(maxLabelValues: configuration.maxLabelValues)
+        let metrics = VigilMetrics(maxLabelValues: configuration.maxLabelValues, version: VigilServer.version)
         let live = LiveStatistics(store: store, configuration: configuration, metrics: metrics, logger: logger)
         try await live.recover()
         var known: [String: Set<String>] = [:]

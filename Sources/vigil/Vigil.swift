@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilServer
 
 /// The `vigil` command: thin argument parsing over VigilCore.
 ///
@@ -41,5 +42,5 @@ struct Vigil: AsyncParsableCommand {
 }
 
 enum VigilVersion {
-    static let current = "0.1.0-dev"
+    static let current = VigilServer.version
 }

@@ -45,6 +45,7 @@ struct PrometheusTests {
             "ml_prediction_requests_total", "ml_prediction_latency_seconds_bucket", "ml_prediction_errors_total", "ml_prediction_confidence_bucket",
             "ml_prediction_class_total", "ml_feature_value", "ml_feature_drift_score", "ml_dataset_drift_share", "ml_data_quality_ratio",
             "vigil_ingested_events_total", "vigil_ingest_queue_rows", "vigil_flush_lag_seconds", "vigil_store_size_bytes",
+            "vigil_build_info", "process_start_time_seconds", "process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds",
         ] {
             #expect(exposition.text.contains("\n\(name){") || exposition.text.contains("\n\(name) "), "missing \(name)")
         }

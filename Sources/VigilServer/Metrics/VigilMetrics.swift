@@ -1,3 +1,4 @@
+import Foundation
 import Prometheus
 import Synchronization
 import VigilCore
@@ -19,6 +20,8 @@ final class VigilMetrics: Sendable {
         var gauges: [[String]: Gauge] = [:]
         /// Label values admitted so far, per (model, label name).
         var admitted: [[String]: Set<String>] = [:]
+        /// CPU seconds already added to `process_cpu_seconds_total`.
+        var reportedCPU = 0.0
     }
 
     static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -49,6 +52,11 @@ final class VigilMetrics: Sendable {
         case unflushedBuckets = "vigil_unflushed_buckets"
         case storeSize = "vigil_store_size_bytes"
         case monitorSeconds = "vigil_monitor_duration_seconds"
+        case buildInfo = "vigil_build_info"
+        case processStart = "process_start_time_seconds"
+        case processMemory = "process_resident_memory_bytes"
+        case processCPU = "process_cpu_seconds_total"
+        case processFiles = "process_open_fds"
 
         var help: String {
             switch self {
@@ -73,14 +81,49 @@ final class VigilMetrics: Sendable {
             case .unflushedBuckets: "Live-profile buckets changed since the last flush."
             case .storeSize: "Size of the embedded store on disk."
             case .monitorSeconds: "Duration of one computation of the monitoring-window gauges."
+            case .buildInfo: "Always 1; the labels say which Vigil is running."
+            case .processStart: "Start time of the process since the Unix epoch, in seconds."
+            case .processMemory: "Resident memory of the process, in bytes."
+            case .processCPU: "User and system CPU time spent by the process, in seconds."
+            case .processFiles: "Open file descriptors of the process."
             }
         }
 
         var descriptor: MetricNameDescriptor { MetricNameDescriptor(metricName: rawValue, unitName: "", helpText: help) }
     }
 
-    init(maxLabelValues: Int) {
+    init(maxLabelValues: Int, version: String) {
         self.maxLabelValues = maxLabelValues
+        gauge(.buildInfo, [("version", version)]).set(to: 1)
+        gauge(.processStart).set(to: Date().timeIntervalSince1970)
+    }
+
+    /// The standard process series every Prometheus exporter has, read from the kernel at scrape time
+    /// (memory and file descriptors from /proc, so on Linux only).
+    func refreshProcessMetrics() {
+        var usage = rusage()
+        #if os(Linux)
+        let who = RUSAGE_SELF.rawValue
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        if getrusage(who, &usage) == 0 {
+            let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            let counter = counter(.processCPU, [])
+            // The counter only grows: add what was spent since the last scrape.
+            let previous = cache.withLock { cache in
+                defer { cache.reportedCPU = max(cache.reportedCPU, cpu) }
+                return cache.reportedCPU
+            }
+            if cpu > previous { counter.increment(by: cpu - previous) }
+        }
+        if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+           let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) {
+            gauge(.processMemory).set(to: pages * Double(sysconf(Int32(_SC_PAGESIZE))))
+        }
+        if let files = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            gauge(.processFiles).set(to: Double(files.count))
+        }
     }
 
     // MARK: Collectors

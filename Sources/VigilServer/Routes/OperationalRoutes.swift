@@ -22,6 +22,7 @@ struct OperationalRoutes {
         }
         router.get("/metrics") { _, context in
             try context.require(.read)
+            metrics.refreshProcessMetrics()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
