@@ -20,3 +20,22 @@ public struct EventRowError: Error, Sendable, Equatable, CustomStringConvertible
         return parts.isEmpty ? message : "\(parts.joined(separator: ", ")): \(message)"
     }
 }
+
+extension EventRowError {
+    /// Writes `{"detail": …, "row": …, "field": …}` (row and field only when known): the form every answer
+    /// and problem document uses for a refused row.
+    public func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("detail", first: true)
+        writer.string(message)
+        if let row {
+            writer.key("row")
+            writer.number(Int64(row))
+        }
+        if let field {
+            writer.key("field")
+            writer.string(field)
+        }
+        writer.raw("}")
+    }
+}

@@ -31,19 +31,10 @@ public struct LiveProfile: Sendable, Equatable {
             errorTypes[event.errorType ?? "unknown", default: 0] += 1
         }
         latency.add(event.latencyMilliseconds)
-        switch event.prediction {
-        case .number(let value)?:
-            predictedValues.add(value)
-        case .label(let label)?:
-            predictedClasses.add(label)
-        case .scores(let scores)?:
-            // Ties go to the first class in name order, so the choice does not depend on dictionary order.
-            if let best = scores.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
-                predictedClasses.add(best.key)
-                confidence.add(best.value)
-            }
-        case nil:
-            break
+        if case .number(let value)? = event.prediction { predictedValues.add(value) }
+        if let predicted = event.prediction?.predictedClass {
+            predictedClasses.add(predicted.name)
+            if let score = predicted.score { confidence.add(score) }
         }
         features.add(event.features)
         // A metric beyond the sketches' range is left out rather than overflowing its variance.

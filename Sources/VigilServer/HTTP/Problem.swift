@@ -1,4 +1,3 @@
-import Foundation
 public import Hummingbird
 public import VigilCore
 
@@ -29,17 +28,28 @@ public struct Problem: Error, HTTPResponseError, Sendable, CustomStringConvertib
     static let listedErrorLimit = 100
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: Any] = [
-            "type": type, "title": title, "status": Int(status.code), "detail": detail, "instance": request.uri.path,
-        ]
+        var writer = JSONWriter()
+        writer.raw("{")
+        writer.key("type", first: true)
+        writer.string(type)
+        writer.key("title")
+        writer.string(title)
+        writer.key("status")
+        writer.number(Int64(status.code))
+        writer.key("detail")
+        writer.string(detail)
+        writer.key("instance")
+        writer.string(request.uri.path)
         if !errors.isEmpty {
-            body["errorCount"] = errors.count
-            body["errors"] = errors.prefix(Self.listedErrorLimit).map(\.jsonObject)
+            writer.key("errorCount")
+            writer.number(Int64(errors.count))
+            writer.key("errors")
+            writer.array(errors.prefix(Self.listedErrorLimit)) { $1.write(to: &$0) }
         }
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+        writer.raw("}")
         var fields = headers
         fields[.contentType] = "application/problem+json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 
     // MARK: The problems Vigil answers
@@ -63,11 +73,3 @@ public struct Problem: Error, HTTPResponseError, Sendable, CustomStringConvertib
     }
 }
 
-extension EventRowError {
-    var jsonObject: [String: Any] {
-        var object: [String: Any] = ["detail": message]
-        if let row { object["row"] = row }
-        if let field { object["field"] = field }
-        return object
-    }
-}

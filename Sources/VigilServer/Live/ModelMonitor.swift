@@ -51,12 +51,17 @@ final class ModelMonitor: Service, Sendable {
         let now = LiveStatistics.nowMilliseconds()
         let range = (now - Int64(configuration.monitorWindowSeconds) * 1000)..<(now + 1)
         for (model, versions) in cardinality.models {
-            let whole = try await live.window(model: model, version: nil, range: range)
-            setFeatureValues(model: model, profile: whole)
-            guard let reference = try await store.reference(model: model) else { continue }
+            // Each bucket is read and merged once: per version, then the versions into the model's whole.
+            var whole = LiveProfile()
+            var perVersion: [(version: String, profile: LiveProfile)] = []
             for version in versions {
                 let profile = try await live.window(model: model, version: version, range: range)
-                guard profile.requestCount > 0 else { continue }
+                whole.merge(profile)
+                perVersion.append((version, profile))
+            }
+            setFeatureValues(model: model, profile: whole)
+            guard let reference = try await store.reference(model: model) else { continue }
+            for (version, profile) in perVersion where profile.requestCount > 0 {
                 setDrift(model: model, version: version, report: Self.report(reference: reference.profile, current: profile, configuration: configuration))
             }
         }

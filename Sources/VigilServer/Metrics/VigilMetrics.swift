@@ -188,15 +188,10 @@ final class VigilMetrics: Sendable {
             requests[[event.version, event.status], default: 0] += 1
             if event.status == "error" { errors[[event.version, event.errorType ?? "unknown"], default: 0] += 1 }
             if let latency = event.latencyMilliseconds { latencies[event.version, default: []].append(latency / 1000) }
-            switch event.prediction {
-            case .number(let value)?: scores[event.version, default: []].append(value)
-            case .label(let label)?: classes[label, default: 0] += 1
-            case .scores(let values)?:
-                if let best = values.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
-                    classes[best.key, default: 0] += 1
-                    confidences[best.key, default: []].append(best.value)
-                }
-            case nil: break
+            if case .number(let value)? = event.prediction { scores[event.version, default: []].append(value) }
+            if let predicted = event.prediction?.predictedClass {
+                classes[predicted.name, default: 0] += 1
+                if let score = predicted.score { confidences[predicted.name, default: []].append(score) }
             }
         }
         for (key, amount) in requests {

@@ -27,57 +27,28 @@ struct IngestRoutes {
         writer.key("stored", first: true)
         writer.number(Int64(stored))
         writer.key("duplicates")
-        writer.raw("[")
-        for (offset, id) in duplicates.enumerated() {
-            if offset > 0 { writer.raw(",") }
-            writer.string(id)
-        }
-        writer.raw("]")
+        writer.array(duplicates) { $0.string($1) }
         writer.key("ids")
-        writer.raw("[")
-        for (offset, id) in ids.enumerated() {
-            if offset > 0 { writer.raw(",") }
-            if let id { writer.string(id) } else { writer.null() }
-        }
-        writer.raw("]")
+        writer.array(ids) { writer, id in if let id { writer.string(id) } else { writer.null() } }
         writer.key("rejected")
-        writer.raw("[")
-        for (offset, error) in rejected.enumerated() {
-            if offset > 0 { writer.raw(",") }
-            writer.raw("{")
-            writer.key("detail", first: true)
-            writer.string(error.message)
-            if let row = error.row {
-                writer.key("row")
-                writer.number(Int64(row))
-            }
-            if let field = error.field {
-                writer.key("field")
-                writer.string(field)
-            }
-            writer.raw("}")
-        }
-        writer.raw("]}")
+        writer.array(rejected) { $1.write(to: &$0) }
+        writer.raw("}")
         return writer.bytes
     }
 
-    struct LabelsAnswer: Encodable {
-        var stored: Int
-        /// Prediction ids whose earlier label was replaced.
-        var replaced: [String]
-        var rejected: [RejectedRow]
-    }
-
-    struct RejectedRow: Encodable {
-        var row: Int?
-        var field: String?
-        var detail: String
-
-        init(_ error: EventRowError) {
-            row = error.row
-            field = error.field
-            detail = error.message
-        }
+    /// What a label request stored: `stored`, `replaced` (prediction ids whose earlier label was replaced)
+    /// and `rejected` (refused rows, with `?partial=true`).
+    static func answer(stored: Int, replaced: [String], rejected: [EventRowError]) -> [UInt8] {
+        var writer = JSONWriter(capacity: 64)
+        writer.raw("{")
+        writer.key("stored", first: true)
+        writer.number(Int64(stored))
+        writer.key("replaced")
+        writer.array(replaced) { $0.string($1) }
+        writer.key("rejected")
+        writer.array(rejected) { $1.write(to: &$0) }
+        writer.raw("}")
+        return writer.bytes
     }
 
     func register(on router: Router<VigilRequestContext>) {
@@ -147,7 +118,7 @@ struct IngestRoutes {
         }
         let result = try await store.append(labels: batch.events.map(\.event), model: model)
         metrics.recordLabels(result.stored)
-        return try JSONResponse.make(LabelsAnswer(stored: result.stored, replaced: result.alreadyPresent, rejected: batch.errors.map(RejectedRow.init)))
+        return JSONResponse.make(data: Data(Self.answer(stored: result.stored, replaced: result.alreadyPresent, rejected: batch.errors)))
     }
 
     /// All-or-nothing unless partial acceptance was asked for; a batch with no valid row is refused either way.

@@ -108,6 +108,18 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
+    /// Writes `[e0,e1,…]`, each element by `writeElement`.
+    public mutating func array<Element>(_ elements: some Sequence<Element>, _ writeElement: (inout JSONWriter, Element) -> Void) {
+        bytes.append(UInt8(ascii: "["))
+        var first = true
+        for element in elements {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            writeElement(&self, element)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     /// Writes one `"key":` of an object being written by hand; `first` says whether a comma is needed.
     public mutating func key(_ name: StaticString, first: Bool = false) {
         if !first { bytes.append(UInt8(ascii: ",")) }
