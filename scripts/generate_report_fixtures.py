@@ -6,7 +6,8 @@ Run by hand (never by CI) from the virtualenv described in scripts/generate_stat
     /tmp/vigil-venv/bin/python scripts/generate_report_fixtures.py
 
 - Tests/vigilTests/Fixtures/: dataset pairs and Evidently's verdicts for them (evidently-expected.json).
-- Tests/VigilCoreTests/Fixtures/: an RFC 4180 corpus and what pandas reads from it (pandas-expected.json).
+- Tests/VigilCoreTests/Fixtures/: an RFC 4180 corpus and what pandas reads from it (pandas-expected.json), and
+  a file with repeated rows and pandas' `duplicated().sum()` for it (duplicates-expected.json).
 """
 import json
 import pathlib
@@ -94,6 +95,20 @@ def main():
         "commentValues": sorted(str(v) for v in parsed["comment"].dropna()),
     }
     (CORE_FIXTURES / "pandas-expected.json").write_text(json.dumps(pandas_expected, indent=1) + "\n")
+
+    # Duplicate rows: few distinct values per column, so rows repeat; some cells need quotes.
+    draws = np.random.default_rng(7)
+    duplicates = pd.DataFrame({
+        "city": draws.choice(["paris", "london", "new york, ny"], 400),
+        "tier": draws.integers(1, 4, 400),
+        "amount": draws.choice([1.5, 2.25, -3.0], 400),
+        "note": draws.choice(["", "vip", 'said "hi"'], 400),
+    })
+    duplicates.to_csv(CORE_FIXTURES / "duplicates.csv", index=False)
+    reread = pd.read_csv(CORE_FIXTURES / "duplicates.csv")
+    (CORE_FIXTURES / "duplicates-expected.json").write_text(json.dumps({
+        "pandas": pd.__version__, "rows": len(reread), "duplicatedRows": int(reread.duplicated().sum()),
+    }, indent=1) + "\n")
     print("wrote", CLI_FIXTURES, CORE_FIXTURES)
 
 

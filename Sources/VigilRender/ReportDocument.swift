@@ -12,6 +12,8 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     public struct DatasetSummary: Codable, Sendable, Equatable {
         public var name: String
         public var rows: Int
+        /// Rows repeating an earlier row of the same file (identical text); null when not counted.
+        public var duplicateRows: Int?
         public var columns: [ColumnSummary]
     }
 
@@ -67,6 +69,8 @@ public struct ReportDocument: Codable, Sendable, Equatable {
         public var newCategoryRatio: Double
         public var invalidRatio: Double
         public var nearConstantShare: Double
+        /// null: duplicate rows are reported, not judged.
+        public var duplicateRowRatio: Double?
     }
 
     public var schema: String
@@ -82,13 +86,13 @@ public struct ReportDocument: Codable, Sendable, Equatable {
 
     public init(_ report: DatasetReport, generator: String) {
         func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
-        func summary(_ name: String, _ rows: Int, _ schema: [ColumnDescription]) -> DatasetSummary {
-            DatasetSummary(name: name, rows: rows, columns: schema.map { ColumnSummary(name: $0.name, type: $0.type.rawValue, role: $0.role.rawValue, excluded: $0.exclusion) })
+        func summary(_ name: String, _ rows: Int, _ duplicates: Int?, _ schema: [ColumnDescription]) -> DatasetSummary {
+            DatasetSummary(name: name, rows: rows, duplicateRows: duplicates, columns: schema.map { ColumnSummary(name: $0.name, type: $0.type.rawValue, role: $0.role.rawValue, excluded: $0.exclusion) })
         }
         schema = Self.schemaIdentifier
         self.generator = generator
-        reference = summary(report.referenceName, report.referenceRows, report.referenceSchema)
-        current = summary(report.currentName, report.currentRows, report.currentSchema)
+        reference = summary(report.referenceName, report.referenceRows, report.referenceDuplicateRows, report.referenceSchema)
+        current = summary(report.currentName, report.currentRows, report.currentDuplicateRows, report.currentSchema)
         drift = DriftSection(
             columns: report.drift.columns.map {
                 ColumnDriftEntry(
@@ -114,7 +118,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
         }
         schemaIssues = report.drift.schemaIssues.map(\.description)
         let t = report.thresholds
-        thresholds = Thresholds(missingRatio: t.missingRatio, outOfRangeRatio: t.outOfRangeRatio, newCategoryRatio: t.newCategoryRatio, invalidRatio: t.invalidRatio, nearConstantShare: t.nearConstantShare)
+        thresholds = Thresholds(missingRatio: t.missingRatio, outOfRangeRatio: t.outOfRangeRatio, newCategoryRatio: t.newCategoryRatio, invalidRatio: t.invalidRatio, nearConstantShare: t.nearConstantShare, duplicateRowRatio: t.duplicateRowRatio)
         passed = report.passed
         failureReasons = report.failureReasons
     }
@@ -128,6 +132,30 @@ public struct ReportDocument: Codable, Sendable, Equatable {
 }
 
 // Optional fields are written as `null` rather than left out, so every document has every key.
+
+extension ReportDocument.DatasetSummary {
+    private enum CodingKeys: String, CodingKey { case name, rows, duplicateRows, columns }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(duplicateRows, forKey: .duplicateRows)
+        try container.encode(columns, forKey: .columns)
+    }
+}
+
+extension ReportDocument.Thresholds {
+    private enum CodingKeys: String, CodingKey { case missingRatio, outOfRangeRatio, newCategoryRatio, invalidRatio, nearConstantShare, duplicateRowRatio }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(missingRatio, forKey: .missingRatio)
+        try container.encode(outOfRangeRatio, forKey: .outOfRangeRatio)
+        try container.encode(newCategoryRatio, forKey: .newCategoryRatio)
+        try container.encode(invalidRatio, forKey: .invalidRatio)
+        try container.encode(nearConstantShare, forKey: .nearConstantShare)
+        try container.encode(duplicateRowRatio, forKey: .duplicateRowRatio)
+    }
+}
 
 extension ReportDocument.ColumnSummary {
     private enum CodingKeys: String, CodingKey { case name, type, role, excluded }

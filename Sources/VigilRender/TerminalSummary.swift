@@ -6,7 +6,7 @@ import VigilStats
 public enum TerminalSummary {
     public static func render(_ report: DatasetReport) -> String {
         var lines = [String]()
-        lines.append("reference: \(report.referenceName) (\(report.referenceRows) rows)   current: \(report.currentName) (\(report.currentRows) rows)")
+        lines.append("reference: \(report.referenceName) (\(rowCount(report.referenceRows, duplicates: report.referenceDuplicateRows)))   current: \(report.currentName) (\(rowCount(report.currentRows, duplicates: report.currentDuplicateRows)))")
         lines.append("")
         let qualityByColumn = Dictionary(uniqueKeysWithValues: report.quality.map { ($0.column, $0) })
         var rows: [[String]] = [["column", "kind", "method", "score", "threshold", "drift", "data quality"]]
@@ -50,6 +50,12 @@ public enum TerminalSummary {
     }
 
     private static func percentText(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+
+    /// "1000 rows, 12 duplicate (1.2 %)", or just the rows when duplicates were not counted.
+    static func rowCount(_ rows: Int, duplicates: Int?) -> String {
+        guard let duplicates else { return "\(rows) rows" }
+        return "\(rows) rows, \(duplicates) duplicate" + (rows > 0 && duplicates > 0 ? " (\(percentText(Double(duplicates) / Double(rows))))" : "")
+    }
 
     /// Left-aligned columns separated by two spaces; widths counted in characters.
     static func table(_ rows: [[String]]) -> [String] {

@@ -37,6 +37,9 @@ struct ComparisonOptions: ParsableArguments {
     @Option(help: "Largest acceptable share of values outside the reference range per column (default 0.05).")
     var outOfRangeThreshold: Double?
 
+    @Option(help: "Largest acceptable share of current rows that repeat an earlier row (default: reported, not judged).")
+    var duplicateThreshold: Double?
+
     @Option(help: "Write the report as JSON (schema vigil.report.v1) to this file.")
     var json: String?
 
@@ -44,7 +47,7 @@ struct ComparisonOptions: ParsableArguments {
     var html: String?
 
     func validate() throws {
-        for (name, value) in [("--drift-share", driftShare), ("--missing-threshold", missingThreshold), ("--out-of-range-threshold", outOfRangeThreshold)] {
+        for (name, value) in [("--drift-share", driftShare), ("--missing-threshold", missingThreshold), ("--out-of-range-threshold", outOfRangeThreshold), ("--duplicate-threshold", duplicateThreshold)] {
             guard let value else { continue }
             guard value >= 0 && value <= 1 else { throw ValidationError("\(name) must be between 0 and 1 (got \(value))") }
         }
@@ -94,7 +97,8 @@ struct ComparisonOptions: ParsableArguments {
         let defaults = DataQualityThresholds()
         let thresholds = DataQualityThresholds(
             missingRatio: missingThreshold ?? configuration?.quality?.missing ?? defaults.missingRatio,
-            outOfRangeRatio: outOfRangeThreshold ?? configuration?.quality?.outOfRange ?? defaults.outOfRangeRatio
+            outOfRangeRatio: outOfRangeThreshold ?? configuration?.quality?.outOfRange ?? defaults.outOfRangeRatio,
+            duplicateRowRatio: duplicateThreshold ?? configuration?.quality?.duplicates ?? defaults.duplicateRowRatio
         )
         return DatasetReport.build(
             referenceName: reference, reference: referenceProfile, currentName: current, current: currentProfile,

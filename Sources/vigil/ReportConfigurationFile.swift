@@ -27,7 +27,7 @@ enum ConfigurationErrors {
         "": ["delimiter", "columns", "drift", "quality"],
         "columns": ["categorical", "numeric", "ignore", "id", "timestamp", "target", "prediction"],
         "drift": ["numeric_method", "categorical_method", "threshold", "dataset_drift_share", "columns"],
-        "quality": ["missing", "out_of_range"],
+        "quality": ["missing", "out_of_range", "duplicates"],
     ]
 
     /// Keys of the loaded YAML that no section knows, as dotted paths.

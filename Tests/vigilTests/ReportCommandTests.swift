@@ -91,6 +91,18 @@ struct ReportCommandTests {
         #expect(raggedRun.standardError.contains(":3: has 1 field"))
     }
 
+    /// Duplicate rows are always reported; they fail a check only under a threshold the user sets.
+    @Test func duplicateRowsAreReportedAndGateOnlyWhenAsked() throws {
+        let path = VigilProcess.temporaryPath(".csv")
+        try Data("age,city\n1,paris\n1,paris\n2,rome\n3,oslo\n".utf8).write(to: URL(fileURLWithPath: path))
+        let reported = try VigilProcess.run(["check", "--reference", path, "--current", path])
+        #expect(reported.status == 0, "\(reported.standardOutput)")
+        #expect(reported.standardOutput.contains("4 rows, 1 duplicate (25.0 %)"), "\(reported.standardOutput)")
+        let gated = try VigilProcess.run(["check", "--reference", path, "--current", path, "--duplicate-threshold", "0.1"])
+        #expect(gated.status == 1, "\(gated.standardOutput)")
+        #expect(gated.standardOutput.contains("duplicate rows: 1 of 4"), "\(gated.standardOutput)")
+    }
+
     /// Standard error is a pipe here, not a terminal: no progress bar may leak into logs.
     @Test func quietWhenNotATerminal() throws {
         let run = try VigilProcess.run(["report", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv")])

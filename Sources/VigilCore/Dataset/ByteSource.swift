@@ -17,28 +17,40 @@ enum ByteSource {
         return .file(handle)
     }
 
-    /// Up to `count` more bytes appended to `buffer`; false at the end of the data.
+    /// Up to `count` more bytes appended to `buffer`; false at the end of the data. Reads straight into the
+    /// array's new tail, with no intermediate copy.
     func read(upTo count: Int, into buffer: inout [UInt8], path: String) throws(DatasetError) -> Bool {
+        let oldCount = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: count))
+        let read = buffer.withUnsafeMutableBufferPointer { bytes in
+            let destination = bytes.baseAddress! + oldCount
+            switch self {
+            case .file(let handle):
+                while true {
+                    let read = Glibc.read(handle.fileDescriptor, destination, count)
+                    if read < 0 && errno == EINTR { continue }
+                    return read
+                }
+            case .gzip(let stream):
+                return Int(gzread(stream, destination, UInt32(count)))
+            }
+        }
+        guard read >= 0 else {
+            let reason = readFailure
+            buffer.removeLast(count)
+            throw DatasetError(file: path, reason)
+        }
+        buffer.removeLast(count - read)
+        return read > 0
+    }
+
+    /// Why the last read failed.
+    private var readFailure: String {
         switch self {
-        case .file(let handle):
-            let chunk: Data?
-            do { chunk = try handle.read(upToCount: count) } catch {
-                throw DatasetError(file: path, "read failed: \(error.localizedDescription)")
-            }
-            guard let chunk, !chunk.isEmpty else { return false }
-            buffer.append(contentsOf: chunk)
-            return true
+        case .file: return "read failed: \(String(cString: strerror(errno)))"
         case .gzip(let stream):
-            let oldCount = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: count))
-            let read = buffer.withUnsafeMutableBufferPointer { gzread(stream, $0.baseAddress! + oldCount, UInt32(count)) }
-            guard read >= 0 else {
-                var code: Int32 = 0
-                let message = gzerror(stream, &code).map { String(cString: $0) } ?? "unknown error"
-                throw DatasetError(file: path, "is not valid gzip data: \(message)")
-            }
-            buffer.removeLast(count - Int(read))
-            return read > 0
+            var code: Int32 = 0
+            return "is not valid gzip data: " + (gzerror(stream, &code).map { String(cString: $0) } ?? "unknown error")
         }
     }
 

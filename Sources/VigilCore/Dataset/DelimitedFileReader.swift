@@ -47,11 +47,14 @@ final class DelimitedFileReader {
     /// Bytes of the file consumed so far.
     var consumedBytes: Int { source.consumedBytes }
 
-    /// Calls `body` with each record's fields until the file ends or `body` returns false.
-    /// The buffer pointer and field ranges are valid only during the call.
-    func forEachRecord(
-        _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [CSVRecordSplitter.Field], _ line: Int) throws(DatasetError) -> Bool
-    ) throws(DatasetError) {
+    /// Calls `body` with each record until the file ends or `body` returns false. Blank lines are skipped,
+    /// and so is the first record when `skippingHeader` is set.
+    /// The record's buffer is valid only during the call.
+    ///
+    /// A plain record (its line holds no quote character, the common case) is handed over as its text
+    /// alone, found with two `memchr` scans; only records with quotes go through ``CSVRecordSplitter``.
+    func forEachRawRecord(skippingHeader: Bool = false, _ body: (DelimitedRecord) throws(DatasetError) -> Bool) throws(DatasetError) {
+        var skipping = skippingHeader
         var fields = [CSVRecordSplitter.Field]()
         fields.reserveCapacity(64)
         // The loop works on locals, not on the object's properties: a class property touched per record
@@ -59,6 +62,8 @@ final class DelimitedFileReader {
         var bytes = buffer
         var position = start
         var lineNumber = line
+        var finished = atEnd
+        let quote = format.quote
         buffer = []
         defer {
             buffer = bytes
@@ -67,26 +72,85 @@ final class DelimitedFileReader {
         }
         while true {
             if position >= bytes.count {
-                if atEnd { return }
+                if finished { return }
                 try refill(&bytes, &position)
+                finished = atEnd
                 continue
             }
-            let finished = atEnd
+            let plain = bytes.withUnsafeBufferPointer { Self.plainLine($0, from: position, quote: quote) }
+            if let plain {
+                let recordLine = lineNumber
+                lineNumber += 1
+                position = plain.next
+                if plain.text.isEmpty { continue }
+                if skipping {
+                    skipping = false
+                    continue
+                }
+                let keepGoing = try bytes.withUnsafeBufferPointer { pointer throws(DatasetError) in
+                    try body(DelimitedRecord(bytes: pointer, text: plain.text, line: recordLine, quotedFields: nil))
+                }
+                if !keepGoing { return }
+                continue
+            }
             let outcome = bytes.withUnsafeBufferPointer { splitter.parseRecord($0, from: position, atEnd: finished, fields: &fields) }
             switch outcome {
             case .incomplete:
                 try refill(&bytes, &position)
+                finished = atEnd
             case .malformed(let lineOffset, let message):
                 throw DatasetError(file: path, line: lineNumber + lineOffset, message)
             case .record(let next, let lines):
                 let recordLine = lineNumber
+                let recordStart = position
                 lineNumber += lines
                 position = next
                 if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].hasEscapedQuotes { continue }
-                let keepGoing = try bytes.withUnsafeBufferPointer { pointer throws(DatasetError) in try body(pointer, fields, recordLine) }
+                if skipping {
+                    skipping = false
+                    continue
+                }
+                let keepGoing = try bytes.withUnsafeBufferPointer { pointer throws(DatasetError) in
+                    let text = recordStart..<Self.endOfText(pointer, recordStart, next)
+                    return try body(DelimitedRecord(bytes: pointer, text: text, line: recordLine, quotedFields: fields))
+                }
                 if !keepGoing { return }
             }
         }
+    }
+
+    /// Calls `body` with each record's fields until the file ends or `body` returns false.
+    /// The buffer pointer and field ranges are valid only during the call.
+    func forEachRecord(
+        skippingHeader: Bool = false,
+        _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [CSVRecordSplitter.Field], _ line: Int) throws(DatasetError) -> Bool
+    ) throws(DatasetError) {
+        var split = [CSVRecordSplitter.Field]()
+        let delimiter = format.delimiter
+        try forEachRawRecord(skippingHeader: skippingHeader) { record throws(DatasetError) in
+            if let quoted = record.quotedFields { return try body(record.bytes, quoted, record.line) }
+            record.splitPlain(delimiter: delimiter, into: &split)
+            return try body(record.bytes, split, record.line)
+        }
+    }
+
+    /// The line starting at `start` when it ends (with `\n`) inside the buffer and holds no quote character:
+    /// its text without the line ending, and where the next record starts.
+    private static func plainLine(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, quote: UInt8) -> (text: Range<Int>, next: Int)? {
+        let base = buffer.baseAddress!
+        guard let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start) else { return nil }
+        let lineEnd = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
+        guard memchr(base + start, Int32(quote), lineEnd - start) == nil else { return nil }
+        let end = lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") ? lineEnd - 1 : lineEnd
+        return (start..<end, lineEnd + 1)
+    }
+
+    /// The end of a record's text that runs up to `next`, without its line ending (LF, CRLF or CR).
+    private static func endOfText(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ next: Int) -> Int {
+        var end = next
+        if end > start && buffer[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        if end > start && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return end
     }
 
     /// Keeps the unread tail of `bytes` and appends the next chunk.
@@ -97,20 +161,6 @@ final class DelimitedFileReader {
             position = 0
         }
         if try !source.read(upTo: chunkSize, into: &bytes, path: path) { atEnd = true }
-    }
-
-    /// Like ``forEachRecord(_:)``, skipping the header record.
-    func forEachDataRecord(
-        _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [CSVRecordSplitter.Field], _ line: Int) throws(DatasetError) -> Bool
-    ) throws(DatasetError) {
-        var isHeader = true
-        try forEachRecord { bytes, fields, line throws(DatasetError) in
-            if isHeader {
-                isHeader = false
-                return true
-            }
-            return try body(bytes, fields, line)
-        }
     }
 
     /// A field's text, validated as UTF-8.

@@ -117,9 +117,11 @@ public enum NDJSONProfiler {
             categoricalValues = [:]
         }
         var pending = 0
+        var duplicates = DuplicateRowCounter()
         let reader = try LineReader(path: path)
         try reader.forEachLine { line, number throws(DatasetError) in
             let row = try decodeRow(line, number)
+            line.withUnsafeBufferPointer { duplicates.add($0, 0..<$0.count) }
             for column in profiled {
                 let value = row[column.name] ?? .null
                 switch column.kind {
@@ -147,7 +149,7 @@ public enum NDJSONProfiler {
                 }
             }
             pending += 1
-            if pending == DatasetProfiler.batchSize {
+            if pending == DelimitedRowProfiler.batchSize {
                 try flush()
                 pending = 0
                 options.progress?(path, reader.consumedBytes)
@@ -155,6 +157,6 @@ public enum NDJSONProfiler {
             return true
         }
         try flush()
-        do { return try builder.finish(schema: schema) } catch { throw DatasetError(file: path, error.description) }
+        do { return try builder.finish(schema: schema, duplicateRows: duplicates.count()) } catch { throw DatasetError(file: path, error.description) }
     }
 }

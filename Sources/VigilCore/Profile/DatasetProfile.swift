@@ -13,6 +13,9 @@ public struct DatasetProfile: Sendable, Equatable {
     /// Every column of the source in order, profiled or not, with its data type and, for columns that are
     /// not profiled (datetime, text, ignored), the reason.
     public private(set) var schema: [ColumnDescription]
+    /// Rows whose text repeats an earlier row's exactly; nil when not counted (a profile built from events or
+    /// merged from several, or a file too large to track).
+    public private(set) var duplicateRows: Int?
 
     public init() {
         columnNames = []
@@ -23,8 +26,9 @@ public struct DatasetProfile: Sendable, Equatable {
 
     /// Creates a profile from finished columns; every column must have seen `rowCount` rows. `schema`
     /// describes all source columns; when nil it is derived from the profiled columns' kinds.
-    public init(columns: [(name: String, profile: ColumnProfile)], schema: [ColumnDescription]? = nil) throws(ProfileError) {
+    public init(columns: [(name: String, profile: ColumnProfile)], schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil) throws(ProfileError) {
         self.init()
+        self.duplicateRows = duplicateRows
         self.schema = schema ?? columns.map { ColumnDescription(name: $0.name, type: $0.profile.kind == .numeric ? .float : .string) }
         let described = Set(self.schema.filter { $0.exclusion == nil }.map(\.name))
         guard described == Set(columns.map(\.name)) else {
@@ -61,6 +65,8 @@ public struct DatasetProfile: Sendable, Equatable {
             columns[name] = column
         }
         rowCount += other.rowCount
+        // Rows may repeat across the parts, which their separate counts cannot tell.
+        duplicateRows = nil
     }
 }
 
@@ -88,6 +94,7 @@ extension DatasetProfile: BinarySerializable {
                 sketch.encodePayload(into: &encoder)
             }
         }
+        encoder.writeVarint(duplicateRows.map { $0 + 1 } ?? 0)
     }
 
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
@@ -128,6 +135,8 @@ extension DatasetProfile: BinarySerializable {
         guard Set(schema.filter { $0.exclusion == nil }.map(\.name)) == Set(columnNames) else {
             throw DecodingError("the schema's profiled columns differ from the stored columns", at: decoder.offset)
         }
+        let duplicates = try decoder.readCount("duplicate row count", limit: rowCount + 1)
+        duplicateRows = duplicates == 0 ? nil : duplicates - 1
     }
 }
 

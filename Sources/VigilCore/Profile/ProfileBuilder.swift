@@ -41,7 +41,6 @@ public struct ProfileBuilder: Sendable {
         for value in values { categorical[column]!.add(value) }
     }
 
-    /// The finished profile; `schema` describes every source column (see ``DatasetProfile/schema``).
     /// Appends pre-counted categorical values and missing cells.
     public mutating func append(counted values: [(value: String, count: Int)], missing: Int, to column: String) throws(ProfileError) {
         guard categorical[column] != nil else { throw ProfileError("\"\(column)\" is not a categorical column of this profile") }
@@ -49,13 +48,15 @@ public struct ProfileBuilder: Sendable {
         categorical[column]!.addMissing(count: missing)
     }
 
-    public func finish(schema: [ColumnDescription]? = nil) throws(ProfileError) -> DatasetProfile {
+    /// The finished profile; `schema` describes every source column (see ``DatasetProfile/schema``), and
+    /// `duplicateRows` counts the rows repeating an earlier row, when the reader counted them.
+    public func finish(schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil) throws(ProfileError) -> DatasetProfile {
         try DatasetProfile(columns: order.map { name in
             if var sketch = numeric[name] {
                 sketch.prepareForQueries()
                 return (name, ColumnProfile.numeric(sketch))
             }
             return (name, ColumnProfile.categorical(categorical[name]!))
-        }, schema: schema)
+        }, schema: schema, duplicateRows: duplicateRows)
     }
 }

@@ -11,12 +11,16 @@ public struct DataQualityThresholds: Sendable, Equatable {
     public var invalidRatio: Double
     /// A column whose most common value has at least this share is near-constant.
     public var nearConstantShare: Double
+    /// Largest acceptable share of current rows that repeat an earlier row; nil reports duplicates without
+    /// judging them (the default: repeated rows are legitimate in many datasets).
+    public var duplicateRowRatio: Double?
 
-    public init(missingRatio: Double = 0.1, outOfRangeRatio: Double = 0.05, newCategoryRatio: Double = 0.05, invalidRatio: Double = 0.1, nearConstantShare: Double = 0.99) {
+    public init(missingRatio: Double = 0.1, outOfRangeRatio: Double = 0.05, newCategoryRatio: Double = 0.05, invalidRatio: Double = 0.1, nearConstantShare: Double = 0.99, duplicateRowRatio: Double? = nil) {
         self.missingRatio = missingRatio
         self.outOfRangeRatio = outOfRangeRatio
         self.newCategoryRatio = newCategoryRatio
         self.invalidRatio = invalidRatio
         self.nearConstantShare = nearConstantShare
+        self.duplicateRowRatio = duplicateRowRatio
     }
 }

@@ -7,6 +7,9 @@ public struct DatasetReport: Sendable, Equatable {
     public var currentName: String
     public var referenceRows: Int
     public var currentRows: Int
+    /// Rows repeating an earlier row of the same file (identical text); nil when not counted.
+    public var referenceDuplicateRows: Int?
+    public var currentDuplicateRows: Int?
     public var referenceSchema: [ColumnDescription]
     public var currentSchema: [ColumnDescription]
     public var drift: DatasetDrift
@@ -34,6 +37,7 @@ public struct DatasetReport: Sendable, Equatable {
         return DatasetReport(
             referenceName: referenceName, currentName: currentName,
             referenceRows: reference.rowCount, currentRows: current.rowCount,
+            referenceDuplicateRows: reference.duplicateRows, currentDuplicateRows: current.duplicateRows,
             referenceSchema: reference.schema, currentSchema: current.schema,
             drift: drift, quality: quality, distributions: distributions, thresholds: thresholds
         )
@@ -56,6 +60,9 @@ public struct DatasetReport: Sendable, Equatable {
             reasons.append("dataset drift: \(drift.driftedColumnCount) of \(drift.columns.count) columns drifted (\(percent(drift.driftShare)) ≥ \(percent(drift.datasetDriftShareThreshold)))")
         }
         for issue in failingSchemaIssues { reasons.append("schema: \(issue)") }
+        if let limit = thresholds.duplicateRowRatio, let ratio = currentDuplicateRatio, ratio > limit {
+            reasons.append("duplicate rows: \(currentDuplicateRows!) of \(currentRows) (\(percent(ratio)) > \(percent(limit)))")
+        }
         for column in quality where !column.passed {
             reasons.append("data quality \"\(column.column)\": \(column.failures.joined(separator: "; "))")
         }
@@ -63,6 +70,12 @@ public struct DatasetReport: Sendable, Equatable {
     }
 
     public var passed: Bool { failureReasons.isEmpty }
+
+    /// The share of current rows that repeat an earlier row, when counted.
+    public var currentDuplicateRatio: Double? {
+        guard let duplicates = currentDuplicateRows, currentRows > 0 else { return nil }
+        return Double(duplicates) / Double(currentRows)
+    }
 
     /// The column's name, followed by its role when it is the target or the prediction.
     public func displayName(_ column: String) -> String {

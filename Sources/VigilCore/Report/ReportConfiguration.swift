@@ -21,6 +21,7 @@
 /// quality:
 ///   missing: 0.1
 ///   out_of_range: 0.05
+///   duplicates: 0.01      # off unless set
 /// ```
 public struct ReportConfiguration: Decodable, Sendable, Equatable {
     public struct Columns: Decodable, Sendable, Equatable {
@@ -54,7 +55,8 @@ public struct ReportConfiguration: Decodable, Sendable, Equatable {
     public struct Quality: Decodable, Sendable, Equatable {
         public var missing: Double?
         public var outOfRange: Double?
-        enum CodingKeys: String, CodingKey { case missing, outOfRange = "out_of_range" }
+        public var duplicates: Double?
+        enum CodingKeys: String, CodingKey { case missing, outOfRange = "out_of_range", duplicates }
     }
 
     public var delimiter: String?

@@ -13,7 +13,7 @@ public enum HTMLReport {
         var html = [String]()
         html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         html.append("<title>Vigil report: \(e(report.currentName)) vs \(e(report.referenceName))</title><style>\(ReportAssets.css)</style></head><body>")
-        html.append("<header><h1>Data drift and quality</h1><p class=\"sources\">reference <b>\(e(report.referenceName))</b> (\(report.referenceRows) rows) · current <b>\(e(report.currentName))</b> (\(report.currentRows) rows)</p></header>")
+        html.append("<header><h1>Data drift and quality</h1><p class=\"sources\">reference <b>\(e(report.referenceName))</b> (\(TerminalSummary.rowCount(report.referenceRows, duplicates: report.referenceDuplicateRows))) · current <b>\(e(report.currentName))</b> (\(TerminalSummary.rowCount(report.currentRows, duplicates: report.currentDuplicateRows)))</p></header>")
 
         let verdictClass = report.passed ? "pass" : "fail"
         html.append("<section id=\"verdict\" class=\"verdict \(verdictClass)\"><h2>\(drift.datasetDrifted ? "Dataset drift detected" : "No dataset drift")</h2>")
@@ -56,7 +56,7 @@ public enum HTMLReport {
         }
         html.append("</tbody></table>")
         let t = report.thresholds
-        html.append("<p class=\"note\">Thresholds: missing \(DistributionChart.percent(t.missingRatio)), out of range \(DistributionChart.percent(t.outOfRangeRatio)), new categories \(DistributionChart.percent(t.newCategoryRatio)), invalid \(DistributionChart.percent(t.invalidRatio)).</p></section>")
+        html.append("<p class=\"note\">Thresholds: missing \(DistributionChart.percent(t.missingRatio)), out of range \(DistributionChart.percent(t.outOfRangeRatio)), new categories \(DistributionChart.percent(t.newCategoryRatio)), invalid \(DistributionChart.percent(t.invalidRatio)), duplicate rows \(t.duplicateRowRatio.map(DistributionChart.percent) ?? "not judged").</p></section>")
 
         let untested = report.referenceSchema.filter { $0.exclusion != nil }
         if !untested.isEmpty || !drift.schemaIssues.isEmpty {

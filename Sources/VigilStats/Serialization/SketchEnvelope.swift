@@ -35,7 +35,7 @@ public enum SketchEnvelope {
     /// The four magic bytes `VGL1`.
     public static let magic: [UInt8] = [0x56, 0x47, 0x4C, 0x31]
     /// Bumped whenever any payload layout changes; readers reject versions they do not know.
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
 
     public static func serialize<Value: BinarySerializable>(_ value: Value) -> [UInt8] {
         var payload = BinaryEncoder()

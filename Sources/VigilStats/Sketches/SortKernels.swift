@@ -3,8 +3,9 @@
 /// Level-0 compactions sort a few hundred random doubles, where comparison sorts lose most of their time
 /// to branch mispredictions; ``radixSort(_:)`` sorts them by their order-preserving bit patterns instead
 /// (measured about 3× faster than the introsort below, which remains for other callers). A linear
-/// merge keeps the already-sorted upper levels sorted.
-enum SortKernels {
+/// merge keeps the already-sorted upper levels sorted. ``sortKeys(_:_:scratch:)`` is public for other
+/// modules that sort 64-bit keys (row hashes).
+public enum SortKernels {
     /// Maps a double's bits to an unsigned integer with the same order (−0 before +0, finite values only).
     @inline(__always)
     static func orderedKey(_ value: Double) -> UInt64 {
@@ -17,8 +18,8 @@ enum SortKernels {
         Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
     }
 
-    /// LSD radix sort on 8-bit digits, skipping digits on which every key agrees. Works on one stack
-    /// allocation (keys, scratch, histograms): a compaction allocates nothing on the heap.
+    /// Sorts finite doubles by their ordered keys (see ``sortKeys(_:_:scratch:)``). Works on one stack
+    /// allocation (keys and scratch): a compaction allocates nothing on the heap.
     static func radixSort(_ values: inout [Double]) {
         let count = values.count
         guard count > 1 else { return }
@@ -28,51 +29,81 @@ enum SortKernels {
         }
         values.withUnsafeMutableBufferPointer { values in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * count) { storage in
-                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8 * 256) { histograms in
-                    radixSort(values.baseAddress!, count, storage.baseAddress!, histograms.baseAddress!)
-                }
+                let keys = storage.baseAddress!
+                for index in 0..<count { keys[index] = orderedKey(values[index]) }
+                sortKeys(keys, count, scratch: keys + count)
+                for index in 0..<count { values[index] = value(fromOrderedKey: keys[index]) }
             }
         }
     }
 
-    private static func radixSort(
-        _ values: UnsafeMutablePointer<Double>,
-        _ count: Int,
-        _ storage: UnsafeMutablePointer<UInt64>,
-        _ histograms: UnsafeMutablePointer<UInt32>
-    ) {
-        var source = storage
-        var destination = storage + count
-        histograms.initialize(repeating: 0, count: 8 * 256)
-        for index in 0..<count {
-            let key = orderedKey(values[index])
-            source[index] = key
-            var shifted = key
-            for digit in 0..<8 {
-                histograms[digit &<< 8 | Int(shifted & 0xFF)] &+= 1
-                shifted >>= 8
-            }
-        }
-        for digit in 0..<8 {
-            let histogram = histograms + digit * 256
-            let shift = UInt64(digit * 8)
-            // A digit shared by every key leaves the order unchanged.
-            if histogram[Int((source[0] >> shift) & 0xFF)] == UInt32(count) { continue }
-            var running: UInt32 = 0
-            for bucket in 0..<256 {
-                let bucketCount = histogram[bucket]
-                histogram[bucket] = running
-                running &+= bucketCount
-            }
+    /// Sorts `count` keys ascending in place, using `scratch` (room for `count` keys).
+    ///
+    /// An LSD radix sort on the high 32 bits only (four 8-bit passes, skipping any digit every key shares),
+    /// then each run of keys that agree on those bits is finished by a comparison sort. For keys that spread
+    /// over their range (doubles from data, hashes) the runs are single keys, so this costs half the passes
+    /// of a full radix sort; keys crowded into a narrow range fall back to sorting their runs, never to
+    /// quadratic work.
+    public static func sortKeys(_ keys: UnsafeMutablePointer<UInt64>, _ count: Int, scratch: UnsafeMutablePointer<UInt64>) {
+        guard count > 1 else { return }
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 4 * 256) { histograms in
+            let histograms = histograms.baseAddress!
+            histograms.initialize(repeating: 0, count: 4 * 256)
             for index in 0..<count {
-                let key = source[index]
-                let bucket = Int((key >> shift) & 0xFF)
-                destination[Int(histogram[bucket])] = key
-                histogram[bucket] &+= 1
+                var shifted = keys[index] >> 32
+                for digit in 0..<4 {
+                    histograms[digit &<< 8 | Int(shifted & 0xFF)] &+= 1
+                    shifted >>= 8
+                }
             }
-            Swift.swap(&source, &destination)
+            var source = keys
+            var destination = scratch
+            for digit in 0..<4 {
+                let histogram = histograms + digit * 256
+                let shift = UInt64(32 + digit * 8)
+                // A digit shared by every key leaves the order unchanged.
+                if histogram[Int((source[0] >> shift) & 0xFF)] == UInt32(count) { continue }
+                var running: UInt32 = 0
+                for bucket in 0..<256 {
+                    let bucketCount = histogram[bucket]
+                    histogram[bucket] = running
+                    running &+= bucketCount
+                }
+                for index in 0..<count {
+                    let key = source[index]
+                    let bucket = Int((key >> shift) & 0xFF)
+                    destination[Int(histogram[bucket])] = key
+                    histogram[bucket] &+= 1
+                }
+                Swift.swap(&source, &destination)
+            }
+            if source != keys { keys.update(from: source, count: count) }
         }
-        for index in 0..<count { values[index] = value(fromOrderedKey: source[index]) }
+        var runStart = 0
+        while runStart < count {
+            let high = keys[runStart] >> 32
+            var runEnd = runStart + 1
+            while runEnd < count && keys[runEnd] >> 32 == high { runEnd += 1 }
+            if runEnd - runStart > 1 { sortRun(keys + runStart, runEnd - runStart) }
+            runStart = runEnd
+        }
+    }
+
+    private static func sortRun(_ keys: UnsafeMutablePointer<UInt64>, _ count: Int) {
+        guard count <= 16 else {
+            var run = UnsafeMutableBufferPointer(start: keys, count: count)
+            run.sort()
+            return
+        }
+        for i in 1..<count {
+            let key = keys[i]
+            var j = i - 1
+            while j >= 0 && keys[j] > key {
+                keys[j + 1] = keys[j]
+                j -= 1
+            }
+            keys[j + 1] = key
+        }
     }
 
     static func sort(_ values: inout [Double]) {

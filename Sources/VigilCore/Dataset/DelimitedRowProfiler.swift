@@ -1,0 +1,223 @@
+import VigilStats
+
+/// Turns the records of a delimited file into column batches for a ``ProfileBuilder``: numbers parsed,
+/// categories counted, missing and invalid cells told apart, identical rows counted.
+///
+/// A plain record (no quote character: nearly every record of a typical file) is read in one pass over its
+/// bytes, each cell parsed where it stands, with no field array and no copy. A record with quotes arrives
+/// split into fields by ``CSVRecordSplitter``. Both paths apply the same cell rules (``NumberParsing``,
+/// ``MissingValueTokens``, ``CategoryInterner``); a test checks that they give identical profiles.
+///
+/// Batches live in manually allocated memory, so that a cell costs no copy-on-write or exclusivity check;
+/// call ``deallocate()`` exactly once.
+struct DelimitedRowProfiler {
+    /// Rows buffered before the batches are folded into the sketches.
+    static let batchSize = 4096
+
+    private enum Kind: UInt8 { case ignored, numeric, categorical }
+
+    private let path: String
+    private let names: [String]
+    private let delimiter: UInt8
+    private let quote: UInt8
+    private let kinds: UnsafeMutableBufferPointer<Kind>
+    private let numbers: NumericBatch
+    /// One per column; only categorical columns' are used.
+    private var categories: [CategoryInterner]
+    private let powersOfTen: UnsafeMutableBufferPointer<Double>
+    private var duplicates = DuplicateRowCounter()
+    /// Rows added since the last flush.
+    private(set) var pendingRows = 0
+
+    init(path: String, names: [String], kinds columnKinds: [ColumnKind?], format: CSVFormat) {
+        self.path = path
+        self.names = names
+        delimiter = format.delimiter
+        quote = format.quote
+        kinds = .allocate(capacity: columnKinds.count)
+        _ = kinds.initialize(from: columnKinds.map { kind -> Kind in
+            switch kind {
+            case .numeric: .numeric
+            case .categorical: .categorical
+            case nil: .ignored
+            }
+        })
+        numbers = NumericBatch(columns: columnKinds.count, rows: Self.batchSize)
+        categories = columnKinds.map { _ in CategoryInterner() }
+        powersOfTen = .allocate(capacity: NumberParsing.powersOfTen.count)
+        _ = powersOfTen.initialize(from: NumberParsing.powersOfTen)
+    }
+
+    func deallocate() {
+        kinds.deallocate()
+        numbers.deallocate()
+        for interner in categories { interner.deallocate() }
+        powersOfTen.deallocate()
+    }
+
+    /// Rows that repeat an earlier row's text, or nil when the file had too many rows to track.
+    mutating func countDuplicateRows() -> Int? { duplicates.count() }
+
+    /// Adds one data record; the caller flushes when ``pendingRows`` reaches ``batchSize``.
+    mutating func add(_ record: DelimitedRecord) throws(DatasetError) {
+        if let fields = record.quotedFields {
+            try addFields(fields, of: record)
+        } else {
+            try addPlain(record)
+        }
+        duplicates.add(record.bytes, record.text)
+        pendingRows += 1
+    }
+
+    /// One pass over a plain record: each cell is parsed, counted or skipped as its end is found.
+    private mutating func addPlain(_ record: DelimitedRecord) throws(DatasetError) {
+        let bytes = record.bytes
+        let end = record.text.upperBound
+        var position = record.text.lowerBound
+        for column in 0..<kinds.count {
+            if column > 0 {
+                guard position < end else { throw fieldCountError(column, line: record.line) }
+                position += 1  // past the delimiter
+            }
+            switch kinds[column] {
+            case .numeric:
+                if let parsed = NumberParsing.parsePlain(bytes, position, end, terminator: delimiter, powersOfTen: UnsafeBufferPointer(powersOfTen)) {
+                    numbers.append(parsed.value, to: column)
+                    position = parsed.end
+                } else {
+                    let cellEnd = endOfCell(bytes, position, end)
+                    addNumber(bytes, position, cellEnd, column: column)
+                    position = cellEnd
+                }
+            case .categorical:
+                let cellEnd = endOfCell(bytes, position, end)
+                try addCategory(bytes, position, cellEnd, column: column, line: record.line)
+                position = cellEnd
+            case .ignored:
+                position = endOfCell(bytes, position, end)
+            }
+        }
+        if position < end {
+            var count = kinds.count
+            for index in position..<end where bytes[index] == delimiter { count += 1 }
+            throw fieldCountError(count, line: record.line)
+        }
+    }
+
+    private mutating func addFields(_ fields: [CSVRecordSplitter.Field], of record: DelimitedRecord) throws(DatasetError) {
+        guard fields.count == kinds.count else { throw fieldCountError(fields.count, line: record.line) }
+        for (column, field) in fields.enumerated() where kinds[column] != .ignored {
+            if field.hasEscapedQuotes {
+                let cell = CSVRecordSplitter.unescaped(record.bytes, field, quote: quote)
+                try cell.withUnsafeBufferPointer { cell throws(DatasetError) in try addCell(cell, 0, cell.count, column: column, line: record.line) }
+            } else {
+                try addCell(record.bytes, field.start, field.end, column: column, line: record.line)
+            }
+        }
+    }
+
+    private mutating func addCell(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, column: Int, line: Int) throws(DatasetError) {
+        switch kinds[column] {
+        case .numeric: addNumber(bytes, start, end, column: column)
+        case .categorical: try addCategory(bytes, start, end, column: column, line: line)
+        case .ignored: break
+        }
+    }
+
+    /// The general rule for a numeric cell: a number, a missing-value token, or text (invalid, like NaN).
+    private func addNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, column: Int) {
+        if let value = NumberParsing.parseDouble(bytes, start, end), !value.isNaN {
+            numbers.append(value, to: column)
+        } else if MissingValueTokens.isMissing(bytes, start, end) {
+            numbers.addMissing(to: column)
+        } else {
+            // Text in a numeric column is invalid, like NaN: counted, never a statistic.
+            numbers.append(.nan, to: column)
+        }
+    }
+
+    @inline(__always)
+    private mutating func addCategory(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, column: Int, line: Int) throws(DatasetError) {
+        guard start < end else { return categories[column].addEmpty() }
+        var outcome = categories[column].add(bytes, start, end)
+        if case .full = outcome {
+            categories[column].grow()
+            outcome = categories[column].add(bytes, start, end)
+        }
+        if case .invalidUTF8 = outcome { throw DatasetError(file: path, line: line, column: names[column], "invalid UTF-8") }
+    }
+
+    @inline(__always)
+    private func endOfCell(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var index = start
+        while index < end && bytes[index] != delimiter { index += 1 }
+        return index
+    }
+
+    private func fieldCountError(_ count: Int, line: Int) -> DatasetError {
+        DatasetError(file: path, line: line, "has \(count) field\(count == 1 ? "" : "s"), the header has \(kinds.count)")
+    }
+
+    /// Folds the pending rows into `builder` and empties the batches.
+    mutating func flush(into builder: inout ProfileBuilder) throws(DatasetError) {
+        for column in 0..<kinds.count {
+            do {
+                switch kinds[column] {
+                case .numeric:
+                    try builder.append(numbers.values(column), missing: numbers.missing(column), to: names[column])
+                    numbers.reset(column)
+                case .categorical:
+                    var counted = [(value: String, count: Int)]()
+                    let missing = categories[column].drain { counted.append(($0, $1)) }
+                    try builder.append(counted: counted, missing: missing, to: names[column])
+                case .ignored:
+                    break
+                }
+            } catch { throw DatasetError(file: path, column: names[column], error.description) }
+        }
+        pendingRows = 0
+    }
+}
+
+/// One batch of numeric values for every column, in one column-major allocation: appending a cell is a
+/// store and an increment.
+private struct NumericBatch {
+    private let storage: UnsafeMutablePointer<Double>
+    private let rows: Int
+    private let filled: UnsafeMutablePointer<Int>
+    private let missingCounts: UnsafeMutablePointer<Int>
+
+    init(columns: Int, rows: Int) {
+        storage = .allocate(capacity: max(1, columns * rows))
+        self.rows = rows
+        filled = .allocate(capacity: max(1, columns))
+        filled.initialize(repeating: 0, count: max(1, columns))
+        missingCounts = .allocate(capacity: max(1, columns))
+        missingCounts.initialize(repeating: 0, count: max(1, columns))
+    }
+
+    @inline(__always)
+    func append(_ value: Double, to column: Int) {
+        storage[column &* rows &+ filled[column]] = value
+        filled[column] &+= 1
+    }
+
+    func addMissing(to column: Int) { missingCounts[column] &+= 1 }
+
+    func values(_ column: Int) -> UnsafeBufferPointer<Double> {
+        UnsafeBufferPointer(start: storage + column * rows, count: filled[column])
+    }
+
+    func missing(_ column: Int) -> Int { missingCounts[column] }
+
+    func reset(_ column: Int) {
+        filled[column] = 0
+        missingCounts[column] = 0
+    }
+
+    func deallocate() {
+        storage.deallocate()
+        filled.deallocate()
+        missingCounts.deallocate()
+    }
+}
