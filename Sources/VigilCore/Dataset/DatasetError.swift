@@ -14,6 +14,11 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible 
         self.message = message
     }
 
+    /// A record with `count` fields where the header has `expected`.
+    static func fieldCount(_ count: Int, expected: Int, file: String, line: Int) -> DatasetError {
+        DatasetError(file: file, line: line, "has \(count) field\(count == 1 ? "" : "s"), the header has \(expected)")
+    }
+
     public var description: String {
         var place = file
         if let line { place += ":\(line)" }

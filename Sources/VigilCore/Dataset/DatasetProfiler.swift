@@ -84,9 +84,7 @@ public enum DatasetProfiler {
     }
 
     static func checkFieldCount(_ count: Int, header: [String], path: String, line: Int) throws(DatasetError) {
-        guard count == header.count else {
-            throw DatasetError(file: path, line: line, "has \(count) field\(count == 1 ? "" : "s"), the header has \(header.count)")
-        }
+        guard count == header.count else { throw .fieldCount(count, expected: header.count, file: path, line: line) }
     }
 
     /// One pass over all rows.

@@ -155,7 +155,7 @@ struct DelimitedRowProfiler {
     }
 
     private func fieldCountError(_ count: Int, line: Int) -> DatasetError {
-        DatasetError(file: path, line: line, "has \(count) field\(count == 1 ? "" : "s"), the header has \(kinds.count)")
+        .fieldCount(count, expected: kinds.count, file: path, line: line)
     }
 
     /// Folds the pending rows into `builder` and empties the batches.
