@@ -104,12 +104,18 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilStoreTests",
+            // GRDB directly, to damage stored rows the way a bad disk would.
+            dependencies: ["VigilStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         // Starts the real server on a loopback port and talks to it over HTTP.
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

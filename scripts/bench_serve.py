@@ -71,6 +71,20 @@ def peak_rss_mb(pid):
     return float("nan")
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of a process so far: unlike wall-clock rates, not inflated by a busy host."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def host_times():
+    """(steal, total) jiffies of all CPUs: how much of the run the hypervisor took away."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    return values[7], sum(values)
+
+
 def wrk(port, body_file, content_type, connections, seconds, delay_ms=0):
     environment = dict(os.environ, BODY_FILE=body_file, CONTENT_TYPE=content_type, TARGET_PATH="/v1/models/bench/predictions", DELAY_MS=str(delay_ms))
     output = subprocess.run(
@@ -83,16 +97,26 @@ def wrk(port, body_file, content_type, connections, seconds, delay_ms=0):
 
 def run_scenarios(name, port, pid, files, seconds):
     results = {}
-    batched = wrk(port, files["batch"], "application/x-ndjson", 4, seconds)
-    results["batched"] = dict(batched, events_per_second=batched["requests"] * 1000 / batched["seconds"])
-    single = wrk(port, files["single"], "application/json", 32, seconds)
-    results["single"] = dict(single, requests_per_second=single["requests"] / single["seconds"])
+
+    def measured(body_file, content_type, connections, delay_ms=0):
+        before = cpu_seconds(pid)
+        result = wrk(port, body_file, content_type, connections, seconds, delay_ms)
+        result["cpu_seconds"] = cpu_seconds(pid) - before
+        return result
+
+    batched = measured(files["batch"], "application/x-ndjson", 4)
+    results["batched"] = dict(batched, events_per_second=batched["requests"] * 1000 / batched["seconds"],
+                              cpu_us_per_event=batched["cpu_seconds"] / max(1, batched["requests"] * 1000) * 1e6)
+    single = measured(files["single"], "application/json", 32)
+    results["single"] = dict(single, requests_per_second=single["requests"] / single["seconds"],
+                             cpu_us_per_request=single["cpu_seconds"] / max(1, single["requests"]) * 1e6)
     # 100 connections each waiting 19 ms between requests: about 5000 requests/s when answers take ~1 ms.
-    paced = wrk(port, files["single"], "application/json", 100, seconds, delay_ms=19)
+    paced = measured(files["single"], "application/json", 100, delay_ms=19)
     results["paced"] = dict(paced, requests_per_second=paced["requests"] / paced["seconds"])
     results["peak_rss_mb"] = peak_rss_mb(pid)
-    print(f"{name}: batched {results['batched']['events_per_second']:,.0f} events/s; single {results['single']['requests_per_second']:,.0f} req/s "
-          f"(p99 {single['p99_ms']:.2f} ms); paced {results['paced']['requests_per_second']:,.0f} req/s p99 {paced['p99_ms']:.2f} ms; "
+    print(f"{name}: batched {results['batched']['events_per_second']:,.0f} events/s ({results['batched']['cpu_us_per_event']:.1f} CPU µs/event); "
+          f"single {results['single']['requests_per_second']:,.0f} req/s (p99 {single['p99_ms']:.2f} ms, {results['single']['cpu_us_per_request']:.0f} CPU µs/request); "
+          f"paced {results['paced']['requests_per_second']:,.0f} req/s p99 {paced['p99_ms']:.2f} ms; "
           f"errors {batched['non2xx_connection_errors'] + single['non2xx_connection_errors'] + paced['non2xx_connection_errors']}; peak RSS {results['peak_rss_mb']:.0f} MB",
           flush=True)
     return results
@@ -116,6 +140,7 @@ def main():
     print(f"bodies: {os.path.getsize(files['batch']):,} bytes per 1000-event batch, {os.path.getsize(files['single'])} bytes per single event")
 
     results = {}
+    steal_before, total_before = host_times()
     port = free_port()
     data = os.path.join(work, "vigil-data")
     vigil = subprocess.Popen([arguments.vigil, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning"], stdout=subprocess.DEVNULL)
@@ -145,10 +170,15 @@ def main():
             peer.terminate()
             peer.wait()
         v, p = results["vigil"], results["peer"]
-        print("ratios (vigil / peer): batched events/s {:.1f}x, single req/s {:.1f}x, paced p99 {:.2f} ms vs {:.2f} ms".format(
+        print("ratios (vigil / peer): batched events/s {:.1f}x (CPU per event {:.2f}x), single req/s {:.1f}x (CPU per request {:.2f}x), paced p99 {:.2f} ms vs {:.2f} ms".format(
             v["batched"]["events_per_second"] / p["batched"]["events_per_second"],
+            v["batched"]["cpu_us_per_event"] / p["batched"]["cpu_us_per_event"],
             v["single"]["requests_per_second"] / p["single"]["requests_per_second"],
+            v["single"]["cpu_us_per_request"] / p["single"]["cpu_us_per_request"],
             v["paced"]["p99_ms"], p["paced"]["p99_ms"]))
+    steal_after, total_after = host_times()
+    results["host_steal_percent"] = 100 * (steal_after - steal_before) / max(1, total_after - total_before)
+    print(f"host steal during the run: {results['host_steal_percent']:.0f}% of CPU time (wall-clock rates shrink with it; CPU per event does not)")
     print("JSON " + json.dumps(results))
     shutil.rmtree(work, ignore_errors=True)
 

@@ -56,6 +56,7 @@ public struct VigilServer: Sendable {
         OperationalRoutes(store: store, metrics: metrics).register(on: router)
         IngestRoutes(configuration: configuration, store: store, writer: writer, cardinality: cardinality, metrics: metrics).register(on: router)
         ModelRoutes(configuration: configuration, store: store, live: live, cardinality: cardinality).register(on: router)
+        router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 
         var application = Application(
             router: router,

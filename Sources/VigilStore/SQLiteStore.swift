@@ -111,14 +111,16 @@ public final class SQLiteStore: Store {
             for batch in batches {
                 var result = AppendResult(stored: 0, alreadyPresent: [], positions: [])
                 result.positions.reserveCapacity(batch.events.count)
-                for (event, payload) in zip(batch.events, batch.payloads) {
-                    try Self.insert(insert, db, model: batch.model, event: event, payload: payload)
-                    if db.changesCount == 1 {
-                        result.stored += 1
-                        result.positions.append(db.lastInsertedRowID)
-                    } else {
-                        result.alreadyPresent.append(event.id)
-                        result.positions.append(nil)
+                try batch.payloadBytes.withUnsafeBytes { payloads in
+                    for (event, range) in zip(batch.events, batch.payloadRanges) {
+                        try Self.insert(insert, db, model: batch.model, event: event, payload: UnsafeRawBufferPointer(rebasing: payloads[range]))
+                        if db.changesCount == 1 {
+                            result.stored += 1
+                            result.positions.append(db.lastInsertedRowID)
+                        } else {
+                            result.alreadyPresent.append(event.id)
+                            result.positions.append(nil)
+                        }
                     }
                 }
                 results.append(result)
@@ -129,7 +131,7 @@ public final class SQLiteStore: Store {
 
     /// One row of the log through the SQLite C API: binding through GRDB's `StatementArguments` allocates
     /// per row, which at 100k rows/s is a visible share of the single writer's time.
-    private static func insert(_ statement: Statement, _ db: Database, model: String, event: PredictionEvent, payload: Data) throws {
+    private static func insert(_ statement: Statement, _ db: Database, model: String, event: PredictionEvent, payload: UnsafeRawBufferPointer) throws {
         let raw = statement.sqliteStatement
         sqlite3_reset(raw)
         func bind(_ index: Int32, _ text: String) {
@@ -142,7 +144,8 @@ public final class SQLiteStore: Store {
         bind(2, event.id)
         sqlite3_bind_int64(raw, 3, event.timestampMilliseconds)
         bind(4, event.version)
-        payload.withUnsafeBytes { bytes in _ = sqlite3_bind_blob(raw, 5, bytes.baseAddress, Int32(bytes.count), sqliteTransient) }
+        // An empty payload never occurs (an event is at least `{}`), and a nil pointer would bind NULL.
+        _ = sqlite3_bind_blob(raw, 5, payload.baseAddress, Int32(payload.count), sqliteTransient)
         let code = sqlite3_step(raw)
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
@@ -257,32 +260,47 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> [LiveBucket] {
+    public func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> BucketRead {
         try await read { db in
-            try Row.fetchAll(db, sql: """
+            Self.decodeBuckets(try Row.fetchAll(db, sql: """
                 SELECT model, version, start_ms, payload FROM buckets
                 WHERE start_ms >= ? AND start_ms < ? AND (? IS NULL OR model = ?) ORDER BY model, version, start_ms
-                """, arguments: [range.lowerBound, range.upperBound, model, model])
-                .map { try self.decodeBucket($0) }
+                """, arguments: [range.lowerBound, range.upperBound, model, model]))
         }
     }
 
-    public func buckets(_ keys: [BucketKey]) async throws(StoreError) -> [LiveBucket] {
-        guard !keys.isEmpty else { return [] }
+    public func buckets(_ keys: [BucketKey]) async throws(StoreError) -> BucketRead {
+        guard !keys.isEmpty else { return BucketRead(buckets: [], unreadable: []) }
         return try await read { db in
             let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, payload FROM buckets WHERE model = ? AND version = ? AND start_ms = ?")
-            return try keys.compactMap { key in
-                try Row.fetchOne(select, arguments: [key.model, key.version, key.start]).map { try self.decodeBucket($0) }
-            }
+            return Self.decodeBuckets(try keys.compactMap { key in try Row.fetchOne(select, arguments: [key.model, key.version, key.start]) })
         }
     }
 
-    private func decodeBucket(_ row: Row) throws -> LiveBucket {
-        let key = BucketKey(model: row["model"], version: row["version"], start: row["start_ms"])
-        do {
-            return LiveBucket(key: key, profile: try SketchEnvelope.deserialize(LiveProfile.self, from: [UInt8](row["payload"] as Data)))
-        } catch {
-            throw StoreError("bucket \(key) in \(path) is damaged: \(error)")
+    private static func decodeBuckets(_ rows: [Row]) -> BucketRead {
+        var read = BucketRead(buckets: [], unreadable: [])
+        for row in rows {
+            let key = BucketKey(model: row["model"], version: row["version"], start: row["start_ms"])
+            if let profile = try? SketchEnvelope.deserialize(LiveProfile.self, from: [UInt8](row["payload"] as Data)) {
+                read.buckets.append(LiveBucket(key: key, profile: profile))
+            } else {
+                read.unreadable.append(key)
+            }
+        }
+        return read
+    }
+
+    public func predictions(in key: BucketKey, width: Int64, after position: Int64, through last: Int64, limit: Int) async throws(StoreError) -> [StoredPrediction] {
+        try await read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT p.position, p.model, p.id, p.version, p.timestamp_ms, p.payload AS prediction, l.payload AS label
+                FROM predictions p LEFT JOIN labels l ON l.model = p.model AND l.prediction_id = p.id
+                WHERE p.timestamp_ms >= ? AND p.timestamp_ms < ? AND p.model = ? AND p.version = ? AND p.position > ? AND p.position <= ?
+                ORDER BY p.position LIMIT ?
+                """, arguments: [key.start, key.start + width, key.model, key.version, position, last, limit])
+            var result = [StoredPrediction]()
+            while let row = try rows.next() { result.append(try self.decodePrediction(row)) }
+            return result
         }
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import VigilCore
 
 /// Durable storage: the event log (predictions and labels, the source of truth), the live profiles derived
@@ -42,10 +42,15 @@ public protocol Store: Sendable {
     func saveBuckets(_ buckets: [LiveBucket], watermark name: String, position: Int64) async throws(StoreError)
 
     /// Buckets whose start lies in `range` (milliseconds since 1970); all models when `model` is nil.
-    func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> [LiveBucket]
+    func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> BucketRead
 
     /// The stored buckets among `keys`.
-    func buckets(_ keys: [BucketKey]) async throws(StoreError) -> [LiveBucket]
+    func buckets(_ keys: [BucketKey]) async throws(StoreError) -> BucketRead
+
+    /// The predictions of one bucket (its model and version, timestamps from `key.start` for `width`
+    /// milliseconds) at log positions after `position` and up to `last`, oldest first, at most `limit`:
+    /// what an unreadable bucket is rebuilt from.
+    func predictions(in key: BucketKey, width: Int64, after position: Int64, through last: Int64, limit: Int) async throws(StoreError) -> [StoredPrediction]
 
     // MARK: References
 
@@ -82,27 +87,39 @@ extension Store {
 /// Some predictions of one model, appended together.
 ///
 /// The payloads are made with the batch, so that this work runs in the request handlers, in parallel,
-/// rather than in the single writer.
+/// rather than in the single writer. They lie back to back in one buffer: a request's body is kept as it
+/// came, without a copy (and an allocation) per event.
 public struct PredictionBatch: Sendable, Equatable {
     public let model: String
     public let events: [PredictionEvent]
-    /// Each event's ``PredictionEvent/wireJSON``.
-    public let payloads: [Data]
+    /// The JSON stored for each event, back to back; `payloadRanges[i]` is the part that is `events[i]`'s.
+    public let payloadBytes: [UInt8]
+    public let payloadRanges: [Range<Int>]
 
+    /// A batch whose events are stored as ``PredictionEvent/wireJSON``.
     public init(model: String, events: [PredictionEvent]) {
-        self.model = model
-        self.events = events
-        payloads = events.map { Data($0.wireJSON) }
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(events.count)
+        for event in events {
+            let start = bytes.count
+            bytes.append(contentsOf: event.wireJSON)
+            ranges.append(start..<bytes.count)
+        }
+        self.init(model: model, events: events, payloadBytes: bytes, payloadRanges: ranges)
     }
 
-    /// A batch whose events are stored as the client sent them: `payloads[i]` is the JSON that `events[i]`
-    /// was read from. The id, time and version the server settled on are stored beside it, so the row needs
-    /// no re-encoding (a tenth of the ingestion path's time) and the log shows exactly what arrived.
-    public init(model: String, events: [PredictionEvent], payloads: [Data]) {
-        precondition(events.count == payloads.count, "one payload per event")
+    /// A batch whose events are stored as the client sent them: `payloadBytes[payloadRanges[i]]` is the JSON
+    /// that `events[i]` was read from (the request body and the ranges its decoding found). The id, time and
+    /// version the server settled on are stored beside it, so the row needs no re-encoding (a tenth of the
+    /// ingestion path's time) and the log shows exactly what arrived.
+    public init(model: String, events: [PredictionEvent], payloadBytes: [UInt8], payloadRanges: [Range<Int>]) {
+        precondition(events.count == payloadRanges.count, "one payload per event")
+        precondition(payloadRanges.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= payloadBytes.count }, "payloads inside the bytes")
         self.model = model
         self.events = events
-        self.payloads = payloads
+        self.payloadBytes = payloadBytes
+        self.payloadRanges = payloadRanges
     }
 }
 
@@ -157,6 +174,19 @@ public struct LiveBucket: Sendable, Equatable {
     public init(key: BucketKey, profile: LiveProfile) {
         self.key = key
         self.profile = profile
+    }
+}
+
+/// Buckets as read from the store: those that decode, and the keys of those whose stored form does not
+/// (damaged on disk, or written in a format this release no longer reads). Those are not an error for the
+/// whole read: the caller rebuilds them from the event log.
+public struct BucketRead: Sendable, Equatable {
+    public var buckets: [LiveBucket]
+    public var unreadable: [BucketKey]
+
+    public init(buckets: [LiveBucket], unreadable: [BucketKey]) {
+        self.buckets = buckets
+        self.unreadable = unreadable
     }
 }
 

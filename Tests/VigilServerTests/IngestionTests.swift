@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import VigilCore
 import VigilServer
@@ -224,5 +225,42 @@ struct IngestionTests {
         let again = try await second.request("POST", "/v1/models/m/predictions", body: body, contentType: "application/x-ndjson")
         #expect(number(try again.json(), "stored") == 0)
         try await second.stop()
+    }
+
+    @Test func anUnreadableStoredBucketIsRebuiltFromTheLog() async throws {
+        let directory = TestServer.temporaryDirectory()
+        let first = try await TestServer.start(directory: directory)
+        let body = (0..<40).map { predictionJSON(id: "d\($0)", age: Double($0), city: $0 % 4 == 0 ? "x" : "y", latency: Double($0)) }.joined(separator: "\n")
+        _ = try await first.request("POST", "/v1/models/m/predictions", body: body, contentType: "application/x-ndjson")
+        let before = try await first.summary("m")
+        try await first.stop()
+
+        // Damage every stored bucket's payload, as a bad disk or a store written by an older format would.
+        let database = try DatabaseQueue(path: directory + "/vigil.sqlite")
+        let damaged = try await database.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT rowid, payload FROM buckets")
+            for row in rows {
+                var payload = [UInt8](row["payload"] as Data)
+                payload[payload.count / 2] ^= 0x5A
+                try db.execute(sql: "UPDATE buckets SET payload = ? WHERE rowid = ?", arguments: [Data(payload), row["rowid"] as Int64])
+            }
+            return rows.count
+        }
+        #expect(damaged >= 1)
+
+        let second = try await TestServer.start(directory: directory)
+        let after = try await second.summary("m")
+        #expect(number(after, "requests", "count") == 40, "the server starts and counts every event once")
+        #expect(number(after, "latencyMs", "mean") == number(before, "latencyMs", "mean"))
+        #expect(value(after, "features", "0", "statistics", "p90") as? NSNumber == value(before, "features", "0", "statistics", "p90") as? NSNumber)
+        let exposition = try await second.request("GET", "/metrics").text
+        #expect(exposition.contains("vigil_rebuilt_buckets_total \(damaged)"), "\(exposition.split(separator: "\n").filter { $0.contains("rebuilt") })")
+        try await second.stop()
+
+        // The rebuilt bucket was stored again at shutdown: a third start reads it without a rebuild.
+        let third = try await TestServer.start(directory: directory)
+        #expect(number(try await third.summary("m"), "requests", "count") == 40)
+        #expect(!(try await third.request("GET", "/metrics").text.contains("vigil_rebuilt_buckets_total 1")))
+        try await third.stop()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import VigilCore
 @testable import VigilStore
@@ -122,11 +123,44 @@ struct SQLiteStoreTests {
         }
         let store = try SQLiteStore(directory: directory)
         #expect(try await store.watermark("live") == 100)
-        #expect(try await store.buckets([key]).first?.profile == profile)
-        #expect(try await store.buckets(model: "m", starting: key.start..<(key.start + 1)).count == 1)
-        #expect(try await store.buckets(model: "other", starting: key.start..<(key.start + 1)).isEmpty)
+        #expect(try await store.buckets([key]).buckets.first?.profile == profile)
+        #expect(try await store.buckets(model: "m", starting: key.start..<(key.start + 1)).buckets.count == 1)
+        #expect(try await store.buckets(model: "other", starting: key.start..<(key.start + 1)).buckets.isEmpty)
         #expect(try await store.deleteBuckets(before: key.start + 1) == 1)
-        #expect(try await store.buckets([key]).isEmpty)
+        #expect(try await store.buckets([key]) == BucketRead(buckets: [], unreadable: []))
+    }
+
+    @Test func unreadableBucketsAreReportedAndTheirEventsFound() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try SQLiteStore(directory: directory)
+        let start: Int64 = 1_700_000_000_000
+        let events = (0..<10).map { Self.prediction("e\($0)", at: start + Int64($0) * 10_000, version: $0 % 2 == 0 ? "v1" : "v2") }
+        _ = try await store.append(predictions: events, model: "m")
+        _ = try await store.append(predictions: [Self.prediction("other", at: start)], model: "n")
+        var profile = LiveProfile()
+        profile.add(events[0])
+        let good = BucketKey(model: "m", version: "v1", start: start)
+        let damaged = BucketKey(model: "m", version: "v2", start: start)
+        try await store.saveBuckets([LiveBucket(key: good, profile: profile), LiveBucket(key: damaged, profile: profile)], watermark: "live", position: 11)
+        // Flip one byte in the middle of one stored payload, as a bad disk or an old release's format would.
+        let database = try DatabaseQueue(path: store.path)
+        try await database.write { db in
+            var payload: [UInt8] = try [UInt8](Data.fetchOne(db, sql: "SELECT payload FROM buckets WHERE version = 'v2'")!)
+            payload[payload.count / 2] ^= 0x5A
+            try db.execute(sql: "UPDATE buckets SET payload = ? WHERE version = 'v2'", arguments: [Data(payload)])
+        }
+        let read = try await store.buckets(model: "m", starting: start..<(start + 1))
+        #expect(read.buckets.map(\.key) == [good])
+        #expect(read.unreadable == [damaged])
+        #expect(try await store.buckets([good, damaged]).unreadable == [damaged])
+
+        // The events of one bucket: its model and version, its time span, the given positions.
+        let width: Int64 = 60_000
+        let all = try await store.predictions(in: damaged, width: width, after: 0, through: 100, limit: 100)
+        #expect(all.map(\.event.id) == ["e1", "e3", "e5"])
+        let paged = try await store.predictions(in: damaged, width: width, after: all[0].position, through: all[2].position - 1, limit: 100)
+        #expect(paged.map(\.event.id) == ["e3"])
+        #expect(try await store.predictions(in: damaged, width: width, after: 0, through: 100, limit: 2).count == 2)
     }
 
     @Test func referencesAndRetention() async throws {

@@ -1,12 +1,27 @@
 /// The rows of one ingestion request, decoded: the events that are valid, each with its row index, and the
 /// errors of the rows that are not.
+///
+/// Parallel arrays rather than an array of tuples: the events then go to the store and the live profiles
+/// as they are, without a copy per event.
 public struct EventBatch<Event: Sendable>: Sendable {
-    public var events: [(row: Int, event: Event)]
-    public var errors: [EventRowError]
+    /// The valid events, in request order.
+    public private(set) var events: [Event] = []
+    /// Each event's row index in the request, parallel to `events`.
+    public private(set) var rows: [Int] = []
     /// Where each event's JSON lies in the body, parallel to `events`: the event log keeps the row as sent.
-    public var sources: [Range<Int>] = []
+    public private(set) var sources: [Range<Int>] = []
+    /// The refused rows.
+    public private(set) var errors: [EventRowError] = []
     /// Rows in the request, valid or not.
     public var rowCount: Int { events.count + errors.count }
+
+    mutating func append(_ event: Event, row: Int, source: Range<Int>) {
+        events.append(event)
+        rows.append(row)
+        sources.append(source)
+    }
+
+    mutating func refuse(_ error: EventRowError) { errors.append(error) }
 }
 
 /// How a request body is laid out.
@@ -53,7 +68,7 @@ extension EventWireFormat {
     private func decode<Event>(
         _ body: [UInt8], layout: EventBodyLayout, _ readRow: (inout JSONParser, Int) throws(DecodeFailure) -> Event
     ) throws(EventRowError) -> EventBatch<Event> {
-        var batch = EventBatch<Event>(events: [], errors: [])
+        var batch = EventBatch<Event>()
         let limit = limits.maxRowsPerBatch
         let tooMany = EventRowError(row: nil, field: nil, message: "the batch has more than \(limit) rows; split it")
         let outcome: Result<Void, EventRowError> = body.withUnsafeBufferPointer { bytes in
@@ -72,11 +87,10 @@ extension EventWireFormat {
                     do throws(DecodeFailure) { row = .success(try readRow(&single, 0)) } catch { row = .failure(error) }
                     switch row {
                     case .success(let event) where single.peek() == nil:
-                        batch.events.append((0, event))
-                        batch.sources.append(start..<single.index)
+                        batch.append(event, row: 0, source: start..<single.index)
                         return .success(())
                     case .failure(.field(let error)) where single.peek() == nil:
-                        batch.errors.append(error)
+                        batch.refuse(error)
                         return .success(())
                     default:
                         break
@@ -109,13 +123,12 @@ extension EventWireFormat {
             _ = parser.peek()
             let rowStart = parser.index
             do throws(DecodeFailure) {
-                batch.events.append((row, try readRow(&parser, row)))
-                batch.sources.append(rowStart..<parser.index)
+                batch.append(try readRow(&parser, row), row: row, source: rowStart..<parser.index)
             } catch {
                 switch error {
                 case .syntax(let syntaxError): throw malformed(syntaxError)
                 case .field(let fieldError):
-                    batch.errors.append(fieldError)
+                    batch.refuse(fieldError)
                     parser.index = rowStart
                     do throws(JSONParser.SyntaxError) { try parser.skipValue(depth: 1) } catch { throw malformed(error) }
                 }
@@ -150,13 +163,12 @@ extension EventWireFormat {
                     let event = try readRow(&parser, row)
                     let rowEnd = parser.index
                     guard parser.peek() == nil else { throw DecodeFailure.syntax(parser.error("unexpected text after the JSON value")) }
-                    batch.events.append((row, event))
-                    batch.sources.append(rowStart..<rowEnd)
+                    batch.append(event, row: row, source: rowStart..<rowEnd)
                 } catch {
                     switch error {
-                    case .field(let fieldError): batch.errors.append(fieldError)
+                    case .field(let fieldError): batch.refuse(fieldError)
                     case .syntax(let syntaxError):
-                        batch.errors.append(EventRowError(
+                        batch.refuse(EventRowError(
                             row: row, field: nil,
                             message: "line \(lineNumber) is not valid JSON: \(syntaxError.message) at column \(syntaxError.offset - lineStart + 1)"
                         ))

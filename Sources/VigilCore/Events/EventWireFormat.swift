@@ -348,13 +348,16 @@ public struct EventWireFormat: Sendable {
     func makeID(row: Int) -> String {
         let high = UInt64(max(0, now)) << 16 | (idSeed >> 48)
         let low = SplitMix64.mix(idSeed &+ UInt64(truncatingIfNeeded: row))
-        return String(high, radix: 16).leftPadded(to: 16) + String(low, radix: 16).leftPadded(to: 16)
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        // 32 hex digits written in place: one allocation, where formatting and padding two halves took five.
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for digit in 0..<16 {
+                let shift = UInt64(60 - 4 * digit)
+                buffer[digit] = digits.utf8Start[Int(high >> shift & 0xF)]
+                buffer[16 + digit] = digits.utf8Start[Int(low >> shift & 0xF)]
+            }
+            return 32
+        }
     }
 }
 

@@ -13,5 +13,11 @@ public struct BucketKey: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.model, lhs.version, lhs.start) < (rhs.model, rhs.version, rhs.start) }
 
+    /// The start of the bucket of width `width` milliseconds that holds `milliseconds`.
+    public static func start(of milliseconds: Int64, width: Int64) -> Int64 {
+        let (quotient, remainder) = milliseconds.quotientAndRemainder(dividingBy: width)
+        return (remainder < 0 ? quotient - 1 : quotient) * width
+    }
+
     public var description: String { "\(model)/\(version)@\(Timestamp.formatRFC3339(milliseconds: start))" }
 }

@@ -31,8 +31,16 @@ public final class LiveAggregator: Sendable {
 
     /// The start of the bucket holding `milliseconds`.
     public func bucketStart(_ milliseconds: Int64) -> Int64 {
-        let (quotient, remainder) = milliseconds.quotientAndRemainder(dividingBy: bucketMilliseconds)
-        return (remainder < 0 ? quotient - 1 : quotient) * bucketMilliseconds
+        BucketKey.start(of: milliseconds, width: bucketMilliseconds)
+    }
+
+    /// The keys of the buckets that the events of `batches` fall into.
+    public func keys(of batches: [CommittedPredictions]) -> Set<BucketKey> {
+        var keys = Set<BucketKey>()
+        for batch in batches {
+            for run in batch.runs(bucketMilliseconds: bucketMilliseconds) { keys.insert(run.key) }
+        }
+        return keys
     }
 
     /// The log position of the last applied event.
@@ -57,15 +65,27 @@ public final class LiveAggregator: Sendable {
     }
 
     /// Folds in committed predictions in log order; events at or before the applied position are skipped,
-    /// so a replay after a restart counts nothing twice.
-    public func apply(_ events: [(position: Int64, model: String, event: PredictionEvent)]) {
+    /// so a replay after a restart counts nothing twice. With `only`, events of other buckets are left out.
+    public func apply(_ batches: [CommittedPredictions], only: Set<BucketKey>? = nil) {
         state.withLock { state in
-            for (position, model, event) in events where position > state.appliedPosition {
-                let key = self.key(model: model, event: event)
-                state.buckets[key, default: LiveProfile()].add(event)
-                state.changed.insert(key)
-                state.appliedPosition = position
+            for batch in batches {
+                for (key, range) in batch.runs(bucketMilliseconds: bucketMilliseconds) where only?.contains(key) ?? true {
+                    var position = state.appliedPosition
+                    guard range.contains(where: { (batch.positions[$0] ?? 0) > position }) else { continue }
+                    // One lookup per run; the profile is updated in place through the dictionary's accessor.
+                    Self.fold(batch, range, into: &state.buckets[key, default: LiveProfile()], after: &position)
+                    state.appliedPosition = position
+                    state.changed.insert(key)
+                }
             }
+        }
+    }
+
+    private static func fold(_ batch: CommittedPredictions, _ range: Range<Int>, into profile: inout LiveProfile, after position: inout Int64) {
+        for index in range {
+            guard let eventPosition = batch.positions[index], eventPosition > position else { continue }
+            profile.add(batch.events[index])
+            position = eventPosition
         }
     }
 

@@ -18,6 +18,11 @@ public struct LiveFeatures: Sendable, Equatable {
     private var index: [String: Int] = [:]
     /// The row each column last received a value in, so absent features are found without hashing.
     private var lastRow: [Int] = []
+    /// The previous row's feature names in the order its dictionary listed them, and their columns. Rows of
+    /// one service share their names, and dictionaries with the same keys list them in the same order, so a
+    /// name is usually matched by one comparison here instead of a hash in `index`.
+    private var recentNames: [String] = []
+    private var recentPositions: [Int] = []
 
     public init() {}
 
@@ -69,8 +74,22 @@ public struct LiveFeatures: Sendable, Equatable {
     public mutating func add(_ features: [String: FeatureValue]) {
         var present = 0
         var newNames: [String] = []
+        var slot = 0
         for (name, value) in features {
-            guard let position = index[name] else {
+            defer { slot += 1 }
+            let position: Int
+            if slot < recentNames.count && recentNames[slot] == name {
+                position = recentPositions[slot]
+            } else if let found = index[name] {
+                position = found
+                if slot < recentNames.count {
+                    recentNames[slot] = name
+                    recentPositions[slot] = found
+                } else {
+                    recentNames.append(name)
+                    recentPositions.append(found)
+                }
+            } else {
                 newNames.append(name)
                 continue
             }

@@ -18,6 +18,8 @@ actor GroupCommitWriter {
     private var queue: [(batch: PredictionBatch, continuation: CheckedContinuation<AppendResult, any Error>)] = []
     private var queuedRows = 0
     private var committing = false
+    /// The fold of the last committed group into the live profiles, with the answers to its requests.
+    private var folding: Task<Void, Never>?
 
     init(store: any Store, live: LiveStatistics, metrics: VigilMetrics, maxRowsPerCommit: Int = 20_000, maxQueuedRows: Int) {
         self.store = store
@@ -44,6 +46,9 @@ actor GroupCommitWriter {
         }
     }
 
+    /// Commits the queue group by group. When more is queued, a group's events are folded into the live
+    /// profiles, and its requests answered, while the next group commits: the two stages overlap, and the
+    /// live profiles still receive every group in log order, because each fold waits for the one before it.
     private func drain() async {
         while !queue.isEmpty {
             var rows = 0
@@ -57,20 +62,28 @@ actor GroupCommitWriter {
             queuedRows -= rows
             metrics.gauge(.queueDepth).set(to: Double(queuedRows))
             let started = ContinuousClock.now
+            let results: [AppendResult]
             do {
-                let results = try await store.append(group.map(\.batch))
-                metrics.recordCommit(rows: rows, seconds: (ContinuousClock.now - started).seconds)
-                var committed: [(position: Int64, model: String, event: PredictionEvent)] = []
-                committed.reserveCapacity(rows)
-                for ((batch, _), result) in zip(group, results) {
-                    for (event, position) in zip(batch.events, result.positions) {
-                        if let position { committed.append((position, batch.model, event)) }
-                    }
-                }
-                await live.applyCommitted(committed)
-                for ((_, continuation), result) in zip(group, results) { continuation.resume(returning: result) }
+                results = try await store.append(group.map(\.batch))
             } catch {
                 for (_, continuation) in group { continuation.resume(throwing: error) }
+                continue
+            }
+            metrics.recordCommit(rows: rows, seconds: (ContinuousClock.now - started).seconds)
+            let committed = zip(group, results).map { CommittedPredictions(model: $0.batch.model, events: $0.batch.events, positions: $1.positions) }
+            // At most one fold in flight: a writer that outruns the folds waits here instead of piling them up.
+            let previous = folding
+            await previous?.value
+            let fold = { @Sendable [live] in
+                await live.applyCommitted(committed)
+                for ((_, continuation), result) in zip(group, results) { continuation.resume(returning: result) }
+            }
+            if queue.isEmpty {
+                // Nothing to commit meanwhile: folding here saves a task switch on each answer of light traffic.
+                folding = nil
+                await fold()
+            } else {
+                folding = Task(operation: fold)
             }
         }
         committing = false

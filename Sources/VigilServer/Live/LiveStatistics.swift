@@ -39,7 +39,7 @@ final class LiveStatistics: Service, Sendable {
     func recover() async throws(StoreError) {
         let started = Date()
         let now = Self.nowMilliseconds()
-        let recent = try await store.buckets(model: nil, starting: (now - hotMilliseconds)..<Int64.max)
+        let recent = try await readable(store.buckets(model: nil, starting: (now - hotMilliseconds)..<Int64.max))
         aggregator.install(Dictionary(uniqueKeysWithValues: recent.map { ($0.key, $0.profile) }))
         heldSince.withLock { $0 = now - hotMilliseconds }
         let watermark = try await store.watermark(Self.watermarkName)
@@ -48,7 +48,7 @@ final class LiveStatistics: Service, Sendable {
         while true {
             let page = try await store.predictions(after: aggregator.appliedPosition, limit: 10_000, model: nil)
             guard !page.isEmpty else { break }
-            try await apply(page.map { ($0.position, $0.model, $0.event) })
+            try await apply(Self.committed(page))
             replayed += page.count
         }
         if replayed > 0 { try await flush() }
@@ -61,23 +61,22 @@ final class LiveStatistics: Service, Sendable {
     /// Folds committed predictions in, after loading any stored bucket they fall into that is not in memory
     /// (late events), so a bucket is never overwritten by a partial one. Called by the single writer, in
     /// log order.
-    func apply(_ events: [(position: Int64, model: String, event: PredictionEvent)]) async throws(StoreError) {
-        let keys = Set(events.map { aggregator.key(model: $0.model, event: $0.event) })
-        let absent = aggregator.absentKeys(keys)
+    func apply(_ batches: [CommittedPredictions]) async throws(StoreError) {
+        let absent = aggregator.absentKeys(aggregator.keys(of: batches))
         if !absent.isEmpty {
-            let stored = try await store.buckets(Array(absent))
+            let stored = try await readable(store.buckets(Array(absent)))
             aggregator.install(Dictionary(uniqueKeysWithValues: stored.map { ($0.key, $0.profile) }))
         }
-        aggregator.apply(events)
+        aggregator.apply(batches)
     }
 
     /// ``apply(_:)`` for events already committed: a failure to read a late bucket is retried, then logged;
     /// the late events are then left out of the live profiles (they stay in the log), so the stored bucket is
     /// never overwritten by a partial one.
-    func applyCommitted(_ events: [(position: Int64, model: String, event: PredictionEvent)]) async {
+    func applyCommitted(_ batches: [CommittedPredictions]) async {
         for attempt in 1...3 {
             do {
-                try await apply(events)
+                try await apply(batches)
                 return
             } catch {
                 logger.error("reading a stored bucket for late events failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
@@ -85,9 +84,59 @@ final class LiveStatistics: Service, Sendable {
             }
         }
         let held = aggregator.heldKeys
-        let applicable = events.filter { held.contains(aggregator.key(model: $0.model, event: $0.event)) }
-        logger.critical("late events left out of the live profiles", metadata: ["count": "\(events.count - applicable.count)"])
-        aggregator.apply(applicable)
+        let left = aggregator.keys(of: batches).subtracting(held)
+        logger.critical("late events left out of the live profiles", metadata: ["buckets": "\(left.sorted().map(\.description))"])
+        aggregator.apply(batches, only: held)
+    }
+
+    /// A page of the log as runs of one model each, in log order.
+    static func committed(_ page: [StoredPrediction]) -> [CommittedPredictions] {
+        var batches: [CommittedPredictions] = []
+        for stored in page {
+            if batches.last?.model != stored.model {
+                batches.append(CommittedPredictions(model: stored.model, events: [], positions: []))
+            }
+            batches[batches.count - 1].events.append(stored.event)
+            batches[batches.count - 1].positions.append(stored.position)
+        }
+        return batches
+    }
+
+    /// The buckets of a read, with each unreadable one (damaged on disk, or stored by a release whose format
+    /// this one no longer reads) rebuilt from the event log: a bad bucket costs a replay, never the start of
+    /// the server or a window's answer.
+    ///
+    /// A stored bucket holds exactly the events up to the stored watermark (they are saved together), so
+    /// the rebuild folds the bucket's events up to that watermark; later ones reach it the usual way. The
+    /// rebuilt bucket is marked changed, so the next flush stores it again in the current format.
+    private func readable(_ read: BucketRead) async throws(StoreError) -> [LiveBucket] {
+        // A bucket held in memory is newer than any stored copy (a rebuilt one waiting for its flush, say).
+        let absent = aggregator.absentKeys(Set(read.unreadable))
+        guard !absent.isEmpty else { return read.buckets }
+        let watermark = try await store.watermark(Self.watermarkName)
+        var rebuilt: [BucketKey: LiveProfile] = [:]
+        for key in absent.sorted() {
+            var profile = LiveProfile()
+            var position: Int64 = 0
+            var count = 0
+            while true {
+                let page = try await store.predictions(in: key, width: aggregator.bucketMilliseconds, after: position, through: watermark, limit: 10_000)
+                guard let last = page.last else { break }
+                for stored in page { profile.add(stored.event) }
+                position = last.position
+                count += page.count
+            }
+            rebuilt[key] = profile
+            var metadata: Logger.Metadata = ["bucket": "\(key)", "events": "\(count)"]
+            if let seconds = configuration.eventRetentionSeconds, key.start < Self.nowMilliseconds() - Int64(seconds) * 1000 {
+                metadata["note"] = "the bucket is older than the event retention: events already deleted are not in it"
+            }
+            logger.warning("an unreadable stored bucket was rebuilt from the event log", metadata: metadata)
+        }
+        aggregator.install(rebuilt)
+        aggregator.markChanged(rebuilt.keys)
+        metrics.recordRebuiltBuckets(rebuilt.count)
+        return read.buckets + rebuilt.map { LiveBucket(key: $0.key, profile: $0.value) }
     }
 
     /// Saves changed buckets and the watermark together; on failure they stay marked for the next flush.
@@ -120,7 +169,7 @@ final class LiveStatistics: Service, Sendable {
         for profile in held.values { merged.merge(profile) }
         // Older buckets come from the store; held ones are newer than their stored copies.
         if bucketRange.lowerBound < heldSince.withLock({ $0 }) {
-            for bucket in try await store.buckets(model: model, starting: bucketRange)
+            for bucket in try await readable(store.buckets(model: model, starting: bucketRange))
             where (version == nil || bucket.key.version == version) && held[bucket.key] == nil {
                 merged.merge(bucket.profile)
             }

@@ -50,6 +50,7 @@ final class VigilMetrics: Sendable {
         case commitSeconds = "vigil_commit_duration_seconds"
         case flushLag = "vigil_flush_lag_seconds"
         case unflushedBuckets = "vigil_unflushed_buckets"
+        case rebuiltBuckets = "vigil_rebuilt_buckets_total"
         case storeSize = "vigil_store_size_bytes"
         case monitorSeconds = "vigil_monitor_duration_seconds"
         case buildInfo = "vigil_build_info"
@@ -79,6 +80,7 @@ final class VigilMetrics: Sendable {
             case .commitSeconds: "Duration of a group commit."
             case .flushLag: "Seconds since live profiles were last flushed to the store."
             case .unflushedBuckets: "Live-profile buckets changed since the last flush."
+            case .rebuiltBuckets: "Stored live-profile buckets that could not be read and were rebuilt from the event log."
             case .storeSize: "Size of the embedded store on disk."
             case .monitorSeconds: "Duration of one computation of the monitoring-window gauges."
             case .buildInfo: "Always 1; the labels say which Vigil is running."
@@ -175,31 +177,38 @@ final class VigilMetrics: Sendable {
 
     /// Records committed predictions (duplicates excluded). Counts are summed per batch first, so each
     /// counter is looked up and incremented once per batch rather than once per event.
-    func recordCommitted(model: String, events: some Sequence<PredictionEvent>) {
-        var requests: [[String]: Int] = [:]
-        var errors: [[String]: Int] = [:]
+    func recordCommitted(model: String, events: [PredictionEvent], positions: [Int64?]) {
+        /// A version and a second label; a struct key hashes without the array a `[String]` key allocates.
+        struct Pair: Hashable {
+            var version: String
+            var label: String
+        }
+        var requests: [Pair: Int] = [:]
+        var errors: [Pair: Int] = [:]
         var classes: [String: Int] = [:]
         var latencies: [String: [Double]] = [:]
         var scores: [String: [Double]] = [:]
         var confidences: [String: [Double]] = [:]
         var count = 0
-        for event in events {
+        // By index, so that each event is read in place rather than copied out of the array.
+        for index in events.indices where positions[index] != nil {
             count += 1
-            requests[[event.version, event.status], default: 0] += 1
-            if event.status == "error" { errors[[event.version, event.errorType ?? "unknown"], default: 0] += 1 }
-            if let latency = event.latencyMilliseconds { latencies[event.version, default: []].append(latency / 1000) }
-            if case .number(let value)? = event.prediction { scores[event.version, default: []].append(value) }
-            if let predicted = event.prediction?.predictedClass {
+            let version = events[index].version
+            requests[Pair(version: version, label: events[index].status), default: 0] += 1
+            if events[index].status == "error" { errors[Pair(version: version, label: events[index].errorType ?? "unknown"), default: 0] += 1 }
+            if let latency = events[index].latencyMilliseconds { latencies[version, default: []].append(latency / 1000) }
+            if case .number(let value)? = events[index].prediction { scores[version, default: []].append(value) }
+            if let predicted = events[index].prediction?.predictedClass {
                 classes[predicted.name, default: 0] += 1
                 if let score = predicted.score { confidences[predicted.name, default: []].append(score) }
             }
         }
         for (key, amount) in requests {
-            counter(.requests, [("model_name", model), ("model_version", key[0]), ("status", key[1])]).increment(by: Double(amount))
+            counter(.requests, [("model_name", model), ("model_version", key.version), ("status", key.label)]).increment(by: Double(amount))
         }
         for (key, amount) in errors {
-            let type = bounded(key[1], model: model, label: "error_type")
-            counter(.errors, [("model_name", model), ("model_version", key[0]), ("error_type", type)]).increment(by: Double(amount))
+            let type = bounded(key.label, model: model, label: "error_type")
+            counter(.errors, [("model_name", model), ("model_version", key.version), ("error_type", type)]).increment(by: Double(amount))
         }
         for (version, values) in latencies {
             let collector = histogram(.latency, [("model_name", model), ("model_version", version)], buckets: Self.latencyBuckets)
@@ -220,6 +229,7 @@ final class VigilMetrics: Sendable {
     }
 
     func recordLabels(_ count: Int) { counter(.ingested, [("kind", "label")]).increment(by: Double(count)) }
+    func recordRebuiltBuckets(_ count: Int) { counter(.rebuiltBuckets, []).increment(by: Double(count)) }
     func recordDuplicates(_ count: Int) { if count > 0 { counter(.duplicates, []).increment(by: Double(count)) } }
     func recordRejected(_ count: Int, reason: String) { counter(.rejected, [("reason", reason)]).increment(by: Double(count)) }
 

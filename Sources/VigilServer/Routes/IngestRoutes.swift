@@ -91,11 +91,10 @@ struct IngestRoutes {
         let (model, batch, body) = try await decode(request, context) { (format, body, layout) throws(EventRowError) in
             try format.predictions(in: body, layout: layout)
         }
-        try cardinality.admit(model: model, versions: Set(batch.events.map(\.event.version)))
-        let payloads = batch.sources.map { Data(body[$0]) }
+        try cardinality.admit(model: model, versions: Self.versions(of: batch.events))
         let result: AppendResult
         do {
-            result = try await writer.submit(PredictionBatch(model: model, events: batch.events.map(\.event), payloads: payloads))
+            result = try await writer.submit(PredictionBatch(model: model, events: batch.events, payloadBytes: body, payloadRanges: batch.sources))
         } catch is GroupCommitWriter.Overloaded {
             metrics.recordRejected(batch.rowCount, reason: "overloaded")
             throw Problem(
@@ -105,18 +104,29 @@ struct IngestRoutes {
             )
         }
         // Counted here, in the request's own task, so the single writer spends its time committing.
-        metrics.recordCommitted(model: model, events: zip(batch.events, result.positions).lazy.filter { $0.1 != nil }.map(\.0.event))
+        metrics.recordCommitted(model: model, events: batch.events, positions: result.positions)
         metrics.recordDuplicates(result.alreadyPresent.count)
         var ids = [String?](repeating: nil, count: batch.rowCount)
-        for (row, event) in batch.events { ids[row] = event.id }
+        for (row, event) in zip(batch.rows, batch.events) { ids[row] = event.id }
         return JSONResponse.make(data: Data(Self.answer(stored: result.stored, duplicates: result.alreadyPresent, ids: ids, rejected: batch.errors)))
+    }
+
+    /// The distinct versions of a batch, which nearly always has one: hashed only where it changes.
+    private static func versions(of events: [PredictionEvent]) -> Set<String> {
+        var versions = Set<String>()
+        var last: String?
+        for event in events where event.version != last {
+            versions.insert(event.version)
+            last = event.version
+        }
+        return versions
     }
 
     private func labels(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let (model, batch, _) = try await decode(request, context) { (format, body, layout) throws(EventRowError) in
             try format.labels(in: body, layout: layout)
         }
-        let result = try await store.append(labels: batch.events.map(\.event), model: model)
+        let result = try await store.append(labels: batch.events, model: model)
         metrics.recordLabels(result.stored)
         return JSONResponse.make(data: Data(Self.answer(stored: result.stored, replaced: result.alreadyPresent, rejected: batch.errors)))
     }
