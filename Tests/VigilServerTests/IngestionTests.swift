@@ -205,13 +205,20 @@ struct IngestionTests {
         try await restarted.stop()
     }
 
+    /// Starts a server on `directory`, stores `count` predictions of model `m` (ages 0…, two cities), and
+    /// stops it gracefully; returns the NDJSON body sent and the summary just before the stop.
+    static func ingestThenStop(in directory: String, count: Int, idPrefix: String) async throws -> (body: String, summary: [String: Any]) {
+        let server = try await TestServer.start(directory: directory)
+        let body = (0..<count).map { predictionJSON(id: "\(idPrefix)\($0)", age: Double($0), city: $0 % 2 == 0 ? "x" : "y", latency: Double($0)) }.joined(separator: "\n")
+        _ = try await server.request("POST", "/v1/models/m/predictions", body: body, contentType: "application/x-ndjson")
+        let summary = try await server.summary("m")
+        try await server.stop()
+        return (body, summary)
+    }
+
     @Test func restartKeepsEverythingAndCountsNothingTwice() async throws {
         let directory = TestServer.temporaryDirectory()
-        let first = try await TestServer.start(directory: directory)
-        let body = (0..<50).map { predictionJSON(id: "r\($0)", age: Double($0), city: $0 % 2 == 0 ? "x" : "y", latency: Double($0)) }.joined(separator: "\n")
-        _ = try await first.request("POST", "/v1/models/m/predictions", body: body, contentType: "application/x-ndjson")
-        let before = try await first.summary("m")
-        try await first.stop()
+        let (body, before) = try await Self.ingestThenStop(in: directory, count: 50, idPrefix: "r")
 
         let second = try await TestServer.start(directory: directory)
         let after = try await second.summary("m")
@@ -229,11 +236,7 @@ struct IngestionTests {
 
     @Test func anUnreadableStoredBucketIsRebuiltFromTheLog() async throws {
         let directory = TestServer.temporaryDirectory()
-        let first = try await TestServer.start(directory: directory)
-        let body = (0..<40).map { predictionJSON(id: "d\($0)", age: Double($0), city: $0 % 4 == 0 ? "x" : "y", latency: Double($0)) }.joined(separator: "\n")
-        _ = try await first.request("POST", "/v1/models/m/predictions", body: body, contentType: "application/x-ndjson")
-        let before = try await first.summary("m")
-        try await first.stop()
+        let (_, before) = try await Self.ingestThenStop(in: directory, count: 40, idPrefix: "d")
 
         // Damage every stored bucket's payload, as a bad disk or a store written by an older format would.
         let database = try DatabaseQueue(path: directory + "/vigil.sqlite")
