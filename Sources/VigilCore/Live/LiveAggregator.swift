@@ -24,11 +24,6 @@ public final class LiveAggregator: Sendable {
         state = Mutex(State(appliedPosition: appliedPosition))
     }
 
-    /// The key of the bucket holding an event of `model`.
-    public func key(model: String, event: PredictionEvent) -> BucketKey {
-        BucketKey(model: model, version: event.version, start: bucketStart(event.timestampMilliseconds))
-    }
-
     /// The start of the bucket holding `milliseconds`.
     public func bucketStart(_ milliseconds: Int64) -> Int64 {
         BucketKey.start(of: milliseconds, width: bucketMilliseconds)
