@@ -92,6 +92,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Test support: runs programs (the CLI, schemathesis, promtool, Chromium) without blocking a thread.
+        .target(name: "ChildProcess", path: "Tests/ChildProcess", swiftSettings: strictSettings),
         .testTarget(
             name: "VigilStatsTests",
             dependencies: ["VigilStats"],
@@ -115,6 +117,7 @@ let package = Package(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer",
+                "ChildProcess",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +127,7 @@ let package = Package(
         // Runs the built `vigil` executable as a user would, on fixture files.
         .testTarget(
             name: "vigilTests",
-            dependencies: ["vigil", "VigilStore"],
+            dependencies: ["vigil", "VigilStore", "ChildProcess"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 import VigilServer
@@ -74,7 +75,7 @@ struct FuzzTests {
         let token = "fuzz-token-0123456789"
         let server = try await TestServer.start { $0.tokens = [APIToken(name: "fuzzer", secret: token, scopes: [.admin])] }
         let base = "http://127.0.0.1:\(server.port)"
-        let run = try Subprocess.run(program, [
+        let run = try await ChildProcess.run(program, [
             "run", "\(base)/openapi.yaml", "--url", base, "--checks", "not_a_server_error", "--max-examples", "25", "--seed", "2026",
             "-H", "Authorization: Bearer \(token)", "--no-color",
         ])

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -51,7 +52,7 @@ struct PrometheusTests {
         }
         let file = TestServer.temporaryDirectory() + ".prom"
         try exposition.body.write(to: URL(fileURLWithPath: file))
-        let check = try Subprocess.run(promtool, ["check", "metrics"], standardInput: file)
+        let check = try await ChildProcess.run(promtool, ["check", "metrics"], standardInput: file)
         #expect(check.status == 0, "promtool: \(check.output)")
         try await server.stop()
     }
@@ -74,17 +75,21 @@ struct PrometheusTests {
         let server = try await TestServer.start()
         let directory = TestServer.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let webPort = try Subprocess.freePort()
+        let webPort = try TestServer.freePort()
         try """
             global: {scrape_interval: 1s, evaluation_interval: 1s}
             scrape_configs:
               - job_name: vigil
                 static_configs: [{targets: ['127.0.0.1:\(server.port)']}]
             """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
-        let prometheus = try Subprocess.start(binary, [
+        let prometheus = Process()
+        prometheus.executableURL = URL(fileURLWithPath: binary)
+        prometheus.arguments = [
             "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
             "--web.listen-address=127.0.0.1:\(webPort)", "--log.level=warn",
-        ])
+        ]
+        prometheus.standardOutput = FileHandle.nullDevice
+        try prometheus.run()
         defer { prometheus.terminate() }
 
         try await Self.feed(server, rounds: 25, pause: .milliseconds(250))
@@ -118,52 +123,5 @@ struct PrometheusTests {
         }
         #expect(total == 500)
         try await server.stop()
-    }
-}
-
-/// Runs external programs for the tests.
-enum Subprocess {
-    struct Outcome {
-        var status: Int32
-        var output: String
-    }
-
-    static func run(_ program: String, _ arguments: [String], standardInput: String? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        if let standardInput { process.standardInput = FileHandle(forReadingAtPath: standardInput) }
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
-    }
-
-    static func start(_ program: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    /// A port that was free a moment ago: bind to port 0 and read back what the kernel chose.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestFailure("socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        guard bound == 0 else { throw TestFailure("bind() failed") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -20,15 +21,15 @@ struct ConfigurationTests {
         return path
     }
 
-    static func report(_ extra: [String]) throws -> (Report?, VigilProcess.Outcome) {
+    static func report(_ extra: [String]) async throws -> (Report?, ChildProcess.Outcome) {
         let json = VigilProcess.temporaryPath(".json")
-        let outcome = try VigilProcess.run(["report", "--reference", VigilProcess.fixture("small_reference.csv"), "--current",
+        let outcome = try await VigilProcess.run(["report", "--reference", VigilProcess.fixture("small_reference.csv"), "--current",
                                             VigilProcess.fixture("small_current.csv"), "--json", json] + extra)
         guard outcome.status == 0 else { return (nil, outcome) }
         return (try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: json))), outcome)
     }
 
-    @Test func configurationFileSetsRolesMethodsAndThresholds() throws {
+    @Test func configurationFileSetsRolesMethodsAndThresholds() async throws {
         let config = try Self.write("""
         columns:
           id: [score]
@@ -41,7 +42,7 @@ struct ConfigurationTests {
         quality:
           missing: 0.2
         """, suffix: ".yaml")
-        let (report, outcome) = try Self.report(["--config", config])
+        let (report, outcome) = try await Self.report(["--config", config])
         let document = try #require(report, "\(outcome.standardError)")
         let columns = Dictionary(uniqueKeysWithValues: document.reference.columns.map { ($0.name, $0) })
         #expect(columns["score"]?.role == "id")
@@ -56,43 +57,43 @@ struct ConfigurationTests {
         #expect(outcome.standardOutput.contains("subscribed (target)"))
 
         // Flags override the file.
-        let (overridden, _) = try Self.report(["--config", config, "--numeric-method", "ks", "--drift-share", "0.6"])
+        let (overridden, _) = try await Self.report(["--config", config, "--numeric-method", "ks", "--drift-share", "0.6"])
         #expect(overridden?.drift.columns.first { $0.column == "age" }?.method == "ks")
         #expect(overridden?.drift.driftShareThreshold == 0.6)
     }
 
     /// Roles set when the reference profile is made travel with it into later reports.
-    @Test func profileTakesTheConfigurationAndKeepsRoles() throws {
+    @Test func profileTakesTheConfigurationAndKeepsRoles() async throws {
         let config = try Self.write("columns:\n  id: [score]\n  target: subscribed\n", suffix: ".yaml")
         let profile = VigilProcess.temporaryPath(".vprof")
-        let made = try VigilProcess.run(["profile", VigilProcess.fixture("small_reference.csv"), "-o", profile, "--config", config])
+        let made = try await VigilProcess.run(["profile", VigilProcess.fixture("small_reference.csv"), "-o", profile, "--config", config])
         #expect(made.status == 0, "\(made.standardError)")
         #expect(made.standardOutput.contains("not profiled: score"))
         let json = VigilProcess.temporaryPath(".json")
-        let run = try VigilProcess.run(["report", "--reference", profile, "--current", VigilProcess.fixture("small_current.csv"), "--json", json, "--id", "score"])
+        let run = try await VigilProcess.run(["report", "--reference", profile, "--current", VigilProcess.fixture("small_current.csv"), "--json", json, "--id", "score"])
         #expect(run.status == 0, "\(run.standardError)")
         let report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
         #expect(report.reference.columns.first { $0.name == "subscribed" }?.role == "target")
         #expect(!report.drift.columns.contains { $0.column == "score" })
     }
 
-    @Test func badConfigurationsAreNamed() throws {
+    @Test func badConfigurationsAreNamed() async throws {
         let misspelt = try Self.write("quailty:\n  missing: 0.2\n", suffix: ".yaml")
-        let (_, unknown) = try Self.report(["--config", misspelt])
+        let (_, unknown) = try await Self.report(["--config", misspelt])
         #expect(unknown.status == 2)
         #expect(unknown.standardError.contains("unknown setting \"quailty\""))
 
         let wrongType = try Self.write("drift:\n  threshold: high\n", suffix: ".yaml")
-        let (_, typeError) = try Self.report(["--config", wrongType])
+        let (_, typeError) = try await Self.report(["--config", wrongType])
         #expect(typeError.status == 2)
         #expect(typeError.standardError.contains("drift.threshold"))
 
         let badMethod = try Self.write("drift:\n  numeric_method: magic\n", suffix: ".yaml")
-        let (_, methodError) = try Self.report(["--config", badMethod])
+        let (_, methodError) = try await Self.report(["--config", badMethod])
         #expect(methodError.status == 2)
         #expect(methodError.standardError.contains("unknown drift method"))
 
-        let (_, missingColumn) = try Self.report(["--target", "nope"])
+        let (_, missingColumn) = try await Self.report(["--target", "nope"])
         #expect(missingColumn.status == 2)
         #expect(missingColumn.standardError.contains("no such column"))
     }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -8,16 +9,16 @@ struct HTMLReportTests {
     static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
     /// Runs Chromium headless with the given arguments; returns (status, stdout, stderr).
-    static func runChromium(_ arguments: [String]) throws -> (Int32, String, String) {
+    static func runChromium(_ arguments: [String]) async throws -> (Int32, String, String) {
         let program = URL(fileURLWithPath: try #require(chromium, "headless Chromium is required in CI (apt-get install chromium)"))
-        let outcome = try VigilProcess.run(program, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"] + arguments)
+        let outcome = try await ChildProcess.run(program, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"] + arguments)
         return (outcome.status, outcome.standardOutput, outcome.standardError)
     }
 
     @Test(.enabled(if: chromium != nil || inCI, "headless Chromium is not installed (apt-get install chromium); .ci/run installs it"))
-    func reportRendersInChromiumWithoutErrors() throws {
+    func reportRendersInChromiumWithoutErrors() async throws {
         let page = VigilProcess.temporaryPath(".html")
-        let run = try VigilProcess.run([
+        let run = try await VigilProcess.run([
             "report", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv"), "--html", page,
         ])
         #expect(run.status == 0, "\(run.standardError)")
@@ -26,7 +27,7 @@ struct HTMLReportTests {
         #expect(html.components(separatedBy: "<svg").count - 1 == 6, "one chart per tested column")
 
         // The DOM after scripts ran: the filter script fills in the column count.
-        let (domStatus, dom, domLog) = try Self.runChromium(["--dump-dom", "file://\(page)"])
+        let (domStatus, dom, domLog) = try await Self.runChromium(["--dump-dom", "file://\(page)"])
         #expect(domStatus == 0)
         #expect(dom.contains("6 of 6 columns"), "the page script did not run")
         #expect(dom.contains("Dataset drift detected"))
@@ -36,7 +37,7 @@ struct HTMLReportTests {
 
         // A screenshot with content: a blank 1280×2000 page compresses to a few kilobytes.
         let screenshot = VigilProcess.temporaryPath(".png")
-        let (shotStatus, _, shotLog) = try Self.runChromium(["--window-size=1280,2000", "--screenshot=\(screenshot)", "file://\(page)"])
+        let (shotStatus, _, shotLog) = try await Self.runChromium(["--window-size=1280,2000", "--screenshot=\(screenshot)", "file://\(page)"])
         #expect(shotStatus == 0, "\(shotLog.suffix(500))")
         let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
         #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
@@ -46,13 +47,13 @@ struct HTMLReportTests {
         #expect(png.count > 40_000, "screenshot is \(png.count) bytes: the page looks blank")
     }
 
-    @Test func userTextIsEscaped() throws {
+    @Test func userTextIsEscaped() async throws {
         let dangerous = VigilProcess.temporaryPath(".csv")
         var csv = "<script>alert(1)</script>,value\n"
         for index in 0..<50 { csv += "\(index % 2 == 0 ? "<b>x</b>" : "\"a&b\"\"\""),\(index)\n" }
         try Data(csv.utf8).write(to: URL(fileURLWithPath: dangerous))
         let page = VigilProcess.temporaryPath(".html")
-        let run = try VigilProcess.run(["report", "--reference", dangerous, "--current", dangerous, "--html", page])
+        let run = try await VigilProcess.run(["report", "--reference", dangerous, "--current", dangerous, "--html", page])
         #expect(run.status == 0, "\(run.standardError)")
         let html = try String(contentsOf: URL(fileURLWithPath: page), encoding: .utf8)
         #expect(!html.contains("<script>alert(1)</script>"))

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -34,16 +35,16 @@ struct ReportCommandTests {
         "K-S p_value": "ks", "chi-square p_value": "chisquare", "Z-test p_value": "z",
     ]
 
-    static func report(reference: String, current: String) throws -> (Report, VigilProcess.Outcome) {
+    static func report(reference: String, current: String) async throws -> (Report, ChildProcess.Outcome) {
         let json = VigilProcess.temporaryPath(".json")
-        let outcome = try VigilProcess.run(["report", "--reference", reference, "--current", current, "--json", json])
+        let outcome = try await VigilProcess.run(["report", "--reference", reference, "--current", current, "--json", json])
         let data = try Data(contentsOf: URL(fileURLWithPath: json))
         return (try JSONDecoder().decode(Report.self, from: data), outcome)
     }
 
     @Test(arguments: ["large", "small", "stable"])
-    func verdictsMatchEvidently(pair: String) throws {
-        let (report, outcome) = try Self.report(
+    func verdictsMatchEvidently(pair: String) async throws {
+        let (report, outcome) = try await Self.report(
             reference: VigilProcess.fixture("\(pair)_reference.csv"), current: VigilProcess.fixture("\(pair)_current.csv")
         )
         #expect(outcome.status == 0, "\(outcome.standardError)")
@@ -64,66 +65,66 @@ struct ReportCommandTests {
         #expect(outcome.standardOutput.contains("dataset drift:"))
     }
 
-    @Test func checkExitsOneOnDriftAndZeroWhenStable() throws {
-        let drifted = try VigilProcess.run(["check", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv")])
+    @Test func checkExitsOneOnDriftAndZeroWhenStable() async throws {
+        let drifted = try await VigilProcess.run(["check", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv")])
         #expect(drifted.status == 1)
         #expect(drifted.standardOutput.contains("check: FAILED"))
-        let stable = try VigilProcess.run(["check", "--reference", VigilProcess.fixture("stable_reference.csv"), "--current", VigilProcess.fixture("stable_current.csv")])
+        let stable = try await VigilProcess.run(["check", "--reference", VigilProcess.fixture("stable_reference.csv"), "--current", VigilProcess.fixture("stable_current.csv")])
         #expect(stable.status == 0, "\(stable.standardOutput)")
         #expect(stable.standardOutput.contains("check: PASSED"))
         // A looser dataset threshold turns the drifted pair into a pass on drift alone.
-        let loose = try VigilProcess.run(["check", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv"), "--drift-share", "0.9"])
+        let loose = try await VigilProcess.run(["check", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv"), "--drift-share", "0.9"])
         #expect(loose.status == 0, "\(loose.standardOutput)")
     }
 
-    @Test func usageAndInputErrorsExitTwoWithOneLine() throws {
-        let missing = try VigilProcess.run(["check", "--reference", "/nonexistent.csv", "--current", VigilProcess.fixture("large_current.csv")])
+    @Test func usageAndInputErrorsExitTwoWithOneLine() async throws {
+        let missing = try await VigilProcess.run(["check", "--reference", "/nonexistent.csv", "--current", VigilProcess.fixture("large_current.csv")])
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("/nonexistent.csv: no such file"))
         #expect(!missing.standardError.contains("Fatal"))
-        let badOption = try VigilProcess.run(["check", "--reference", "a", "--current", "b", "--numeric-method", "nope"])
+        let badOption = try await VigilProcess.run(["check", "--reference", "a", "--current", "b", "--numeric-method", "nope"])
         #expect(badOption.status == 2)
         #expect(badOption.standardError.contains("unknown drift method"))
         let ragged = VigilProcess.temporaryPath(".csv")
         try Data("age,city\n1,paris\n2\n".utf8).write(to: URL(fileURLWithPath: ragged))
-        let raggedRun = try VigilProcess.run(["check", "--reference", ragged, "--current", ragged])
+        let raggedRun = try await VigilProcess.run(["check", "--reference", ragged, "--current", ragged])
         #expect(raggedRun.status == 2)
         #expect(raggedRun.standardError.contains(":3: has 1 field"))
     }
 
     /// Duplicate rows are always reported; they fail a check only under a threshold the user sets.
-    @Test func duplicateRowsAreReportedAndGateOnlyWhenAsked() throws {
+    @Test func duplicateRowsAreReportedAndGateOnlyWhenAsked() async throws {
         let path = VigilProcess.temporaryPath(".csv")
         try Data("age,city\n1,paris\n1,paris\n2,rome\n3,oslo\n".utf8).write(to: URL(fileURLWithPath: path))
-        let reported = try VigilProcess.run(["check", "--reference", path, "--current", path])
+        let reported = try await VigilProcess.run(["check", "--reference", path, "--current", path])
         #expect(reported.status == 0, "\(reported.standardOutput)")
         #expect(reported.standardOutput.contains("4 rows, 1 duplicate (25.0 %)"), "\(reported.standardOutput)")
-        let gated = try VigilProcess.run(["check", "--reference", path, "--current", path, "--duplicate-threshold", "0.1"])
+        let gated = try await VigilProcess.run(["check", "--reference", path, "--current", path, "--duplicate-threshold", "0.1"])
         #expect(gated.status == 1, "\(gated.standardOutput)")
         #expect(gated.standardOutput.contains("duplicate rows: 1 of 4"), "\(gated.standardOutput)")
     }
 
     /// Standard error is a pipe here, not a terminal: no progress bar may leak into logs.
-    @Test func quietWhenNotATerminal() throws {
-        let run = try VigilProcess.run(["report", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv")])
+    @Test func quietWhenNotATerminal() async throws {
+        let run = try await VigilProcess.run(["report", "--reference", VigilProcess.fixture("large_reference.csv"), "--current", VigilProcess.fixture("large_current.csv")])
         #expect(run.standardError.isEmpty, "\(run.standardError)")
     }
 
-    @Test func savedProfileGivesTheSameReportAsTheDataset() throws {
+    @Test func savedProfileGivesTheSameReportAsTheDataset() async throws {
         let profile = VigilProcess.temporaryPath(".vprof")
-        let made = try VigilProcess.run(["profile", VigilProcess.fixture("large_reference.csv"), "-o", profile])
+        let made = try await VigilProcess.run(["profile", VigilProcess.fixture("large_reference.csv"), "-o", profile])
         #expect(made.status == 0, "\(made.standardError)")
-        let fromProfile = try Self.report(reference: profile, current: VigilProcess.fixture("large_current.csv")).0
-        let fromDataset = try Self.report(reference: VigilProcess.fixture("large_reference.csv"), current: VigilProcess.fixture("large_current.csv")).0
+        let fromProfile = try await Self.report(reference: profile, current: VigilProcess.fixture("large_current.csv")).0
+        let fromDataset = try await Self.report(reference: VigilProcess.fixture("large_reference.csv"), current: VigilProcess.fixture("large_current.csv")).0
         #expect(fromProfile.drift.columns.map(\.score) == fromDataset.drift.columns.map(\.score))
         #expect(fromProfile.drift.columns.map(\.drifted) == fromDataset.drift.columns.map(\.drifted))
     }
 
     /// Every key path of the JSON document is pinned: adding one is a deliberate change to this list,
     /// renaming or removing one is a new schema version.
-    @Test func jsonKeysAreStable() throws {
+    @Test func jsonKeysAreStable() async throws {
         let json = VigilProcess.temporaryPath(".json")
-        _ = try VigilProcess.run(["report", "--reference", VigilProcess.fixture("small_reference.csv"), "--current", VigilProcess.fixture("small_current.csv"), "--json", json])
+        _ = try await VigilProcess.run(["report", "--reference", VigilProcess.fixture("small_reference.csv"), "--current", VigilProcess.fixture("small_current.csv"), "--json", json])
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json)))
         var paths = Set<String>()
         func collect(_ value: Any, _ path: String) {

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -36,14 +37,14 @@ struct ServeCrashTests {
             self.port = port
         }
 
-        func kill() {
+        func kill() async {
             Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await ChildProcess.waitForExit(process)
         }
 
-        func terminate() {
+        func terminate() async {
             process.terminate()
-            process.waitUntilExit()
+            await ChildProcess.waitForExit(process)
         }
 
         static func post(port: Int, _ path: String, _ body: String) async throws -> (Int, Data) {
@@ -101,7 +102,7 @@ struct ServeCrashTests {
             // Kill once the clients are in full flow (a fixed delay is too short when the machine is busy).
             for _ in 0..<300 where await progress.count < 4000 { try await Task.sleep(for: .milliseconds(100)) }
             try await Task.sleep(for: .milliseconds(200))
-            server.kill()
+            await server.kill()
             var all: [String] = []
             for try await ids in group { all += ids }
             return all
@@ -111,7 +112,7 @@ struct ServeCrashTests {
         let restarted = try ServerProcess(dataDirectory: directory, config: config)
         let summary = try await restarted.summary("crash")
         let requests = (summary["requests"] as? [String: Any])?["count"] as? Int
-        restarted.terminate()
+        await restarted.terminate()
 
         // The log itself, read directly: every acknowledged id is there, once.
         let store = try SQLiteStore(directory: directory)
@@ -130,8 +131,8 @@ struct ServeCrashTests {
 
 /// `vigil demo` starts, feeds itself over HTTP, and stops when asked.
 struct DemoCommandTests {
-    @Test func demoFeedsItselfAndStops() throws {
-        let run = try VigilProcess.run(["demo", "--port", "0", "--duration", "3", "--drift-after", "1", "--rate", "100"])
+    @Test func demoFeedsItselfAndStops() async throws {
+        let run = try await VigilProcess.run(["demo", "--port", "0", "--duration", "3", "--drift-after", "1", "--rate", "100"])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.contains("/v1/models/fraud-detector/summary"))
         #expect(!run.standardError.contains("answered"), "the demo's own requests failed: \(run.standardError)")
