@@ -12,24 +12,49 @@ import VigilStats
 /// time the server settled on in their own columns; buckets and references in Vigil's checksummed binary format.
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
+    private let checkpointer: WALCheckpointer
     /// The database file.
     public let path: String
 
+    /// The log length, in pages, at which a commit checkpoints by itself: only reached if the background
+    /// checkpointer falls behind (a reader holding an old snapshot, say). About 400 MB.
+    static let fallbackCheckpointPages = 100_000
+    /// The log length, in pages, past which the background checkpointer empties the log (16 MB).
+    static let checkpointTruncatePages = 4096
+
     /// Opens (creating if needed) `directory/vigil.sqlite` and brings its schema up to date.
-    public init(directory: String) throws(StoreError) {
+    public convenience init(directory: String) throws(StoreError) {
+        try self.init(directory: directory, checkpointInterval: .milliseconds(100))
+    }
+
+    /// - Parameters:
+    ///   - checkpointInterval: how often the log is checkpointed in the background; nil only in tests that
+    ///     run the rounds themselves (``checkpoint()``).
+    ///   - checkpointTruncatePages: the log length past which a round empties the log.
+    init(directory: String, checkpointInterval: Duration?, checkpointTruncatePages: Int = checkpointTruncatePages) throws(StoreError) {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw StoreError("cannot create the data directory \(directory): \(error.localizedDescription)")
         }
         path = (directory as NSString).appendingPathComponent("vigil.sqlite")
         var configuration = Configuration()
+        // A commit waits out a truncating checkpoint (a few ms) instead of failing with SQLITE_BUSY. SQLite's own
+        // timeout sleeps 1, 2, 5, 10… ms between tries, which would turn a 3 ms wait into 8; this polls every
+        // 0.2 ms, for up to 10 s.
+        configuration.busyMode = .callback { tries in
+            usleep(200)
+            return tries < 50_000
+        }
         configuration.prepareDatabase { db in
             // WAL with synchronous=NORMAL: a commit survives a process crash; an OS crash may lose the last
             // transactions but never corrupts the database.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Checkpoints run in the background (WALCheckpointer), not inside a commit.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.fallbackCheckpointPages)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            checkpointer = try WALCheckpointer(path: path, interval: checkpointInterval, truncatePages: checkpointTruncatePages)
         } catch {
             throw StoreError("cannot open \(path): \(error)")
         }
@@ -348,6 +373,9 @@ public final class SQLiteStore: Store {
             return db.changesCount
         }
     }
+
+    /// One round of the background checkpointer, now.
+    func checkpoint() async throws { try await checkpointer.checkpoint() }
 
     public func sizeInBytes() -> Int64 {
         ["", "-wal", "-shm"].reduce(0) { total, suffix in

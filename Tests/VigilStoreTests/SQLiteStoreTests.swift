@@ -178,4 +178,69 @@ struct SQLiteStoreTests {
         #expect(try await store.labelCounts(model: "m").labels == 0)
         #expect(store.sizeInBytes() > 0)
     }
+
+    /// Commits do not checkpoint the write-ahead log (that waited on two fsyncs inside a commit); the background
+    /// checkpointer copies it into the database file and, once it is long, makes it start over: under steady
+    /// traffic a passive checkpoint alone never lets it.
+    @Test func theCheckpointerCopiesTheLogAndEmptiesALongOne() async throws {
+        let store = try SQLiteStore(directory: Self.temporaryDirectory(), checkpointInterval: nil)
+        let observer = try DatabaseQueue(path: store.path)
+        // A passive checkpoint from another connection: the log's length and how much of it is copied.
+        func log() async throws -> (pages: Int, copied: Int) {
+            try await observer.writeWithoutTransaction { db in
+                let (pages, copied) = try db.checkpoint(.passive)
+                return (pages, copied)
+            }
+        }
+        func databaseBytes() throws -> Int { (try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? NSNumber)?.intValue ?? 0 }
+
+        _ = try await store.append(predictions: (0..<1_000).map { Self.prediction("short\($0)") }, model: "m")
+        // Commits alone never checkpoint: everything written is still in the log, none of it in the database file.
+        let uncopiedBytes = try databaseBytes()
+        try await store.checkpoint()
+        let short = try await log()
+        #expect(short.pages > 0 && short.pages < SQLiteStore.checkpointTruncatePages && short.copied == short.pages, "\(short)")
+        #expect(try databaseBytes() > uncopiedBytes, "a round copies the log into the database file")
+
+        // A log past the truncation length is emptied in the round: the next commit writes it from its start.
+        let rows = 60_000
+        for start in stride(from: 0, to: rows, by: 10_000) {
+            _ = try await store.append(predictions: (start..<start + 10_000).map { Self.prediction("p\($0)") }, model: "m")
+        }
+        #expect(try await log().pages > SQLiteStore.checkpointTruncatePages)
+        try await store.checkpoint()
+        #expect(try await log().pages == 0, "the long log was not emptied")
+        #expect((try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? NSNumber)?.intValue == 0)
+        #expect(try await observer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM predictions") } == rows + 1_000)
+
+    }
+
+    /// Commits that arrive while a truncating checkpoint holds the log wait for it; none fails.
+    @Test func commitsDuringATruncatingCheckpointWaitAndSucceed() async throws {
+        let store = try SQLiteStore(directory: Self.temporaryDirectory(), checkpointInterval: nil, checkpointTruncatePages: 1)
+        let rows = 20_000
+        actor Appending { var running = true; func stop() { running = false } }
+        let appending = Appending()
+        var rounds = 0
+        try await withThrowingTaskGroup { group in
+            group.addTask {
+                do {
+                    for start in stride(from: 0, to: rows, by: 250) {
+                        _ = try await store.append(predictions: (start..<start + 250).map { Self.prediction("q\($0)") }, model: "m")
+                    }
+                } catch {
+                    await appending.stop()
+                    throw error
+                }
+                await appending.stop()
+            }
+            while await appending.running {
+                // A round may give up (SQLITE_BUSY) when a commit holds on; the background loop just tries again.
+                if (try? await store.checkpoint()) != nil { rounds += 1 }
+            }
+            try await group.waitForAll()
+        }
+        #expect(rounds > 10, "no checkpoint completed during the commits: \(rounds) rounds")
+        #expect(try await store.predictions(after: 0, limit: rows + 1, model: "m").count == rows)
+    }
 }
