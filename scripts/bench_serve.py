@@ -12,6 +12,8 @@ the same 2 cores. Scenarios:
   batched  NDJSON bodies of 1000 predictions with 10 features each (Vigil: committed durably to SQLite)
   single   one prediction per request, 32 connections, as fast as possible
   paced    one prediction per request at about 5000 requests/s (wrk's delay hook), p99 latency
+  floor    GET /healthz at the same pace: the latency of answering at all on this machine (scheduling,
+           loopback, wrk), which the paced p99 cannot go below
 Vigil's count of stored predictions is checked against the requests wrk saw answered.
 """
 import argparse
@@ -85,10 +87,10 @@ def host_times():
     return values[7], sum(values)
 
 
-def wrk(port, body_file, content_type, connections, seconds, delay_ms=0):
-    environment = dict(os.environ, BODY_FILE=body_file, CONTENT_TYPE=content_type, TARGET_PATH="/v1/models/bench/predictions", DELAY_MS=str(delay_ms))
+def wrk(port, body_file, content_type, connections, seconds, delay_ms=0, path="/v1/models/bench/predictions"):
+    environment = dict(os.environ, BODY_FILE=body_file or "", CONTENT_TYPE=content_type, TARGET_PATH=path, DELAY_MS=str(delay_ms))
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", os.path.join(HERE, "bench_serve", "post_body.lua"), f"http://127.0.0.1:{port}"],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", os.path.join(HERE, "bench_serve", "request.lua"), f"http://127.0.0.1:{port}"],
         env=environment, capture_output=True, text=True, check=True,
     ).stdout
     line = next(l for l in output.splitlines() if l.startswith("JSON "))
@@ -98,9 +100,9 @@ def wrk(port, body_file, content_type, connections, seconds, delay_ms=0):
 def run_scenarios(name, port, pid, files, seconds):
     results = {}
 
-    def measured(body_file, content_type, connections, delay_ms=0):
+    def measured(body_file, content_type, connections, delay_ms=0, path="/v1/models/bench/predictions"):
         before = cpu_seconds(pid)
-        result = wrk(port, body_file, content_type, connections, seconds, delay_ms)
+        result = wrk(port, body_file, content_type, connections, seconds, delay_ms, path)
         result["cpu_seconds"] = cpu_seconds(pid) - before
         return result
 
@@ -113,10 +115,12 @@ def run_scenarios(name, port, pid, files, seconds):
     # 100 connections each waiting 19 ms between requests: about 5000 requests/s when answers take ~1 ms.
     paced = measured(files["single"], "application/json", 100, delay_ms=19)
     results["paced"] = dict(paced, requests_per_second=paced["requests"] / paced["seconds"])
+    floor = measured(None, "", 100, delay_ms=19, path="/healthz")
+    results["floor"] = dict(floor, requests_per_second=floor["requests"] / floor["seconds"])
     results["peak_rss_mb"] = peak_rss_mb(pid)
     print(f"{name}: batched {results['batched']['events_per_second']:,.0f} events/s ({results['batched']['cpu_us_per_event']:.1f} CPU µs/event); "
           f"single {results['single']['requests_per_second']:,.0f} req/s (p99 {single['p99_ms']:.2f} ms, {results['single']['cpu_us_per_request']:.0f} CPU µs/request); "
-          f"paced {results['paced']['requests_per_second']:,.0f} req/s p99 {paced['p99_ms']:.2f} ms; "
+          f"paced {results['paced']['requests_per_second']:,.0f} req/s p99 {paced['p99_ms']:.2f} ms (GET /healthz at that pace: p99 {floor['p99_ms']:.2f} ms); "
           f"errors {batched['non2xx_connection_errors'] + single['non2xx_connection_errors'] + paced['non2xx_connection_errors']}; peak RSS {results['peak_rss_mb']:.0f} MB",
           flush=True)
     return results

@@ -112,6 +112,23 @@ public final class SQLiteStore: Store {
                 );
                 """)
         }
+        migrator.registerMigration("v3-rollups") { db in
+            // A rollup is the merge of every bucket of a model version in a longer span (an hour), so a long
+            // window reads one row per hour instead of sixty. Each bucket records the watermark of the flush
+            // that saved it and each rollup the highest of its buckets': a bucket saved later (late events)
+            // makes the rollup stale, and a stale rollup is never read.
+            try db.execute(sql: """
+                ALTER TABLE buckets ADD COLUMN saved_position INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE rollups (
+                    model TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    start_ms INTEGER NOT NULL,
+                    through_position INTEGER NOT NULL,
+                    payload BLOB NOT NULL,
+                    PRIMARY KEY (model, version, start_ms)
+                );
+                """)
+        }
         return migrator
     }
 
@@ -275,11 +292,11 @@ public final class SQLiteStore: Store {
         let encoded = buckets.map { Data(SketchEnvelope.serialize($0.profile)) }
         try await write { db in
             let upsert = try db.cachedStatement(sql: """
-                INSERT INTO buckets (model, version, start_ms, payload) VALUES (?, ?, ?, ?)
-                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload
+                INSERT INTO buckets (model, version, start_ms, saved_position, payload) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload, saved_position = excluded.saved_position
                 """)
             for (bucket, payload) in zip(buckets, encoded) {
-                try upsert.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start, payload])
+                try upsert.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start, position, payload])
             }
             try Self.setWatermark(db, name, position)
         }
@@ -288,7 +305,7 @@ public final class SQLiteStore: Store {
     public func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> BucketRead {
         try await read { db in
             Self.decodeBuckets(try Row.fetchAll(db, sql: """
-                SELECT model, version, start_ms, payload FROM buckets
+                SELECT model, version, start_ms, saved_position, payload FROM buckets
                 WHERE start_ms >= ? AND start_ms < ? AND (? IS NULL OR model = ?) ORDER BY model, version, start_ms
                 """, arguments: [range.lowerBound, range.upperBound, model, model]))
         }
@@ -297,8 +314,52 @@ public final class SQLiteStore: Store {
     public func buckets(_ keys: [BucketKey]) async throws(StoreError) -> BucketRead {
         guard !keys.isEmpty else { return BucketRead(buckets: [], unreadable: []) }
         return try await read { db in
-            let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, payload FROM buckets WHERE model = ? AND version = ? AND start_ms = ?")
+            let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, saved_position, payload FROM buckets WHERE model = ? AND version = ? AND start_ms = ?")
             return Self.decodeBuckets(try keys.compactMap { key in try Row.fetchOne(select, arguments: [key.model, key.version, key.start]) })
+        }
+    }
+
+    /// SQL true when rollup `r` is stale: one of its buckets was saved after it was built.
+    private static func staleRollup(width: Int64) -> String {
+        """
+        EXISTS (SELECT 1 FROM buckets AS later WHERE later.model = r.model AND later.version = r.version
+                AND later.start_ms >= r.start_ms AND later.start_ms < r.start_ms + \(width) AND later.saved_position > r.through_position)
+        """
+    }
+
+    public func rollups(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> BucketRead {
+        try await read { db in
+            Self.decodeBuckets(try Row.fetchAll(db, sql: """
+                SELECT r.model, r.version, r.start_ms, r.through_position AS saved_position, r.payload FROM rollups AS r
+                WHERE r.start_ms >= ? AND r.start_ms < ? AND (? IS NULL OR r.model = ?) AND NOT \(Self.staleRollup(width: width))
+                ORDER BY r.model, r.version, r.start_ms
+                """, arguments: [range.lowerBound, range.upperBound, model, model]))
+        }
+    }
+
+    public func buckets(model: String?, starting range: Range<Int64>, withoutRollupsOf width: Int64) async throws(StoreError) -> BucketRead {
+        try await read { db in
+            Self.decodeBuckets(try Row.fetchAll(db, sql: """
+                SELECT b.model, b.version, b.start_ms, b.saved_position, b.payload FROM buckets AS b
+                WHERE b.start_ms >= ? AND b.start_ms < ? AND (? IS NULL OR b.model = ?)
+                AND NOT EXISTS (SELECT 1 FROM rollups AS r WHERE r.model = b.model AND r.version = b.version
+                                AND r.start_ms = b.start_ms - b.start_ms % \(width) AND NOT \(Self.staleRollup(width: width)))
+                ORDER BY b.model, b.version, b.start_ms
+                """, arguments: [range.lowerBound, range.upperBound, model, model]))
+        }
+    }
+
+    public func saveRollups(_ rollups: [LiveBucket]) async throws(StoreError) {
+        guard !rollups.isEmpty else { return }
+        let encoded = rollups.map { Data(SketchEnvelope.serialize($0.profile)) }
+        try await write { db in
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO rollups (model, version, start_ms, through_position, payload) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload, through_position = excluded.through_position
+                """)
+            for (rollup, payload) in zip(rollups, encoded) {
+                try upsert.execute(arguments: [rollup.key.model, rollup.key.version, rollup.key.start, rollup.savedPosition, payload])
+            }
         }
     }
 
@@ -307,7 +368,7 @@ public final class SQLiteStore: Store {
         for row in rows {
             let key = BucketKey(model: row["model"], version: row["version"], start: row["start_ms"])
             if let profile = try? SketchEnvelope.deserialize(LiveProfile.self, from: [UInt8](row["payload"] as Data)) {
-                read.buckets.append(LiveBucket(key: key, profile: profile))
+                read.buckets.append(LiveBucket(key: key, profile: profile, savedPosition: row["saved_position"]))
             } else {
                 read.unreadable.append(key)
             }
@@ -370,7 +431,9 @@ public final class SQLiteStore: Store {
     public func deleteBuckets(before milliseconds: Int64) async throws(StoreError) -> Int {
         try await write { db in
             try db.execute(sql: "DELETE FROM buckets WHERE start_ms < ?", arguments: [milliseconds])
-            return db.changesCount
+            let deleted = db.changesCount
+            try db.execute(sql: "DELETE FROM rollups WHERE start_ms < ?", arguments: [milliseconds])
+            return deleted
         }
     }
 

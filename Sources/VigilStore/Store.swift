@@ -47,6 +47,18 @@ public protocol Store: Sendable {
     /// The stored buckets among `keys`.
     func buckets(_ keys: [BucketKey]) async throws(StoreError) -> BucketRead
 
+    /// Rollups starting in `range`: each the merge of all the buckets of a model version in the `width`
+    /// milliseconds from its start. Only rollups still equal to that merge are returned: a bucket saved
+    /// after its rollup was built (late events) makes the rollup stale until it is built again.
+    func rollups(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> BucketRead
+
+    /// The buckets starting in `range` that no current rollup of `width` covers.
+    func buckets(model: String?, starting range: Range<Int64>, withoutRollupsOf width: Int64) async throws(StoreError) -> BucketRead
+
+    /// Saves rollups, replacing older ones; each one's `savedPosition` is the highest `savedPosition` of the
+    /// buckets merged into it.
+    func saveRollups(_ rollups: [LiveBucket]) async throws(StoreError)
+
     /// The predictions of one bucket (its model and version, timestamps from `key.start` for `width`
     /// milliseconds) at log positions after `position` and up to `last`, oldest first, at most `limit`:
     /// what an unreadable bucket is rebuilt from.
@@ -61,7 +73,7 @@ public protocol Store: Sendable {
 
     /// Deletes predictions (and their labels) made before `milliseconds`; returns how many.
     func deletePredictions(before milliseconds: Int64) async throws(StoreError) -> Int
-    /// Deletes buckets that start before `milliseconds`; returns how many.
+    /// Deletes buckets (and rollups) that start before `milliseconds`; returns how many buckets.
     func deleteBuckets(before milliseconds: Int64) async throws(StoreError) -> Int
     /// Bytes on disk.
     func sizeInBytes() -> Int64
@@ -166,14 +178,18 @@ public struct LabelCounts: Sendable, Equatable {
     public var matched: Int
 }
 
-/// One stored time bucket of a model version.
+/// One stored time bucket (or rollup of buckets) of a model version.
 public struct LiveBucket: Sendable, Equatable {
     public var key: BucketKey
     public var profile: LiveProfile
+    /// The watermark of the flush that saved the bucket; for a rollup, the highest of its buckets'. 0 when
+    /// not yet saved.
+    public var savedPosition: Int64
 
-    public init(key: BucketKey, profile: LiveProfile) {
+    public init(key: BucketKey, profile: LiveProfile, savedPosition: Int64 = 0) {
         self.key = key
         self.profile = profile
+        self.savedPosition = savedPosition
     }
 }
 

@@ -266,4 +266,53 @@ struct IngestionTests {
         #expect(!(try await third.request("GET", "/metrics").text.contains("vigil_rebuilt_buckets_total 1")))
         try await third.stop()
     }
+
+    /// Windows reaching past the held buckets read whole hours as rollups: the same answer as bucket by
+    /// bucket, and late events into an hour make its rollup stale instead of going unseen.
+    @Test func longWindowsReadRollupsThatLateEventsRefresh() async throws {
+        let directory = TestServer.temporaryDirectory()
+        let hour = 3_600_000.0
+        // Ten hours that ended at least three hours ago (older than the two hot hours), one event every 5 minutes.
+        let start = ((Date().timeIntervalSince1970 * 1000 - 13 * hour) / hour).rounded(.down) * hour
+        func stamp(_ milliseconds: Double) -> String {
+            ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: milliseconds / 1000))
+        }
+        let events = (0..<120).map { (index: Int) -> String in
+            let time = stamp(start + Double(index) * 300_000)
+            return predictionJSON(id: "h\(index)", age: Double(index), city: index % 3 == 0 ? "x" : "y", latency: Double(index % 40), timestamp: time)
+        }
+        let first = try await TestServer.start(directory: directory)
+        _ = try await first.request("POST", "/v1/models/m/predictions", body: events.joined(separator: "\n"), contentType: "application/x-ndjson")
+        try await first.stop()
+
+        // After a restart those buckets are only in the store.
+        let server = try await TestServer.start(directory: directory)
+        let bucketByBucket = try await server.summary("m", query: "window=1d")
+        let database = try DatabaseQueue(path: directory + "/vigil.sqlite")
+        #expect(try await database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rollups") } == 10, "one rollup per hour read")
+        let fromRollups = try await server.summary("m", query: "window=1d")
+        #expect(number(bucketByBucket, "requests", "count") == 120)
+        #expect(number(fromRollups, "requests", "count") == 120)
+        let statistics: [(String, (Any?) -> Any?)] = [
+            ("latency mean", { value($0, "latencyMs", "mean") }),
+            ("age mean", { value($0, "features", "0", "statistics", "mean") }),
+            ("age p50", { value($0, "features", "0", "statistics", "p50") }),
+        ]
+        for (name, read) in statistics {
+            let direct = try #require(read(bucketByBucket) as? NSNumber).doubleValue
+            let rolled = try #require(read(fromRollups) as? NSNumber).doubleValue
+            #expect(abs(direct - rolled) <= 1e-9 * Swift.max(1, abs(direct)), "\(name): \(direct) bucket by bucket, \(rolled) from rollups")
+        }
+
+        // Late events into the fourth hour: seen at once (their bucket is held), and after the flush (the
+        // rollup is stale until built again).
+        let late = (0..<5).map { predictionJSON(id: "late\($0)", age: 1000, city: "x", timestamp: stamp(start + 3 * hour + 60_000)) }
+        _ = try await server.request("POST", "/v1/models/m/predictions", body: late.joined(separator: "\n"), contentType: "application/x-ndjson")
+        #expect(number(try await server.summary("m", query: "window=1d"), "requests", "count") == 125)
+        try await Task.sleep(for: .milliseconds(600))
+        let afterFlush = try await server.summary("m", query: "window=1d")
+        #expect(number(afterFlush, "requests", "count") == 125)
+        #expect(number(try await server.summary("m", query: "window=1d"), "requests", "count") == 125, "the rebuilt rollup holds the late events")
+        try await server.stop()
+    }
 }

@@ -243,4 +243,40 @@ struct SQLiteStoreTests {
         #expect(rounds > 10, "no checkpoint completed during the commits: \(rounds) rounds")
         #expect(try await store.predictions(after: 0, limit: rows + 1, model: "m").count == rows)
     }
+
+    /// A rollup is read only while no bucket of its span was saved after it; retention removes both.
+    @Test func rollupsAreReadOnlyWhileCurrent() async throws {
+        let store = try SQLiteStore(directory: Self.temporaryDirectory())
+        let hour: Int64 = 3_600_000
+        let start = 1_800_000_000_000 / hour * hour
+        var profile = LiveProfile()
+        profile.add(Self.prediction("x"))
+        func bucket(_ minute: Int64) -> LiveBucket { LiveBucket(key: BucketKey(model: "m", version: "v1", start: start + minute * 60_000), profile: profile) }
+        try await store.saveBuckets([bucket(0), bucket(30), bucket(59)], watermark: "w", position: 5)
+        let hourRange = start..<(start + hour)
+
+        let uncovered = try await store.buckets(model: "m", starting: hourRange, withoutRollupsOf: hour)
+        #expect(uncovered.buckets.map(\.savedPosition) == [5, 5, 5])
+        var rollup = LiveBucket(key: BucketKey(model: "m", version: "v1", start: start), profile: LiveProfile(), savedPosition: 5)
+        for part in uncovered.buckets { rollup.profile.merge(part.profile) }
+        try await store.saveRollups([rollup])
+        #expect(try await store.rollups(model: "m", starting: hourRange, width: hour).buckets == [rollup])
+        #expect(try await store.buckets(model: "m", starting: hourRange, withoutRollupsOf: hour).buckets.isEmpty)
+
+        // A later save of one bucket of the hour (late events) makes the rollup stale: all the hour's buckets
+        // are read again, and the rollup is not.
+        try await store.saveBuckets([bucket(30)], watermark: "w", position: 9)
+        #expect(try await store.rollups(model: "m", starting: hourRange, width: hour).buckets.isEmpty)
+        #expect(try await store.buckets(model: "m", starting: hourRange, withoutRollupsOf: hour).buckets.map(\.savedPosition) == [5, 9, 5])
+        // So does a new bucket in the hour.
+        rollup.savedPosition = 9
+        try await store.saveRollups([rollup])
+        #expect(try await store.rollups(model: "m", starting: hourRange, width: hour).buckets.count == 1)
+        try await store.saveBuckets([bucket(45)], watermark: "w", position: 12)
+        #expect(try await store.rollups(model: "m", starting: hourRange, width: hour).buckets.isEmpty)
+
+        #expect(try await store.deleteBuckets(before: start + hour) == 4)
+        let database = try DatabaseQueue(path: store.path)
+        #expect(try await database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rollups") } == 0)
+    }
 }

@@ -59,3 +59,8 @@ async def predictions(model: str, request: Request):
 @app.get("/metrics")
 async def metrics():
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+@app.get("/healthz")
+async def healthz():
+    return {"status": "ok"}

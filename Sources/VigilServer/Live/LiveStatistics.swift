@@ -161,25 +161,93 @@ final class LiveStatistics: Service, Sendable {
         heldSince.withLock { $0 = max($0, horizon) }
     }
 
+    /// The span of a rollup: an hour, when buckets divide it (so each bucket lies in one rollup); nil when
+    /// buckets are an hour or longer.
+    var rollupMilliseconds: Int64? {
+        let hour: Int64 = 3_600_000
+        return aggregator.bucketMilliseconds < hour && hour % aggregator.bucketMilliseconds == 0 ? hour : nil
+    }
+
     /// The merged profile of a model (one version, or all when `version` is nil) over `range`.
+    ///
+    /// Held buckets come from memory. Older ones come from the store: whole hours as rollups where a current
+    /// one exists (one row instead of sixty), the rest bucket by bucket; the hours read bucket by bucket are
+    /// then saved as rollups, so the next window over them reads one row per hour.
     func window(model: String, version: String?, range: Range<Int64>) async throws(StoreError) -> LiveProfile {
         let bucketRange = aggregator.bucketStart(range.lowerBound)..<range.upperBound
         let held = aggregator.buckets(model: model, version: version, starting: bucketRange)
         var merged = LiveProfile()
         for profile in held.values { merged.merge(profile) }
-        // Older buckets come from the store; held ones are newer than their stored copies.
-        if bucketRange.lowerBound < heldSince.withLock({ $0 }) {
-            for bucket in try await readable(store.buckets(model: model, starting: bucketRange))
-            where (version == nil || bucket.key.version == version) && held[bucket.key] == nil {
-                merged.merge(bucket.profile)
+        let heldSince = heldSince.withLock { $0 }
+        guard bucketRange.lowerBound < heldSince else { return merged }
+        // A held bucket is newer than its stored copy, which is then skipped.
+        func wanted(_ key: BucketKey) -> Bool { (version == nil || key.version == version) && held[key] == nil }
+
+        var bucketByBucket = [bucketRange]
+        if let width = rollupMilliseconds {
+            let first = (bucketRange.lowerBound + width - 1) / width * width
+            let end = max(first, min(bucketRange.upperBound, heldSince) / width * width)
+            if first < end {
+                let rollups = try await store.rollups(model: model, starting: first..<end, width: width)
+                // Hours whose current rollup cannot stand for them: it is unreadable, or a bucket of the hour
+                // is held (late events), so the rollup holds that bucket's older stored copy. Their buckets
+                // are read one by one below (hours without a current rollup come with `uncovered`).
+                let hourOfHeld = Set(held.keys.filter { $0.start >= first && $0.start < end }.map { Self.rollupKey(of: $0, width: width) })
+                let readHourly = Set(rollups.unreadable).union(rollups.buckets.map(\.key).filter(hourOfHeld.contains))
+                for rollup in rollups.buckets where wanted(rollup.key) && !readHourly.contains(rollup.key) { merged.merge(rollup.profile) }
+                let uncovered = try await readable(store.buckets(model: model, starting: first..<end, withoutRollupsOf: width))
+                for bucket in uncovered where wanted(bucket.key) { merged.merge(bucket.profile) }
+                for hour in readHourly.sorted() {
+                    for bucket in try await readable(store.buckets(model: model, starting: hour.start..<(hour.start + width))) where wanted(bucket.key) {
+                        merged.merge(bucket.profile)
+                    }
+                }
+                await saveRollups(of: uncovered, width: width)
+                bucketByBucket = [bucketRange.lowerBound..<first, end..<bucketRange.upperBound].filter { !$0.isEmpty }
             }
         }
+        for part in bucketByBucket {
+            for bucket in try await readable(store.buckets(model: model, starting: part)) where wanted(bucket.key) { merged.merge(bucket.profile) }
+        }
         return merged
+    }
+
+    /// Builds and saves the rollups of complete hours of the last two that lack a current one, so that
+    /// windows find them ready. Late events make a rollup stale; the next call builds it again.
+    /// A failure is logged: windows read those hours bucket by bucket meanwhile.
+    func rollUpRecentHours() async {
+        guard let width = rollupMilliseconds else { return }
+        let end = Self.nowMilliseconds() / width * width
+        do {
+            await saveRollups(of: try await readable(store.buckets(model: nil, starting: (end - 2 * width)..<end, withoutRollupsOf: width)), width: width)
+        } catch {
+            logger.warning("reading buckets for rollups failed; windows read them one by one meanwhile", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private static func rollupKey(of key: BucketKey, width: Int64) -> BucketKey {
+        BucketKey(model: key.model, version: key.version, start: key.start - key.start % width)
+    }
+
+    /// Merges buckets into the rollups of their hours and saves them. The buckets must be all those of each
+    /// of their hours (as `buckets(model:starting:withoutRollupsOf:)` returns them). A rollup is a cache, so
+    /// a failure to save one is logged, not thrown: windows read its buckets meanwhile.
+    private func saveRollups(of buckets: [LiveBucket], width: Int64) async {
+        var rollups: [BucketKey: LiveBucket] = [:]
+        for bucket in buckets {
+            let key = Self.rollupKey(of: bucket.key, width: width)
+            rollups[key, default: LiveBucket(key: key, profile: LiveProfile())].profile.merge(bucket.profile)
+            rollups[key]!.savedPosition = max(rollups[key]!.savedPosition, bucket.savedPosition)
+        }
+        do { try await store.saveRollups(Array(rollups.values)) } catch {
+            logger.warning("saving rollups failed; windows read their buckets meanwhile", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Flushes every interval, applies retention every `retentionIntervalSeconds`, and flushes once more on shutdown.
     func run() async throws {
         var lastRetention = Date.distantPast
+        var lastRollup = Date.distantPast
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.flushIntervalSeconds)) }
             do {
@@ -187,6 +255,10 @@ final class LiveStatistics: Service, Sendable {
                 if Date().timeIntervalSince(lastRetention) >= configuration.retentionIntervalSeconds {
                     try await applyRetention()
                     lastRetention = Date()
+                }
+                if Date().timeIntervalSince(lastRollup) >= Double(configuration.bucketSeconds) {
+                    await rollUpRecentHours()
+                    lastRollup = Date()
                 }
             } catch {
                 logger.error("flushing live profiles failed; will retry", metadata: ["error": "\(error)"])

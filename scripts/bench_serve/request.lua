@@ -1,12 +1,15 @@
--- wrk script: POST the body in $BODY_FILE with $CONTENT_TYPE to $TARGET_PATH; with $DELAY_MS each
--- connection waits that long between requests (a paced, roughly constant request rate).
-local file = io.open(os.getenv("BODY_FILE"), "rb")
-local body = file:read("*a")
-file:close()
-wrk.method = "POST"
+-- wrk script: POST the body in $BODY_FILE with $CONTENT_TYPE to $TARGET_PATH, or GET $TARGET_PATH when
+-- $BODY_FILE is empty; with $DELAY_MS each connection waits that long between requests (a paced, roughly
+-- constant request rate).
 wrk.path = os.getenv("TARGET_PATH")
-wrk.body = body
-wrk.headers["Content-Type"] = os.getenv("CONTENT_TYPE")
+local body_file = os.getenv("BODY_FILE") or ""
+if body_file ~= "" then
+  local file = io.open(body_file, "rb")
+  wrk.body = file:read("*a")
+  file:close()
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = os.getenv("CONTENT_TYPE")
+end
 local pause = tonumber(os.getenv("DELAY_MS") or "0")
 if pause > 0 then
   function delay()

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStore
+
+/// `vigil-bench window`: what a long window costs when its buckets are only in the store, as after a restart
+/// or for a window older than the hot horizon: read every bucket, decode it, merge it.
+struct WindowBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "window", abstract: "Time to read and merge a window of stored buckets.")
+
+    @Option(help: "Days in the window (one-minute buckets).")
+    var days = 7
+
+    @Option(help: "Events in each bucket.")
+    var eventsPerBucket = 100
+
+    func run() async throws {
+        let width: Int64 = 60_000
+        let bucketCount = days * 1440
+        let start: Int64 = 1_800_000_000_000 / width * width
+        var profile = LiveProfile()
+        for index in 0..<eventsPerBucket {
+            profile.add(PredictionEvent(
+                id: "e\(index)", timestampMilliseconds: start, version: "v1",
+                features: Dictionary(uniqueKeysWithValues: (0..<8).map { ("f\($0)", FeatureValue.number(Double((index * 7 + $0 * 13) % 101))) })
+                    .merging(["country": .string(["DE", "FR", "US"][index % 3]), "plan": .string(["free", "pro"][index % 2])]) { a, _ in a },
+                prediction: .number(Double(index % 100) / 100), latencyMilliseconds: Double(5 + index % 40)
+            ))
+        }
+        let directory = NSTemporaryDirectory() + "vigil-bench-window-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteStore(directory: directory)
+        for chunk in stride(from: 0, to: bucketCount, by: 1440) {
+            let buckets = (chunk..<min(bucketCount, chunk + 1440)).map { LiveBucket(key: BucketKey(model: "bench", version: "v1", start: start + Int64($0) * width), profile: profile) }
+            try await store.saveBuckets(buckets, watermark: "bench", position: Int64(chunk))
+        }
+
+        // Bucket by bucket, as a window reads hours without a current rollup (and builds their rollups).
+        let range = start..<(start + Int64(bucketCount) * width)
+        var started = Date()
+        let read = try await store.buckets(model: "bench", starting: range)
+        var merged = LiveProfile()
+        for bucket in read.buckets { merged.merge(bucket.profile) }
+        let bucketSeconds = Date().timeIntervalSince(started)
+        var rollups: [BucketKey: LiveBucket] = [:]
+        for bucket in read.buckets {
+            let key = BucketKey(model: "bench", version: "v1", start: bucket.key.start - bucket.key.start % 3_600_000)
+            rollups[key, default: LiveBucket(key: key, profile: LiveProfile(), savedPosition: bucket.savedPosition)].profile.merge(bucket.profile)
+        }
+        try await store.saveRollups(Array(rollups.values))
+
+        // Hour by hour, as a window reads once the rollups exist.
+        started = Date()
+        let hourly = try await store.rollups(model: "bench", starting: range, width: 3_600_000)
+        var rolled = LiveProfile()
+        for rollup in hourly.buckets { rolled.merge(rollup.profile) }
+        let rollupSeconds = Date().timeIntervalSince(started)
+        print(String(format: "%d-day window, %d events: %d buckets read and merged in %.3f s; %d hourly rollups in %.3f s (%.0fx faster)",
+                     days, rolled.requestCount, read.buckets.count, bucketSeconds, hourly.buckets.count, rollupSeconds, bucketSeconds / rollupSeconds))
+        precondition(rolled.requestCount == merged.requestCount, "the rollups must hold every event")
+        print("(`swift run -c release vigil-bench window --days \(days) --events-per-bucket \(eventsPerBucket)`)")
+    }
+}
