@@ -327,25 +327,22 @@ public final class SQLiteStore: Store {
         """
     }
 
-    public func rollups(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> BucketRead {
+    public func rollupRead(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> RollupRead {
         try await read { db in
-            Self.decodeBuckets(try Row.fetchAll(db, sql: """
+            let arguments: StatementArguments = [range.lowerBound, range.upperBound, model, model]
+            let rollups = Self.decodeBuckets(try Row.fetchAll(db, sql: """
                 SELECT r.model, r.version, r.start_ms, r.through_position AS saved_position, r.payload FROM rollups AS r
                 WHERE r.start_ms >= ? AND r.start_ms < ? AND (? IS NULL OR r.model = ?) AND NOT \(Self.staleRollup(width: width))
                 ORDER BY r.model, r.version, r.start_ms
-                """, arguments: [range.lowerBound, range.upperBound, model, model]))
-        }
-    }
-
-    public func buckets(model: String?, starting range: Range<Int64>, withoutRollupsOf width: Int64) async throws(StoreError) -> BucketRead {
-        try await read { db in
-            Self.decodeBuckets(try Row.fetchAll(db, sql: """
+                """, arguments: arguments))
+            let uncovered = Self.decodeBuckets(try Row.fetchAll(db, sql: """
                 SELECT b.model, b.version, b.start_ms, b.saved_position, b.payload FROM buckets AS b
                 WHERE b.start_ms >= ? AND b.start_ms < ? AND (? IS NULL OR b.model = ?)
                 AND NOT EXISTS (SELECT 1 FROM rollups AS r WHERE r.model = b.model AND r.version = b.version
                                 AND r.start_ms = b.start_ms - b.start_ms % \(width) AND NOT \(Self.staleRollup(width: width)))
                 ORDER BY b.model, b.version, b.start_ms
-                """, arguments: [range.lowerBound, range.upperBound, model, model]))
+                """, arguments: arguments))
+            return RollupRead(rollups: rollups, uncovered: uncovered)
         }
     }
 

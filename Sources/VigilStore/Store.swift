@@ -47,13 +47,12 @@ public protocol Store: Sendable {
     /// The stored buckets among `keys`.
     func buckets(_ keys: [BucketKey]) async throws(StoreError) -> BucketRead
 
-    /// Rollups starting in `range`: each the merge of all the buckets of a model version in the `width`
-    /// milliseconds from its start. Only rollups still equal to that merge are returned: a bucket saved
-    /// after its rollup was built (late events) makes the rollup stale until it is built again.
-    func rollups(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> BucketRead
-
-    /// The buckets starting in `range` that no current rollup of `width` covers.
-    func buckets(model: String?, starting range: Range<Int64>, withoutRollupsOf width: Int64) async throws(StoreError) -> BucketRead
+    /// What a window reads over whole spans of `width`, in one read so that each bucket counts once: the
+    /// current rollups starting in `range` (each the merge of all the buckets of a model version in the
+    /// span from its start) and the buckets in `range` that no current rollup covers. A rollup is current
+    /// while no bucket of its span was saved after it was built: late events make it stale until it is
+    /// built again.
+    func rollupRead(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> RollupRead
 
     /// Saves rollups, replacing older ones; each one's `savedPosition` is the highest `savedPosition` of the
     /// buckets merged into it.
@@ -190,6 +189,17 @@ public struct LiveBucket: Sendable, Equatable {
         self.key = key
         self.profile = profile
         self.savedPosition = savedPosition
+    }
+}
+
+/// Spans read as rollups where current ones exist, and bucket by bucket where not.
+public struct RollupRead: Sendable, Equatable {
+    public var rollups: BucketRead
+    public var uncovered: BucketRead
+
+    public init(rollups: BucketRead, uncovered: BucketRead) {
+        self.rollups = rollups
+        self.uncovered = uncovered
     }
 }
 

@@ -51,7 +51,7 @@ struct WindowBenchmark: AsyncParsableCommand {
 
         // Hour by hour, as a window reads once the rollups exist.
         started = Date()
-        let hourly = try await store.rollups(model: "bench", starting: range, width: 3_600_000)
+        let hourly = try await store.rollupRead(model: "bench", starting: range, width: 3_600_000).rollups
         var rolled = LiveProfile()
         for rollup in hourly.buckets { rolled.merge(rollup.profile) }
         let rollupSeconds = Date().timeIntervalSince(started)

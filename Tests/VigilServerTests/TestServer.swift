@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -134,4 +135,12 @@ func predictionJSON(id: String? = nil, version: String = "v1", age: Double, city
     if let errorType { fields.append(#""error_type":"\#(errorType)""#) }
     if let timestamp { fields.append(#""timestamp":"\#(timestamp)""#) }
     return "{" + fields.joined(separator: ",") + "}"
+}
+
+/// A connection of the test's own to a store's database file. It waits for locks, as the store's own
+/// connections do: the store's background checkpointer holds one for a few milliseconds at times.
+func openDatabase(_ path: String) throws -> DatabaseQueue {
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(10)
+    return try DatabaseQueue(path: path, configuration: configuration)
 }

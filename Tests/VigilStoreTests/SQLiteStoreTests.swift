@@ -143,7 +143,7 @@ struct SQLiteStoreTests {
         let damaged = BucketKey(model: "m", version: "v2", start: start)
         try await store.saveBuckets([LiveBucket(key: good, profile: profile), LiveBucket(key: damaged, profile: profile)], watermark: "live", position: 11)
         // Flip one byte in the middle of one stored payload, as a bad disk or an old release's format would.
-        let database = try DatabaseQueue(path: store.path)
+        let database = try openDatabase(store.path)
         try await database.write { db in
             var payload: [UInt8] = try [UInt8](Data.fetchOne(db, sql: "SELECT payload FROM buckets WHERE version = 'v2'")!)
             payload[payload.count / 2] ^= 0x5A
@@ -184,7 +184,7 @@ struct SQLiteStoreTests {
     /// traffic a passive checkpoint alone never lets it.
     @Test func theCheckpointerCopiesTheLogAndEmptiesALongOne() async throws {
         let store = try SQLiteStore(directory: Self.temporaryDirectory(), checkpointInterval: nil)
-        let observer = try DatabaseQueue(path: store.path)
+        let observer = try openDatabase(store.path)
         // A passive checkpoint from another connection: the log's length and how much of it is copied.
         func log() async throws -> (pages: Int, copied: Int) {
             try await observer.writeWithoutTransaction { db in
@@ -255,28 +255,36 @@ struct SQLiteStoreTests {
         try await store.saveBuckets([bucket(0), bucket(30), bucket(59)], watermark: "w", position: 5)
         let hourRange = start..<(start + hour)
 
-        let uncovered = try await store.buckets(model: "m", starting: hourRange, withoutRollupsOf: hour)
+        let uncovered = try await store.rollupRead(model: "m", starting: hourRange, width: hour).uncovered
         #expect(uncovered.buckets.map(\.savedPosition) == [5, 5, 5])
         var rollup = LiveBucket(key: BucketKey(model: "m", version: "v1", start: start), profile: LiveProfile(), savedPosition: 5)
         for part in uncovered.buckets { rollup.profile.merge(part.profile) }
         try await store.saveRollups([rollup])
-        #expect(try await store.rollups(model: "m", starting: hourRange, width: hour).buckets == [rollup])
-        #expect(try await store.buckets(model: "m", starting: hourRange, withoutRollupsOf: hour).buckets.isEmpty)
+        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).rollups.buckets == [rollup])
+        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).uncovered.buckets.isEmpty)
 
         // A later save of one bucket of the hour (late events) makes the rollup stale: all the hour's buckets
         // are read again, and the rollup is not.
         try await store.saveBuckets([bucket(30)], watermark: "w", position: 9)
-        #expect(try await store.rollups(model: "m", starting: hourRange, width: hour).buckets.isEmpty)
-        #expect(try await store.buckets(model: "m", starting: hourRange, withoutRollupsOf: hour).buckets.map(\.savedPosition) == [5, 9, 5])
+        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).rollups.buckets.isEmpty)
+        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).uncovered.buckets.map(\.savedPosition) == [5, 9, 5])
         // So does a new bucket in the hour.
         rollup.savedPosition = 9
         try await store.saveRollups([rollup])
-        #expect(try await store.rollups(model: "m", starting: hourRange, width: hour).buckets.count == 1)
+        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).rollups.buckets.count == 1)
         try await store.saveBuckets([bucket(45)], watermark: "w", position: 12)
-        #expect(try await store.rollups(model: "m", starting: hourRange, width: hour).buckets.isEmpty)
+        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).rollups.buckets.isEmpty)
 
         #expect(try await store.deleteBuckets(before: start + hour) == 4)
-        let database = try DatabaseQueue(path: store.path)
+        let database = try openDatabase(store.path)
         #expect(try await database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rollups") } == 0)
     }
+}
+
+/// A connection of the test's own to a store's database file. It waits for locks, as the store's own
+/// connections do: the store's background checkpointer holds one for a few milliseconds at times.
+func openDatabase(_ path: String) throws -> DatabaseQueue {
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(10)
+    return try DatabaseQueue(path: path, configuration: configuration)
 }

@@ -188,14 +188,15 @@ final class LiveStatistics: Service, Sendable {
             let first = (bucketRange.lowerBound + width - 1) / width * width
             let end = max(first, min(bucketRange.upperBound, heldSince) / width * width)
             if first < end {
-                let rollups = try await store.rollups(model: model, starting: first..<end, width: width)
+                let spans = try await store.rollupRead(model: model, starting: first..<end, width: width)
+                let rollups = spans.rollups
                 // Hours whose current rollup cannot stand for them: it is unreadable, or a bucket of the hour
                 // is held (late events), so the rollup holds that bucket's older stored copy. Their buckets
                 // are read one by one below (hours without a current rollup come with `uncovered`).
                 let hourOfHeld = Set(held.keys.filter { $0.start >= first && $0.start < end }.map { Self.rollupKey(of: $0, width: width) })
                 let readHourly = Set(rollups.unreadable).union(rollups.buckets.map(\.key).filter(hourOfHeld.contains))
                 for rollup in rollups.buckets where wanted(rollup.key) && !readHourly.contains(rollup.key) { merged.merge(rollup.profile) }
-                let uncovered = try await readable(store.buckets(model: model, starting: first..<end, withoutRollupsOf: width))
+                let uncovered = try await readable(spans.uncovered)
                 for bucket in uncovered where wanted(bucket.key) { merged.merge(bucket.profile) }
                 for hour in readHourly.sorted() {
                     for bucket in try await readable(store.buckets(model: model, starting: hour.start..<(hour.start + width))) where wanted(bucket.key) {
@@ -219,7 +220,7 @@ final class LiveStatistics: Service, Sendable {
         guard let width = rollupMilliseconds else { return }
         let end = Self.nowMilliseconds() / width * width
         do {
-            await saveRollups(of: try await readable(store.buckets(model: nil, starting: (end - 2 * width)..<end, withoutRollupsOf: width)), width: width)
+            await saveRollups(of: try await readable(store.rollupRead(model: nil, starting: (end - 2 * width)..<end, width: width).uncovered), width: width)
         } catch {
             logger.warning("reading buckets for rollups failed; windows read them one by one meanwhile", metadata: ["error": "\(error)"])
         }
@@ -230,7 +231,7 @@ final class LiveStatistics: Service, Sendable {
     }
 
     /// Merges buckets into the rollups of their hours and saves them. The buckets must be all those of each
-    /// of their hours (as `buckets(model:starting:withoutRollupsOf:)` returns them). A rollup is a cache, so
+    /// of their hours (as `rollupRead` returns them uncovered). A rollup is a cache, so
     /// a failure to save one is logged, not thrown: windows read its buckets meanwhile.
     private func saveRollups(of buckets: [LiveBucket], width: Int64) async {
         var rollups: [BucketKey: LiveBucket] = [:]
