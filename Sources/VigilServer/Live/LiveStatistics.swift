@@ -195,7 +195,9 @@ final class LiveStatistics: Service, Sendable {
                 // are read one by one below (hours without a current rollup come with `uncovered`).
                 let hourOfHeld = Set(held.keys.filter { $0.start >= first && $0.start < end }.map { Self.rollupKey(of: $0, width: width) })
                 let readHourly = Set(rollups.unreadable).union(rollups.buckets.map(\.key).filter(hourOfHeld.contains))
-                for rollup in rollups.buckets where wanted(rollup.key) && !readHourly.contains(rollup.key) { merged.merge(rollup.profile) }
+                for rollup in rollups.buckets where (version == nil || rollup.key.version == version) && !readHourly.contains(rollup.key) {
+                    merged.merge(rollup.profile)
+                }
                 let uncovered = try await readable(spans.uncovered)
                 for bucket in uncovered where wanted(bucket.key) { merged.merge(bucket.profile) }
                 for hour in readHourly.sorted() {
@@ -231,8 +233,8 @@ final class LiveStatistics: Service, Sendable {
     }
 
     /// Merges buckets into the rollups of their hours and saves them. The buckets must be all those of each
-    /// of their hours (as `rollupRead` returns them uncovered). A rollup is a cache, so
-    /// a failure to save one is logged, not thrown: windows read its buckets meanwhile.
+    /// of their hours (as `rollupRead` returns them uncovered). A rollup is a cache, so a failure to save
+    /// one is logged, not thrown: windows read its buckets meanwhile.
     private func saveRollups(of buckets: [LiveBucket], width: Int64) async {
         var rollups: [BucketKey: LiveBucket] = [:]
         for bucket in buckets {
