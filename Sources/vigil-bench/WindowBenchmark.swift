@@ -44,7 +44,7 @@ struct WindowBenchmark: AsyncParsableCommand {
         let bucketSeconds = Date().timeIntervalSince(started)
         var rollups: [BucketKey: LiveBucket] = [:]
         for bucket in read.buckets {
-            let key = BucketKey(model: "bench", version: "v1", start: bucket.key.start - bucket.key.start % 3_600_000)
+            let key = BucketKey(model: "bench", version: "v1", start: BucketKey.start(of: bucket.key.start, width: 3_600_000))
             rollups[key, default: LiveBucket(key: key, profile: LiveProfile(), savedPosition: bucket.savedPosition)].profile.merge(bucket.profile)
         }
         try await store.saveRollups(Array(rollups.values))

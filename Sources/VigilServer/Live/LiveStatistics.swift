@@ -185,8 +185,8 @@ final class LiveStatistics: Service, Sendable {
 
         var bucketByBucket = [bucketRange]
         if let width = rollupMilliseconds {
-            let first = (bucketRange.lowerBound + width - 1) / width * width
-            let end = max(first, min(bucketRange.upperBound, heldSince) / width * width)
+            let first = BucketKey.start(of: bucketRange.lowerBound + width - 1, width: width)
+            let end = max(first, BucketKey.start(of: min(bucketRange.upperBound, heldSince), width: width))
             if first < end {
                 let spans = try await store.rollupRead(model: model, starting: first..<end, width: width)
                 let rollups = spans.rollups
@@ -220,7 +220,7 @@ final class LiveStatistics: Service, Sendable {
     /// A failure is logged: windows read those hours bucket by bucket meanwhile.
     func rollUpRecentHours() async {
         guard let width = rollupMilliseconds else { return }
-        let end = Self.nowMilliseconds() / width * width
+        let end = BucketKey.start(of: Self.nowMilliseconds(), width: width)
         do {
             await saveRollups(of: try await readable(store.rollupRead(model: nil, starting: (end - 2 * width)..<end, width: width).uncovered), width: width)
         } catch {
@@ -229,7 +229,7 @@ final class LiveStatistics: Service, Sendable {
     }
 
     private static func rollupKey(of key: BucketKey, width: Int64) -> BucketKey {
-        BucketKey(model: key.model, version: key.version, start: key.start - key.start % width)
+        BucketKey(model: key.model, version: key.version, start: BucketKey.start(of: key.start, width: width))
     }
 
     /// Merges buckets into the rollups of their hours and saves them. The buckets must be all those of each
