@@ -98,6 +98,35 @@ public struct SummaryDocument: Encodable, Sendable {
         public var std: Double?
     }
 
+    /// Latency quantiles of one segment value.
+    public struct SegmentLatency: Encodable, Sendable {
+        public var p50: Double?
+        public var p95: Double?
+        public var p99: Double?
+        public var rankErrorBound: Double
+    }
+
+    /// The traffic of one segment value.
+    public struct SegmentValue: Encodable, Sendable {
+        public var tag: String
+        public var value: String
+        public var requests: Int
+        /// This value's part of the window's requests.
+        public var share: Double
+        public var errors: Int
+        public var errorRate: Double?
+        public var latencyMs: SegmentLatency?
+        public var predictionMean: Double?
+        public var confidenceMean: Double?
+    }
+
+    public struct Segments: Encodable, Sendable {
+        /// Tag by tag (in name order), the values with the most requests first.
+        public var values: [SegmentValue]
+        /// Tag values left out because the profile already kept the most tags it keeps.
+        public var untracked: Int
+    }
+
     public struct Labels: Encodable, Sendable {
         public var received: Int
         public var matched: Int
@@ -126,6 +155,7 @@ public struct SummaryDocument: Encodable, Sendable {
     public var features: [Feature]
     public var vectors: [Vector]
     public var metrics: [String: Metric]
+    public var segments: Segments
     public var labels: Labels
     public var reference: Reference?
     /// Drift of each feature against the reference; null without a reference.
@@ -185,6 +215,7 @@ public struct SummaryDocument: Encodable, Sendable {
             Vector(name: $0.key, count: $0.value.count, dimension: $0.value.dimension, meanNorm: $0.value.count > 0 ? finite($0.value.norms.mean) : nil, mismatches: $0.value.mismatches)
         }
         metrics = profile.metrics.mapValues { Metric(count: $0.count, mean: $0.count > 0 ? finite($0.mean) : nil, std: finite($0.populationStandardDeviation)) }
+        segments = Segments(values: Self.segmentValues(profile), untracked: profile.segments.untrackedTagValues)
         self.labels = Labels(received: labels.received, matched: labels.matched)
         self.reference = reference.map { Reference(source: $0.source, rows: $0.rows, setAt: Timestamp.formatRFC3339(milliseconds: $0.createdMilliseconds)) }
         if let report {
@@ -194,6 +225,23 @@ public struct SummaryDocument: Encodable, Sendable {
             schemaIssues = document.schemaIssues
             passed = document.passed
             failureReasons = document.failureReasons
+        }
+    }
+
+    private static func segmentValues(_ profile: LiveProfile) -> [SegmentValue] {
+        func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+        return profile.segments.tags.sorted { $0.key < $1.key }.flatMap { tag, values in
+            values.sorted { ($0.value.requestCount, $1.key) > ($1.value.requestCount, $0.key) }.map { value, traffic in
+                let latency = traffic.latency.count > 0 ? traffic.latency.quantiles([0.5, 0.95, 0.99]) : nil
+                return SegmentValue(
+                    tag: tag, value: value, requests: traffic.requestCount,
+                    share: profile.requestCount > 0 ? Double(traffic.requestCount) / Double(profile.requestCount) : 0,
+                    errors: traffic.errorCount, errorRate: traffic.requestCount > 0 ? Double(traffic.errorCount) / Double(traffic.requestCount) : nil,
+                    latencyMs: latency.map { SegmentLatency(p50: finite($0[0]), p95: finite($0[1]), p99: finite($0[2]), rankErrorBound: traffic.latency.rankErrorBound) },
+                    predictionMean: traffic.predictedValues.count > 0 ? finite(traffic.predictedValues.mean) : nil,
+                    confidenceMean: traffic.confidence.count > 0 ? finite(traffic.confidence.mean) : nil
+                )
+            }
         }
     }
 

@@ -123,3 +123,73 @@ struct LiveProfileRangeTests {
         #expect(restored.features.vectors["v"]?.count == 3)
     }
 }
+
+/// Segment tags: each value's traffic is counted, the breakdown stays bounded however many tags and values
+/// clients send, and it survives merges and storage.
+struct SegmentBreakdownTests {
+    static func event(_ index: Int, segment: [String: String], latency: Double? = nil, error: Bool = false, prediction: PredictionValue? = nil) -> PredictionEvent {
+        PredictionEvent(
+            id: "s\(index)", timestampMilliseconds: 0, version: "v1", features: [:], prediction: prediction, latencyMilliseconds: latency,
+            status: error ? "error" : "ok", errorType: error ? "timeout" : nil, segment: segment
+        )
+    }
+
+    @Test func eachTagValueCountsItsRequestsErrorsAndLatency() throws {
+        var profile = LiveProfile()
+        var goldLatencies: [Double] = []
+        for index in 0..<2000 {
+            let gold = index % 4 == 0
+            let latency = gold ? Double(index % 997) : 5
+            if gold { goldLatencies.append(latency) }
+            profile.add(Self.event(
+                index, segment: ["tier": gold ? "gold" : "free", "region": index % 2 == 0 ? "eu" : "us"], latency: latency,
+                error: !gold && index % 10 == 1, prediction: .scores(["yes": gold ? 0.9 : 0.6, "no": gold ? 0.1 : 0.4])
+            ))
+        }
+        profile.add(Self.event(2000, segment: [:], latency: 1))
+        let tiers = try #require(profile.segments.tags["tier"])
+        let gold = try #require(tiers["gold"]), free = try #require(tiers["free"])
+        #expect(gold.requestCount == 500 && free.requestCount == 1500)
+        #expect(gold.errorCount == 0 && free.errorCount == 200)
+        #expect(abs(gold.confidence.mean - 0.9) < 1e-12 && abs(free.confidence.mean - 0.6) < 1e-12)
+        #expect(profile.segments.tags["region"]?.mapValues(\.requestCount) == ["eu": 1000, "us": 1000])
+        // p99 of the gold latencies against the exact order statistics, within the sketch's stated rank error.
+        goldLatencies.sort()
+        let p99 = gold.latency.quantile(0.99)
+        let rank = Double(goldLatencies.filter { $0 <= p99 }.count) / Double(goldLatencies.count)
+        #expect(abs(rank - 0.99) <= QuantileSketch.documentedRankErrorBound(k: SegmentTraffic.latencyQuantileK) + 1.0 / 500)
+
+        let restored = try SketchEnvelope.deserialize(LiveProfile.self, from: SketchEnvelope.serialize(profile))
+        #expect(restored.segments == profile.segments)
+    }
+
+    @Test func tagsAndValuesStayBoundedThroughMerges() throws {
+        var shards = [LiveProfile](repeating: LiveProfile(), count: 2)
+        for index in 0..<600 {
+            var segment = ["user": "u\(index)"]
+            if index < 40 { segment["tag\(index)"] = "x" }
+            shards[index % 2].add(Self.event(index, segment: segment, latency: 1))
+        }
+        var merged = LiveProfile()
+        for shard in shards { merged.merge(try SketchEnvelope.deserialize(LiveProfile.self, from: SketchEnvelope.serialize(shard))) }
+        let users = try #require(merged.segments.tags["user"])
+        #expect(users.count == SegmentBreakdown.maximumValuesPerTag)
+        #expect(users.values.reduce(0) { $0 + $1.requestCount } == 600, "values past the bound are counted under (other), not lost")
+        #expect((users[SegmentBreakdown.otherValue]?.requestCount ?? 0) >= 600 - SegmentBreakdown.maximumValuesPerTag)
+        #expect(merged.segments.tags.count == SegmentBreakdown.maximumTags)
+        let keptTagValues = merged.segments.tags.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.requestCount } }
+        #expect(keptTagValues + merged.segments.untrackedTagValues == 640, "every tag value is either kept or counted as untracked")
+    }
+
+    /// Profiles stored before segments were kept end after the business metrics; they still read back.
+    @Test func profilesWithoutSegmentsEndWhereTheyUsedTo() throws {
+        var profile = LiveProfile()
+        profile.add(Self.event(1, segment: [:], latency: 3))
+        let bytes = SketchEnvelope.serialize(profile)
+        var withSegments = profile
+        withSegments.add(Self.event(2, segment: ["tier": "gold"], latency: 3))
+        #expect(SketchEnvelope.serialize(withSegments).count > bytes.count)
+        let restored = try SketchEnvelope.deserialize(LiveProfile.self, from: bytes)
+        #expect(restored.segments.isEmpty && restored.requestCount == 1)
+    }
+}

@@ -38,6 +38,33 @@ struct IngestionTests {
         try await server.stop()
     }
 
+    /// Segment tags show as a breakdown in the summary, live and after a restart (read from stored buckets).
+    @Test func segmentTagsBreakTrafficDown() async throws {
+        let server = try await TestServer.start()
+        let rows = (0..<40).map { index in
+            let tier = index % 4 == 0 ? "gold" : "free"
+            let status = tier == "free" && index % 3 == 0 ? #""status": "error", "error_type": "timeout""# : #""status": "ok""#
+            return #"{"id": "s\#(index)", "latency_ms": \#(tier == "gold" ? 100 : 10), \#(status), "segment": {"tier": "\#(tier)", "region": "eu"}, "prediction": 0.5}"#
+        }
+        #expect(try await server.request("POST", "/v1/models/m/predictions", body: "[" + rows.joined(separator: ",") + "]").status == 200)
+
+        func check(_ summary: [String: Any]) throws {
+            let segments = try #require(value(summary, "segments", "values") as? [[String: Any]])
+            // Tags in name order, the values with the most requests first.
+            #expect(segments.map { "\($0["tag"]!)=\($0["value"]!)" } == ["region=eu", "tier=free", "tier=gold"])
+            #expect(segments.map { $0["requests"] as? Int } == [40, 30, 10])
+            #expect(segments.map { $0["errors"] as? Int } == [10, 10, 0])
+            #expect(number(segments[2], "latencyMs", "p99") == 100 && number(segments[1], "latencyMs", "p50") == 10)
+            #expect(number(segments[1], "share") == 0.75 && number(segments[0], "predictionMean") == 0.5)
+            #expect(number(summary, "segments", "untracked") == 0)
+        }
+        try check(try await server.summary("m"))
+        try await server.stop()
+        let restarted = try await TestServer.start(directory: server.directory)
+        try check(try await restarted.summary("m", query: "window=7d"))
+        try await restarted.stop()
+    }
+
     @Test func invalidRowsNameTheRowAndFieldAndStoreNothing() async throws {
         let server = try await TestServer.start()
         let body = "[" + predictionJSON(id: "ok1", age: 1, city: "a") + #",{"id":"bad","features":{"x":{"nested":1}}},"# + predictionJSON(id: "ok2", age: 2, city: "b") + "]"

@@ -21,6 +21,8 @@ public struct LiveProfile: Sendable, Equatable {
     public private(set) var features = LiveFeatures()
     /// Business and proxy metrics by name.
     public private(set) var metrics: [String: Moments] = [:]
+    /// Traffic by segment tag and value.
+    public private(set) var segments = SegmentBreakdown()
 
     public init() {}
 
@@ -41,6 +43,7 @@ public struct LiveProfile: Sendable, Equatable {
         for (name, value) in event.metrics where abs(value) <= NumericColumnSketch.maximumMagnitude {
             metrics[name, default: Moments()].add(value)
         }
+        if !event.segment.isEmpty { segments.add(event) }
     }
 
     public mutating func merge(_ other: LiveProfile) {
@@ -54,6 +57,7 @@ public struct LiveProfile: Sendable, Equatable {
         try! confidence.merge(other.confidence)
         features.merge(other.features)
         for (name, moments) in other.metrics { metrics[name, default: Moments()].merge(moments) }
+        segments.merge(other.segments)
     }
 }
 
@@ -82,6 +86,9 @@ extension LiveProfile: BinarySerializable {
             encoder.write(name)
             moments.encodePayload(into: &encoder)
         }
+        // The last part, and written only when there is one: profiles stored before segments were kept
+        // end after the metrics, and read back with no segments.
+        if !segments.isEmpty { segments.encodePayload(into: &encoder) }
     }
 
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
@@ -102,6 +109,7 @@ extension LiveProfile: BinarySerializable {
             let name = try decoder.readString("metric name")
             metrics[name] = try Moments(decodingPayload: &decoder)
         }
+        if !decoder.isAtEnd { segments = try SegmentBreakdown(decodingPayload: &decoder, requestCount: requestCount) }
         guard latency.rowCount == requestCount, features.rowCount == requestCount else {
             throw DecodingError("a live profile's parts disagree on the number of predictions", at: decoder.offset)
         }

@@ -59,7 +59,9 @@ struct DemoTraffic: Sendable {
             let slow = version == "v2" && drifted
             let latency = exp(log(slow ? 60 : 18) + 0.35 * Self.normal(&random))
             let failed = version == "v2" && drifted && Double.random(in: 0..<1, using: &random) < 0.06
-            var json = #"{"id":"\#(id)","version":"\#(version)","latency_ms":\#((latency * 10).rounded() / 10),"#
+            // The channel a request came through, as a segment tag: the summary breaks traffic down by it.
+            let channel = Double.random(in: 0..<1, using: &random) < 0.1 ? "partner_api" : f.device == "mobile" ? "app" : "web"
+            var json = #"{"id":"\#(id)","version":"\#(version)","latency_ms":\#((latency * 10).rounded() / 10),"segment":{"channel":"\#(channel)"},"#
             json += #""features":{"amount":\#(f.amount),"customer_age":\#(f.age),"country":"\#(f.country)","device":"\#(f.device)","account_age_days":\#(f.accountAge)}"#
             if failed {
                 json += #","status":"error","error_type":"\#(Bool.random(using: &random) ? "timeout" : "feature_store_unavailable")"}"#
