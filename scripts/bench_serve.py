@@ -11,7 +11,8 @@ Both services run on this machine's loopback, one after the other, loaded by wrk
 the same 2 cores. Scenarios:
   batched  NDJSON bodies of 1000 predictions with 10 features each (Vigil: committed durably to SQLite)
   single   one prediction per request, 32 connections, as fast as possible
-  paced    one prediction per request at about 5000 requests/s (wrk's delay hook), p99 latency
+  paced    one prediction per request at 5000 requests/s or a little more (100 connections, wrk's
+           delay hook, the pause set from a 2-second trial), p99 latency
   floor    GET /healthz at the same pace: the latency of answering at all on this machine (scheduling,
            loopback, wrk), which the paced p99 cannot go below
 Vigil's count of stored predictions is checked against the requests wrk saw answered.
@@ -97,6 +98,10 @@ def wrk(port, body_file, content_type, connections, seconds, delay_ms=0, path="/
     return json.loads(line[5:])
 
 
+PACED_CONNECTIONS = 100
+PACED_RATE = 5000
+
+
 def run_scenarios(name, port, pid, files, seconds):
     results = {}
 
@@ -112,11 +117,18 @@ def run_scenarios(name, port, pid, files, seconds):
     single = measured(files["single"], "application/json", 32)
     results["single"] = dict(single, requests_per_second=single["requests"] / single["seconds"],
                              cpu_us_per_request=single["cpu_seconds"] / max(1, single["requests"]) * 1e6)
-    # 100 connections each waiting 19 ms between requests: about 5000 requests/s when answers take ~1 ms.
-    paced = measured(files["single"], "application/json", 100, delay_ms=19)
-    results["paced"] = dict(paced, requests_per_second=paced["requests"] / paced["seconds"])
-    floor = measured(None, "", 100, delay_ms=19, path="/healthz")
-    results["floor"] = dict(floor, requests_per_second=floor["requests"] / floor["seconds"])
+    def paced_run(body_file, content_type, path="/v1/models/bench/predictions"):
+        # 100 connections, each pausing between requests: a cycle is the pause plus the answer's time, so a
+        # 2-second trial measures the answer's time and the pause is set (in wrk's whole milliseconds) for
+        # at least PACED_RATE requests/s.
+        trial = wrk(port, body_file, content_type, PACED_CONNECTIONS, 2, 19, path)
+        answer_ms = PACED_CONNECTIONS * 1000 / (trial["requests"] / trial["seconds"]) - 19
+        delay_ms = max(1, int(PACED_CONNECTIONS * 1000 / PACED_RATE - answer_ms))
+        result = measured(body_file, content_type, PACED_CONNECTIONS, delay_ms=delay_ms, path=path)
+        return dict(result, delay_ms=delay_ms, requests_per_second=result["requests"] / result["seconds"])
+
+    paced = results["paced"] = paced_run(files["single"], "application/json")
+    floor = results["floor"] = paced_run(None, "", path="/healthz")
     results["peak_rss_mb"] = peak_rss_mb(pid)
     print(f"{name}: batched {results['batched']['events_per_second']:,.0f} events/s ({results['batched']['cpu_us_per_event']:.1f} CPU µs/event); "
           f"single {results['single']['requests_per_second']:,.0f} req/s (p99 {single['p99_ms']:.2f} ms, {results['single']['cpu_us_per_request']:.0f} CPU µs/request); "

@@ -37,7 +37,9 @@ public enum EventBodyLayout: Sendable, Equatable {
             self = .json
             return
         }
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
+        // Without allocating when the type is lowercase already, as clients send it.
+        var mediaType = Substring(contentType.prefix { $0 != ";" }.trimmingWhitespace())
+        if mediaType.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) { mediaType = Substring(mediaType.lowercased()) }
         switch mediaType {
         // curl -d sends form encoding by default; its body is the JSON the user typed.
         case "", "application/json", "text/json", "application/x-www-form-urlencoded": self = .json

@@ -175,57 +175,83 @@ final class VigilMetrics: Sendable {
 
     // MARK: Ingestion
 
-    /// Records committed predictions (duplicates excluded). Counts are summed per batch first, so each
-    /// counter is looked up and incremented once per batch rather than once per event.
+    /// The ingestion collectors of one model version, resolved once: a commit then costs one lookup per
+    /// version instead of building label arrays for each series.
+    private struct VersionCollectors: Sendable {
+        var ok: Counter
+        var failed: Counter
+        var latency: ValueHistogram
+        var score: ValueHistogram
+    }
+
+    /// The collectors of one predicted class of a model (under its bounded label value).
+    private struct ClassCollectors: Sendable {
+        var count: Counter
+        var confidence: ValueHistogram
+    }
+
+    private struct SeriesKey: Hashable {
+        var model: String
+        var value: String
+    }
+
+    private let versionCollectors = Mutex([SeriesKey: VersionCollectors]())
+    private let classCollectors = Mutex([SeriesKey: ClassCollectors]())
+
+    private func collectors(model: String, version: String) -> VersionCollectors {
+        let key = SeriesKey(model: model, value: version)
+        if let known = versionCollectors.withLock({ $0[key] }) { return known }
+        let labels = [("model_name", model), ("model_version", version)]
+        let made = VersionCollectors(
+            ok: counter(.requests, labels + [("status", "ok")]), failed: counter(.requests, labels + [("status", "error")]),
+            latency: histogram(.latency, labels, buckets: Self.latencyBuckets), score: histogram(.score, labels, buckets: Self.unitBuckets)
+        )
+        versionCollectors.withLock { $0[key] = made }
+        return made
+    }
+
+    private func collectors(model: String, predictedClass: String) -> ClassCollectors {
+        let key = SeriesKey(model: model, value: predictedClass)
+        if let known = classCollectors.withLock({ $0[key] }) { return known }
+        let labels = [("model_name", model), ("predicted_class", bounded(predictedClass, model: model, label: "class"))]
+        let made = ClassCollectors(count: counter(.classes, labels), confidence: histogram(.confidence, labels, buckets: Self.unitBuckets))
+        // Classes past the label bound share `__other__`'s collectors, and are remembered under their own
+        // name only while few, so that unbounded class names cannot grow this table.
+        if classCollectors.withLock({ $0.count }) < 16 * maxLabelValues { classCollectors.withLock { $0[key] = made } }
+        return made
+    }
+
+    /// Records committed predictions (duplicates excluded). Events are recorded one by one into collectors
+    /// looked up once per run of one version or class, since a request usually carries one of each.
     func recordCommitted(model: String, events: [PredictionEvent], positions: [Int64?]) {
-        /// A version and a second label; a struct key hashes without the array a `[String]` key allocates.
-        struct Pair: Hashable {
-            var version: String
-            var label: String
-        }
-        var requests: [Pair: Int] = [:]
-        var errors: [Pair: Int] = [:]
-        var classes: [String: Int] = [:]
-        var latencies: [String: [Double]] = [:]
-        var scores: [String: [Double]] = [:]
-        var confidences: [String: [Double]] = [:]
         var count = 0
+        var version: (name: String, collectors: VersionCollectors)?
+        var predicted: (name: String, collectors: ClassCollectors)?
         // By index, so that each event is read in place rather than copied out of the array.
         for index in events.indices where positions[index] != nil {
             count += 1
-            let version = events[index].version
-            requests[Pair(version: version, label: events[index].status), default: 0] += 1
-            if events[index].status == "error" { errors[Pair(version: version, label: events[index].errorType ?? "unknown"), default: 0] += 1 }
-            if let latency = events[index].latencyMilliseconds { latencies[version, default: []].append(latency / 1000) }
-            if case .number(let value)? = events[index].prediction { scores[version, default: []].append(value) }
-            if let predicted = events[index].prediction?.predictedClass {
-                classes[predicted.name, default: 0] += 1
-                if let score = predicted.score { confidences[predicted.name, default: []].append(score) }
+            if version?.name != events[index].version {
+                version = (events[index].version, collectors(model: model, version: events[index].version))
+            }
+            let series = version!.collectors
+            if events[index].status == "error" {
+                series.failed.increment()
+                let type = bounded(events[index].errorType ?? "unknown", model: model, label: "error_type")
+                counter(.errors, [("model_name", model), ("model_version", events[index].version), ("error_type", type)]).increment()
+            } else {
+                series.ok.increment()
+            }
+            if let latency = events[index].latencyMilliseconds { series.latency.record(latency / 1000) }
+            if case .number(let value)? = events[index].prediction { series.score.record(value) }
+            if let predictedClass = events[index].prediction?.predictedClass {
+                if predicted?.name != predictedClass.name {
+                    predicted = (predictedClass.name, collectors(model: model, predictedClass: predictedClass.name))
+                }
+                predicted!.collectors.count.increment()
+                if let score = predictedClass.score { predicted!.collectors.confidence.record(score) }
             }
         }
-        for (key, amount) in requests {
-            counter(.requests, [("model_name", model), ("model_version", key.version), ("status", key.label)]).increment(by: Double(amount))
-        }
-        for (key, amount) in errors {
-            let type = bounded(key.label, model: model, label: "error_type")
-            counter(.errors, [("model_name", model), ("model_version", key.version), ("error_type", type)]).increment(by: Double(amount))
-        }
-        for (version, values) in latencies {
-            let collector = histogram(.latency, [("model_name", model), ("model_version", version)], buckets: Self.latencyBuckets)
-            for value in values { collector.record(value) }
-        }
-        for (version, values) in scores {
-            let collector = histogram(.score, [("model_name", model), ("model_version", version)], buckets: Self.unitBuckets)
-            for value in values { collector.record(value) }
-        }
-        for (label, amount) in classes {
-            counter(.classes, [("model_name", model), ("predicted_class", bounded(label, model: model, label: "class"))]).increment(by: Double(amount))
-        }
-        for (label, values) in confidences {
-            let collector = histogram(.confidence, [("model_name", model), ("predicted_class", bounded(label, model: model, label: "class"))], buckets: Self.unitBuckets)
-            for value in values { collector.record(value) }
-        }
-        counter(.ingested, [("kind", "prediction")]).increment(by: Double(count))
+        if count > 0 { counter(.ingested, [("kind", "prediction")]).increment(by: Double(count)) }
     }
 
     func recordLabels(_ count: Int) { counter(.ingested, [("kind", "label")]).increment(by: Double(count)) }
