@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 public import Logging
 import NIOCore
-import NIOPosix
 public import ServiceLifecycle
 public import UnixSignals
 import VigilCore
@@ -68,18 +67,6 @@ public struct VigilServer: Sendable {
         // Services stop in reverse order: the HTTP server drains first, then the monitor, then the last flush.
         application.addServices(live, monitor)
         return VigilServer(configuration: configuration, store: store, logger: logger, application: application)
-    }
-
-    /// Makes the event loops that serve HTTP also run Swift's tasks, so that a request's handler runs on the
-    /// thread that read it instead of being handed to a second pool of threads and back (about 6 % less CPU
-    /// per single-prediction request, and 2 cores' worth of threads instead of 4).
-    ///
-    /// Call it once, first thing in a program that serves (before any task starts); it returns false when
-    /// the executor could not be installed (a task ran already), and the default executor then stays.
-    /// Everything run on tasks must then not block: the store's blocking work runs on its own threads.
-    @discardableResult
-    public static func runTasksOnEventLoops() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.

@@ -29,7 +29,6 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat: String = "json"
 
     func run() async throws {
-        VigilServer.runTasksOnEventLoops()
         var configuration = ServerConfiguration()
         if let config { try ServeConfigurationFile.apply(config, to: &configuration, environment: ProcessInfo.processInfo.environment) }
         if let host { configuration.host = host }
