@@ -193,3 +193,21 @@ struct SegmentBreakdownTests {
         #expect(restored.segments.isEmpty && restored.requestCount == 1)
     }
 }
+
+/// The body layout named by a request's `Content-Type`, as clients write it.
+struct EventBodyLayoutTests {
+    @Test(arguments: [
+        ("application/json", EventBodyLayout.json), ("Application/JSON; charset=utf-8", .json), ("  application/x-ndjson ;q=1", .ndjson),
+        ("application/jsonl", .ndjson), ("", .json), ("\ttext/json\t", .json), ("application/x-www-form-urlencoded", .json),
+    ])
+    func namedTypesAreRead(contentType: String, layout: EventBodyLayout) {
+        #expect(EventBodyLayout(contentType: contentType) == layout)
+    }
+
+    @Test func otherTypesAreRefusedAndNoneIsJSON() {
+        for refused in ["text/csv", "application/jsonx", "application/json-seq", "json", "application/ json"] {
+            #expect(EventBodyLayout(contentType: refused) == nil, "\(refused)")
+        }
+        #expect(EventBodyLayout(contentType: nil) == .json)
+    }
+}

@@ -37,17 +37,21 @@ public enum EventBodyLayout: Sendable, Equatable {
             self = .json
             return
         }
-        // Without allocating when the type is lowercase already, as clients send it.
-        var mediaType = Substring(contentType.prefix { $0 != ";" }.trimmingWhitespace())
+        // Compared byte by byte, without allocating when the type is lowercase already (as clients send it):
+        // String's own comparison and Character iteration cost 1 % of a single-prediction request.
+        let bytes = contentType.utf8
+        var mediaType = Substring(contentType[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)]).trimmingWhitespace()
         if mediaType.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) { mediaType = Substring(mediaType.lowercased()) }
-        switch mediaType {
-        // curl -d sends form encoding by default; its body is the JSON the user typed.
-        case "", "application/json", "text/json", "application/x-www-form-urlencoded": self = .json
-        case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines":
-            self = .ndjson
-        default: return nil
-        }
+        guard let known = Self.mediaTypes.first(where: { mediaType.utf8.elementsEqual($0.name.utf8) }) else { return nil }
+        self = known.layout
     }
+
+    private static let mediaTypes: [(name: String, layout: EventBodyLayout)] = [
+        // curl -d sends form encoding by default; its body is the JSON the user typed.
+        ("application/json", .json), ("", .json), ("text/json", .json), ("application/x-www-form-urlencoded", .json),
+        ("application/x-ndjson", .ndjson), ("application/ndjson", .ndjson), ("application/jsonl", .ndjson),
+        ("application/x-jsonlines", .ndjson), ("application/jsonlines", .ndjson),
+    ]
 }
 
 extension EventWireFormat {
@@ -185,9 +189,10 @@ extension EventWireFormat {
 
 extension Substring {
     fileprivate func trimmingWhitespace() -> Substring {
-        var result = self
-        while let first = result.first, first.isWhitespace { result.removeFirst() }
-        while let last = result.last, last.isWhitespace { result.removeLast() }
-        return result
+        // Header whitespace is spaces and tabs (RFC 9110 OWS).
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
+        return self[first...last]
     }
 }
