@@ -25,6 +25,21 @@ struct SerializationTests {
         #expect(decoded.serialized() == bytes)
     }
 
+    /// Against Python's `zlib.crc32` (values printed by it), across lengths around the eight-byte steps,
+    /// from an array and from a slice that starts mid-word.
+    @Test func crc32MatchesZlib() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        let expected: [(Int, UInt32)] = [
+            (0, 0), (1, 0x4C66_7A2E), (7, 0x3E48_3922), (8, 0xA756_0428), (9, 0xCA12_FEFE), (15, 0x8F77_FABB), (16, 0x0636_A895),
+            (1000, 0x8902_161E), (4099, 0xEE39_A9CC),
+        ]
+        for (length, crc) in expected {
+            let bytes = (0..<length).map { UInt8(($0 * 31 + 7) % 256) }
+            #expect(CRC32.checksum(bytes) == crc, "\(length) bytes")
+            #expect(CRC32.checksum(([0xAA] + bytes)[1...]) == crc, "\(length) bytes from a slice")
+        }
+    }
+
     @Test func everySketchRoundTripsExactly() throws {
         var moments = Moments()
         var quantiles = QuantileSketch()

@@ -160,7 +160,7 @@ public struct NumericColumnSketch: Sendable, Equatable {
         missingCount += other.missingCount
         invalidCount += other.invalidCount
         if let otherSmall = other.smallValues {
-            for entry in otherSmall.sortedEntries {
+            for entry in otherSmall.entries {
                 if smallValues != nil, smallValues!.add(entry.value, weight: entry.count) { continue }
                 if smallValues != nil { overflowToDistinctSketch() }
                 distinctSketch!.add(entry.value)
