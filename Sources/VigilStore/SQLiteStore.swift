@@ -312,7 +312,7 @@ public final class SQLiteStore: Store {
     }
 
     public func buckets(_ keys: [BucketKey]) async throws(StoreError) -> BucketRead {
-        guard !keys.isEmpty else { return BucketRead(buckets: [], unreadable: []) }
+        guard !keys.isEmpty else { return BucketRead(buckets: [], unreadable: [:]) }
         return try await read { db in
             let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, saved_position, payload FROM buckets WHERE model = ? AND version = ? AND start_ms = ?")
             return Self.decodeBuckets(try keys.compactMap { key in try Row.fetchOne(select, arguments: [key.model, key.version, key.start]) })
@@ -361,13 +361,14 @@ public final class SQLiteStore: Store {
     }
 
     private static func decodeBuckets(_ rows: [Row]) -> BucketRead {
-        var read = BucketRead(buckets: [], unreadable: [])
+        var read = BucketRead(buckets: [], unreadable: [:])
         for row in rows {
             let key = BucketKey(model: row["model"], version: row["version"], start: row["start_ms"])
-            if let profile = try? SketchEnvelope.deserialize(LiveProfile.self, from: [UInt8](row["payload"] as Data)) {
+            do {
+                let profile = try SketchEnvelope.deserialize(LiveProfile.self, from: [UInt8](row["payload"] as Data))
                 read.buckets.append(LiveBucket(key: key, profile: profile, savedPosition: row["saved_position"]))
-            } else {
-                read.unreadable.append(key)
+            } catch {
+                read.unreadable[key] = error.description
             }
         }
         return read

@@ -208,9 +208,10 @@ public struct RollupRead: Sendable, Equatable {
 /// whole read: the caller rebuilds them from the event log.
 public struct BucketRead: Sendable, Equatable {
     public var buckets: [LiveBucket]
-    public var unreadable: [BucketKey]
+    /// The stored buckets that could not be read, with why (the decoding error), for the operator's log.
+    public var unreadable: [BucketKey: String]
 
-    public init(buckets: [LiveBucket], unreadable: [BucketKey]) {
+    public init(buckets: [LiveBucket], unreadable: [BucketKey: String]) {
         self.buckets = buckets
         self.unreadable = unreadable
     }

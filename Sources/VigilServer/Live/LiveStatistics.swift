@@ -111,7 +111,7 @@ final class LiveStatistics: Service, Sendable {
     /// rebuilt bucket is marked changed, so the next flush stores it again in the current format.
     private func readable(_ read: BucketRead) async throws(StoreError) -> [LiveBucket] {
         // A bucket held in memory is newer than any stored copy (a rebuilt one waiting for its flush, say).
-        let absent = aggregator.absentKeys(Set(read.unreadable))
+        let absent = aggregator.absentKeys(Set(read.unreadable.keys))
         guard !absent.isEmpty else { return read.buckets }
         let watermark = try await store.watermark(Self.watermarkName)
         var rebuilt: [BucketKey: LiveProfile] = [:]
@@ -127,7 +127,7 @@ final class LiveStatistics: Service, Sendable {
                 count += page.count
             }
             rebuilt[key] = profile
-            var metadata: Logger.Metadata = ["bucket": "\(key)", "events": "\(count)"]
+            var metadata: Logger.Metadata = ["bucket": "\(key)", "events": "\(count)", "reason": "\(read.unreadable[key] ?? "")"]
             if let seconds = configuration.eventRetentionSeconds, key.start < Self.nowMilliseconds() - Int64(seconds) * 1000 {
                 metadata["note"] = "the bucket is older than the event retention: events already deleted are not in it"
             }
@@ -194,7 +194,7 @@ final class LiveStatistics: Service, Sendable {
                 // is held (late events), so the rollup holds that bucket's older stored copy. Their buckets
                 // are read one by one below (hours without a current rollup come with `uncovered`).
                 let hourOfHeld = Set(held.keys.filter { $0.start >= first && $0.start < end }.map { Self.rollupKey(of: $0, width: width) })
-                let readHourly = Set(rollups.unreadable).union(rollups.buckets.map(\.key).filter(hourOfHeld.contains))
+                let readHourly = Set(rollups.unreadable.keys).union(rollups.buckets.map(\.key).filter(hourOfHeld.contains))
                 for rollup in rollups.buckets where (version == nil || rollup.key.version == version) && !readHourly.contains(rollup.key) {
                     merged.merge(rollup.profile)
                 }
