@@ -125,7 +125,7 @@ def run_scenarios(name, port, pid, files, seconds):
         answer_ms = PACED_CONNECTIONS * 1000 / (trial["requests"] / trial["seconds"]) - 19
         delay_ms = max(1, int(PACED_CONNECTIONS * 1000 / PACED_RATE - answer_ms))
         result = measured(body_file, content_type, PACED_CONNECTIONS, delay_ms=delay_ms, path=path)
-        return dict(result, delay_ms=delay_ms, requests_per_second=result["requests"] / result["seconds"])
+        return dict(result, delay_ms=delay_ms, trial_requests=trial["requests"], requests_per_second=result["requests"] / result["seconds"])
 
     paced = results["paced"] = paced_run(files["single"], "application/json")
     floor = results["floor"] = paced_run(None, "", path="/healthz")
@@ -165,7 +165,8 @@ def main():
         results["vigil"] = run_scenarios("vigil serve", port, vigil.pid, files, arguments.seconds)
         time.sleep(1.5)
         summary = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models/bench/summary?window=1d"))
-        answered = results["vigil"]["batched"]["requests"] * 1000 + results["vigil"]["single"]["requests"] + results["vigil"]["paced"]["requests"]
+        answered = results["vigil"]["batched"]["requests"] * 1000 + results["vigil"]["single"]["requests"] + results["vigil"]["paced"]["requests"] \
+            + results["vigil"]["paced"]["trial_requests"]
         print(f"vigil stored {summary['requests']['count']:,} predictions; wrk saw {answered:,} answered (requests in flight at wrk's stop may add a few)")
         results["vigil"]["stored"] = summary["requests"]["count"]
         results["vigil"]["store_bytes"] = sum(os.path.getsize(os.path.join(data, f)) for f in os.listdir(data))
