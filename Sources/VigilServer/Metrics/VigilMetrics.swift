@@ -217,7 +217,7 @@ final class VigilMetrics: Sendable {
         let made = ClassCollectors(count: counter(.classes, labels), confidence: histogram(.confidence, labels, buckets: Self.unitBuckets))
         // Classes past the label bound share `__other__`'s collectors, and are remembered under their own
         // name only while few, so that unbounded class names cannot grow this table.
-        if classCollectors.withLock({ $0.count }) < 16 * maxLabelValues { classCollectors.withLock { $0[key] = made } }
+        classCollectors.withLock { if $0.count < 16 * maxLabelValues { $0[key] = made } }
         return made
     }
 
