@@ -296,6 +296,30 @@ struct IngestionTests {
 
     /// Windows reaching past the held buckets read whole hours as rollups: the same answer as bucket by
     /// bucket, and late events into an hour make its rollup stale instead of going unseen.
+    /// An hour that ended while the server was down gets its rollup soon after the start, not at the first
+    /// window that reads it.
+    @Test func hoursThatEndedWhileDownAreRolledUpAfterTheStart() async throws {
+        let directory = TestServer.temporaryDirectory()
+        let hour = 3_600_000.0
+        let start = ((Date().timeIntervalSince1970 * 1000 - 5 * hour) / hour).rounded(.down) * hour
+        let events = (0..<12).map { index in
+            predictionJSON(id: "d\(index)", age: Double(index), city: "x", timestamp: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: (start + Double(index) * 300_000) / 1000)))
+        }
+        let first = try await TestServer.start(directory: directory)
+        #expect(try await first.request("POST", "/v1/models/m/predictions", body: events.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+        try await first.stop()
+
+        let server = try await TestServer.start(directory: directory)
+        let database = try openDatabase(directory + "/vigil.sqlite")
+        var rollups: [Int64] = []
+        for _ in 0..<50 where rollups.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            rollups = try await database.read { try Int64.fetchAll($0, sql: "SELECT start_ms FROM rollups") }
+        }
+        #expect(rollups == [Int64(start)], "the hour five hours ago is rolled up without any window asking")
+        try await server.stop()
+    }
+
     @Test func longWindowsReadRollupsThatLateEventsRefresh() async throws {
         let directory = TestServer.temporaryDirectory()
         let hour = 3_600_000.0

@@ -215,16 +215,24 @@ final class LiveStatistics: Service, Sendable {
         return merged
     }
 
-    /// Builds and saves the rollups of complete hours of the last two that lack a current one, so that
-    /// windows find them ready. Late events make a rollup stale; the next call builds it again.
-    /// A failure is logged: windows read those hours bucket by bucket meanwhile.
-    func rollUpRecentHours() async {
+    /// Builds and saves the rollups of the complete hours among the last `hours` that lack a current one,
+    /// so that windows find them ready; hour by hour, so that memory holds one hour's buckets at a time.
+    /// Late events make a rollup stale; the next call builds it again. A failure is logged: windows read
+    /// those hours bucket by bucket meanwhile.
+    ///
+    /// The run loop covers the last two hours once per bucket width, and the last day once after a start:
+    /// the hours that ended while the server was down (the one it stopped in, say) are built then, not by
+    /// the first window that needs them.
+    func rollUpRecentHours(_ hours: Int) async {
         guard let width = rollupMilliseconds else { return }
         let end = BucketKey.start(of: Self.nowMilliseconds(), width: width)
-        do {
-            await saveRollups(of: try await readable(store.rollupRead(model: nil, starting: (end - 2 * width)..<end, width: width).uncovered), width: width)
-        } catch {
-            logger.warning("reading buckets for rollups failed; windows read them one by one meanwhile", metadata: ["error": "\(error)"])
+        for hour in stride(from: end - Int64(hours) * width, to: end, by: Int(width)) {
+            do {
+                await saveRollups(of: try await readable(store.rollupRead(model: nil, starting: hour..<(hour + width), width: width).uncovered), width: width)
+            } catch {
+                logger.warning("reading buckets for rollups failed; windows read them one by one meanwhile", metadata: ["error": "\(error)"])
+                return
+            }
         }
     }
 
@@ -251,6 +259,7 @@ final class LiveStatistics: Service, Sendable {
     func run() async throws {
         var lastRetention = Date.distantPast
         var lastRollup = Date.distantPast
+        var rollupHours = 24
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.flushIntervalSeconds)) }
             do {
@@ -260,7 +269,8 @@ final class LiveStatistics: Service, Sendable {
                     lastRetention = Date()
                 }
                 if Date().timeIntervalSince(lastRollup) >= Double(configuration.bucketSeconds) {
-                    await rollUpRecentHours()
+                    await rollUpRecentHours(rollupHours)
+                    rollupHours = 2
                     lastRollup = Date()
                 }
             } catch {
