@@ -87,4 +87,55 @@ struct ReferenceDriftTests {
         #expect(corrupt.status == 422, "\(corrupt.text)")
         try await server.stop()
     }
+
+    /// A reference pinned to a production time range: the model's own traffic three hours ago, against which
+    /// today's drifted traffic is judged with the same scores as the offline report on the same rows.
+    @Test func aPinnedProductionRangeIsAReference() async throws {
+        let server = try await TestServer.start()
+        let now = Date().timeIntervalSince1970
+        let earlier = (0..<900).map { index in
+            predictionJSON(id: "e\(index)", age: Double(index % 100), city: ["a", "b", "c"][index % 3], timestamp: Timestamp.formatRFC3339(milliseconds: Int64((now - 3 * 3600) * 1000) + Int64(index)))
+        }
+        let rows = Self.liveRows(count: 900)
+        let today = rows.enumerated().map { index, row in predictionJSON(id: "t\(index)", age: Double(row.age), city: row.city) }
+        for body in [earlier, today] {
+            #expect(try await server.request("POST", "/v1/models/churn/predictions", body: body.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+        }
+        let from = Timestamp.formatRFC3339(milliseconds: Int64((now - 4 * 3600) * 1000)), to = Timestamp.formatRFC3339(milliseconds: Int64((now - 3600) * 1000))
+
+        let pinned = try await server.request("PUT", "/v1/models/churn/reference?from=\(from)&to=\(to)&version=v1", body: nil)
+        #expect(pinned.status == 200, "\(pinned.text)")
+        #expect(value(try pinned.json(), "reference", "rows") as? Int == 900)
+        #expect((value(try pinned.json(), "reference", "source") as? String)?.hasPrefix("production version v1, ") == true)
+
+        let summary = try await server.summary("churn", query: "window=30m")
+        let columns = try #require(value(summary, "drift", "columns") as? [[String: Any]])
+        let cityQuality = try #require((value(summary, "dataQuality") as? [[String: Any]])?.first { $0["column"] as? String == "city" })
+        #expect(cityQuality["newCategories"] as? [String] == ["d"])
+        // The offline report on the same rows: the same methods and scores.
+        let directory = TestServer.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let referencePath = directory + "/reference.csv", currentPath = directory + "/current.csv"
+        try ("age,city\n" + (0..<900).map { "\($0 % 100),\(["a", "b", "c"][$0 % 3])" }.joined(separator: "\n") + "\n").write(toFile: referencePath, atomically: true, encoding: .utf8)
+        try ("age,city\n" + rows.map { "\($0.age),\($0.city)" }.joined(separator: "\n") + "\n").write(toFile: currentPath, atomically: true, encoding: .utf8)
+        let offline = DatasetReport.build(
+            referenceName: "r", reference: try DatasetLoader.load(path: referencePath), currentName: "c", current: try DatasetLoader.load(path: currentPath),
+            driftOptions: DriftOptions()
+        )
+        for column in offline.drift.columns {
+            let live = try #require(columns.first { $0["column"] as? String == column.column })
+            #expect(live["method"] as? String == column.result.method.rawValue)
+            #expect(live["drifted"] as? Bool == column.result.drifted && column.result.drifted, "\(column.column)")
+            let score = try #require((live["score"] as? NSNumber)?.doubleValue)
+            #expect(abs(score - column.result.score) <= 1e-9 * max(1, abs(column.result.score)), "\(column.column): \(score) vs \(column.result.score)")
+        }
+
+        // A range without traffic, a body and a range together, and an unknown version are clear errors.
+        let empty = try await server.request("PUT", "/v1/models/churn/reference?from=2001-01-01T00:00:00Z&to=2001-01-02T00:00:00Z", body: nil)
+        #expect(empty.status == 422 && empty.text.contains("no predictions"), "\(empty.text)")
+        #expect(try await server.request("PUT", "/v1/models/churn/reference?from=\(from)", body: "age\n1\n", contentType: "text/csv").status == 400)
+        #expect(try await server.request("PUT", "/v1/models/churn/reference?from=\(from)&version=v9", body: nil).status == 404)
+        #expect(try await server.request("PUT", "/v1/models/churn/reference?to=\(to)", body: nil).status == 400)
+        try await server.stop()
+    }
 }

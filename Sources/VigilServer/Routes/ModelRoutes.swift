@@ -7,7 +7,7 @@ import VigilStats
 import HTTPTypes
 
 /// `GET /v1/models`, `GET /v1/models/{model}/summary`, `GET /v1/models/{model}/predictions/{id}` and
-/// `PUT /v1/models/{model}/reference`.
+/// `PUT /v1/models/{model}/reference` (an uploaded dataset or profile, or a pinned production time range).
 struct ModelRoutes {
     let configuration: ServerConfiguration
     let store: any Store
@@ -53,13 +53,7 @@ struct ModelRoutes {
     private func summary(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         try context.require(.read)
         let model = try request.modelName(context, limits: configuration.limits)
-        guard let versions = cardinality.versions(of: model) else {
-            throw Problem.notFound("model \"\(model)\" has no predictions")
-        }
-        let version = request.query("version")
-        if let version, !versions.contains(version) {
-            throw Problem.notFound("model \"\(model)\" has no version \"\(version)\" (it has \(versions.joined(separator: ", ")))")
-        }
+        let (versions, version) = try versions(of: model, request)
         let range = try WindowParameter.range(
             window: request.query("window"), from: request.query("from"), to: request.query("to"), now: LiveStatistics.nowMilliseconds()
         )
@@ -73,6 +67,19 @@ struct ModelRoutes {
             reference: stored.map { ($0.source, $0.profile.rowCount, $0.createdMilliseconds) }, report: report
         )
         return JSONResponse.make(data: try document.encoded())
+    }
+
+    /// The versions of a model with predictions, and the one `?version=` names (nil: all of them).
+    /// - Throws: 404 when the model has no predictions or no such version.
+    private func versions(of model: String, _ request: Request) throws(Problem) -> (all: [String], chosen: String?) {
+        guard let versions = cardinality.versions(of: model) else {
+            throw Problem.notFound("model \"\(model)\" has no predictions")
+        }
+        let version = request.query("version")
+        if let version, !versions.contains(version) {
+            throw Problem.notFound("model \"\(model)\" has no version \"\(version)\" (it has \(versions.joined(separator: ", ")))")
+        }
+        return (versions, version)
     }
 
     private func prediction(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -93,6 +100,10 @@ struct ModelRoutes {
         let model = try request.modelName(context, limits: configuration.limits)
         var request = request
         let body = try await request.collectBytes(limit: configuration.maxReferenceBytes)
+        if request.query("from") != nil || request.query("to") != nil {
+            guard body.isEmpty else { throw Problem.badParameter("from", "a reference is either a body or a time range (from/to), not both") }
+            return try await pinReference(request, model: model)
+        }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let fileExtension: String
         if body.starts(with: [0x56, 0x47, 0x4C, 0x31]) {
@@ -112,6 +123,25 @@ struct ModelRoutes {
         let name = request.query("source") ?? "upload.\(fileExtension)"
         let profile = try Self.profile(of: body, fileExtension: fileExtension, displayName: name)
         let stored = StoredReference(profile: profile, source: name, createdMilliseconds: LiveStatistics.nowMilliseconds())
+        try await store.setReference(stored, model: model)
+        return try JSONResponse.make(ReferenceAnswer(model: model, reference: reference(stored), columns: profile.columnNames))
+    }
+
+    /// A reference pinned to production traffic: the model's features from `from` to `to` (default now),
+    /// of one version with `version`, merged from the same live profiles as the summary. "Compare this week
+    /// with the month after launch" needs no export of the data.
+    private func pinReference(_ request: Request, model: String) async throws -> Response {
+        guard let from = request.query("from") else { throw Problem.badParameter("from", "a time-range reference needs from (to defaults to now)") }
+        let (_, version) = try versions(of: model, request)
+        let range = try WindowParameter.range(window: nil, from: from, to: request.query("to"), now: LiveStatistics.nowMilliseconds())
+        let live = try await live.window(model: model, version: version, range: range)
+        let span = "\(Timestamp.formatRFC3339(milliseconds: range.lowerBound)) to \(Timestamp.formatRFC3339(milliseconds: range.upperBound))"
+        guard live.requestCount > 0 else {
+            throw Problem(.unprocessableContent, "invalid-reference", title: "Invalid reference", detail: "model \"\(model)\" has no predictions from \(span)")
+        }
+        let profile = live.features.datasetProfile()
+        let source = "production " + (version.map { "version \($0), " } ?? "") + span
+        let stored = StoredReference(profile: profile, source: source, createdMilliseconds: LiveStatistics.nowMilliseconds())
         try await store.setReference(stored, model: model)
         return try JSONResponse.make(ReferenceAnswer(model: model, reference: reference(stored), columns: profile.columnNames))
     }
