@@ -5,7 +5,8 @@ import VigilStats
 /// number move within a minute.
 ///
 /// Before `driftAfterSeconds` the traffic looks like the reference; after it, transaction amounts grow by
-/// 60%, a new country appears, and version v2 gets slower and starts timing out.
+/// 60%, a new country appears, version v2 gets slower and starts timing out, and requests through the
+/// partner API (segment `channel`) take twice as long.
 struct DemoTraffic: Sendable {
     static let model = "fraud-detector"
     static let countries = ["DE", "FR", "US", "GB", "ES"]
@@ -56,11 +57,12 @@ struct DemoTraffic: Sendable {
             // A plausible model: large amounts on young accounts look like fraud.
             let logit = -4 + 0.012 * f.amount - 0.001 * Double(f.accountAge) + (f.device == "desktop" ? 0.3 : 0)
             let fraud = min(max(1 / (1 + exp(-logit)), 0.001), 0.999)
-            let slow = version == "v2" && drifted
-            let latency = exp(log(slow ? 60 : 18) + 0.35 * Self.normal(&random))
-            let failed = version == "v2" && drifted && Double.random(in: 0..<1, using: &random) < 0.06
-            // The channel a request came through, as a segment tag: the summary breaks traffic down by it.
+            // The channel a request came through, as a segment tag: the summary breaks traffic down by it, and
+            // after the drift the partner API's requests take twice as long.
             let channel = Double.random(in: 0..<1, using: &random) < 0.1 ? "partner_api" : f.device == "mobile" ? "app" : "web"
+            let slow = version == "v2" && drifted
+            let latency = exp(log(slow ? 60 : 18) + 0.35 * Self.normal(&random)) * (drifted && channel == "partner_api" ? 2 : 1)
+            let failed = version == "v2" && drifted && Double.random(in: 0..<1, using: &random) < 0.06
             var json = #"{"id":"\#(id)","version":"\#(version)","latency_ms":\#((latency * 10).rounded() / 10),"segment":{"channel":"\#(channel)"},"#
             json += #""features":{"amount":\#(f.amount),"customer_age":\#(f.age),"country":"\#(f.country)","device":"\#(f.device)","account_age_days":\#(f.accountAge)}"#
             if failed {
