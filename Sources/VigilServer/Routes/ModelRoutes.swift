@@ -134,12 +134,12 @@ struct ModelRoutes {
         guard let from = request.query("from") else { throw Problem.badParameter("from", "a time-range reference needs from (to defaults to now)") }
         let (_, version) = try versions(of: model, request)
         let range = try WindowParameter.range(window: nil, from: from, to: request.query("to"), now: LiveStatistics.nowMilliseconds())
-        let live = try await live.window(model: model, version: version, range: range)
+        let traffic = try await live.window(model: model, version: version, range: range)
         let span = "\(Timestamp.formatRFC3339(milliseconds: range.lowerBound)) to \(Timestamp.formatRFC3339(milliseconds: range.upperBound))"
-        guard live.requestCount > 0 else {
+        guard traffic.requestCount > 0 else {
             throw Problem(.unprocessableContent, "invalid-reference", title: "Invalid reference", detail: "model \"\(model)\" has no predictions from \(span)")
         }
-        let profile = live.features.datasetProfile()
+        let profile = traffic.features.datasetProfile()
         let source = "production " + (version.map { "version \($0), " } ?? "") + span
         let stored = StoredReference(profile: profile, source: source, createdMilliseconds: LiveStatistics.nowMilliseconds())
         try await store.setReference(stored, model: model)
