@@ -220,9 +220,9 @@ final class LiveStatistics: Service, Sendable {
     /// Late events make a rollup stale; the next call builds it again. A failure is logged: windows read
     /// those hours bucket by bucket meanwhile.
     ///
-    /// The run loop covers the last two hours once per bucket width, and the last day once after a start:
-    /// the hours that ended while the server was down (the one it stopped in, say) are built then, not by
-    /// the first window that needs them.
+    /// The run loop covers the last two hours once per bucket width, and, beside it, the last day once at
+    /// the start: the hours that ended while the server was down (the one it stopped in, say) are built
+    /// then, not by the first window that needs them.
     func rollUpRecentHours(_ hours: Int) async {
         guard let width = rollupMilliseconds else { return }
         let end = BucketKey.start(of: Self.nowMilliseconds(), width: width)
@@ -259,7 +259,8 @@ final class LiveStatistics: Service, Sendable {
     func run() async throws {
         var lastRetention = Date.distantPast
         var lastRollup = Date.distantPast
-        var rollupHours = 24
+        // Once, beside the loop so that flushes do not wait for it: the hours that ended while the server was down.
+        async let caughtUp: Void = rollUpRecentHours(24)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.flushIntervalSeconds)) }
             do {
@@ -269,8 +270,7 @@ final class LiveStatistics: Service, Sendable {
                     lastRetention = Date()
                 }
                 if Date().timeIntervalSince(lastRollup) >= Double(configuration.bucketSeconds) {
-                    await rollUpRecentHours(rollupHours)
-                    rollupHours = 2
+                    await rollUpRecentHours(2)
                     lastRollup = Date()
                 }
             } catch {
@@ -279,6 +279,7 @@ final class LiveStatistics: Service, Sendable {
             metrics.gauge(.flushLag).set(to: lastFlush.secondsSince)
             metrics.gauge(.storeSize).set(to: Double(store.sizeInBytes()))
         }
+        await caughtUp
         try await flush()
         logger.info("live profiles flushed for shutdown", metadata: ["watermark": "\(aggregator.appliedPosition)"])
     }
