@@ -15,54 +15,6 @@ struct ServeCrashTests {
         func add(_ more: Int) { count += more }
     }
 
-    /// A running `vigil serve` child process and the port it printed.
-    final class ServerProcess {
-        let process = Process()
-        let port: Int
-
-        init(dataDirectory: String, config: String) throws {
-            process.executableURL = VigilProcess.executable
-            process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--config", config, "--log-level", "warning"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // The first line says where it listens: "vigil serve: listening on http://127.0.0.1:PORT — …".
-            var line = Data()
-            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data([0x0A]) { line.append(byte) }
-            let text = String(decoding: line, as: UTF8.self)
-            guard let range = text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
-                  let port = Int(text[range].split(separator: ":").last ?? "")
-            else { throw CrashTestFailure("vigil serve printed no address: \(text)") }
-            self.port = port
-        }
-
-        func kill() async {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            await ChildProcess.waitForExit(process)
-        }
-
-        func terminate() async {
-            process.terminate()
-            await ChildProcess.waitForExit(process)
-        }
-
-        static func post(port: Int, _ path: String, _ body: String) async throws -> (Int, Data) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            request.httpMethod = "POST"
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as! HTTPURLResponse).statusCode, data)
-        }
-
-        func summary(_ model: String) async throws -> [String: Any] {
-            let url = URL(string: "http://127.0.0.1:\(port)/v1/models/\(model)/summary?window=30d")!
-            let (data, _) = try await URLSession.shared.data(from: url)
-            return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-        }
-    }
-
     struct CrashTestFailure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
@@ -82,7 +34,7 @@ struct ServeCrashTests {
         // Flushing every 0.3 s means the kill lands between flushes: recovery needs both the stored buckets
         // and a replay of the log past the watermark.
         try "live: {flush_interval_seconds: 0.3}\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(dataDirectory: directory, config: config)
+        let server = try await ServerProcess.start(dataDirectory: directory, config: config)
 
         let port = server.port
         let progress = AcknowledgedCount()
@@ -109,7 +61,7 @@ struct ServeCrashTests {
         }
         #expect(acknowledged.count >= 1000, "the clients should have been acknowledged before the kill")
 
-        let restarted = try ServerProcess(dataDirectory: directory, config: config)
+        let restarted = try await ServerProcess.start(dataDirectory: directory, config: config)
         let summary = try await restarted.summary("crash")
         let requests = (summary["requests"] as? [String: Any])?["count"] as? Int
         await restarted.terminate()
