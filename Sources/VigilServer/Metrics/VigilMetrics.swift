@@ -221,36 +221,48 @@ final class VigilMetrics: Sendable {
         return made
     }
 
-    /// Records committed predictions (duplicates excluded). Events are recorded one by one into collectors
-    /// looked up once per run of one version or class, since a request usually carries one of each.
+    /// Records committed predictions (duplicates excluded). Collectors are looked up once per run of one
+    /// version or class (a request usually carries one of each), and counters are added to once per run.
     func recordCommitted(model: String, events: [PredictionEvent], positions: [Int64?]) {
         var count = 0
-        var version: (name: String, collectors: VersionCollectors)?
-        var predicted: (name: String, collectors: ClassCollectors)?
+        var version: (name: String, collectors: VersionCollectors, ok: Int, failed: Int)?
+        var predicted: (name: String, collectors: ClassCollectors, count: Int)?
+        func endVersionRun() {
+            guard let run = version else { return }
+            if run.ok > 0 { run.collectors.ok.increment(by: Double(run.ok)) }
+            if run.failed > 0 { run.collectors.failed.increment(by: Double(run.failed)) }
+        }
+        func endClassRun() {
+            if let run = predicted { run.collectors.count.increment(by: Double(run.count)) }
+        }
         // By index, so that each event is read in place rather than copied out of the array.
         for index in events.indices where positions[index] != nil {
             count += 1
             if version?.name != events[index].version {
-                version = (events[index].version, collectors(model: model, version: events[index].version))
+                endVersionRun()
+                version = (events[index].version, collectors(model: model, version: events[index].version), 0, 0)
             }
             let series = version!.collectors
             if events[index].status == "error" {
-                series.failed.increment()
+                version!.failed += 1
                 let type = bounded(events[index].errorType ?? "unknown", model: model, label: "error_type")
                 counter(.errors, [("model_name", model), ("model_version", events[index].version), ("error_type", type)]).increment()
             } else {
-                series.ok.increment()
+                version!.ok += 1
             }
             if let latency = events[index].latencyMilliseconds { series.latency.record(latency / 1000) }
             if case .number(let value)? = events[index].prediction { series.score.record(value) }
             if let predictedClass = events[index].prediction?.predictedClass {
                 if predicted?.name != predictedClass.name {
-                    predicted = (predictedClass.name, collectors(model: model, predictedClass: predictedClass.name))
+                    endClassRun()
+                    predicted = (predictedClass.name, collectors(model: model, predictedClass: predictedClass.name), 0)
                 }
-                predicted!.collectors.count.increment()
+                predicted!.count += 1
                 if let score = predictedClass.score { predicted!.collectors.confidence.record(score) }
             }
         }
+        endVersionRun()
+        endClassRun()
         if count > 0 { counter(.ingested, [("kind", "prediction")]).increment(by: Double(count)) }
     }
 
