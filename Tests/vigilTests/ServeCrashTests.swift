@@ -15,11 +15,6 @@ struct ServeCrashTests {
         func add(_ more: Int) { count += more }
     }
 
-    struct CrashTestFailure: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
-    }
-
     static func batch(stream: Int, number: Int) -> (ids: [String], body: String) {
         let ids = (0..<200).map { "s\(stream)-b\(number)-\($0)" }
         let body = ids.enumerated().map { offset, id in
