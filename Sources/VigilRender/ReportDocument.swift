@@ -46,6 +46,52 @@ public struct ReportDocument: Codable, Sendable, Equatable {
         public var datasetDrifted: Bool
     }
 
+    /// Embedding drift of one vector feature (``EmbeddingDriftResult``).
+    public struct EmbeddingDriftEntry: Codable, Sendable, Equatable {
+        public var column: String
+        public var method: String?
+        public var score: Double?
+        public var threshold: Double?
+        public var drifted: Bool?
+        /// Why there is no verdict (no current vectors, another dimension); null when there is one.
+        public var problem: String?
+        public var referenceVectors: Int
+        public var currentVectors: Int
+        public var centroidDistance: Double?
+        public var centroidCosineDistance: Double?
+        /// Mean cosine similarity of the window's vectors to the reference centroid …
+        public var similarityToReference: Double?
+        /// … and of the reference's own vectors to it, the baseline to read it against.
+        public var referenceSimilarityToReference: Double?
+        /// Normed Wasserstein distance between the reference's and the window's norms.
+        public var normDrift: Double?
+        /// Normed Wasserstein distance of each random projection; `ratio` counts those ≥ componentThreshold.
+        public var componentScores: [Double]?
+        public var componentThreshold: Double?
+        public var componentErrorBound: Double?
+
+        init(_ drift: EmbeddingColumnDrift) {
+            column = drift.column
+            func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
+            let result = drift.result
+            method = result?.method.rawValue
+            score = finite(result?.score)
+            threshold = result?.threshold
+            drifted = result?.drifted
+            problem = drift.problem
+            referenceVectors = drift.referenceVectors
+            currentVectors = drift.currentVectors
+            centroidDistance = finite(result?.centroidDistance)
+            centroidCosineDistance = finite(result?.centroidCosineDistance)
+            similarityToReference = finite(result?.currentSimilarityToReference)
+            referenceSimilarityToReference = finite(result?.referenceSimilarityToReference)
+            normDrift = finite(result?.norms.score)
+            componentScores = result?.componentScores
+            componentThreshold = result?.componentThreshold
+            componentErrorBound = finite(result?.componentErrorBound)
+        }
+    }
+
     public struct QualityEntry: Codable, Sendable, Equatable {
         public var column: String
         public var missingRatio: Double
@@ -78,6 +124,8 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     public var reference: DatasetSummary
     public var current: DatasetSummary
     public var drift: DriftSection
+    /// Drift of vector (embedding) columns, which do not count in the drift share.
+    public var embeddingDrift: [EmbeddingDriftEntry]
     public var dataQuality: [QualityEntry]
     public var schemaIssues: [String]
     public var thresholds: Thresholds
@@ -107,6 +155,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
             driftShareThreshold: report.drift.datasetDriftShareThreshold,
             datasetDrifted: report.drift.datasetDrifted
         )
+        embeddingDrift = report.embeddingDrift.map(EmbeddingDriftEntry.init)
         dataQuality = report.quality.map {
             QualityEntry(
                 column: $0.column, missingRatio: $0.missingRatio, referenceMissingRatio: $0.referenceMissingRatio,
@@ -180,6 +229,32 @@ extension ReportDocument.ColumnDriftEntry {
         try container.encode(threshold, forKey: .threshold)
         try container.encode(drifted, forKey: .drifted)
         try container.encode(statisticErrorBound, forKey: .statisticErrorBound)
+    }
+}
+
+extension ReportDocument.EmbeddingDriftEntry {
+    private enum CodingKeys: String, CodingKey {
+        case column, method, score, threshold, drifted, problem, referenceVectors, currentVectors, centroidDistance, centroidCosineDistance
+        case similarityToReference, referenceSimilarityToReference, normDrift, componentScores, componentThreshold, componentErrorBound
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(column, forKey: .column)
+        try container.encode(method, forKey: .method)
+        try container.encode(score, forKey: .score)
+        try container.encode(threshold, forKey: .threshold)
+        try container.encode(drifted, forKey: .drifted)
+        try container.encode(problem, forKey: .problem)
+        try container.encode(referenceVectors, forKey: .referenceVectors)
+        try container.encode(currentVectors, forKey: .currentVectors)
+        try container.encode(centroidDistance, forKey: .centroidDistance)
+        try container.encode(centroidCosineDistance, forKey: .centroidCosineDistance)
+        try container.encode(similarityToReference, forKey: .similarityToReference)
+        try container.encode(referenceSimilarityToReference, forKey: .referenceSimilarityToReference)
+        try container.encode(normDrift, forKey: .normDrift)
+        try container.encode(componentScores, forKey: .componentScores)
+        try container.encode(componentThreshold, forKey: .componentThreshold)
+        try container.encode(componentErrorBound, forKey: .componentErrorBound)
     }
 }
 

@@ -90,6 +90,21 @@ public struct SummaryDocument: Encodable, Sendable {
         public var dimension: Int
         public var meanNorm: Double?
         public var mismatches: Int
+        /// Euclidean norms: exact mean and spread, quantiles from the sketch.
+        public var norms: VectorNorms?
+        /// Vectors in the embedding sketch; fewer than `count` only with buckets stored before sketches existed.
+        public var sketchedVectors: Int
+        /// Drift against the reference's vectors of the same name; null without them.
+        public var drift: ReportDocument.EmbeddingDriftEntry?
+    }
+
+    public struct VectorNorms: Encodable, Sendable {
+        public var mean: Double?
+        public var std: Double?
+        public var p10: Double?
+        public var p50: Double?
+        public var p90: Double?
+        public var rankErrorBound: Double
     }
 
     public struct Metric: Encodable, Sendable {
@@ -211,8 +226,19 @@ public struct SummaryDocument: Encodable, Sendable {
                 )
             }
         }
-        vectors = profile.features.vectors.sorted { $0.key < $1.key }.map {
-            Vector(name: $0.key, count: $0.value.count, dimension: $0.value.dimension, meanNorm: $0.value.count > 0 ? finite($0.value.norms.mean) : nil, mismatches: $0.value.mismatches)
+        vectors = profile.features.vectors.sorted { $0.key < $1.key }.map { name, summary in
+            let norms = summary.sketch.map { sketch in
+                let q = sketch.norms.quantiles([0.1, 0.5, 0.9])
+                return VectorNorms(
+                    mean: finite(summary.norms.mean), std: finite(summary.norms.populationStandardDeviation),
+                    p10: finite(q[0]), p50: finite(q[1]), p90: finite(q[2]), rankErrorBound: sketch.norms.rankErrorBound
+                )
+            }
+            return Vector(
+                name: name, count: summary.count, dimension: summary.dimension, meanNorm: summary.count > 0 ? finite(summary.norms.mean) : nil,
+                mismatches: summary.mismatches, norms: summary.count > 0 ? norms : nil, sketchedVectors: summary.sketch?.count ?? 0,
+                drift: report?.embeddingDrift.first { $0.column == name }.map(ReportDocument.EmbeddingDriftEntry.init)
+            )
         }
         metrics = profile.metrics.mapValues { Metric(count: $0.count, mean: $0.count > 0 ? finite($0.mean) : nil, std: finite($0.populationStandardDeviation)) }
         segments = Segments(values: Self.segmentValues(profile), untracked: profile.segments.untrackedTagValues)

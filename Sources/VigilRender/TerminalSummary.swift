@@ -21,6 +21,22 @@ public enum TerminalSummary {
             ])
         }
         lines.append(contentsOf: table(rows))
+        if !report.embeddingDrift.isEmpty {
+            lines.append("")
+            var embeddingRows: [[String]] = [["embedding", "vectors", "method", "score", "threshold", "drift", "similarity to reference centroid"]]
+            for embedding in report.embeddingDrift {
+                guard let result = embedding.result else {
+                    embeddingRows.append([embedding.column, "\(embedding.referenceVectors) → \(embedding.currentVectors)", "", "", "", "", embedding.problem ?? ""])
+                    continue
+                }
+                let similarity = [result.currentSimilarityToReference, result.referenceSimilarityToReference].map { $0.map(format) ?? "–" }
+                embeddingRows.append([
+                    embedding.column, "\(embedding.referenceVectors) → \(embedding.currentVectors)", result.method.rawValue, format(result.score),
+                    "> " + format(result.threshold), result.drifted ? "DRIFT" : "ok", "\(similarity[0]) (reference's own: \(similarity[1]))",
+                ])
+            }
+            lines.append(contentsOf: table(embeddingRows))
+        }
         let untested = report.referenceSchema.filter { $0.exclusion != nil }
         if !untested.isEmpty {
             lines.append("")

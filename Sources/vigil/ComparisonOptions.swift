@@ -28,6 +28,12 @@ struct ComparisonOptions: ParsableArguments {
     @Option(name: .customLong("column-method"), help: "Per-column method and optional threshold: column=method[:threshold]. Repeatable.")
     var columnMethods: [String] = []
 
+    @Option(help: "Drift method for vector (embedding) columns: ratio (default), distance or cosine.", transform: parseEmbeddingMethod)
+    var embeddingMethod: EmbeddingDriftMethod?
+
+    @Option(help: "Threshold for embedding drift (default 0.2: share of drifted projections for ratio, distance otherwise).")
+    var embeddingThreshold: Double?
+
     @Option(help: "Share of drifted columns at which the dataset counts as drifted (default 0.5).")
     var driftShare: Double?
 
@@ -86,7 +92,7 @@ struct ComparisonOptions: ParsableArguments {
         defer { progress?.finish() }
         let (referenceProfile, currentProfile) = try DatasetLoader.load(reference, current, options: readOptions)
         let drift = configuration?.drift
-        let driftOptions = DriftOptions(
+        var driftOptions = DriftOptions(
             datasetDriftShare: driftShare ?? drift?.datasetDriftShare ?? DriftOptions.defaultDatasetDriftShare,
             numericMethod: try numericMethod ?? drift?.numericMethod.map(parseMethod),
             categoricalMethod: try categoricalMethod ?? drift?.categoricalMethod.map(parseMethod),
@@ -94,6 +100,8 @@ struct ComparisonOptions: ParsableArguments {
             columns: try columnOverrides(configuration: configuration),
             ignoredColumns: readOptions.ignored
         )
+        driftOptions.embeddingMethod = try embeddingMethod ?? drift?.embeddingMethod.map(parseEmbeddingMethod) ?? .ratio
+        driftOptions.embeddingThreshold = embeddingThreshold ?? drift?.embeddingThreshold
         let defaults = DataQualityThresholds()
         let thresholds = DataQualityThresholds(
             missingRatio: missingThreshold ?? configuration?.quality?.missing ?? defaults.missingRatio,
@@ -111,6 +119,14 @@ struct ComparisonOptions: ParsableArguments {
 func parseMethod(_ name: String) throws -> DriftMethod {
     guard let method = DriftMethod(rawValue: name) else {
         throw ValidationError("unknown drift method \"\(name)\"; methods: \(DriftMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return method
+}
+
+/// An embedding drift method by its name, or a usage error listing the names.
+func parseEmbeddingMethod(_ name: String) throws -> EmbeddingDriftMethod {
+    guard let method = EmbeddingDriftMethod(rawValue: name) else {
+        throw ValidationError("unknown embedding drift method \"\(name)\"; methods: \(EmbeddingDriftMethod.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return method
 }

@@ -18,7 +18,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Predictions per second.")
     var rate: Int = 200
 
-    @Option(help: "Seconds before the traffic drifts (amounts grow, a new country appears, v2 slows down and fails).")
+    @Option(help: "Seconds before the traffic drifts (amounts grow, a new country and a new kind of merchant appear, v2 slows down and fails).")
     var driftAfter: Double = 30
 
     @Option(help: "Stop after this many seconds (default: run until Ctrl-C).")

@@ -26,7 +26,7 @@ enum ConfigurationErrors {
     static let knownKeys: [String: Set<String>] = [
         "": ["delimiter", "columns", "drift", "quality"],
         "columns": ["categorical", "numeric", "ignore", "id", "timestamp", "target", "prediction"],
-        "drift": ["numeric_method", "categorical_method", "threshold", "dataset_drift_share", "columns"],
+        "drift": ["numeric_method", "categorical_method", "threshold", "dataset_drift_share", "embedding_method", "embedding_threshold", "columns"],
         "quality": ["missing", "out_of_range", "duplicates"],
     ]
 

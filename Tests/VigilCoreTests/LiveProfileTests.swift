@@ -120,7 +120,8 @@ struct LiveProfileRangeTests {
         }
         #expect(x.invalidCount == 1 && x.count == 2 && x.moments.mean == 2)
         #expect(restored.metrics["revenue"] == nil && restored.metrics["clicks"]?.count == 3)
-        #expect(restored.features.vectors["v"]?.count == 3)
+        // A vector whose norm exceeds 1e100 is invalid like a huge scalar: a mismatch, kept out of the sketch.
+        #expect(restored.features.vectors["v"]?.count == 0 && restored.features.vectors["v"]?.mismatches == 3)
     }
 }
 
@@ -191,6 +192,64 @@ struct SegmentBreakdownTests {
         #expect(SketchEnvelope.serialize(withSegments).count > bytes.count)
         let restored = try SketchEnvelope.deserialize(LiveProfile.self, from: bytes)
         #expect(restored.segments.isEmpty && restored.requestCount == 1)
+    }
+}
+
+/// Vector features keep an embedding sketch that survives merges and storage; buckets stored before the
+/// sketch existed still read back.
+struct LiveVectorTests {
+    static func features(_ vector: [Double]?) -> [String: FeatureValue] { ["emb": vector.map(FeatureValue.vector) ?? .null] }
+
+    @Test func vectorsAreSketchedMergedAndStored() throws {
+        var first = LiveFeatures(), second = LiveFeatures(), whole = LiveFeatures()
+        var expected = EmbeddingSketch(dimension: 2)
+        for index in 0..<30 {
+            let value: [Double]? = index % 6 == 0 ? nil : [Double(index), 1]
+            if let value { expected.add(value) }
+            if index < 12 { first.add(Self.features(value)) } else { second.add(Self.features(value)) }
+            whole.add(Self.features(value))
+        }
+        second.add(Self.features([1, 2, 3]))
+        first.merge(second)
+        let summary = try #require(first.vectors["emb"])
+        #expect(summary.count == 25 && summary.missing == 5 && summary.mismatches == 1)
+        #expect(summary.sketch?.count == 25)
+        #expect(summary.sketch?.sum == expected.sum && summary.sketch?.projections.map(\.count) == expected.projections.map(\.count))
+        #expect(first.datasetProfile().embeddings["emb"]?.count == 25)
+
+        var profile = LiveProfile()
+        for index in 0..<30 { profile.add(LiveProfileTests.event(index, features: Self.features(index % 6 == 0 ? nil : [Double(index), 1]))) }
+        #expect(profile.features.vectors["emb"] == whole.vectors["emb"])
+        let restored = try SketchEnvelope.deserialize(LiveProfile.self, from: SketchEnvelope.serialize(profile))
+        #expect(restored.features.vectors["emb"] == whole.vectors["emb"])
+    }
+
+    /// Kind 3 is how vector columns were stored before the sketch: norms only. They read back without one,
+    /// and merging them with sketched buckets keeps the sketch of the vectors that have one.
+    @Test func bucketsStoredBeforeSketchesReadBack() throws {
+        var encoder = BinaryEncoder()
+        encoder.writeVarint(4)  // rows
+        encoder.writeVarint(1)  // features
+        encoder.write("emb")
+        encoder.write(UInt8(3))  // the kind of those releases
+        encoder.writeVarint(0)  // mismatches
+        encoder.writeVarint(1)  // missing
+        encoder.writeVarint(3)  // vectors
+        encoder.writeVarint(2)  // dimension
+        encoder.writeVarint(0)  // vector mismatches
+        var norms = Moments()
+        for norm in [1.0, 2, 3] { norms.add(norm) }
+        norms.encodePayload(into: &encoder)
+        var decoder = BinaryDecoder(encoder.bytes)
+        var legacy = try LiveFeatures(decodingPayload: &decoder)
+        #expect(decoder.isAtEnd)
+        let summary = try #require(legacy.vectors["emb"])
+        #expect(summary.count == 3 && summary.sketch == nil && summary.norms.mean == 2)
+
+        var current = LiveFeatures()
+        current.add(Self.features([3, 4]))
+        legacy.merge(current)
+        #expect(legacy.vectors["emb"]?.count == 4 && legacy.vectors["emb"]?.sketch?.count == 1)
     }
 }
 

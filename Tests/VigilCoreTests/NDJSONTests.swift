@@ -44,4 +44,41 @@ struct NDJSONTests {
         #expect(profile.schema.first { $0.name == "tags" }?.exclusion?.contains("nested") == true)
         #expect(throws: DatasetError.self) { try DatasetLoader.profileDataset(path: try Self.write("", suffix: ".ndjson")) }
     }
+
+    /// Arrays of numbers of one length are vectors: profiled as an embedding, listed in the schema as
+    /// `vector`, kept through a `.vprof` file; a later row that breaks the shape is an error naming it.
+    @Test func arraysOfNumbersAreEmbeddings() throws {
+        var ndjson = ""
+        var expected = EmbeddingSketch(dimension: 3)
+        for index in 0..<40 {
+            let vector = [Double(index), Double(index % 7) - 3, 0.25]
+            if index % 10 == 0 {
+                ndjson += "{\"x\": \(index), \"emb\": null}\n"
+            } else {
+                ndjson += "{\"x\": \(index), \"emb\": [\(vector.map { "\($0)" }.joined(separator: ", "))]}\n"
+                expected.add(vector)
+            }
+        }
+        let profile = try DatasetLoader.profileDataset(path: try Self.write(ndjson, suffix: ".ndjson"))
+        #expect(profile.embeddings["emb"] == expected)
+        #expect(profile.schema.first { $0.name == "emb" } == ColumnDescription(name: "emb", type: .vector))
+        #expect(profile[column: "emb"] == nil && profile[column: "x"] != nil)
+        #expect(try DatasetProfile(serialized: profile.serialized()) == profile)
+
+        // Within the rows that decide the types, arrays of several lengths make the column untested nested data
+        // (lists of ids, say); after them, a row breaking the vectors' shape is an error naming it.
+        let raggedEarly = try DatasetLoader.profileDataset(path: try Self.write(ndjson + "{\"x\": 1, \"emb\": [1, 2]}\n", suffix: ".ndjson"))
+        #expect(raggedEarly.embeddings.isEmpty)
+        #expect(raggedEarly.schema.first { $0.name == "emb" }?.exclusion?.contains("different lengths") == true)
+        let filler = String(repeating: "{\"x\": 1, \"emb\": [1, 2, 3]}\n", count: 10_000)
+        for (bad, description) in [("[1, 2]", "a shorter vector"), ("\"oops\"", "text")] {
+            let path = try Self.write(ndjson + filler + "{\"x\": 1, \"emb\": \(bad)}\n", suffix: ".ndjson")
+            let error = #expect(throws: DatasetError.self, "\(description)") { try DatasetLoader.profileDataset(path: path) }
+            #expect(error?.line == 10_041 && error?.column == "emb", "\(description): \(String(describing: error))")
+        }
+        // Arrays of another kind, or mixed with scalars, stay untested nested values.
+        let mixed = try DatasetLoader.profileDataset(path: try Self.write("{\"v\": [1, 2]}\n{\"v\": 3}\n{\"w\": [\"a\"]}\n", suffix: ".ndjson"))
+        #expect(mixed.embeddings.isEmpty)
+        #expect(mixed.schema.filter { $0.exclusion?.contains("nested") == true }.map(\.name) == ["v", "w"])
+    }
 }

@@ -51,6 +51,10 @@ import Testing
         #expect(exact == (fixture.reference.count <= EmbeddingSketch.quantileK && fixture.current.count <= EmbeddingSketch.quantileK))
         let tolerance = exact ? 1e-9 : ratio.componentErrorBound
         #expect(ratio.componentErrorBound >= 0 && (!exact || ratio.componentErrorBound == 0))
+        let largestError = zip(ratio.componentScores, fixture.componentScores).map { abs($0 - $1) }.max()!
+        // The stated bound is the worst case (rank error × support ÷ σ, ~0.3 here); the sketches' actual error
+        // is far smaller (0.003 and 0.0065 on the two large cases), and docs/EMBEDDINGS.md quotes 0.02.
+        #expect(largestError <= (exact ? 1e-9 : 0.02), "largest component error \(largestError)")
         for (vigil, evidently) in zip(ratio.componentScores, fixture.componentScores) {
             #expect(abs(vigil - evidently) <= tolerance, "component score \(vigil) vs Evidently \(evidently), tolerance \(tolerance)")
         }

@@ -20,6 +20,9 @@ enum ByteSource {
     /// Up to `count` more bytes appended to `buffer`; false at the end of the data. Reads straight into the
     /// array's new tail, with no intermediate copy.
     func read(upTo count: Int, into buffer: inout [UInt8], path: String) throws(DatasetError) -> Bool {
+        // A plain file's tail is often much shorter than a chunk (a small upload, the last chunk): extending
+        // the buffer by only what is left saves zeroing megabytes that are never read.
+        let count = min(count, remainingFileBytes.map { $0 + 1 } ?? count)
         let oldCount = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: count))
         let read = buffer.withUnsafeMutableBufferPointer { bytes in
@@ -42,6 +45,15 @@ enum ByteSource {
         }
         buffer.removeLast(count - read)
         return read > 0
+    }
+
+    /// Bytes between a plain file's read position and its end; nil for a gzip stream or when unknown.
+    private var remainingFileBytes: Int? {
+        guard case .file(let handle) = self else { return nil }
+        var status = stat()
+        let position = lseek(handle.fileDescriptor, 0, SEEK_CUR)
+        guard fstat(handle.fileDescriptor, &status) == 0, position >= 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return max(Int(status.st_size) - Int(position), 0)
     }
 
     /// Why the last read failed.

@@ -8,6 +8,8 @@ public enum DataType: String, Sendable, Codable, CaseIterable {
     case string
     case datetime
     case text
+    /// Arrays of numbers of one length (embeddings), in NDJSON: compared as embeddings, not as a column.
+    case vector
 
     /// How the column is profiled and tested, following Evidently's rules: floats and integers with more
     /// than 5 distinct values are numeric; booleans, strings and integers with few values are categorical;
@@ -17,7 +19,7 @@ public enum DataType: String, Sendable, Codable, CaseIterable {
         case .float: .numeric
         case .integer: distinctValues <= DriftTestSelection.categoricalDistinctLimit ? .categorical : .numeric
         case .boolean, .string: .categorical
-        case .datetime, .text: nil
+        case .datetime, .text, .vector: nil
         }
     }
 }

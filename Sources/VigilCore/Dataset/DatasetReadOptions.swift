@@ -8,6 +8,8 @@ public struct DatasetReadOptions: Sendable {
         let role = roles[name] ?? .feature
         if let exclusion = role.exclusion { return (ColumnDescription(name: name, type: type, exclusion: exclusion, role: role), nil) }
         if ignored.contains(name) { return (ColumnDescription(name: name, type: type, exclusion: "ignored by request", role: role), nil) }
+        // Profiled as an embedding, not as a scalar column.
+        if type == .vector { return (ColumnDescription(name: name, type: type, role: role), nil) }
         if categorical.contains(name) { return (ColumnDescription(name: name, type: type, role: role), .categorical) }
         if numeric.contains(name) { return (ColumnDescription(name: name, type: type, role: role), .numeric) }
         guard let kind = type.kind(distinctValues: distinctValues) else {

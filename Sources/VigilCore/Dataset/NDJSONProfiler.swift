@@ -5,7 +5,8 @@ import VigilStats
 ///
 /// Columns are the keys seen in the first rows (each row's new keys in name order); a key missing from a row is a
 /// missing value, and keys first seen later are not profiled. Numbers, booleans and strings become columns
-/// like their CSV counterparts; nested arrays and objects are reported and not tested.
+/// like their CSV counterparts; arrays of numbers of one length are vectors (embeddings), profiled as
+/// ``EmbeddingSketch``es; other nested arrays and objects are reported and not tested.
 public enum NDJSONProfiler {
     /// File name endings read as NDJSON (optionally followed by `.gz`).
     public static let extensions = [".ndjson", ".jsonl", ".json"]
@@ -21,6 +22,11 @@ public enum NDJSONProfiler {
         var booleans = 0
         var strings = 0
         var nested = 0
+        var vectors = 0
+        /// The length of the first array of numbers.
+        var vectorDimension: Int?
+        /// Whether arrays of numbers of another length followed.
+        var vectorLengthsDiffer = false
         var missing = 0
         /// Distinct numbers, counted up to one past Evidently's categorical limit.
         var distinctNumbers = Set<Double>()
@@ -62,7 +68,16 @@ public enum NDJSONProfiler {
                 case .string(let text):
                     evidence[name]!.strings += 1
                     Array(text.utf8).withUnsafeBufferPointer { evidence[name]!.stringInference.observe($0, 0, $0.count, column: 0) }
-                case .array, .object: evidence[name]!.nested += 1
+                case .array(let elements):
+                    let dimension = evidence[name]!.vectorDimension ?? elements.count
+                    if Self.vector(elements, dimension: dimension) != nil {
+                        evidence[name]!.vectors += 1
+                        evidence[name]!.vectorDimension = dimension
+                    } else {
+                        if Self.vector(elements, dimension: elements.count) != nil { evidence[name]!.vectorLengthsDiffer = true }
+                        evidence[name]!.nested += 1
+                    }
+                case .object: evidence[name]!.nested += 1
                 }
             }
             rows += 1
@@ -77,12 +92,16 @@ public enum NDJSONProfiler {
         var kinds = [String: ColumnKind]()
         for name in names {
             let e = evidence[name]!
-            guard e.nested == 0 else {
-                schema.append(ColumnDescription(name: name, type: .string, exclusion: "nested JSON values are not tested"))
+            guard e.nested == 0 && (e.vectors == 0 || e.numbers + e.strings + e.booleans == 0) else {
+                let reason = e.vectorLengthsDiffer
+                    ? "arrays of numbers of different lengths are not vectors; nested JSON values are not tested" : "nested JSON values are not tested"
+                schema.append(ColumnDescription(name: name, type: .string, exclusion: reason))
                 continue
             }
             let type: DataType
-            if e.numbers > 0 && e.strings == 0 && e.booleans == 0 {
+            if e.vectors > 0 {
+                type = e.numbers + e.strings + e.booleans == 0 ? .vector : .string
+            } else if e.numbers > 0 && e.strings == 0 && e.booleans == 0 {
                 type = e.integers == e.numbers && e.missing == 0 ? .integer : .float
             } else if e.booleans > 0 && e.numbers == 0 && e.strings == 0 {
                 type = .boolean
@@ -102,6 +121,11 @@ public enum NDJSONProfiler {
         do { builder = try ProfileBuilder(schema: profiled, exactValueBudget: DatasetProfiler.exactValueBudget) } catch {
             throw DatasetError(file: path, error.description)
         }
+        var embeddings = [String: EmbeddingSketch]()
+        for column in schema where column.type == .vector && column.exclusion == nil {
+            embeddings[column.name] = EmbeddingSketch(dimension: evidence[column.name]!.vectorDimension!)
+        }
+        let vectorColumns = embeddings.keys.sorted()
         var numericValues = [String: [Double]]()
         var numericMissing = [String: Int]()
         var categoricalValues = [String: [String?]]()
@@ -122,6 +146,21 @@ public enum NDJSONProfiler {
         try reader.forEachLine { line, number throws(DatasetError) in
             let row = try decodeRow(line, number)
             line.withUnsafeBufferPointer { duplicates.add($0, 0..<$0.count) }
+            for name in vectorColumns {
+                let dimension = embeddings[name]!.dimension
+                switch row[name] ?? .null {
+                case .null: continue
+                case .array(let elements):
+                    guard let vector = Self.vector(elements, dimension: dimension) else {
+                        throw DatasetError(file: path, line: number, column: name, "holds vectors of \(dimension) numbers, but this row has \(elements.count) elements or a non-number")
+                    }
+                    guard embeddings[name]!.add(vector) else {
+                        throw DatasetError(file: path, line: number, column: name, "the vector's norm overflows")
+                    }
+                default:
+                    throw DatasetError(file: path, line: number, column: name, "holds vectors of \(dimension) numbers, but this row has another value")
+                }
+            }
             for column in profiled {
                 let value = row[column.name] ?? .null
                 switch column.kind {
@@ -157,6 +196,20 @@ public enum NDJSONProfiler {
             return true
         }
         try flush()
-        do { return try builder.finish(schema: schema, duplicateRows: duplicates.count()) } catch { throw DatasetError(file: path, error.description) }
+        do { return try builder.finish(schema: schema, duplicateRows: duplicates.count(), embeddings: embeddings) } catch {
+            throw DatasetError(file: path, error.description)
+        }
+    }
+
+    /// The numbers of a JSON array when it is a vector of `dimension` numbers (at least one).
+    private static func vector(_ elements: [JSONValue], dimension: Int) -> [Double]? {
+        guard !elements.isEmpty, elements.count == dimension, dimension <= EmbeddingSketch.maximumDimension else { return nil }
+        var vector = [Double]()
+        vector.reserveCapacity(dimension)
+        for element in elements {
+            guard case .number(let number) = element else { return nil }
+            vector.append(number)
+        }
+        return vector
     }
 }

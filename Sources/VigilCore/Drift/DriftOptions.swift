@@ -28,6 +28,9 @@ public struct DriftOptions: Sendable, Equatable {
     public var columns: [String: ColumnOverride]
     /// Columns left out of the comparison (ids, timestamps).
     public var ignoredColumns: Set<String>
+    /// How vector (embedding) columns are compared, and the threshold; nil means the method's default.
+    public var embeddingMethod: EmbeddingDriftMethod = .ratio
+    public var embeddingThreshold: Double?
 
     public init(
         datasetDriftShare: Double = DriftOptions.defaultDatasetDriftShare,

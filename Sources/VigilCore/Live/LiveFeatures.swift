@@ -154,7 +154,8 @@ public struct LiveFeatures: Sendable, Equatable {
         return result
     }
 
-    /// The scalar features as a dataset profile, for the same drift and quality analysis as offline reports.
+    /// The features as a dataset profile, for the same drift and quality analysis as offline reports: the
+    /// scalar features as columns, the vector features' sketches as embeddings.
     /// A feature that has only been null is categorical and entirely missing.
     public func datasetProfile() -> DatasetProfile {
         var result: [(name: String, profile: ColumnProfile)] = []
@@ -170,8 +171,12 @@ public struct LiveFeatures: Sendable, Equatable {
             case .vector: break
             }
         }
+        var embeddings: [String: EmbeddingSketch] = [:]
+        for (name, column) in zip(names, columns) {
+            if let sketch = column.vector?.sketch, sketch.count > 0 { embeddings[name] = sketch }
+        }
         // Every column covers every row by construction, so this cannot fail.
-        return try! DatasetProfile(columns: result)
+        return try! DatasetProfile(columns: result, embeddings: embeddings)
     }
 }
 
@@ -254,15 +259,19 @@ extension LiveFeatures.LiveColumn {
     }
 }
 
-/// What Vigil keeps of a vector (embedding) feature so far: how many arrived, their dimension, and the
-/// distribution of their Euclidean norms. Embedding drift builds on this in a later release.
+/// What Vigil keeps of a vector (embedding) feature: how many arrived, their dimension, the exact mean and
+/// spread of their Euclidean norms, and an ``EmbeddingSketch`` for embedding drift.
 public struct VectorSummary: Sendable, Equatable {
     public internal(set) var missing: Int
     public internal(set) var count = 0
     /// The dimension of the first vector; vectors of another length count as mismatches.
     public internal(set) var dimension = 0
+    /// Vectors of another dimension, or with a norm beyond 1e100.
     public internal(set) var mismatches = 0
     public internal(set) var norms = Moments()
+    /// The vectors' sketch. It covers fewer than `count` vectors only where buckets stored before embedding
+    /// sketches existed (they kept norms alone) are merged in, and is nil when all of them were.
+    public internal(set) var sketch: EmbeddingSketch?
 
     init(missing: Int) { self.missing = missing }
 
@@ -271,11 +280,20 @@ public struct VectorSummary: Sendable, Equatable {
     mutating func add(_ value: FeatureValue) {
         switch value {
         case .null: missing += 1
-        case .vector(let vector) where count == 0 || vector.count == dimension:
-            if count == 0 { dimension = vector.count }
-            count += 1
+        case .vector(let vector) where !vector.isEmpty && vector.count <= EmbeddingSketch.maximumDimension && (count == 0 || vector.count == dimension):
+            // Like scalar features, magnitudes beyond 1e100 are invalid: sums of such vectors stay finite.
             let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            if norm <= NumericColumnSketch.maximumMagnitude { norms.add(norm) }
+            guard norm <= NumericColumnSketch.maximumMagnitude else {
+                mismatches += 1
+                return
+            }
+            if count == 0 {
+                dimension = vector.count
+                sketch = EmbeddingSketch(dimension: dimension)
+            }
+            sketch?.add(vector)
+            count += 1
+            norms.add(norm)
         default: mismatches += 1
         }
     }
@@ -284,13 +302,28 @@ public struct VectorSummary: Sendable, Equatable {
 
     mutating func merge(_ other: VectorSummary) {
         missing += other.missing
-        if count == 0 { dimension = other.dimension }
-        if other.count == 0 || other.dimension == dimension {
-            count += other.count
-            norms.merge(other.norms)
-        } else {
-            mismatches += other.count
-        }
         mismatches += other.mismatches
+        if count == 0 && other.count > 0 {
+            dimension = other.dimension
+            count = other.count
+            norms = other.norms
+            sketch = other.sketch
+            return
+        }
+        guard other.count > 0 else { return }
+        guard other.dimension == dimension else {
+            mismatches += other.count
+            return
+        }
+        count += other.count
+        norms.merge(other.norms)
+        switch (sketch, other.sketch) {
+        case (_, nil): break
+        case (nil, let theirs?): sketch = theirs
+        // Equal dimensions always merge.
+        case (var mine?, let theirs?):
+            try! mine.merge(theirs)
+            sketch = mine
+        }
     }
 }

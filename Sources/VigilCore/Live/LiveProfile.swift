@@ -117,13 +117,17 @@ extension LiveProfile: BinarySerializable {
 }
 
 extension LiveFeatures {
+    /// The kind byte of a vector column followed by its embedding sketch. Kind 3 (`.vector`) is the layout
+    /// of releases that kept norms alone; it is still read.
+    static let sketchedVectorTag: UInt8 = 4
+
     func encodePayload(into encoder: inout BinaryEncoder) {
         encoder.writeVarint(rowCount)
         encoder.writeVarint(names.count)
         for name in names {
             encoder.write(name)
             let column = self.column(name)!
-            encoder.write(column.kind.rawValue)
+            encoder.write(column.kind == .vector ? Self.sketchedVectorTag : column.kind.rawValue)
             encoder.writeVarint(column.mismatches)
             switch column.kind {
             case .pending: encoder.writeVarint(column.pendingMissing)
@@ -136,6 +140,8 @@ extension LiveFeatures {
                 encoder.writeVarint(summary.dimension)
                 encoder.writeVarint(summary.mismatches)
                 summary.norms.encodePayload(into: &encoder)
+                encoder.write(summary.sketch != nil)
+                summary.sketch?.encodePayload(into: &encoder)
             }
         }
     }
@@ -147,7 +153,8 @@ extension LiveFeatures {
         for _ in 0..<count {
             let name = try decoder.readString("feature name")
             let offset = decoder.offset
-            guard let kind = LiveColumn.Kind(rawValue: try decoder.readUInt8("feature kind")) else {
+            let tag = try decoder.readUInt8("feature kind")
+            guard let kind = tag == Self.sketchedVectorTag ? .vector : LiveColumn.Kind(rawValue: tag) else {
                 throw DecodingError("feature \"\(name)\" has an unknown kind", at: offset)
             }
             let mismatches = try decoder.readCount("mismatch count", limit: rowCount)
@@ -162,6 +169,13 @@ extension LiveFeatures {
                 summary.dimension = try decoder.readCount("vector dimension", limit: 1 << 24)
                 summary.mismatches = try decoder.readCount("mismatch count", limit: rowCount)
                 summary.norms = try Moments(decodingPayload: &decoder)
+                if tag == Self.sketchedVectorTag, try decoder.readBool("embedding sketch flag") {
+                    let sketch = try EmbeddingSketch(decodingPayload: &decoder)
+                    guard sketch.dimension == summary.dimension, sketch.count <= summary.count else {
+                        throw DecodingError("feature \"\(name)\" has an embedding sketch that disagrees with its vectors", at: offset)
+                    }
+                    summary.sketch = sketch
+                }
                 column = LiveColumn(vector: summary)
             }
             guard column.rowCount == rowCount else {

@@ -16,6 +16,9 @@ public struct DatasetProfile: Sendable, Equatable {
     /// Rows whose text repeats an earlier row's exactly; nil when not counted (a profile built from events or
     /// merged from several, or a file too large to track).
     public private(set) var duplicateRows: Int?
+    /// Vector (embedding) columns, by name; each sketch covers the rows that had a vector. The schema lists
+    /// them with type `vector`.
+    public private(set) var embeddings: [String: EmbeddingSketch] = [:]
 
     public init() {
         columnNames = []
@@ -26,12 +29,18 @@ public struct DatasetProfile: Sendable, Equatable {
 
     /// Creates a profile from finished columns; every column must have seen `rowCount` rows. `schema`
     /// describes all source columns; when nil it is derived from the profiled columns' kinds.
-    public init(columns: [(name: String, profile: ColumnProfile)], schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil) throws(ProfileError) {
+    public init(
+        columns: [(name: String, profile: ColumnProfile)], schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil,
+        embeddings: [String: EmbeddingSketch] = [:]
+    ) throws(ProfileError) {
         self.init()
         self.duplicateRows = duplicateRows
-        self.schema = schema ?? columns.map { ColumnDescription(name: $0.name, type: $0.profile.kind == .numeric ? .float : .string) }
+        self.embeddings = embeddings
+        self.schema = schema
+            ?? columns.map { ColumnDescription(name: $0.name, type: $0.profile.kind == .numeric ? .float : .string) }
+            + embeddings.keys.sorted().map { ColumnDescription(name: $0, type: .vector) }
         let described = Set(self.schema.filter { $0.exclusion == nil }.map(\.name))
-        guard described == Set(columns.map(\.name)) else {
+        guard described == Set(columns.map(\.name)).union(embeddings.keys) else {
             throw ProfileError("the schema's profiled columns differ from the columns given")
         }
         for column in columns {
@@ -59,10 +68,21 @@ public struct DatasetProfile: Sendable, Equatable {
             let missing = Set(columnNames).symmetricDifference(other.columnNames).sorted()
             throw ProfileError("profiles have different columns: \(missing.joined(separator: ", "))")
         }
+        guard Set(embeddings.keys) == Set(other.embeddings.keys) else {
+            let differing = Set(embeddings.keys).symmetricDifference(other.embeddings.keys).sorted()
+            throw ProfileError("profiles have different embeddings: \(differing.joined(separator: ", "))")
+        }
+        for (name, sketch) in other.embeddings where embeddings[name]!.dimension != sketch.dimension {
+            throw ProfileError("embedding \"\(name)\" has dimension \(embeddings[name]!.dimension) here and \(sketch.dimension) there")
+        }
         for name in columnNames {
             var column = columns[name]!
             do { try column.merge(other.columns[name]!) } catch { throw ProfileError("column \"\(name)\": \(error.description)") }
             columns[name] = column
+        }
+        for (name, sketch) in other.embeddings {
+            // Dimensions were checked above, so the sketches merge.
+            try! embeddings[name]!.merge(sketch)
         }
         rowCount += other.rowCount
         // Rows may repeat across the parts, which their separate counts cannot tell.
@@ -95,6 +115,13 @@ extension DatasetProfile: BinarySerializable {
             }
         }
         encoder.writeVarint(duplicateRows.map { $0 + 1 } ?? 0)
+        // Last and only when present, so profiles without embeddings keep their earlier layout.
+        guard !embeddings.isEmpty else { return }
+        encoder.writeVarint(embeddings.count)
+        for (name, sketch) in embeddings.sorted(by: { $0.key < $1.key }) {
+            encoder.write(name)
+            sketch.encodePayload(into: &encoder)
+        }
     }
 
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
@@ -132,11 +159,27 @@ extension DatasetProfile: BinarySerializable {
             }
             columnNames.append(name)
         }
-        guard Set(schema.filter { $0.exclusion == nil }.map(\.name)) == Set(columnNames) else {
-            throw DecodingError("the schema's profiled columns differ from the stored columns", at: decoder.offset)
-        }
         let duplicates = try decoder.readCount("duplicate row count", limit: rowCount + 1)
         duplicateRows = duplicates == 0 ? nil : duplicates - 1
+        let embeddingCount = decoder.isAtEnd ? 0 : try decoder.readCount("embedding count", limit: 1 << 20)
+        try readEmbeddings(embeddingCount, from: &decoder)
+        guard Set(schema.filter { $0.exclusion == nil }.map(\.name)) == Set(columnNames).union(embeddings.keys) else {
+            throw DecodingError("the schema's profiled columns differ from the stored columns", at: decoder.offset)
+        }
+    }
+
+    private mutating func readEmbeddings(_ embeddingCount: Int, from decoder: inout BinaryDecoder) throws(DecodingError) {
+        for _ in 0..<embeddingCount {
+            let name = try decoder.readString("embedding name")
+            let offset = decoder.offset
+            let sketch = try EmbeddingSketch(decodingPayload: &decoder)
+            guard sketch.count <= rowCount else {
+                throw DecodingError("embedding \"\(name)\" has \(sketch.count) vectors, the profile \(rowCount) rows", at: offset)
+            }
+            guard embeddings.updateValue(sketch, forKey: name) == nil else {
+                throw DecodingError("embedding \"\(name)\" appears twice", at: offset)
+            }
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-import VigilStats
+public import VigilStats
 
 /// Builds a ``DatasetProfile`` from a stream of column batches.
 ///
@@ -50,13 +50,15 @@ public struct ProfileBuilder: Sendable {
 
     /// The finished profile; `schema` describes every source column (see ``DatasetProfile/schema``), and
     /// `duplicateRows` counts the rows repeating an earlier row, when the reader counted them.
-    public func finish(schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil) throws(ProfileError) -> DatasetProfile {
+    public func finish(
+        schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil, embeddings: [String: EmbeddingSketch] = [:]
+    ) throws(ProfileError) -> DatasetProfile {
         try DatasetProfile(columns: order.map { name in
             if var sketch = numeric[name] {
                 sketch.prepareForQueries()
                 return (name, ColumnProfile.numeric(sketch))
             }
             return (name, ColumnProfile.categorical(categorical[name]!))
-        }, schema: schema, duplicateRows: duplicateRows)
+        }, schema: schema, duplicateRows: duplicateRows, embeddings: embeddings)
     }
 }

@@ -110,3 +110,6 @@ func percent(_ value: Double) -> String {
     let scaled = (value * 1000).rounded() / 10
     return "\(scaled) %"
 }
+
+/// A score to four decimals, for messages.
+func fourDecimals(_ value: Double) -> String { "\((value * 10_000).rounded() / 10_000)" }

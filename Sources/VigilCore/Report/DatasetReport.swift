@@ -13,6 +13,8 @@ public struct DatasetReport: Sendable, Equatable {
     public var referenceSchema: [ColumnDescription]
     public var currentSchema: [ColumnDescription]
     public var drift: DatasetDrift
+    /// Drift of the reference's vector (embedding) columns; they do not count in the dataset drift share.
+    public var embeddingDrift: [EmbeddingColumnDrift]
     public var quality: [ColumnQuality]
     /// Reference and current distributions of every compared column, for charts.
     public var distributions: [ColumnDistribution]
@@ -39,7 +41,8 @@ public struct DatasetReport: Sendable, Equatable {
             referenceRows: reference.rowCount, currentRows: current.rowCount,
             referenceDuplicateRows: reference.duplicateRows, currentDuplicateRows: current.duplicateRows,
             referenceSchema: reference.schema, currentSchema: current.schema,
-            drift: drift, quality: quality, distributions: distributions, thresholds: thresholds
+            drift: drift, embeddingDrift: EmbeddingColumnDrift.analyze(reference: reference, current: current, options: driftOptions),
+            quality: quality, distributions: distributions, thresholds: thresholds
         )
     }
 
@@ -60,6 +63,11 @@ public struct DatasetReport: Sendable, Equatable {
             reasons.append("dataset drift: \(drift.driftedColumnCount) of \(drift.columns.count) columns drifted (\(percent(drift.driftShare)) ≥ \(percent(drift.datasetDriftShareThreshold)))")
         }
         for issue in failingSchemaIssues { reasons.append("schema: \(issue)") }
+        for embedding in embeddingDrift {
+            if let problem = embedding.problem { reasons.append("embedding \"\(embedding.column)\": \(problem)") }
+            guard let result = embedding.result, result.drifted else { continue }
+            reasons.append("embedding drift \"\(embedding.column)\": \(result.method.rawValue) \(fourDecimals(result.score)) > \(fourDecimals(result.threshold))")
+        }
         if let limit = thresholds.duplicateRowRatio, let ratio = currentDuplicateRatio, ratio > limit {
             reasons.append("duplicate rows: \(currentDuplicateRows!) of \(currentRows) (\(percent(ratio)) > \(percent(limit)))")
         }

@@ -16,6 +16,8 @@
 ///   categorical_method: chisquare
 ///   threshold: 0.2
 ///   dataset_drift_share: 0.3
+///   embedding_method: distance   # ratio (default), distance or cosine
+///   embedding_threshold: 0.3
 ///   columns:
 ///     age: { method: ks, threshold: 0.01 }
 /// quality:
@@ -44,11 +46,13 @@ public struct ReportConfiguration: Decodable, Sendable, Equatable {
         public var categoricalMethod: String?
         public var threshold: Double?
         public var datasetDriftShare: Double?
+        public var embeddingMethod: String?
+        public var embeddingThreshold: Double?
         public var columns: [String: ColumnDrift]?
 
         enum CodingKeys: String, CodingKey {
             case numericMethod = "numeric_method", categoricalMethod = "categorical_method", threshold
-            case datasetDriftShare = "dataset_drift_share", columns
+            case datasetDriftShare = "dataset_drift_share", embeddingMethod = "embedding_method", embeddingThreshold = "embedding_threshold", columns
         }
     }
 

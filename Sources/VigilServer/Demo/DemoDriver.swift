@@ -25,7 +25,7 @@ public struct DemoDriver: Sendable {
 
     /// Sends traffic until the task is cancelled or `duration` seconds have passed.
     public func run(duration: Double?) async throws {
-        try await send("PUT", "/v1/models/\(DemoTraffic.model)/reference?source=demo-training-data.csv", body: DemoTraffic.referenceCSV(rows: 5000), contentType: "text/csv")
+        try await send("PUT", "/v1/models/\(DemoTraffic.model)/reference?source=demo-training-data.ndjson", body: DemoTraffic.referenceNDJSON(rows: 5000), contentType: "application/x-ndjson")
         var random = SplitMix64(seed: 2026)
         let start = ContinuousClock.now
         let tick = Duration.milliseconds(100)

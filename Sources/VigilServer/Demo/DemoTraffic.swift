@@ -5,8 +5,8 @@ import VigilStats
 /// number move within a minute.
 ///
 /// Before `driftAfterSeconds` the traffic looks like the reference; after it, transaction amounts grow by
-/// 60%, a new country appears, version v2 gets slower and starts timing out, and requests through the
-/// partner API (segment `channel`) take twice as long.
+/// 60%, a new country appears, a new kind of merchant shows in the merchant embeddings, version v2 gets
+/// slower and starts timing out, and requests through the partner API (segment `channel`) take twice as long.
 struct DemoTraffic: Sendable {
     static let model = "fraud-detector"
     static let countries = ["DE", "FR", "US", "GB", "ES"]
@@ -19,15 +19,34 @@ struct DemoTraffic: Sendable {
         var label: String?
     }
 
-    /// Features drawn from the pre-drift distribution, for the reference.
-    static func referenceCSV(rows: Int, seed: UInt64 = 7) -> String {
+    /// Features drawn from the pre-drift distribution, for the reference: NDJSON, since one is a vector.
+    static func referenceNDJSON(rows: Int, seed: UInt64 = 7) -> String {
         var random = SplitMix64(seed: seed)
-        var lines = ["amount,customer_age,country,device,account_age_days"]
+        var lines = [String]()
         for _ in 0..<rows {
-            let features = Self.features(drifted: false, random: &random)
-            lines.append("\(features.amount),\(features.age),\(features.country),\(features.device),\(features.accountAge)")
+            let f = Self.features(drifted: false, random: &random)
+            lines.append("{" + Self.featureFields(f, embedding: Self.merchantEmbedding(drifted: false, random: &random)) + "}")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func featureFields(_ f: (amount: Double, age: Int, country: String, device: String, accountAge: Int), embedding: [Double]) -> String {
+        let vector = embedding.map { "\(($0 * 1000).rounded() / 1000)" }.joined(separator: ",")
+        return #""amount":\#(f.amount),"customer_age":\#(f.age),"country":"\#(f.country)","device":"\#(f.device)","account_age_days":\#(f.accountAge),"merchant_embedding":[\#(vector)]"#
+    }
+
+    /// Merchant-description embeddings: unit vectors around four merchant categories. After the drift a
+    /// fifth category (one the reference never saw) takes a third of the traffic.
+    static let merchantCategories: [[Double]] = {
+        var random = SplitMix64(seed: 11)
+        return (0..<5).map { _ in (0..<16).map { _ in normal(&random) } }
+    }()
+
+    private static func merchantEmbedding(drifted: Bool, random: inout SplitMix64) -> [Double] {
+        let category = drifted && Double.random(in: 0..<1, using: &random) < 0.35 ? 4 : Int.random(in: 0..<4, using: &random)
+        let vector = merchantCategories[category].map { $0 + 0.5 * normal(&random) }
+        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return vector.map { $0 / norm }
     }
 
     private static func features(drifted: Bool, random: inout SplitMix64) -> (amount: Double, age: Int, country: String, device: String, accountAge: Int) {
@@ -64,7 +83,7 @@ struct DemoTraffic: Sendable {
             let latency = exp(log(slow ? 60 : 18) + 0.35 * Self.normal(&random)) * (drifted && channel == "partner_api" ? 2 : 1)
             let failed = version == "v2" && drifted && Double.random(in: 0..<1, using: &random) < 0.06
             var json = #"{"id":"\#(id)","version":"\#(version)","latency_ms":\#((latency * 10).rounded() / 10),"segment":{"channel":"\#(channel)"},"#
-            json += #""features":{"amount":\#(f.amount),"customer_age":\#(f.age),"country":"\#(f.country)","device":"\#(f.device)","account_age_days":\#(f.accountAge)}"#
+            json += #""features":{"# + Self.featureFields(f, embedding: Self.merchantEmbedding(drifted: drifted, random: &random)) + "}"
             if failed {
                 json += #","status":"error","error_type":"\#(Bool.random(using: &random) ? "timeout" : "feature_store_unavailable")"}"#
                 return Event(json: json, id: id, label: nil)

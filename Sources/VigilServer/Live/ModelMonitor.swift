@@ -96,6 +96,17 @@ final class ModelMonitor: Service, Sendable {
             metrics.gauge(.featureDrifted, labels).set(to: column.result.drifted ? 1 : 0)
         }
         metrics.gauge(.datasetDriftShare, [("model_name", model), ("model_version", version)]).set(to: report.drift.driftShare)
+        // Vector features share the drift gauges with scalar ones; the method label tells them apart.
+        for embedding in report.embeddingDrift.prefix(configuration.maxLabelValues) {
+            guard let result = embedding.result else { continue }
+            let labels = [("model_name", model), ("model_version", version), ("feature_name", embedding.column), ("method", result.method.rawValue)]
+            metrics.gauge(.featureDrift, labels).set(to: result.score)
+            metrics.gauge(.featureDrifted, labels).set(to: result.drifted ? 1 : 0)
+            for (source, similarity) in [("live", result.currentSimilarityToReference), ("reference", result.referenceSimilarityToReference)] {
+                guard let similarity, similarity.isFinite else { continue }
+                metrics.gauge(.embeddingSimilarity, [("model_name", model), ("model_version", version), ("feature_name", embedding.column), ("source", source)]).set(to: similarity)
+            }
+        }
         for quality in report.quality.prefix(configuration.maxLabelValues) {
             func set(_ check: String, _ value: Double?) {
                 guard let value, value.isFinite else { return }
