@@ -16,7 +16,9 @@ public enum HTMLReport {
         html.append("<header><h1>Data drift and quality</h1><p class=\"sources\">reference <b>\(e(report.referenceName))</b> (\(TerminalSummary.rowCount(report.referenceRows, duplicates: report.referenceDuplicateRows))) · current <b>\(e(report.currentName))</b> (\(TerminalSummary.rowCount(report.currentRows, duplicates: report.currentDuplicateRows)))</p></header>")
 
         let verdictClass = report.passed ? "pass" : "fail"
-        html.append("<section id=\"verdict\" class=\"verdict \(verdictClass)\"><h2>\(drift.datasetDrifted ? "Dataset drift detected" : "No dataset drift")</h2>")
+        let embeddingDrifted = report.embeddingDrift.contains { $0.result?.drifted == true }
+        let heading = drift.datasetDrifted ? "Dataset drift detected" : embeddingDrifted ? "Embedding drift detected" : "No dataset drift"
+        html.append("<section id=\"verdict\" class=\"verdict \(verdictClass)\"><h2>\(heading)</h2>")
         html.append("<p>\(drift.driftedColumnCount) of \(drift.columns.count) columns drifted (\(DistributionChart.percent(drift.driftShare))); the dataset drifts at \(DistributionChart.percent(drift.datasetDriftShareThreshold)).</p>")
         html.append("<p class=\"check\">check: <b>\(report.passed ? "PASSED" : "FAILED")</b></p>")
         if !report.passed { html.append("<ul>" + report.failureReasons.map { "<li>\(e($0))</li>" }.joined() + "</ul>") }
@@ -46,6 +48,22 @@ public enum HTMLReport {
             html.append("</article>")
         }
         html.append("</div></section>")
+
+        if !report.embeddingDrift.isEmpty {
+            html.append("<section><h2>Embeddings</h2><div class=\"cards\">")
+            for embedding in report.embeddingDrift {
+                guard let result = embedding.result else {
+                    html.append("<article class=\"card\"><h3>\(e(embedding.column)) <span class=\"badge bad\">not compared</span></h3><p class=\"detail\">\(e(embedding.problem ?? ""))</p></article>")
+                    continue
+                }
+                let similarity = [result.currentSimilarityToReference, result.referenceSimilarityToReference].map { $0.map(score) ?? "—" }
+                html.append("<article class=\"card\"><h3>\(e(embedding.column)) <span class=\"badge \(result.drifted ? "bad" : "good")\">\(result.drifted ? "drift" : "no drift")</span></h3>")
+                html.append("<p class=\"detail\">\(result.method.rawValue) \(score(result.score)), drift above \(score(result.threshold)) · \(embedding.referenceVectors) → \(embedding.currentVectors) vectors · centroid distance \(score(result.centroidDistance)) · similarity to the reference centroid \(similarity[0]) (reference's own \(similarity[1]))\(result.componentErrorBound > 0 ? " · scores ± \(score(result.componentErrorBound)) at worst (from sketches)" : "")</p>")
+                html.append(EmbeddingChart.svg(column: embedding.column, result))
+                html.append("</article>")
+            }
+            html.append("</div></section>")
+        }
 
         html.append("<section><h2>Data quality</h2><table id=\"quality\"><thead><tr><th>column</th><th>missing (ref → cur)</th><th>invalid</th><th>out of range</th><th>new categories</th><th>distinct</th><th>verdict</th></tr></thead><tbody>")
         for column in report.quality {
