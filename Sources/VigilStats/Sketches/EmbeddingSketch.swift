@@ -36,6 +36,8 @@ public struct EmbeddingSketch: Sendable, Equatable {
     public private(set) var norms: QuantileSketch
     /// Projections on the random directions, one sketch per direction.
     public private(set) var projections: [QuantileSketch]
+    /// The directions, shared by every sketch of this dimension (held here so an update takes no lock).
+    private let directions: ProjectionDirections
 
     public init(dimension: Int) {
         precondition(dimension > 0 && dimension <= Self.maximumDimension, "dimension \(dimension) out of range")
@@ -44,6 +46,7 @@ public struct EmbeddingSketch: Sendable, Equatable {
         unitSum = Array(repeating: 0, count: dimension)
         norms = QuantileSketch(k: Self.quantileK)
         projections = Array(repeating: QuantileSketch(k: Self.quantileK), count: Self.componentCount)
+        directions = ProjectionDirections.shared(dimension: dimension)
     }
 
     /// Adds one vector of `dimension` elements.
@@ -55,7 +58,6 @@ public struct EmbeddingSketch: Sendable, Equatable {
         for element in vector { squares += element * element }
         let norm = squares.squareRoot()
         guard norm.isFinite else { return false }
-        let directions = ProjectionDirections.shared(dimension: dimension)
         var projected = SIMD16<Double>()
         vector.withUnsafeBufferPointer { elements in
             directions.weights.withUnsafeBufferPointer { weights in
@@ -113,6 +115,14 @@ public struct EmbeddingSketch: Sendable, Equatable {
         }
         guard directed > 0, squares > 0 else { return nil }
         return dot / (Double(directed) * squares.squareRoot())
+    }
+}
+
+extension EmbeddingSketch {
+    /// Equal when they summarize the same vectors the same way; the directions follow from the dimension.
+    public static func == (lhs: EmbeddingSketch, rhs: EmbeddingSketch) -> Bool {
+        lhs.dimension == rhs.dimension && lhs.count == rhs.count && lhs.zeroVectorCount == rhs.zeroVectorCount
+            && lhs.sum == rhs.sum && lhs.unitSum == rhs.unitSum && lhs.norms == rhs.norms && lhs.projections == rhs.projections
     }
 }
 
