@@ -38,13 +38,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def event(index, with_prediction=True):
+def event(index, with_prediction=True, embedding_dimension=0):
     features = {
         "amount": round(20 + (index * 7919) % 500 / 3.0, 2), "age": 18 + index % 60, "tenure": index % 120,
         "score_a": (index % 97) / 97, "score_b": (index % 89) / 89, "clicks": index % 30,
         "country": ["DE", "FR", "US", "GB"][index % 4], "device": ["mobile", "desktop"][index % 2],
         "plan": ["free", "pro", "team"][index % 3], "returning": index % 5 == 0,
     }
+    if embedding_dimension:
+        # A deterministic unit-ish vector per event, as a text-embedding model would send.
+        features["query_embedding"] = [round(((index * 31 + j * 17) % 200) / 100 - 1, 3) for j in range(embedding_dimension)]
     row = {"version": "v1", "features": features, "latency_ms": 5 + index % 40}
     if with_prediction:
         fraud = (index % 100) / 100
@@ -143,6 +146,7 @@ def main():
     parser.add_argument("--vigil", default=os.path.join(ROOT, ".build", "release", "vigil"))
     parser.add_argument("--peer-python", help="a Python with fastapi, uvicorn and prometheus_client")
     parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--embedding-dimension", type=int, default=0, help="add a vector feature of this many numbers to every event")
     arguments = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -150,9 +154,9 @@ def main():
     work = tempfile.mkdtemp(prefix="vigil-bench-serve-")
     files = {"batch": os.path.join(work, "batch.ndjson"), "single": os.path.join(work, "single.json")}
     with open(files["batch"], "w") as batch:
-        batch.write("\n".join(json.dumps(event(i)) for i in range(1000)) + "\n")
+        batch.write("\n".join(json.dumps(event(i, embedding_dimension=arguments.embedding_dimension)) for i in range(1000)) + "\n")
     with open(files["single"], "w") as single:
-        single.write(json.dumps(event(1)))
+        single.write(json.dumps(event(1, embedding_dimension=arguments.embedding_dimension)))
     print(f"bodies: {os.path.getsize(files['batch']):,} bytes per 1000-event batch, {os.path.getsize(files['single'])} bytes per single event")
 
     results = {}

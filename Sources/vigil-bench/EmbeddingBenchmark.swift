@@ -57,18 +57,8 @@ struct EmbeddingBenchmark: ParsableCommand {
         let path = NSTemporaryDirectory() + "vigil-bench-embeddings-\(UUID().uuidString).f64"
         defer { try? FileManager.default.removeItem(atPath: path) }
         (reference + current).withUnsafeBytes { try? Data($0).write(to: URL(fileURLWithPath: path)) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: peerPython)
-        process.arguments = ["scripts/bench_embedding_peers.py", "--data", path, "--vectors", String(vectors), "--dimension", String(dimension)]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            print("peer benchmark failed (exit \(process.terminationStatus)); is \(peerPython) a Python with Evidently 0.7?")
-            return
-        }
+        let arguments = ["scripts/bench_embedding_peers.py", "--data", path, "--vectors", String(vectors), "--dimension", String(dimension)]
+        guard let data = try PeerBenchmark.runScript(python: peerPython, arguments, needs: "Evidently 0.7") else { return }
         struct Peer: Decodable { var name: String; var seconds: Double; var score: Double; var drifted: Bool }
         struct Peers: Decodable { var versions: [String: String]; var methods: [Peer] }
         let peers = try JSONDecoder().decode(Peers.self, from: data)

@@ -9,19 +9,27 @@ enum PeerBenchmark {
         var versions: [String: String]
     }
 
-    static func run(python: String, rows: Int, swiftNumericRate: Double, swiftCategoricalRate: Double, categoricalRows: Int) throws {
+    /// Runs a peer script with `python` from the repository root; its standard output, or nil (and a line
+    /// saying so) when it failed.
+    static func runScript(python: String, _ arguments: [String], needs: String) throws -> Data? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["scripts/bench_stats_peers.py", "--rows", String(rows), "--categorical-rows", String(categoricalRows)]
+        process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            print("peer benchmark failed (exit \(process.terminationStatus)); is \(python) a Python with numpy?")
-            return
+            print("peer benchmark failed (exit \(process.terminationStatus)); is \(python) a Python with \(needs)?")
+            return nil
         }
+        return data
+    }
+
+    static func run(python: String, rows: Int, swiftNumericRate: Double, swiftCategoricalRate: Double, categoricalRows: Int) throws {
+        let arguments = ["scripts/bench_stats_peers.py", "--rows", String(rows), "--categorical-rows", String(categoricalRows)]
+        guard let data = try runScript(python: python, arguments, needs: "numpy") else { return }
         let figures = try JSONDecoder().decode(PeerFigures.self, from: data)
         print("\npeers, same machine, same sizes (\(figures.versions.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "))):")
         func line(_ name: String, _ peer: Double?, _ ours: Double) {

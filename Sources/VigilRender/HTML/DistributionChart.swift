@@ -19,12 +19,7 @@ enum DistributionChart {
         let barWidth = max(1, slot * 0.4)
         var parts = [String]()
         parts.append("<svg class=\"chart\" viewBox=\"0 0 \(int(width)) \(int(height))\" width=\"\(int(width))\" height=\"\(int(height))\" role=\"img\" aria-label=\"\(HTMLEscaping.escape(distribution.column)) distribution, reference and current\">")
-        // Horizontal grid and y labels at 0, half and top.
-        for fraction in [0.0, 0.5, 1.0] {
-            let y = margin.top + plotHeight * (1 - fraction)
-            parts.append("<line x1=\"\(fmt(margin.left))\" x2=\"\(fmt(width - margin.right))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" class=\"grid\"/>")
-            parts.append("<text x=\"\(fmt(margin.left - 4))\" y=\"\(fmt(y + 4))\" class=\"axis\" text-anchor=\"end\">\(percent(top * fraction))</text>")
-        }
+        parts.append(grid(left: margin.left, right: width - margin.right, top: margin.top, plotHeight: plotHeight) { percent(top * $0) })
         for index in 0..<count {
             let x = margin.left + slot * Double(index) + slot / 2
             for (offset, share, color, side) in [(-barWidth, distribution.reference[index], referenceColor, "reference"), (0.0, distribution.current[index], currentColor, "current")] {
@@ -58,6 +53,15 @@ enum DistributionChart {
         case .categories(let labels): labels[index]
         case .numeric(let edges): "[\(number(edges[index])), \(number(edges[index + 1])))"
         }
+    }
+
+    /// Horizontal grid lines with y labels at 0, half and the top of a plot.
+    static func grid(left: Double, right: Double, top: Double, plotHeight: Double, label: (Double) -> String) -> String {
+        [0.0, 0.5, 1.0].map { fraction in
+            let y = top + plotHeight * (1 - fraction)
+            return "<line x1=\"\(fmt(left))\" x2=\"\(fmt(right))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" class=\"grid\"/>"
+                + "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(y + 4))\" class=\"axis\" text-anchor=\"end\">\(label(fraction))</text>"
+        }.joined()
     }
 
     static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }

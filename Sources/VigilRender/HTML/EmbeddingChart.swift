@@ -18,11 +18,7 @@ enum EmbeddingChart {
         let slot = plotWidth / Double(scores.count)
         var parts = [String]()
         parts.append("<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(HTMLEscaping.escape(column)) projection scores against the threshold\">")
-        for fraction in [0.0, 0.5, 1.0] {
-            let y = margin.top + plotHeight * (1 - fraction)
-            parts.append("<line x1=\"\(f(margin.left))\" x2=\"\(f(width - margin.right))\" y1=\"\(f(y))\" y2=\"\(f(y))\" class=\"grid\"/>")
-            parts.append("<text x=\"\(f(margin.left - 4))\" y=\"\(f(y + 4))\" class=\"axis\" text-anchor=\"end\">\(DistributionChart.number(top * fraction))</text>")
-        }
+        parts.append(DistributionChart.grid(left: margin.left, right: width - margin.right, top: margin.top, plotHeight: plotHeight) { DistributionChart.number(top * $0) })
         for (index, score) in scores.enumerated() {
             let barHeight = plotHeight * min(score, top) / top
             let color = score >= result.componentThreshold ? DistributionChart.currentColor : DistributionChart.referenceColor
