@@ -57,17 +57,15 @@ struct ComparisonOptions: ParsableArguments {
             guard let value else { continue }
             guard value >= 0 && value <= 1 else { throw ValidationError("\(name) must be between 0 and 1 (got \(value))") }
         }
-        _ = try columnOverrides(configuration: nil)
+        _ = try columnOverrides()
     }
 
     /// The configuration file, when one was named.
     func loadConfiguration() throws -> ReportConfiguration? { try ReportConfigurationFile.load(config) }
 
-    func columnOverrides(configuration: ReportConfiguration?) throws -> [String: DriftOptions.ColumnOverride] {
+    /// The `--column-method` flags as overrides.
+    func columnOverrides() throws -> [String: DriftOptions.ColumnOverride] {
         var overrides = [String: DriftOptions.ColumnOverride]()
-        for (column, entry) in configuration?.drift?.columns ?? [:] {
-            overrides[column] = DriftOptions.ColumnOverride(method: try entry.method.map(parseMethod), threshold: entry.threshold)
-        }
         for entry in columnMethods {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw ValidationError("--column-method needs column=method[:threshold], got \"\(entry)\"") }
@@ -91,17 +89,16 @@ struct ComparisonOptions: ParsableArguments {
         if let progress { readOptions.progress = { path, bytes in progress.update(path: path, bytesRead: bytes) } }
         defer { progress?.finish() }
         let (referenceProfile, currentProfile) = try DatasetLoader.load(reference, current, options: readOptions)
-        let drift = configuration?.drift
-        var driftOptions = DriftOptions(
-            datasetDriftShare: driftShare ?? drift?.datasetDriftShare ?? DriftOptions.defaultDatasetDriftShare,
-            numericMethod: try numericMethod ?? drift?.numericMethod.map(parseMethod),
-            categoricalMethod: try categoricalMethod ?? drift?.categoricalMethod.map(parseMethod),
-            threshold: threshold ?? drift?.threshold,
-            columns: try columnOverrides(configuration: configuration),
-            ignoredColumns: readOptions.ignored
-        )
-        driftOptions.embeddingMethod = try embeddingMethod ?? drift?.embeddingMethod.map(parseEmbeddingMethod) ?? .ratio
-        driftOptions.embeddingThreshold = embeddingThreshold ?? drift?.embeddingThreshold
+        // The file first, then the flags over it.
+        var driftOptions = DriftOptions(ignoredColumns: readOptions.ignored)
+        try configuration?.drift?.apply(to: &driftOptions)
+        if let driftShare { driftOptions.datasetDriftShare = driftShare }
+        if let numericMethod { driftOptions.numericMethod = numericMethod }
+        if let categoricalMethod { driftOptions.categoricalMethod = categoricalMethod }
+        if let threshold { driftOptions.threshold = threshold }
+        if let embeddingMethod { driftOptions.embeddingMethod = embeddingMethod }
+        if let embeddingThreshold { driftOptions.embeddingThreshold = embeddingThreshold }
+        driftOptions.columns.merge(try columnOverrides()) { _, flag in flag }
         let defaults = DataQualityThresholds()
         let thresholds = DataQualityThresholds(
             missingRatio: missingThreshold ?? configuration?.quality?.missing ?? defaults.missingRatio,
@@ -113,20 +110,4 @@ struct ComparisonOptions: ParsableArguments {
             driftOptions: driftOptions, thresholds: thresholds
         )
     }
-}
-
-/// A drift method by its name, or a usage error listing the names.
-func parseMethod(_ name: String) throws -> DriftMethod {
-    guard let method = DriftMethod(rawValue: name) else {
-        throw ValidationError("unknown drift method \"\(name)\"; methods: \(DriftMethod.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    return method
-}
-
-/// An embedding drift method by its name, or a usage error listing the names.
-func parseEmbeddingMethod(_ name: String) throws -> EmbeddingDriftMethod {
-    guard let method = EmbeddingDriftMethod(rawValue: name) else {
-        throw ValidationError("unknown embedding drift method \"\(name)\"; methods: \(EmbeddingDriftMethod.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    return method
 }

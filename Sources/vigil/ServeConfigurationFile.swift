@@ -18,6 +18,8 @@ import Yams
 /// live: {bucket_seconds: 60, hot_seconds: 7200, flush_interval_seconds: 1}
 /// retention: {event_days: 30, bucket_days: 90, interval_seconds: 60}
 /// monitor: {window_seconds: 3600, interval_seconds: 15}
+/// drift: {dataset_drift_share: 0.5, embedding_method: ratio}   # as in `vigil report --config`
+/// quality: {missing: 0.1, out_of_range: 0.05}
 /// ```
 /// Unknown keys are errors. Tokens are best given through the environment (`token_env`), so the file
 /// holds no secret.
@@ -32,6 +34,8 @@ enum ServeConfigurationFile {
         var live: Live?
         var retention: Retention?
         var monitor: Monitor?
+        var drift: ReportConfiguration.Drift?
+        var quality: ReportConfiguration.Quality?
     }
 
     struct Token: Decodable {
@@ -76,7 +80,9 @@ enum ServeConfigurationFile {
     }
 
     static let knownKeys: [String: Set<String>] = [
-        "": ["host", "port", "data_dir", "tokens", "limits", "cardinality", "live", "retention", "monitor"],
+        "": ["host", "port", "data_dir", "tokens", "limits", "cardinality", "live", "retention", "monitor", "drift", "quality"],
+        "drift": ConfigurationErrors.knownKeys["drift"]!,
+        "quality": ConfigurationErrors.knownKeys["quality"]!,
         "limits": ["max_body_bytes", "max_rows_per_batch", "max_features_per_row", "max_string_length", "max_vector_length", "max_queued_rows", "max_reference_bytes"],
         "cardinality": ["max_models", "max_versions_per_model", "max_label_values"],
         "live": ["bucket_seconds", "hot_seconds", "flush_interval_seconds"],
@@ -149,6 +155,12 @@ enum ServeConfigurationFile {
         if let monitor = file.monitor {
             if let value = monitor.window_seconds { configuration.monitorWindowSeconds = value }
             if let value = monitor.interval_seconds { configuration.monitorIntervalSeconds = value }
+        }
+        do { try file.drift?.apply(to: &configuration.drift) } catch { throw ValidationError("\(path): drift: \(error)") }
+        if let quality = file.quality {
+            if let value = quality.missing { configuration.quality.missingRatio = value }
+            if let value = quality.outOfRange { configuration.quality.outOfRangeRatio = value }
+            if let value = quality.duplicates { configuration.quality.duplicateRowRatio = value }
         }
     }
 }

@@ -64,6 +64,10 @@ struct NDJSONTests {
         #expect(profile.schema.first { $0.name == "emb" } == ColumnDescription(name: "emb", type: .vector))
         #expect(profile[column: "emb"] == nil && profile[column: "x"] != nil)
         #expect(try DatasetProfile(serialized: profile.serialized()) == profile)
+        // Vectors alone still count their rows (nulls included), and the row count survives the file.
+        let vectorsOnly = try DatasetLoader.profileDataset(path: try Self.write("{\"e\": [1, 2]}\n{\"e\": null}\n{\"e\": [3, 4]}\n", suffix: ".ndjson"))
+        #expect(vectorsOnly.rowCount == 3 && vectorsOnly.embeddings["e"]?.count == 2 && vectorsOnly.columnNames.isEmpty)
+        #expect(try DatasetProfile(serialized: vectorsOnly.serialized()).rowCount == 3)
 
         // Within the rows that decide the types, arrays of several lengths make the column untested nested data
         // (lists of ids, say); after them, a row breaking the vectors' shape is an error naming it.

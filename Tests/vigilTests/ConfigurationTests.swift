@@ -97,4 +97,27 @@ struct ConfigurationTests {
         #expect(missingColumn.status == 2)
         #expect(missingColumn.standardError.contains("no such column"))
     }
+
+    /// `vigil serve --config` takes the same `drift:` and `quality:` sections as reports: here the embedding
+    /// method and threshold decide the served verdict; a bad method stops the server with its name.
+    @Test func servedDriftFollowsTheConfiguration() async throws {
+        let config = try Self.write("drift:\n  embedding_method: distance\n  embedding_threshold: 100\n  dataset_drift_share: 0.3\nquality:\n  missing: 0.2\n", suffix: ".yaml")
+        let server = try await ServerProcess.start(dataDirectory: VigilProcess.temporaryPath("-data"), config: config)
+        func vector(_ index: Int, shift: Double) -> String { "[\((0..<4).map { "\(Double((index * 7 + $0 * 3) % 11) / 10 + ($0 == 0 ? shift : 0))" }.joined(separator: ","))]" }
+        let reference = (0..<300).map { #"{"v":\#(vector($0, shift: 0))}"# }.joined(separator: "\n")
+        let (referenceStatus, referenceAnswer) = try await ServerProcess.send("PUT", port: server.port, "/v1/models/m/reference", reference)
+        #expect(referenceStatus == 200, "\(String(decoding: referenceAnswer, as: UTF8.self))")
+        let current = (0..<300).map { #"{"id":"c\#($0)","features":{"v":\#(vector($0, shift: 2))}}"# }.joined(separator: "\n")
+        #expect(try await ServerProcess.post(port: server.port, "/v1/models/m/predictions", current).0 == 200)
+        let summary = try await server.summary("m")
+        let drift = try #require(((summary["vectors"] as? [[String: Any]])?.first)?["drift"] as? [String: Any])
+        #expect(drift["method"] as? String == "distance" && (drift["threshold"] as? NSNumber)?.doubleValue == 100)
+        #expect(drift["drifted"] as? Bool == false)
+        #expect(abs(((drift["score"] as? NSNumber)?.doubleValue ?? 0) - 2) < 1e-9, "the centroids are 2 apart: \(drift)")
+        await server.terminate()
+
+        let bad = try Self.write("drift:\n  embedding_method: model\n", suffix: ".yaml")
+        let refused = try await VigilProcess.run(["serve", "--port", "0", "--data-dir", VigilProcess.temporaryPath("-data"), "--config", bad])
+        #expect(refused.status != 0 && refused.standardError.contains("unknown embedding drift method \"model\""), "\(refused.standardError)")
+    }
 }

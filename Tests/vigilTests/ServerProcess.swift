@@ -58,8 +58,13 @@ final class ServerProcess: Sendable {
     }
 
     static func post(port: Int, _ path: String, _ body: String) async throws -> (Int, Data) {
+        try await send("POST", port: port, path, body)
+    }
+
+    /// An NDJSON body sent with `method`; the status and the answer.
+    static func send(_ method: String, port: Int, _ path: String, _ body: String) async throws -> (Int, Data) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = "POST"
+        request.httpMethod = method
         request.httpBody = Data(body.utf8)
         request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")
         let (data, response) = try await URLSession.shared.data(for: request)

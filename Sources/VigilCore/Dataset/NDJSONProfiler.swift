@@ -141,6 +141,7 @@ public enum NDJSONProfiler {
             categoricalValues = [:]
         }
         var pending = 0
+        var profiledRows = 0
         var duplicates = DuplicateRowCounter()
         let reader = try LineReader(path: path)
         try reader.forEachLine { line, number throws(DatasetError) in
@@ -188,6 +189,7 @@ public enum NDJSONProfiler {
                 }
             }
             pending += 1
+            profiledRows += 1
             if pending == DelimitedRowProfiler.batchSize {
                 try flush()
                 pending = 0
@@ -196,7 +198,7 @@ public enum NDJSONProfiler {
             return true
         }
         try flush()
-        do { return try builder.finish(schema: schema, duplicateRows: duplicates.count(), embeddings: embeddings) } catch {
+        do { return try builder.finish(schema: schema, duplicateRows: duplicates.count(), embeddings: embeddings, rowCount: profiledRows) } catch {
             throw DatasetError(file: path, error.description)
         }
     }

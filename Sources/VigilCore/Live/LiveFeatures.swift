@@ -176,7 +176,7 @@ public struct LiveFeatures: Sendable, Equatable {
             if let sketch = column.vector?.sketch, sketch.count > 0 { embeddings[name] = sketch }
         }
         // Every column covers every row by construction, so this cannot fail.
-        return try! DatasetProfile(columns: result, embeddings: embeddings)
+        return try! DatasetProfile(columns: result, embeddings: embeddings, rowCount: rowCount)
     }
 }
 

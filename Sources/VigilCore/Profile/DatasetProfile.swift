@@ -29,9 +29,10 @@ public struct DatasetProfile: Sendable, Equatable {
 
     /// Creates a profile from finished columns; every column must have seen `rowCount` rows. `schema`
     /// describes all source columns; when nil it is derived from the profiled columns' kinds.
+    /// `rowCount` is needed only when there is no column to count the rows (a dataset of vectors alone).
     public init(
         columns: [(name: String, profile: ColumnProfile)], schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil,
-        embeddings: [String: EmbeddingSketch] = [:]
+        embeddings: [String: EmbeddingSketch] = [:], rowCount: Int? = nil
     ) throws(ProfileError) {
         self.init()
         self.duplicateRows = duplicateRows
@@ -49,11 +50,14 @@ public struct DatasetProfile: Sendable, Equatable {
             }
             columnNames.append(column.name)
         }
-        let counts = Set(columns.map(\.profile.rowCount))
+        let counts = Set(columns.map(\.profile.rowCount) + (rowCount.map { [$0] } ?? []))
         guard counts.count <= 1 else {
             throw ProfileError("columns disagree on the number of rows: \(counts.sorted().map(String.init).joined(separator: ", "))")
         }
-        rowCount = counts.first ?? 0
+        self.rowCount = counts.first ?? 0
+        if let name = embeddings.first(where: { $0.value.count > self.rowCount })?.key {
+            throw ProfileError("embedding \"\(name)\" has more vectors than the \(self.rowCount) rows")
+        }
     }
 
     public subscript(column name: String) -> ColumnProfile? { columns[name] }

@@ -51,7 +51,7 @@ public struct ProfileBuilder: Sendable {
     /// The finished profile; `schema` describes every source column (see ``DatasetProfile/schema``), and
     /// `duplicateRows` counts the rows repeating an earlier row, when the reader counted them.
     public func finish(
-        schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil, embeddings: [String: EmbeddingSketch] = [:]
+        schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil, embeddings: [String: EmbeddingSketch] = [:], rowCount: Int? = nil
     ) throws(ProfileError) -> DatasetProfile {
         try DatasetProfile(columns: order.map { name in
             if var sketch = numeric[name] {
@@ -59,6 +59,6 @@ public struct ProfileBuilder: Sendable {
                 return (name, ColumnProfile.numeric(sketch))
             }
             return (name, ColumnProfile.categorical(categorical[name]!))
-        }, schema: schema, duplicateRows: duplicateRows, embeddings: embeddings)
+        }, schema: schema, duplicateRows: duplicateRows, embeddings: embeddings, rowCount: rowCount)
     }
 }
