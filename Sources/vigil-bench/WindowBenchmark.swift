@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilCore
+import VigilStats
 import VigilStore
 
 /// `vigil-bench window`: what a long window costs when its buckets are only in the store, as after a restart
@@ -14,16 +15,24 @@ struct WindowBenchmark: AsyncParsableCommand {
     @Option(help: "Events in each bucket.")
     var eventsPerBucket = 100
 
+    @Option(help: "Add a vector feature of this dimension to every event (0: none).")
+    var embeddingDimension = 0
+
     func run() async throws {
         let width: Int64 = 60_000
         let bucketCount = days * 1440
         let start: Int64 = 1_800_000_000_000 / width * width
         var profile = LiveProfile()
         for index in 0..<eventsPerBucket {
+            var features = Dictionary(uniqueKeysWithValues: (0..<8).map { ("f\($0)", FeatureValue.number(Double((index * 7 + $0 * 13) % 101))) })
+            features["country"] = .string(["DE", "FR", "US"][index % 3])
+            features["plan"] = .string(["free", "pro"][index % 2])
+            if embeddingDimension > 0 {
+                let vector: [Double] = (0..<embeddingDimension).map { Double((index * 31 + $0 * 17) % 200) / 100 - 1 }
+                features["embedding"] = .vector(vector)
+            }
             profile.add(PredictionEvent(
-                id: "e\(index)", timestampMilliseconds: start, version: "v1",
-                features: Dictionary(uniqueKeysWithValues: (0..<8).map { ("f\($0)", FeatureValue.number(Double((index * 7 + $0 * 13) % 101))) })
-                    .merging(["country": .string(["DE", "FR", "US"][index % 3]), "plan": .string(["free", "pro"][index % 2])]) { a, _ in a },
+                id: "e\(index)", timestampMilliseconds: start, version: "v1", features: features,
                 prediction: .number(Double(index % 100) / 100), latencyMilliseconds: Double(5 + index % 40)
             ))
         }
@@ -58,6 +67,7 @@ struct WindowBenchmark: AsyncParsableCommand {
         print(String(format: "%d-day window, %d events: %d buckets read and merged in %.3f s; %d hourly rollups in %.3f s (%.0fx faster)",
                      days, rolled.requestCount, read.buckets.count, bucketSeconds, hourly.buckets.count, rollupSeconds, bucketSeconds / rollupSeconds))
         precondition(rolled.requestCount == merged.requestCount, "the rollups must hold every event")
-        print("(`swift run -c release vigil-bench window --days \(days) --events-per-bucket \(eventsPerBucket)`)")
+        print("bucket size: \(profile.serialized().count) bytes; embedding dimension \(embeddingDimension)")
+        print("(`swift run -c release vigil-bench window --days \(days) --events-per-bucket \(eventsPerBucket) --embedding-dimension \(embeddingDimension)`)")
     }
 }
