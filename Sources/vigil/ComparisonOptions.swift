@@ -57,6 +57,9 @@ struct ComparisonOptions: ParsableArguments {
             guard let value else { continue }
             guard value >= 0 && value <= 1 else { throw ValidationError("\(name) must be between 0 and 1 (got \(value))") }
         }
+        if let embeddingThreshold, !(embeddingThreshold >= 0 && embeddingThreshold.isFinite) {
+            throw ValidationError("--embedding-threshold must be a number ≥ 0 (got \(embeddingThreshold))")
+        }
         _ = try columnOverrides()
     }
 

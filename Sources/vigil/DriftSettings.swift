@@ -12,7 +12,10 @@ extension ReportConfiguration.Drift {
         if let name = categoricalMethod { options.categoricalMethod = try parseMethod(name) }
         if let threshold { options.threshold = threshold }
         if let name = embeddingMethod { options.embeddingMethod = try parseEmbeddingMethod(name) }
-        if let threshold = embeddingThreshold { options.embeddingThreshold = threshold }
+        if let threshold = embeddingThreshold {
+            guard threshold >= 0 && threshold.isFinite else { throw ValidationError("embedding_threshold must be a number ≥ 0 (got \(threshold))") }
+            options.embeddingThreshold = threshold
+        }
         for (column, entry) in columns ?? [:] {
             options.columns[column] = DriftOptions.ColumnOverride(method: try entry.method.map(parseMethod), threshold: entry.threshold)
         }

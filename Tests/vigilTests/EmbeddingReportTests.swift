@@ -46,6 +46,8 @@ struct EmbeddingReportTests {
         #expect(lenient.status == 0, "\(lenient.standardOutput)")
         let unknown = try await VigilProcess.run(["check", "--reference", reference, "--current", moved, "--embedding-method", "model"])
         #expect(unknown.status == 2 && unknown.standardError.contains("ratio, distance, cosine"), "\(unknown.standardError)")
+        let negative = try await VigilProcess.run(["check", "--reference", reference, "--current", moved, "--embedding-threshold", "-1"])
+        #expect(negative.status == 2 && negative.standardError.contains("--embedding-threshold"), "\(negative.standardError)")
 
         // A profile keeps the embedding: the same verdict from a .vprof reference.
         let profile = VigilProcess.temporaryPath(".vprof")

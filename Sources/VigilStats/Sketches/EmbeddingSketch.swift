@@ -186,6 +186,9 @@ extension EmbeddingSketch {
         guard sum.count == dimension, unitSum.count == dimension else {
             throw DecodingError("embedding sums do not have \(dimension) elements", at: decoder.offset)
         }
+        guard sum.allSatisfy(\.isFinite), unitSum.allSatisfy(\.isFinite) else {
+            throw DecodingError("embedding sums hold a non-finite number", at: decoder.offset)
+        }
         norms = try QuantileSketch(decodingPayload: &decoder)
         let components = try decoder.readCount("projection count", limit: 1 << 10)
         guard components == Self.componentCount else {
