@@ -50,6 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
                   \(base)/v1/models/\(model)/summary?window=5m
                   \(base)/v1/models/\(model)/summary?window=1m&version=v2
                   \(base)/openapi.yaml
+                  after the drift, watch ml_feature_drift_score (amount, country, merchant_embedding),
+                  ml_embedding_reference_similarity, ml_prediction_errors_total and the v2 latency
                 Ctrl-C stops it.
 
                 """.utf8))
