@@ -6,7 +6,7 @@ import VigilStats
 struct MethodsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "methods",
-        abstract: "List the drift methods, their default thresholds, and the automatic selection rule."
+        abstract: "List the drift methods (columns and embeddings), their default thresholds, and the automatic selection rule."
     )
 
     func run() {
@@ -24,6 +24,17 @@ struct MethodsCommand: ParsableCommand {
           reference > \(DriftTestSelection.smallReferenceLimit) rows: numeric → wasserstein (normed by reference std); categorical → jensenshannon
           numeric columns with ≤ \(DriftTestSelection.categoricalDistinctLimit) distinct values are tested as categorical
         Dataset drift: at least 50% of columns drifted (configurable).
+
+        Vector (embedding) columns, --embedding-method (docs/EMBEDDINGS.md):
         """)
+        for method in EmbeddingDriftMethod.allCases {
+            let score = switch method {
+            case .ratio: "share of \(EmbeddingSketch.componentCount) random projections with normed Wasserstein ≥ \(EmbeddingDrift.componentThreshold)"
+            case .distance: "Euclidean distance between the centroids"
+            case .cosine: "cosine distance between the centroids"
+            }
+            print("  " + method.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + "\(score); drift when > \(method.defaultThreshold)" + (method == .ratio ? " (default)" : ""))
+        }
+        print("Embedding drift does not count in the dataset drift share; a drifted embedding fails `vigil check`.")
     }
 }

@@ -49,6 +49,10 @@ struct EmbeddingReportTests {
         let negative = try await VigilProcess.run(["check", "--reference", reference, "--current", moved, "--embedding-threshold", "-1"])
         #expect(negative.status == 2 && negative.standardError.contains("--embedding-threshold"), "\(negative.standardError)")
 
+        // `vigil methods` lists what --embedding-method takes.
+        let methods = try await VigilProcess.run(["methods"])
+        for name in ["ratio ", "distance ", "cosine "] { #expect(methods.standardOutput.contains("  " + name), "\(name)") }
+
         // A profile keeps the embedding: the same verdict from a .vprof reference.
         let profile = VigilProcess.temporaryPath(".vprof")
         #expect(try await VigilProcess.run(["profile", reference, "-o", profile]).status == 0)
