@@ -100,7 +100,7 @@ public enum NDJSONProfiler {
             }
             let type: DataType
             if e.vectors > 0 {
-                type = e.numbers + e.strings + e.booleans == 0 ? .vector : .string
+                type = .vector  // arrays alone: the guard above set aside columns that mix them with scalars
             } else if e.numbers > 0 && e.strings == 0 && e.booleans == 0 {
                 type = e.integers == e.numbers && e.missing == 0 ? .integer : .float
             } else if e.booleans > 0 && e.numbers == 0 && e.strings == 0 {

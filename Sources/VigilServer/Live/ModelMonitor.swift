@@ -100,7 +100,7 @@ final class ModelMonitor: Service, Sendable {
         for embedding in report.embeddingDrift.prefix(configuration.maxLabelValues) {
             guard let result = embedding.result else { continue }
             let labels = [("model_name", model), ("model_version", version), ("feature_name", embedding.column), ("method", result.method.rawValue)]
-            metrics.gauge(.featureDrift, labels).set(to: result.score)
+            if result.score.isFinite { metrics.gauge(.featureDrift, labels).set(to: result.score) }
             metrics.gauge(.featureDrifted, labels).set(to: result.drifted ? 1 : 0)
             for (source, similarity) in [("live", result.currentSimilarityToReference), ("reference", result.referenceSimilarityToReference)] {
                 guard let similarity, similarity.isFinite else { continue }
