@@ -317,13 +317,10 @@ public struct VectorSummary: Sendable, Equatable {
         }
         count += other.count
         norms.merge(other.norms)
-        switch (sketch, other.sketch) {
-        case (_, nil): break
-        case (nil, let theirs?): sketch = theirs
-        // Equal dimensions always merge.
-        case (var mine?, let theirs?):
-            try! mine.merge(theirs)
-            sketch = mine
+        // Merged in place: a copy taken out of the optional would copy every array of the sketch.
+        if let theirs = other.sketch {
+            // Equal dimensions always merge.
+            if sketch == nil { sketch = theirs } else { try! sketch!.merge(theirs) }
         }
     }
 }
