@@ -175,6 +175,61 @@ struct NumberParsingTests {
         }
     }
 
+    /// The word-at-a-time reader of plain cells against the byte loop and `strtod`, on cells of every length
+    /// up to nine digits either side of the point, with and without sign or exponent, and with digits, points
+    /// and delimiters lying just past the cell's end, which must never count.
+    @Test func wordParserAgreesWithByteLoop() {
+        var generator = SplitMix64(seed: 17)
+        let alphabet = Array("0123456789.,-e\n".utf8)
+        var wordParsed = 0
+        for _ in 0..<50_000 {
+            var cell = [UInt8]()
+            if generator.next() % 3 == 0 { cell.append(UInt8(ascii: "-")) }
+            for _ in 0..<Int(generator.next() % 10) { cell.append(UInt8(ascii: "0") + UInt8(generator.next() % 10)) }
+            if generator.next() % 4 != 0 {
+                cell.append(UInt8(ascii: "."))
+                for _ in 0..<Int(generator.next() % 10) { cell.append(UInt8(ascii: "0") + UInt8(generator.next() % 10)) }
+            }
+            if generator.next() % 10 == 0 { cell += Array("e-3".utf8) }
+            if generator.next() % 20 == 0 { cell.append(UInt8(ascii: "x")) }
+            // What follows the cell: a delimiter, or (the cell ending its record) arbitrary bytes.
+            let endsRecord = generator.next() % 2 == 0
+            var buffer = cell + (endsRecord ? [] : [UInt8(ascii: ",")])
+            for _ in 0..<20 { buffer.append(alphabet[Int(generator.next() % UInt64(alphabet.count))]) }
+            NumberParsing.powersOfTen.withUnsafeBufferPointer { powers in
+                buffer.withUnsafeBufferPointer { bytes in
+                    let text = String(decoding: cell, as: UTF8.self)
+                    let byBytes = NumberParsing.parsePlainBytes(bytes, 0, cell.count, terminator: UInt8(ascii: ","), powersOfTen: powers)
+                    guard let byWords = NumberParsing.parseDecimalWords(bytes, 0, cell.count, terminator: UInt8(ascii: ","), powersOfTen: powers) else {
+                        return
+                    }
+                    wordParsed += 1
+                    #expect(byWords.end == cell.count, "\(text)")
+                    #expect(byWords.value.bitPattern == byBytes?.value.bitPattern, "\(text)")
+                    #expect(byWords.value.bitPattern == strtod(text, nil).bitPattern, "\(text)")
+                }
+            }
+        }
+        // Most generated cells have the shape the word reader takes.
+        #expect(wordParsed > 15_000)
+    }
+
+    @Test func digitRunsAreCountedExactly() {
+        var generator = SplitMix64(seed: 5)
+        for _ in 0..<100_000 {
+            let bytes = (0..<8).map { _ in
+                generator.next() % 2 == 0 ? UInt8(ascii: "0") + UInt8(generator.next() % 10) : UInt8(truncatingIfNeeded: generator.next())
+            }
+            let word = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            let expected = bytes.firstIndex { !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? 8
+            #expect(NumberParsing.leadingDigitCount(word) == expected, "\(bytes)")
+            if expected < 8 {
+                let value = bytes[..<expected].reduce(UInt64(0)) { $0 * 10 + UInt64($1 - UInt8(ascii: "0")) }
+                #expect(NumberParsing.digitsValue(word, count: expected) == value, "\(bytes)")
+            }
+        }
+    }
+
     @Test func rejectsWhatIsNotANumber() {
         for text in ["abc", "1.2.3", "--1", "1e", "", " ", "0x", "1,5"] {
             let parsed = Array(text.utf8).withUnsafeBufferPointer { NumberParsing.parseDouble($0, 0, $0.count) }

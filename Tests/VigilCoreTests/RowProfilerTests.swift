@@ -36,6 +36,9 @@ struct RowProfilerTests {
         let fromPlain = try DatasetProfiler.profile(path: try TemporaryFile.write(plain), options: options)
         let fromQuoted = try DatasetProfiler.profile(path: try TemporaryFile.write(quoted), options: options)
         #expect(fromPlain == fromQuoted)
+        // Without its last line ending, the final cell is read up to the file's end and no further.
+        let unterminated = try DatasetProfiler.profile(path: try TemporaryFile.write(String(plain.dropLast())), options: options)
+        #expect(unterminated == fromPlain)
         #expect(fromPlain.rowCount == 5300)
         #expect((fromPlain.duplicateRows ?? 0) >= 300)
         guard case .numeric(let number) = fromPlain[column: "number"] else {

@@ -2,7 +2,7 @@
 /// validated as UTF-8, checked against the missing-value tokens and turned into a `String` once per batch
 /// rather than once per cell.
 ///
-/// Open addressing on ``TextHash/tableHash(_:_:_:)`` of the bytes, sized to the distinct values actually seen (a column of
+/// Open addressing on the top bits of ``TextHash/tableHash(_:_:_:)`` of the bytes, sized to the distinct values actually seen (a column of
 /// thirty values keeps its table in a few cache lines) and emptied at every drain, so memory stays bounded by
 /// the batch even for columns with millions of distinct values.
 ///
@@ -22,6 +22,8 @@ struct CategoryInterner {
 
     private var slots: UnsafeMutablePointer<Slot>
     private var mask: Int
+    /// `64 - log2(table size)`: a slot index is the hash's top bits, its best mixed.
+    private var shift: UInt64
     /// Occupied slots in first-seen order; room for a quarter of the table, the most it may hold.
     private var occupied: UnsafeMutablePointer<Int>
     /// [occupied slot count, empty cells].
@@ -32,6 +34,7 @@ struct CategoryInterner {
         slots = .allocate(capacity: size)
         slots.initialize(repeating: .empty, count: size)
         mask = size - 1
+        shift = Self.shift(forSize: size)
         occupied = .allocate(capacity: size / 4)
         tallies = .allocate(capacity: 2)
         tallies.initialize(repeating: 0, count: 2)
@@ -56,7 +59,7 @@ struct CategoryInterner {
     @inline(__always)
     func add(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Outcome {
         let hash = TextHash.tableHash(bytes, start, end) | 1  // never 0, which marks an empty slot
-        var index = Int(truncatingIfNeeded: hash) & mask
+        var index = Int(truncatingIfNeeded: hash >> shift)
         while slots[index].hash != 0 {
             if slots[index].hash == hash && Self.equals(slots[index].value, bytes, start, end) {
                 slots[index].count &+= 1
@@ -88,7 +91,7 @@ struct CategoryInterner {
         let newOccupied = UnsafeMutablePointer<Int>.allocate(capacity: size / 4)
         for order in 0..<tallies[0] {
             let slot = slots[occupied[order]]
-            var index = Int(truncatingIfNeeded: slot.hash) & (size - 1)
+            var index = Int(truncatingIfNeeded: slot.hash >> Self.shift(forSize: size))
             while newSlots[index].hash != 0 { index = (index + 1) & (size - 1) }
             newSlots[index] = slot
             newOccupied[order] = index
@@ -98,7 +101,10 @@ struct CategoryInterner {
         slots = newSlots
         occupied = newOccupied
         mask = size - 1
+        shift = Self.shift(forSize: size)
     }
+
+    private static func shift(forSize size: Int) -> UInt64 { UInt64(64 - size.trailingZeroBitCount) }
 
     /// Counts an empty cell.
     func addEmpty() { tallies[1] &+= 1 }

@@ -20,8 +20,12 @@ enum TextHash {
     }
 
     /// A quick hash for small in-memory tables (``CategoryInterner``), where a collision costs one more
-    /// comparison, not a wrong answer: one multiply per word and a final fold, a third of ``hash(_:_:_:)``'s
-    /// latency on short cells.
+    /// comparison, not a wrong answer: one multiply per word, a third of ``hash(_:_:_:)``'s latency on short
+    /// cells.
+    ///
+    /// Only the high bits are well mixed: bit *i* of a product depends on the factors' bits 0…*i* alone, so
+    /// the low bits see only a text's first bytes, which values like `value_1` … `value_30` share. Index a
+    /// table with the top bits (`hash >> (64 - log2(size))`), never with `hash & mask`.
     @inline(__always)
     static func tableHash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
         let raw = UnsafeRawPointer(bytes.baseAddress! + start)
@@ -32,8 +36,7 @@ enum TextHash {
             state = (state ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) &* 0x9E37_79B9_7F4A_7C15
             offset += 8
         }
-        state = (state ^ tail(bytes, start + offset, end)) &* 0x9E37_79B9_7F4A_7C15
-        return state ^ (state >> 32)
+        return (state ^ tail(bytes, start + offset, end)) &* 0x9E37_79B9_7F4A_7C15
     }
 
     /// The last 0–7 bytes as one little-endian word: a single masked load when the buffer has eight bytes
