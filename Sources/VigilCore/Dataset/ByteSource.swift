@@ -66,6 +66,13 @@ enum ByteSource {
         }
     }
 
+    /// Moves a plain file's read position to `offset` (a gzip stream cannot be entered midway).
+    func seek(to offset: Int, path: String) throws(DatasetError) {
+        guard case .file(let handle) = self, lseek(handle.fileDescriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw DatasetError(file: path, "cannot be read from byte \(offset)")
+        }
+    }
+
     /// Bytes of the underlying file consumed so far (compressed bytes for gzip), for progress reporting.
     var consumedBytes: Int {
         switch self {

@@ -20,8 +20,12 @@ public enum DatasetLoader {
             : try DatasetProfiler.profile(path: path, options: options)
     }
 
-    /// Loads the reference and the current side at the same time, one per core.
+    /// Loads the reference and the current side: two datasets at the same time, one per core; a profile
+    /// file first and alone (it takes milliseconds), so that reading the dataset has every core for its halves.
     public static func load(_ reference: String, _ current: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> (DatasetProfile, DatasetProfile) {
+        if isProfileFile(reference) || isProfileFile(current) {
+            return (try load(path: reference, options: options), try load(path: current, options: options))
+        }
         let outcomes = ParallelMap.map([reference, current], minimumParallelCount: 2) { path in
             Result { () throws(DatasetError) in try load(path: path, options: options) }
         }

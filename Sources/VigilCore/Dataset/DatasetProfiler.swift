@@ -8,12 +8,18 @@ public enum DatasetProfiler {
     /// ones from sketches with the error bound stated in the report.
     public static let exactValueBudget = 4_000_000
 
-    public static func profile(path: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> DatasetProfile {
+    /// Profiles a delimited file; a plain file of at least `halvingThreshold` bytes is read as two halves at
+    /// once (see ``profileRows(path:header:schema:options:exactValueBudget:halvingThreshold:)``).
+    public static func profile(
+        path: String, options: DatasetReadOptions = DatasetReadOptions(), halvingThreshold: Int = DatasetProfiler.halvingThreshold
+    ) throws(DatasetError) -> DatasetProfile {
         let header = try readHeader(path: path, format: options.format)
         let (schema, sample) = try inferSchema(path: path, header: header, options: options)
         let numericColumns = schema.filter { $0.kind == .numeric }.count
         let budget = budgetForExactValues(path: path, sample: sample, numericColumns: numericColumns)
-        return try profileRows(path: path, header: header, schema: schema, options: options, exactValueBudget: budget)
+        return try profileRows(
+            path: path, header: header, schema: schema, options: options, exactValueBudget: budget, halvingThreshold: halvingThreshold
+        )
     }
 
     /// The exact-value budget for this file: none when the rows the file holds, estimated from its size and
@@ -21,11 +27,15 @@ public enum DatasetProfiler {
     /// values it would drop a moment later. Compressed files keep the budget (their size says too little),
     /// and an estimate that is wrong only costs that copy: the sketch fallback stays automatic.
     static func budgetForExactValues(path: String, sample: (rows: Int, bytes: Int), numericColumns: Int) -> Int {
-        guard !path.hasSuffix(".gz"), sample.rows > 0, numericColumns > 0,
-              let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
-        else { return exactValueBudget }
+        guard sample.rows > 0, numericColumns > 0, let size = plainFileSize(path) else { return exactValueBudget }
         let estimatedRows = Double(size) / (Double(sample.bytes) / Double(sample.rows))
         return estimatedRows * Double(numericColumns) > 2 * Double(exactValueBudget) ? 0 : exactValueBudget
+    }
+
+    /// The size of an uncompressed file; nil for a gzip file, whose size says little about its contents.
+    static func plainFileSize(_ path: String) -> Int? {
+        guard !path.hasSuffix(".gz") else { return nil }
+        return (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
     }
 
     /// Column names from the first record; blank names become `column N`, duplicates are an error.
@@ -85,33 +95,6 @@ public enum DatasetProfiler {
 
     static func checkFieldCount(_ count: Int, header: [String], path: String, line: Int) throws(DatasetError) {
         guard count == header.count else { throw .fieldCount(count, expected: header.count, file: path, line: line) }
-    }
-
-    /// One pass over all rows.
-    static func profileRows(
-        path: String,
-        header: [String],
-        schema: [(description: ColumnDescription, kind: ColumnKind?)],
-        options: DatasetReadOptions,
-        exactValueBudget: Int
-    ) throws(DatasetError) -> DatasetProfile {
-        let profiled = schema.compactMap { column in column.kind.map { (name: column.description.name, kind: $0) } }
-        var builder: ProfileBuilder
-        do { builder = try ProfileBuilder(schema: profiled, exactValueBudget: exactValueBudget) } catch { throw DatasetError(file: path, error.description) }
-        var rows = DelimitedRowProfiler(path: path, names: header, kinds: schema.map(\.kind), format: options.format)
-        defer { rows.deallocate() }
-        let reader = try DelimitedFileReader(path: path, format: options.format)
-        try reader.forEachRawRecord(skippingHeader: true) { record throws(DatasetError) in
-            try rows.add(record)
-            if rows.pendingRows == DelimitedRowProfiler.batchSize {
-                try rows.flush(into: &builder)
-                options.progress?(path, reader.consumedBytes)
-            }
-            return true
-        }
-        try rows.flush(into: &builder)
-        options.progress?(path, reader.consumedBytes)
-        do { return try builder.finish(schema: schema.map(\.description), duplicateRows: rows.countDuplicateRows()) } catch { throw DatasetError(file: path, error.description) }
     }
 }
 

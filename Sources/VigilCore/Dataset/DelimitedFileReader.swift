@@ -9,6 +9,8 @@ final class DelimitedFileReader {
     private let source: ByteSource
     private var buffer: [UInt8] = []
     private var start = 0
+    /// The file offset of `buffer[0]`.
+    private var origin: Int
     private var atEnd = false
     /// 1-based line of the next record.
     private(set) var line = 1
@@ -16,8 +18,11 @@ final class DelimitedFileReader {
     private let chunkSize: Int
     static let defaultChunkSize = 1 << 20
 
-    init(path: String, format: CSVFormat, chunkSize: Int = DelimitedFileReader.defaultChunkSize) throws(DatasetError) {
+    /// Opens `path` for reading from the record starting at byte `offset` of a plain file (0: from the
+    /// beginning, past a byte-order mark). Lines are then numbered from 1 at `offset`.
+    init(path: String, format: CSVFormat, startingAt offset: Int = 0, chunkSize: Int = DelimitedFileReader.defaultChunkSize) throws(DatasetError) {
         self.path = path
+        origin = offset
         self.chunkSize = chunkSize
         self.format = format
         splitter = CSVRecordSplitter(format: format)
@@ -27,6 +32,10 @@ final class DelimitedFileReader {
         }
         guard !isDirectory.boolValue else { throw DatasetError(file: path, "is a directory, not a data file") }
         source = try ByteSource.open(path: path)
+        if offset > 0 {
+            try source.seek(to: offset, path: path)
+            return
+        }
         // Enough bytes to recognize a byte-order mark, whatever the chunk size.
         while buffer.count < 3 && !atEnd { try refill() }
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
@@ -47,13 +56,32 @@ final class DelimitedFileReader {
     /// Bytes of the file consumed so far.
     var consumedBytes: Int { source.consumedBytes }
 
-    /// Calls `body` with each record until the file ends or `body` returns false. Blank lines are skipped,
-    /// and so is the first record when `skippingHeader` is set.
-    /// The record's buffer is valid only during the call.
+    /// The file offset where the next record starts (between calls of ``forEachRawRecord(skippingHeader:until:_:)``).
+    var nextRecordOffset: Int { origin + start }
+
+    /// Moves past the first line ending at or after the current position (to the file's end when none
+    /// follows) and returns the new ``nextRecordOffset``: where a part of the file may start reading.
+    func skipToNextLine() throws(DatasetError) -> Int {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                start = newline + 1
+                return nextRecordOffset
+            }
+            start = buffer.count
+            if atEnd { return nextRecordOffset }
+            try refill()
+        }
+    }
+
+    /// Calls `body` with each record until the file ends, `body` returns false, or the next record would
+    /// start at or past file offset `limit`. Blank lines are skipped, and so is the first record when
+    /// `skippingHeader` is set. The record's buffer is valid only during the call.
     ///
     /// A plain record (its line holds no quote character, the common case) is handed over as its text
     /// alone, found with two `memchr` scans; only records with quotes go through ``CSVRecordSplitter``.
-    func forEachRawRecord(skippingHeader: Bool = false, _ body: (DelimitedRecord) throws(DatasetError) -> Bool) throws(DatasetError) {
+    func forEachRawRecord(
+        skippingHeader: Bool = false, until limit: Int = .max, _ body: (DelimitedRecord) throws(DatasetError) -> Bool
+    ) throws(DatasetError) {
         var skipping = skippingHeader
         var fields = [CSVRecordSplitter.Field]()
         fields.reserveCapacity(64)
@@ -63,6 +91,7 @@ final class DelimitedFileReader {
         var position = start
         var lineNumber = line
         var finished = atEnd
+        var bufferOrigin = origin
         let quote = format.quote
         buffer = []
         defer {
@@ -75,8 +104,10 @@ final class DelimitedFileReader {
                 if finished { return }
                 try refill(&bytes, &position)
                 finished = atEnd
+                bufferOrigin = origin
                 continue
             }
+            if bufferOrigin &+ position >= limit { return }
             let plain = bytes.withUnsafeBufferPointer { Self.plainLine($0, from: position, quote: quote) }
             if let plain {
                 let recordLine = lineNumber
@@ -98,6 +129,7 @@ final class DelimitedFileReader {
             case .incomplete:
                 try refill(&bytes, &position)
                 finished = atEnd
+                bufferOrigin = origin
             case .malformed(let lineOffset, let message):
                 throw DatasetError(file: path, line: lineNumber + lineOffset, message)
             case .record(let next, let lines):
@@ -158,6 +190,7 @@ final class DelimitedFileReader {
         guard !atEnd else { return }
         if position > 0 {
             bytes.removeFirst(position)
+            origin += position
             position = 0
         }
         if try !source.read(upTo: chunkSize, into: &bytes, path: path) { atEnd = true }

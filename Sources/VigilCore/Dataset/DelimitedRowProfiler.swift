@@ -27,7 +27,6 @@ struct DelimitedRowProfiler {
     /// One per column; only categorical columns' are used.
     private var categories: [CategoryInterner]
     private let powersOfTen: UnsafeMutableBufferPointer<Double>
-    private var duplicates = DuplicateRowCounter()
     /// Rows added since the last flush.
     private(set) var pendingRows = 0
 
@@ -58,8 +57,8 @@ struct DelimitedRowProfiler {
         powersOfTen.deallocate()
     }
 
-    /// Rows that repeat an earlier row's text, or nil when the file had too many rows to track.
-    mutating func countDuplicateRows() -> Int? { duplicates.count() }
+    /// The rows seen, by their text's hash, for counting identical rows.
+    private(set) var duplicates = DuplicateRowCounter()
 
     /// Adds one data record; the caller flushes when ``pendingRows`` reaches ``batchSize``.
     mutating func add(_ record: DelimitedRecord) throws(DatasetError) {

@@ -8,7 +8,7 @@ import VigilStats
 /// random access) and counted by sorting: when ``hashLimit`` hashes are held they are sorted and reduced
 /// to the distinct ones; once the distinct rows alone pass half the limit, counting stops and the count is
 /// unknown rather than wrong.
-struct DuplicateRowCounter {
+struct DuplicateRowCounter: Sendable {
     /// Hashes held before they are reduced (32 MB, plus as much again while sorting).
     static let defaultHashLimit = 4_000_000
 
@@ -25,12 +25,29 @@ struct DuplicateRowCounter {
         guard !overflowed else { return }
         hashes.append(TextHash.hash(bytes, text.lowerBound, text.upperBound))
         rows += 1
-        if hashes.count >= hashLimit {
-            reduceToDistinct()
-            if hashes.count > hashLimit / 2 {
-                overflowed = true
-                hashes = []
-            }
+        if hashes.count >= hashLimit { reduceOrStop() }
+    }
+
+    /// Adds the rows another counter saw (another part of the same file): rows repeated across the parts
+    /// count as duplicates too.
+    mutating func merge(_ other: DuplicateRowCounter) {
+        guard !overflowed else { return }
+        guard !other.overflowed else {
+            overflowed = true
+            hashes = []
+            return
+        }
+        hashes += other.hashes
+        rows += other.rows
+        if hashes.count >= hashLimit { reduceOrStop() }
+    }
+
+    /// Reduces the held hashes to the distinct ones, and stops counting once those alone pass half the limit.
+    private mutating func reduceOrStop() {
+        reduceToDistinct()
+        if hashes.count > hashLimit / 2 {
+            overflowed = true
+            hashes = []
         }
     }
 

@@ -62,6 +62,10 @@ public struct DatasetProfile: Sendable, Equatable {
 
     public subscript(column name: String) -> ColumnProfile? { columns[name] }
 
+    /// Sets the count of repeated rows of a profile merged from parts of one file, which the reader counts
+    /// across the parts.
+    mutating func setDuplicateRows(_ count: Int?) { duplicateRows = count }
+
     /// Folds another profile of the same schema into this one (time buckets into a window, shards into one view).
     public mutating func merge(_ other: DatasetProfile) throws(ProfileError) {
         if columnNames.isEmpty && rowCount == 0 {
