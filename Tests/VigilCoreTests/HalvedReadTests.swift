@@ -7,6 +7,8 @@ import VigilStats
 /// and check the result against one pass over the same file.
 struct HalvedReadTests {
     static let header = "amount,score,city,note\n"
+    static let onePass = { var options = DatasetReadOptions(); options.halvingThreshold = .max; return options }()
+    static let halves = { var options = DatasetReadOptions(); options.halvingThreshold = 1; return options }()
 
     /// Rows with missing cells, quoted cells (one spanning two lines), blank lines and rows repeated across
     /// the two halves.
@@ -29,8 +31,8 @@ struct HalvedReadTests {
         let repeated = rows.prefix(200).filter { !$0.isEmpty }
         let path = try TemporaryFile.write(Self.header + (rows + repeated).joined(separator: "\n") + "\n")
         #expect(try Self.middleStartsARecord(path), "the file is read as two halves")
-        let whole = try DatasetProfiler.profile(path: path, halvingThreshold: .max)
-        let halves = try DatasetProfiler.profile(path: path, halvingThreshold: 1)
+        let whole = try DatasetProfiler.profile(path: path, options: Self.onePass)
+        let halves = try DatasetProfiler.profile(path: path, options: Self.halves)
         #expect(halves.rowCount == whole.rowCount)
         #expect(halves.rowCount == 6000 + repeated.count)
         #expect(halves.duplicateRows == whole.duplicateRows)
@@ -63,10 +65,24 @@ struct HalvedReadTests {
         let fieldStart = text.utf8.count / 2 - longField.utf8.count / 2
         #expect(middle > fieldStart && middle < fieldStart + longField.utf8.count, "the middle lies inside the quoted field")
         #expect(try !Self.middleStartsARecord(path))
-        let whole = try DatasetProfiler.profile(path: path, halvingThreshold: .max)
-        let halves = try DatasetProfiler.profile(path: path, halvingThreshold: 1)
+        let whole = try DatasetProfiler.profile(path: path, options: Self.onePass)
+        let halves = try DatasetProfiler.profile(path: path, options: Self.halves)
         #expect(halves == whole)
         #expect(halves.rowCount == 601)
+    }
+
+    /// A comparison of two halved files gives each side the profile it has alone, errors on the reference
+    /// side first.
+    @Test func comparedSidesAreReadInHalves() throws {
+        let reference = try TemporaryFile.write(Self.header + Self.rows(3000, seed: 1).joined(separator: "\n") + "\n")
+        let current = try TemporaryFile.write(Self.header + Self.rows(1000, seed: 2).joined(separator: "\n") + "\n")
+        let (referenceProfile, currentProfile) = try DatasetLoader.load(reference, current, options: Self.halves)
+        #expect(referenceProfile == (try DatasetProfiler.profile(path: reference, options: Self.halves)))
+        #expect(currentProfile == (try DatasetProfiler.profile(path: current, options: Self.halves)))
+        #expect(referenceProfile.rowCount == 3000 && currentProfile.rowCount == 1000)
+        let ragged = try TemporaryFile.write(Self.header + "1,2,Lyon\n")
+        let error = #expect(throws: DatasetError.self) { try DatasetLoader.load(ragged, ragged + ".missing", options: Self.halves) }
+        #expect(error?.file == ragged)
     }
 
     /// Whether the line after the file's middle byte starts a record: the check that decides between halves
@@ -84,8 +100,8 @@ struct HalvedReadTests {
         var rows = Self.rows(4000, seed: 3).filter { !$0.contains("\n") }
         rows[3500] = "1.0,2,Oslo"
         let path = try TemporaryFile.write(Self.header + rows.joined(separator: "\n") + "\n")
-        let onePass = #expect(throws: DatasetError.self) { try DatasetProfiler.profile(path: path, halvingThreshold: .max) }
-        let halved = #expect(throws: DatasetError.self) { try DatasetProfiler.profile(path: path, halvingThreshold: 1) }
+        let onePass = #expect(throws: DatasetError.self) { try DatasetProfiler.profile(path: path, options: Self.onePass) }
+        let halved = #expect(throws: DatasetError.self) { try DatasetProfiler.profile(path: path, options: Self.halves) }
         #expect(halved == onePass)
         #expect(halved?.line == 3502)
     }

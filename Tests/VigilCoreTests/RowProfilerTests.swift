@@ -67,10 +67,15 @@ struct RowProfilerTests {
         #expect(merged.duplicateRows == nil)
     }
 
+    static func counter(_ texts: [String], limit: Int) -> DuplicateRowCounter {
+        var counter = DuplicateRowCounter(hashLimit: limit)
+        for text in texts { Array(text.utf8).withUnsafeBufferPointer { counter.add($0, 0..<$0.count) } }
+        return counter
+    }
+
     @Test func duplicateCounterReducesAndStops() {
         func count(_ texts: [String], limit: Int) -> Int? {
-            var counter = DuplicateRowCounter(hashLimit: limit)
-            for text in texts { Array(text.utf8).withUnsafeBufferPointer { counter.add($0, 0..<$0.count) } }
+            var counter = Self.counter(texts, limit: limit)
             return counter.count()
         }
         let repeating = (0..<40).map { "row \($0 % 3)" }
@@ -78,6 +83,25 @@ struct RowProfilerTests {
         #expect(count((0..<40).map { "row \($0)" }, limit: 8) == nil)  // too many distinct rows: unknown
         #expect(count((0..<40).map { "row \($0)" }, limit: 1000) == 0)
         #expect(count(["same text", "same text", "same text"], limit: 1000) == 2)
+    }
+
+    /// Two parts' counters merged count what one counter over all rows counts, repeats across the parts
+    /// included; a part that stopped counting makes the whole unknown.
+    @Test func duplicateCountersMergeAcrossParts() {
+        let first = (0..<300).map { "row \($0 % 120)" }
+        let second = (0..<200).map { "row \($0 % 170)" }
+        for limit in [64, 1000] {
+            var merged = Self.counter(first, limit: limit)
+            merged.merge(Self.counter(second, limit: limit))
+            var whole = Self.counter(first + second, limit: limit)
+            #expect(merged.count() == whole.count(), "limit \(limit)")
+        }
+        var merged = Self.counter(first, limit: 1000)
+        merged.merge(Self.counter(second, limit: 1000))
+        #expect(merged.count() == 500 - 170)
+        var stopped = Self.counter(first, limit: 1000)
+        stopped.merge(Self.counter((0..<100).map { "distinct \($0)" }, limit: 8))
+        #expect(stopped.count() == nil)
     }
 
     @Test func ndjsonCountsRepeatedLines() throws {

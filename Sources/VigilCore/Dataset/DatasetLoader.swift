@@ -6,6 +6,10 @@ import VigilStats
 public enum DatasetLoader {
     public static func load(path: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> DatasetProfile {
         guard isProfileFile(path) else { return try profileDataset(path: path, options: options) }
+        return try loadProfileFile(path)
+    }
+
+    private static func loadProfileFile(_ path: String) throws(DatasetError) -> DatasetProfile {
         guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError(file: path, "cannot be read") }
         do { return try DatasetProfile(serialized: [UInt8](data)) } catch {
             throw DatasetError(file: path, "is not a valid Vigil profile: \(error.description)")
@@ -20,16 +24,85 @@ public enum DatasetLoader {
             : try DatasetProfiler.profile(path: path, options: options)
     }
 
-    /// Loads the reference and the current side: two datasets at the same time, one per core; a profile
-    /// file first and alone (it takes milliseconds), so that reading the dataset has every core for its halves.
+    /// Loads the reference and the current side at the same time. The parts of both (a large delimited file
+    /// has two halves) run in one parallel loop, the larger side's first, so that no core idles while a part
+    /// remains, whatever the two sizes. Errors are reported for the reference first.
     public static func load(_ reference: String, _ current: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> (DatasetProfile, DatasetProfile) {
-        if isProfileFile(reference) || isProfileFile(current) {
-            return (try load(path: reference, options: options), try load(path: current, options: options))
+        let planned = ParallelMap.map([reference, current], minimumParallelCount: 2) { path in
+            Result { () throws(DatasetError) in try Side(path: path, options: options) }
         }
-        let outcomes = ParallelMap.map([reference, current], minimumParallelCount: 2) { path in
-            Result { () throws(DatasetError) in try load(path: path, options: options) }
+        let sides = [try planned[0].get(), try planned[1].get()]
+        let jobs = sides.indices.sorted { sides[$0].size > sides[$1].size }.flatMap { side in
+            (0..<sides[side].partCount).map { (side: side, part: $0) }
         }
-        return (try outcomes[0].get(), try outcomes[1].get())
+        let outcomes = ParallelMap.map(jobs, minimumParallelCount: 2) { job in sides[job.side].read(part: job.part) }
+        func assemble(_ side: Int) throws(DatasetError) -> DatasetProfile {
+            let parts = jobs.indices.filter { jobs[$0].side == side }.sorted { jobs[$0].part < jobs[$1].part }.map { outcomes[$0] }
+            return try sides[side].assemble(parts)
+        }
+        return (try assemble(0), try assemble(1))
+    }
+
+    /// One side of a comparison, ready to read: a profile file already loaded, or a dataset in parts.
+    private enum Side: Sendable {
+        case loaded(DatasetProfile)
+        case ndjson(path: String, options: DatasetReadOptions, size: Int)
+        case delimited(DelimitedRowsPlan, size: Int)
+
+        enum PartOutcome: Sendable {
+            case profile(Result<DatasetProfile, DatasetError>)
+            case rows(Result<DelimitedRowsPlan.Part, DatasetError>)
+        }
+
+        init(path: String, options: DatasetReadOptions) throws(DatasetError) {
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+            if DatasetLoader.isProfileFile(path) {
+                self = .loaded(try loadProfileFile(path))
+            } else if NDJSONProfiler.isNDJSON(path: path) {
+                self = .ndjson(path: path, options: options, size: size)
+            } else {
+                self = .delimited(try DatasetProfiler.plan(path: path, options: options), size: size)
+            }
+        }
+
+        /// The file's size in bytes, to start the larger side first.
+        var size: Int {
+            switch self {
+            case .loaded: 0
+            case .ndjson(_, _, let size), .delimited(_, let size): size
+            }
+        }
+
+        var partCount: Int {
+            switch self {
+            case .loaded: 0
+            case .ndjson: 1
+            case .delimited(let plan, _): plan.partCount
+            }
+        }
+
+        func read(part: Int) -> PartOutcome {
+            switch self {
+            case .loaded(let profile): .profile(.success(profile))
+            case .ndjson(let path, let options, _): .profile(Result { () throws(DatasetError) in try NDJSONProfiler.profile(path: path, options: options) })
+            case .delimited(let plan, _): .rows(plan.readPart(part))
+            }
+        }
+
+        func assemble(_ parts: [PartOutcome]) throws(DatasetError) -> DatasetProfile {
+            switch self {
+            case .loaded(let profile):
+                return profile
+            case .ndjson:
+                guard case .profile(let outcome) = parts[0] else { preconditionFailure("an NDJSON side reads one profile") }
+                return try outcome.get()
+            case .delimited(let plan, _):
+                return try plan.assemble(parts.map { part in
+                    guard case .rows(let outcome) = part else { preconditionFailure("a delimited side reads rows") }
+                    return outcome
+                })
+            }
+        }
     }
 
     /// Whether the file starts with the magic bytes of Vigil's binary format.

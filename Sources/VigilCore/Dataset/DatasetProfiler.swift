@@ -8,18 +8,20 @@ public enum DatasetProfiler {
     /// ones from sketches with the error bound stated in the report.
     public static let exactValueBudget = 4_000_000
 
-    /// Profiles a delimited file; a plain file of at least `halvingThreshold` bytes is read as two halves at
-    /// once (see ``profileRows(path:header:schema:options:exactValueBudget:halvingThreshold:)``).
-    public static func profile(
-        path: String, options: DatasetReadOptions = DatasetReadOptions(), halvingThreshold: Int = DatasetProfiler.halvingThreshold
-    ) throws(DatasetError) -> DatasetProfile {
+    /// Profiles a delimited file: its header, a schema inferred from the first rows, then its rows in one or
+    /// two parts (``DelimitedRowsPlan``), on as many cores.
+    public static func profile(path: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> DatasetProfile {
+        let plan = try plan(path: path, options: options)
+        return try plan.assemble(ParallelMap.map(Array(0..<plan.partCount), minimumParallelCount: 2) { plan.readPart($0) })
+    }
+
+    /// Reads the header, infers the schema from the first rows and splits the rows into parts.
+    static func plan(path: String, options: DatasetReadOptions) throws(DatasetError) -> DelimitedRowsPlan {
         let header = try readHeader(path: path, format: options.format)
         let (schema, sample) = try inferSchema(path: path, header: header, options: options)
         let numericColumns = schema.filter { $0.kind == .numeric }.count
         let budget = budgetForExactValues(path: path, sample: sample, numericColumns: numericColumns)
-        return try profileRows(
-            path: path, header: header, schema: schema, options: options, exactValueBudget: budget, halvingThreshold: halvingThreshold
-        )
+        return try DelimitedRowsPlan(path: path, header: header, schema: schema, options: options, exactValueBudget: budget)
     }
 
     /// The exact-value budget for this file: none when the rows the file holds, estimated from its size and

@@ -28,6 +28,9 @@ public struct DatasetReadOptions: Sendable {
     /// Columns with a role other than feature (target, prediction, id, timestamp).
     public var roles: [String: ColumnRole] = [:]
 
+    /// Plain delimited files from this size on are read as two halves at once (see ``DelimitedRowsPlan``).
+    public var halvingThreshold = 64 << 20
+
     /// Told how many bytes of a file have been read, every few megabytes (for a progress bar).
     public var progress: (@Sendable (_ path: String, _ bytesRead: Int) -> Void)?
 

@@ -13,6 +13,8 @@ struct DuplicateRowCounter: Sendable {
     static let defaultHashLimit = 4_000_000
 
     private var hashes: [UInt64] = []
+    /// Whether `hashes` is sorted and distinct.
+    private var isReduced = true
     private var rows = 0
     private let hashLimit: Int
     private var overflowed = false
@@ -24,12 +26,14 @@ struct DuplicateRowCounter: Sendable {
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ text: Range<Int>) {
         guard !overflowed else { return }
         hashes.append(TextHash.hash(bytes, text.lowerBound, text.upperBound))
+        isReduced = false
         rows += 1
         if hashes.count >= hashLimit { reduceOrStop() }
     }
 
     /// Adds the rows another counter saw (another part of the same file): rows repeated across the parts
-    /// count as duplicates too.
+    /// count as duplicates too. Each side is reduced to its distinct hashes first (at no cost when the part
+    /// already did, on its own core), then the two sorted lists are joined in one linear pass.
     mutating func merge(_ other: DuplicateRowCounter) {
         guard !overflowed else { return }
         guard !other.overflowed else {
@@ -37,7 +41,22 @@ struct DuplicateRowCounter: Sendable {
             hashes = []
             return
         }
-        hashes += other.hashes
+        var other = other
+        reduceToDistinct()
+        other.reduceToDistinct()
+        var union = [UInt64]()
+        union.reserveCapacity(hashes.count + other.hashes.count)
+        var left = 0
+        var right = 0
+        while left < hashes.count && right < other.hashes.count {
+            let next = Swift.min(hashes[left], other.hashes[right])
+            union.append(next)
+            if hashes[left] == next { left += 1 }
+            if other.hashes[right] == next { right += 1 }
+        }
+        union += hashes[left...]
+        union += other.hashes[right...]
+        hashes = union
         rows += other.rows
         if hashes.count >= hashLimit { reduceOrStop() }
     }
@@ -59,7 +78,9 @@ struct DuplicateRowCounter: Sendable {
     }
 
     /// Sorts the held hashes and keeps one of each.
-    private mutating func reduceToDistinct() {
+    mutating func reduceToDistinct() {
+        guard !isReduced else { return }
+        isReduced = true
         let count = hashes.count
         guard count > 1 else { return }
         let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: count)

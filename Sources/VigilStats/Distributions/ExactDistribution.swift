@@ -10,11 +10,12 @@ public struct ExactDistribution: UnivariateDistribution, Equatable {
 
     public init<Values: Sequence<Double>>(_ values: Values) {
         var finite = [Double]()
+        finite.reserveCapacity(values.underestimatedCount)
         var invalid = 0
         for value in values {
             if value.isFinite { finite.append(value) } else { invalid += 1 }
         }
-        finite.sort()
+        SortKernels.sortIfNeeded(&finite)
         sortedValues = finite
         invalidCount = invalid
     }
@@ -25,12 +26,16 @@ public struct ExactDistribution: UnivariateDistribution, Equatable {
     public var weightedSample: WeightedSample {
         var values = [Double]()
         var weights = [Double]()
-        for value in sortedValues {
-            if let last = values.last, last == value {
-                weights[weights.count - 1] += 1
-            } else {
-                values.append(value)
-                weights.append(1)
+        values.reserveCapacity(sortedValues.count)
+        weights.reserveCapacity(sortedValues.count)
+        sortedValues.withUnsafeBufferPointer { sorted in
+            var start = 0
+            while start < sorted.count {
+                var end = start + 1
+                while end < sorted.count && sorted[end] == sorted[start] { end += 1 }
+                values.append(sorted[start])
+                weights.append(Double(end - start))
+                start = end
             }
         }
         return WeightedSample(sortedDistinctValues: values, weights: weights)

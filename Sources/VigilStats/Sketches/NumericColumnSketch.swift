@@ -77,7 +77,7 @@ public struct NumericColumnSketch: Sendable, Equatable {
     /// Readies the sketch for repeated queries (sorts the quantile sketch's buffer); changes no statistic.
     public mutating func prepareForQueries() {
         quantiles.sortBuffer()
-        exactValues?.sort()
+        if exactValues != nil { SortKernels.sortIfNeeded(&exactValues!) }
     }
 
     /// Adds a batch; NaN, ±∞ and magnitudes beyond ``maximumMagnitude`` in it are counted as invalid.
@@ -206,7 +206,10 @@ extension NumericColumnSketch: BinarySerializable {
         }
         encoder.writeVarint(exactCapacity)
         encoder.write(exactValues != nil)
-        if let exactValues { encoder.write(exactValues.sorted()) }
+        if var exactValues {
+            SortKernels.sortIfNeeded(&exactValues)
+            encoder.write(exactValues)
+        }
     }
 
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {

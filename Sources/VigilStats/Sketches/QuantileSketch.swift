@@ -190,21 +190,15 @@ public struct QuantileSketch: UnivariateDistribution, Equatable {
     /// Sorts the level-0 buffer in place. Its order carries no meaning, so this changes no statistic; it
     /// spares every later ``weightedSample`` the sort. Finished profiles and decoded sketches are sorted.
     public mutating func sortBuffer() {
-        if !Self.isSorted(levels[0]) { SortKernels.radixSort(&levels[0]) }
+        SortKernels.sortIfNeeded(&levels[0])
     }
 
-    private static func isSorted(_ values: [Double]) -> Bool {
-        values.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices.dropFirst() where buffer[index - 1] > buffer[index] { return false }
-            return true
-        }
-    }
 
     /// The retained items as a sorted weighted sample. Levels above 0 are already sorted, so this sorts
     /// level 0 (unless ``sortBuffer()`` did) and merges the runs pairwise: O(n log levels).
     public var weightedSample: WeightedSample {
         var level0 = levels[0]
-        if !Self.isSorted(level0) { SortKernels.radixSort(&level0) }
+        SortKernels.sortIfNeeded(&level0)
         var runs: [(values: [Double], weights: [Double])] = [(level0, [Double](repeating: 1, count: level0.count))]
         var weight = 2.0
         for items in levels.dropFirst() {
@@ -351,7 +345,7 @@ extension QuantileSketch: BinarySerializable {
                 throw DecodingError("level \(level) holds a value outside [minimum, maximum]", at: decoder.offset)
             }
             // Levels above 0 are written sorted; sorting again guards the invariant against any input.
-            levels.append(Self.isSorted(items) ? items : items.sorted())
+            levels.append(SortKernels.isAscending(items) ? items : items.sorted())
             weightTotal += Double(items.count) * weight
             weight *= 2
         }

@@ -18,6 +18,18 @@ public enum SortKernels {
         Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
     }
 
+    /// Sorts finite doubles (``radixSort(_:)``) unless they already ascend, which costs one scan.
+    static func sortIfNeeded(_ values: inout [Double]) {
+        if !isAscending(values) { radixSort(&values) }
+    }
+
+    static func isAscending(_ values: [Double]) -> Bool {
+        values.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices.dropFirst() where buffer[index - 1] > buffer[index] { return false }
+            return true
+        }
+    }
+
     /// Sorts finite doubles by their ordered keys (see ``sortKeys(_:_:scratch:)``). Works on one stack
     /// allocation (keys and scratch): a compaction allocates nothing on the heap.
     static func radixSort(_ values: inout [Double]) {
