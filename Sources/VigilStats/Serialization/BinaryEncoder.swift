@@ -45,10 +45,21 @@ public struct BinaryEncoder: Sendable {
         bytes.append(contentsOf: utf8)
     }
 
+    /// Writes a count, then each value's bits as a little-endian `UInt64`: in one copy on a little-endian host.
     public mutating func write(_ values: [Double]) {
         writeVarint(values.count)
-        bytes.reserveCapacity(bytes.count + values.count * 8)
+        #if _endian(little)
+        // `append(contentsOf:)` grows the buffer geometrically; reserving the exact size before every array
+        // would copy the whole buffer once per array.
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
         for value in values { write(value) }
+        #endif
+    }
+
+    /// Overwrites eight bytes written earlier at `offset` (a length known only once what follows is written).
+    public mutating func overwrite(_ value: UInt64, at offset: Int) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<(offset + 8), with: $0) }
     }
 
     public mutating func write(_ values: [UInt64]) {

@@ -38,14 +38,15 @@ public enum SketchEnvelope {
     public static let formatVersion: UInt8 = 2
 
     public static func serialize<Value: BinarySerializable>(_ value: Value) -> [UInt8] {
-        var payload = BinaryEncoder()
-        value.encodePayload(into: &payload)
-        var frame = BinaryEncoder(reservingCapacity: payload.bytes.count + 20)
+        var frame = BinaryEncoder()
         frame.write(rawBytes: magic)
         frame.write(formatVersion)
         frame.write(Value.kind.rawValue)
-        frame.write(UInt64(payload.bytes.count))
-        frame.write(rawBytes: payload.bytes)
+        // The payload is written in place after its length, which is filled in once known: one buffer, no copy.
+        let lengthOffset = frame.bytes.count
+        frame.write(UInt64(0))
+        value.encodePayload(into: &frame)
+        frame.overwrite(UInt64(frame.bytes.count - lengthOffset - 8), at: lengthOffset)
         frame.write(CRC32.checksum(frame.bytes))
         return frame.bytes
     }
