@@ -27,18 +27,38 @@ public struct Moments: Sendable, Equatable {
     /// Adds a batch of finite values with two passes over the batch and one Chan merge.
     public mutating func add(contentsOf values: UnsafeBufferPointer<Double>) {
         guard !values.isEmpty else { return }
-        var sum = 0.0
-        var low = Double.infinity
-        var high = -Double.infinity
-        for value in values {
+        // Four interleaved accumulators in each pass: one running sum would wait out every addition's
+        // latency, value after value. (The order of additions is fixed, so results stay deterministic.)
+        var sums = SIMD4<Double>()
+        var lows = SIMD4<Double>(repeating: .infinity)
+        var highs = SIMD4<Double>(repeating: -.infinity)
+        let quads = values.count / 4
+        for quad in 0..<quads {
+            let four = SIMD4(values[4 * quad], values[4 * quad + 1], values[4 * quad + 2], values[4 * quad + 3])
+            sums += four
+            lows = pointwiseMin(lows, four)
+            highs = pointwiseMax(highs, four)
+        }
+        var sum = sums.sum()
+        var low = lows.min()
+        var high = highs.max()
+        for value in values[(4 * quads)...] {
             sum += value
             low = value < low ? value : low
             high = value > high ? value : high
         }
         let batchMean = sum / Double(values.count)
-        var squares = 0.0
-        var compensation = 0.0
-        for value in values {
+        var squareSums = SIMD4<Double>()
+        var deviationSums = SIMD4<Double>()
+        let mean4 = SIMD4<Double>(repeating: batchMean)
+        for quad in 0..<quads {
+            let deviation = SIMD4(values[4 * quad], values[4 * quad + 1], values[4 * quad + 2], values[4 * quad + 3]) - mean4
+            squareSums += deviation * deviation
+            deviationSums += deviation
+        }
+        var squares = squareSums.sum()
+        var compensation = deviationSums.sum()
+        for value in values[(4 * quads)...] {
             let deviation = value - batchMean
             squares += deviation * deviation
             compensation += deviation
