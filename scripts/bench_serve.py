@@ -101,6 +101,8 @@ def wrk(port, body_file, content_type, connections, seconds, delay_ms=0, path="/
     return json.loads(line[5:])
 
 
+BATCH_CONNECTIONS = 4
+SINGLE_CONNECTIONS = 32
 PACED_CONNECTIONS = 100
 PACED_RATE = 5000
 
@@ -114,10 +116,10 @@ def run_scenarios(name, port, pid, files, seconds):
         result["cpu_seconds"] = cpu_seconds(pid) - before
         return result
 
-    batched = measured(files["batch"], "application/x-ndjson", 4)
+    batched = measured(files["batch"], "application/x-ndjson", BATCH_CONNECTIONS)
     results["batched"] = dict(batched, events_per_second=batched["requests"] * 1000 / batched["seconds"],
                               cpu_us_per_event=batched["cpu_seconds"] / max(1, batched["requests"] * 1000) * 1e6)
-    single = measured(files["single"], "application/json", 32)
+    single = measured(files["single"], "application/json", SINGLE_CONNECTIONS)
     results["single"] = dict(single, requests_per_second=single["requests"] / single["seconds"],
                              cpu_us_per_request=single["cpu_seconds"] / max(1, single["requests"]) * 1e6)
     def paced_run(body_file, content_type, path="/v1/models/bench/predictions"):
@@ -171,7 +173,12 @@ def main():
         summary = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models/bench/summary?window=1d"))
         answered = results["vigil"]["batched"]["requests"] * 1000 + results["vigil"]["single"]["requests"] + results["vigil"]["paced"]["requests"] \
             + results["vigil"]["paced"]["trial_requests"]
-        print(f"vigil stored {summary['requests']['count']:,} predictions; wrk saw {answered:,} answered (requests in flight at wrk's stop may add a few)")
+        # wrk stops without reading the answers in flight, whose events are stored all the same: at most one
+        # request per connection per run (4 batches of 1000; 32 single events; 100 in the paced trial and 100 paced).
+        in_flight = BATCH_CONNECTIONS * 1000 + SINGLE_CONNECTIONS + 2 * PACED_CONNECTIONS
+        stored = summary["requests"]["count"]
+        verdict = "consistent" if answered <= stored <= answered + in_flight else "INCONSISTENT: events lost or counted twice"
+        print(f"vigil stored {stored:,} predictions; wrk saw {answered:,} answered, and at most {in_flight:,} more were in flight: {verdict}")
         results["vigil"]["stored"] = summary["requests"]["count"]
         results["vigil"]["store_bytes"] = sum(os.path.getsize(os.path.join(data, f)) for f in os.listdir(data))
     finally:
