@@ -8,7 +8,8 @@ public enum DataType: String, Sendable, Codable, CaseIterable {
     case string
     case datetime
     case text
-    /// Arrays of numbers of one length (embeddings), in NDJSON: compared as embeddings, not as a column.
+    /// Arrays of numbers of one length (embeddings) in NDJSON, or list cells in a delimited file
+    /// (``VectorCell``): compared as embeddings, not as a column.
     case vector
 
     /// How the column is profiled and tested, following Evidently's rules: floats and integers with more

@@ -18,10 +18,12 @@ public enum DatasetProfiler {
     /// Reads the header, infers the schema from the first rows and splits the rows into parts.
     static func plan(path: String, options: DatasetReadOptions) throws(DatasetError) -> DelimitedRowsPlan {
         let header = try readHeader(path: path, format: options.format)
-        let (schema, sample) = try inferSchema(path: path, header: header, options: options)
+        let (schema, vectorDimensions, sample) = try inferSchema(path: path, header: header, options: options)
         let numericColumns = schema.filter { $0.kind == .numeric }.count
         let budget = budgetForExactValues(path: path, sample: sample, numericColumns: numericColumns)
-        return try DelimitedRowsPlan(path: path, header: header, schema: schema, options: options, exactValueBudget: budget)
+        return try DelimitedRowsPlan(
+            path: path, header: header, schema: schema, vectorDimensions: vectorDimensions, options: options, exactValueBudget: budget
+        )
     }
 
     /// The exact-value budget for this file: none when the rows the file holds, estimated from its size and
@@ -62,9 +64,10 @@ public enum DatasetProfiler {
     }
 
     /// Infers each column's type from the first ``TypeInference/sampleRows`` rows, then applies the options.
-    /// Also returns the sample's size (rows, and bytes including line endings) for ``budgetForExactValues(path:sample:numericColumns:)``.
+    /// Also returns, column by column, the dimension of the vectors of a profiled vector column, and the
+    /// sample's size (rows, and bytes including line endings) for ``budgetForExactValues(path:sample:numericColumns:)``.
     static func inferSchema(path: String, header: [String], options: DatasetReadOptions) throws(DatasetError) -> (
-        schema: [(description: ColumnDescription, kind: ColumnKind?)], sample: (rows: Int, bytes: Int)
+        schema: [(description: ColumnDescription, kind: ColumnKind?)], vectorDimensions: [Int?], sample: (rows: Int, bytes: Int)
     ) {
         for name in options.namedColumns where !header.contains(name) {
             throw DatasetError(file: path, column: name, "no such column in the header (columns: \(header.joined(separator: ", ")))")
@@ -88,11 +91,15 @@ public enum DatasetProfiler {
             return rows < TypeInference.sampleRows
         }
         guard rows > 0 else { throw DatasetError(file: path, "has a header but no data rows") }
-        let schema = header.enumerated().map { index, name in
-            let (type, distinct) = inference.result(column: index)
-            return options.resolve(name: name, type: type, distinctValues: distinct)
+        var schema = [(description: ColumnDescription, kind: ColumnKind?)]()
+        var vectorDimensions = [Int?]()
+        for (index, name) in header.enumerated() {
+            let (type, distinct, dimension) = inference.result(column: index)
+            let resolved = options.resolve(name: name, type: type, distinctValues: distinct)
+            schema.append(resolved)
+            vectorDimensions.append(resolved.description.exclusion == nil ? dimension : nil)
         }
-        return (schema, (rows, sampleBytes))
+        return (schema, vectorDimensions, (rows, sampleBytes))
     }
 
     static func checkFieldCount(_ count: Int, header: [String], path: String, line: Int) throws(DatasetError) {

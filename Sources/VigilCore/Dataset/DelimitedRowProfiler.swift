@@ -1,7 +1,8 @@
 import VigilStats
 
 /// Turns the records of a delimited file into column batches for a ``ProfileBuilder``: numbers parsed,
-/// categories counted, missing and invalid cells told apart, identical rows counted.
+/// categories counted, missing and invalid cells told apart, identical rows counted; vector cells
+/// (``VectorCell``) go straight into their column's ``EmbeddingSketch``.
 ///
 /// A plain record (no quote character: nearly every record of a typical file) is read in one pass over its
 /// bytes, each cell parsed where it stands, with no field array and no copy. A record with quotes arrives
@@ -14,7 +15,7 @@ struct DelimitedRowProfiler {
     /// Rows buffered before the batches are folded into the sketches.
     static let batchSize = 4096
 
-    private enum Kind: UInt8 { case ignored, numeric, categorical }
+    private enum Kind: UInt8 { case ignored, numeric, categorical, vector }
 
     private let path: String
     private let names: [String]
@@ -27,23 +28,33 @@ struct DelimitedRowProfiler {
     /// One per column; only categorical columns' are used.
     private var categories: [CategoryInterner]
     private let powersOfTen: UnsafeMutableBufferPointer<Double>
+    /// The sketches of the vector columns, by column index.
+    private var vectorSketches: [Int: EmbeddingSketch]
     /// Rows added since the last flush.
     private(set) var pendingRows = 0
+    /// Rows added in all.
+    private(set) var rowCount = 0
 
-    init(path: String, names: [String], kinds columnKinds: [ColumnKind?], format: CSVFormat) {
+    /// - Parameter vectorDimensions: column by column, the dimension of a vector column's vectors (whose
+    ///   kind is nil: they are not a scalar column); nil for the others.
+    init(path: String, names: [String], kinds columnKinds: [ColumnKind?], vectorDimensions: [Int?], format: CSVFormat) {
         self.path = path
         self.names = names
         delimiter = format.delimiter
         quote = format.quote
         delimiterPattern = UInt64(format.delimiter) &* 0x0101_0101_0101_0101
         kinds = .allocate(capacity: columnKinds.count)
-        _ = kinds.initialize(from: columnKinds.map { kind -> Kind in
+        _ = kinds.initialize(from: zip(columnKinds, vectorDimensions).map { kind, dimension -> Kind in
             switch kind {
             case .numeric: .numeric
             case .categorical: .categorical
-            case nil: .ignored
+            case nil: dimension == nil ? .ignored : .vector
             }
         })
+        vectorSketches = [:]
+        for (column, dimension) in vectorDimensions.enumerated() {
+            if let dimension { vectorSketches[column] = EmbeddingSketch(dimension: dimension) }
+        }
         numbers = NumericBatch(columns: columnKinds.count, rows: Self.batchSize)
         categories = columnKinds.map { _ in CategoryInterner() }
         powersOfTen = .allocate(capacity: NumberParsing.powersOfTen.count)
@@ -55,6 +66,11 @@ struct DelimitedRowProfiler {
         numbers.deallocate()
         for interner in categories { interner.deallocate() }
         powersOfTen.deallocate()
+    }
+
+    /// The vector columns' sketches, by column name.
+    var embeddings: [String: EmbeddingSketch] {
+        Dictionary(uniqueKeysWithValues: vectorSketches.map { (names[$0.key], $0.value) })
     }
 
     /// The rows seen, by their text's hash, for counting identical rows.
@@ -69,6 +85,7 @@ struct DelimitedRowProfiler {
         }
         duplicates.add(record.bytes, record.text)
         pendingRows += 1
+        rowCount += 1
     }
 
     /// One pass over a plain record: each cell is parsed, counted or skipped as its end is found.
@@ -94,6 +111,11 @@ struct DelimitedRowProfiler {
             case .categorical:
                 let cellEnd = endOfCell(bytes, position, end)
                 try addCategory(bytes, position, cellEnd, column: column, line: record.line)
+                position = cellEnd
+            case .vector:
+                // Only where the delimiter cannot occur in a list (a tab or semicolon file, or numpy's spaces).
+                let cellEnd = endOfCell(bytes, position, end)
+                try addVector(bytes, position, cellEnd, column: column, line: record.line)
                 position = cellEnd
             case .ignored:
                 position = endOfCell(bytes, position, end)
@@ -122,8 +144,30 @@ struct DelimitedRowProfiler {
         switch kinds[column] {
         case .numeric: addNumber(bytes, start, end, column: column)
         case .categorical: try addCategory(bytes, start, end, column: column, line: line)
+        case .vector: try addVector(bytes, start, end, column: column, line: line)
         case .ignored: break
         }
+    }
+
+    /// A vector cell: a list of the column's dimension, or a missing-value token (the row has no vector).
+    private mutating func addVector(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, column: Int, line: Int) throws(DatasetError) {
+        if MissingValueTokens.isMissing(bytes, start, end) { return }
+        let dimension = vectorSketches[column]!.dimension
+        guard let vector = VectorCell.parse(bytes, start, end), vector.count == dimension else {
+            throw DatasetError(
+                file: path, line: line, column: names[column],
+                "holds lists of \(dimension) numbers, but this row's cell is not one: \(Self.excerpt(bytes, start, end))"
+            )
+        }
+        guard vectorSketches[column]!.add(vector) else {
+            throw DatasetError(file: path, line: line, column: names[column], "the vector's norm overflows")
+        }
+    }
+
+    /// The start of a cell, for an error message.
+    private static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        let shown = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(end, start + 40)]), as: UTF8.self)
+        return end - start > 40 ? shown + "…" : shown
     }
 
     /// The general rule for a numeric cell: a number, a missing-value token, or text (invalid, like NaN).
@@ -183,7 +227,7 @@ struct DelimitedRowProfiler {
                     var counted = [(value: String, count: Int)]()
                     let missing = categories[column].drain { counted.append(($0, $1)) }
                     try builder.append(counted: counted, missing: missing, to: names[column])
-                case .ignored:
+                case .vector, .ignored:
                     break
                 }
             } catch { throw DatasetError(file: path, column: names[column], error.description) }

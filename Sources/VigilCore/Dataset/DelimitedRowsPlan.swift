@@ -13,6 +13,8 @@ struct DelimitedRowsPlan: Sendable {
     let path: String
     let header: [String]
     let schema: [(description: ColumnDescription, kind: ColumnKind?)]
+    /// Column by column, the dimension of a profiled vector column's vectors.
+    let vectorDimensions: [Int?]
     let options: DatasetReadOptions
     let exactValueBudget: Int
     /// Where the second half starts; nil when the file is read in one part.
@@ -20,12 +22,13 @@ struct DelimitedRowsPlan: Sendable {
     private let tally = ReadTally()
 
     init(
-        path: String, header: [String], schema: [(description: ColumnDescription, kind: ColumnKind?)],
+        path: String, header: [String], schema: [(description: ColumnDescription, kind: ColumnKind?)], vectorDimensions: [Int?],
         options: DatasetReadOptions, exactValueBudget: Int
     ) throws(DatasetError) {
         self.path = path
         self.header = header
         self.schema = schema
+        self.vectorDimensions = vectorDimensions
         self.options = options
         self.exactValueBudget = exactValueBudget
         if let size = DatasetProfiler.plainFileSize(path), size >= options.halvingThreshold {
@@ -87,7 +90,9 @@ struct DelimitedRowsPlan: Sendable {
         let profiled = schema.compactMap { column in column.kind.map { (name: column.description.name, kind: $0) } }
         var builder: ProfileBuilder
         do { builder = try ProfileBuilder(schema: profiled, exactValueBudget: exactValueBudget) } catch { throw DatasetError(file: path, error.description) }
-        var rows = DelimitedRowProfiler(path: path, names: header, kinds: schema.map(\.kind), format: options.format)
+        var rows = DelimitedRowProfiler(
+            path: path, names: header, kinds: schema.map(\.kind), vectorDimensions: vectorDimensions, format: options.format
+        )
         defer { rows.deallocate() }
         let reader = try DelimitedFileReader(path: path, format: options.format, startingAt: start)
         var reported = start
@@ -108,7 +113,9 @@ struct DelimitedRowsPlan: Sendable {
         try rows.flush(into: &builder)
         reportProgress()
         let profile: DatasetProfile
-        do { profile = try builder.finish(schema: schema.map(\.description)) } catch { throw DatasetError(file: path, error.description) }
+        do {
+            profile = try builder.finish(schema: schema.map(\.description), embeddings: rows.embeddings, rowCount: rows.rowCount)
+        } catch { throw DatasetError(file: path, error.description) }
         // Reduced here, on this part's core, the hashes join the other part's in one linear pass.
         var duplicates = rows.duplicates
         duplicates.reduceToDistinct()
