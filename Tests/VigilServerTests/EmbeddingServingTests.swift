@@ -100,6 +100,12 @@ struct EmbeddingServingTests {
         #expect(upload.status == 200, "\(upload.text)")
         #expect((try upload.json()["columns"] as? [String])?.contains("tokens") == true)
         try Self.expectDrift(try await server.summary("search", query: "window=30m"), equals: expected, "uploaded NDJSON reference")
+
+        // So does a CSV reference whose cells are lists, as pandas writes a column of Python lists.
+        let csvRows = earlier.map { vector in #"\#(vector.count),"[\#(vector.map { "\($0)" }.joined(separator: ", "))]""# }
+        let csvUpload = try await server.request("PUT", "/v1/models/search/reference", body: "tokens,query\n" + csvRows.joined(separator: "\n") + "\n", contentType: "text/csv")
+        #expect(csvUpload.status == 200, "\(csvUpload.text)")
+        try Self.expectDrift(try await server.summary("search", query: "window=30m"), equals: expected, "uploaded CSV reference")
         try await server.stop()
     }
 }
