@@ -48,7 +48,13 @@ public struct VigilServer: Sendable {
         for pair in try await store.modelVersions() { known[pair.model, default: []].insert(pair.version) }
         let cardinality = CardinalityGuard(maxModels: configuration.maxModels, maxVersionsPerModel: configuration.maxVersionsPerModel, known: known)
         let writer = GroupCommitWriter(store: store, live: live, metrics: metrics, maxQueuedRows: configuration.maxQueuedRows)
-        let monitor = ModelMonitor(configuration: configuration, store: store, live: live, cardinality: cardinality, metrics: metrics, logger: logger)
+        let quality = QualityProfiles(
+            store: store, bucketMilliseconds: Int64(configuration.bucketSeconds) * 1000, interval: .milliseconds(250), metrics: metrics, logger: logger
+        )
+        try await quality.catchUp()
+        let monitor = ModelMonitor(
+            configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger
+        )
 
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ProblemMiddleware(logger: logger))
@@ -56,6 +62,7 @@ public struct VigilServer: Sendable {
         OperationalRoutes(store: store, metrics: metrics).register(on: router)
         IngestRoutes(configuration: configuration, store: store, writer: writer, cardinality: cardinality, metrics: metrics).register(on: router)
         ModelRoutes(configuration: configuration, store: store, live: live, cardinality: cardinality).register(on: router)
+        PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality).register(on: router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 
         var application = Application(
@@ -65,7 +72,7 @@ public struct VigilServer: Sendable {
             logger: logger
         )
         // Services stop in reverse order: the HTTP server drains first, then the monitor, then the last flush.
-        application.addServices(live, monitor)
+        application.addServices(live, quality, monitor)
         return VigilServer(configuration: configuration, store: store, logger: logger, application: application)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 public import VigilCore
 import VigilStats
 
@@ -13,6 +14,10 @@ import VigilStats
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
     private let checkpointer: WALCheckpointer
+    /// Per model, how many labels may be waiting for their prediction: while a model has none, storing its
+    /// predictions looks up no label. An over-count costs a look-up per prediction, never a missed join, so it
+    /// is raised inside the transaction that stores a waiting label and lowered only after a commit.
+    let waitingLabels = Mutex<[String: Int]>([:])
     /// The database file.
     public let path: String
 
@@ -55,6 +60,8 @@ public final class SQLiteStore: Store {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
             checkpointer = try WALCheckpointer(path: path, interval: checkpointInterval, truncatePages: checkpointTruncatePages)
+            let waiting = try pool.read { db in try Self.countWaitingLabels(db) }
+            waitingLabels.withLock { $0 = waiting }
         } catch {
             throw StoreError("cannot open \(path): \(error)")
         }
@@ -135,13 +142,14 @@ public final class SQLiteStore: Store {
             // (the whole payload) to read it: 4 ms per hourly rollup, most of a long window's time.
             try db.execute(sql: "CREATE INDEX buckets_saved_positions ON buckets (model, version, start_ms, saved_position)")
         }
+        migrator.registerMigration("v5-label-log") { db in try Self.migrateToLabelLog(db) }
         return migrator
     }
 
     // MARK: Event log
 
     public func append(_ batches: [PredictionBatch]) async throws(StoreError) -> [AppendResult] {
-        try await write { db in
+        let (results, matched) = try await write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO predictions (model, id, timestamp_ms, version, payload) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (model, id) DO NOTHING
@@ -151,6 +159,7 @@ public final class SQLiteStore: Store {
             let register = try db.cachedStatement(sql: "INSERT INTO model_versions (model, version) VALUES (?, ?) ON CONFLICT DO NOTHING")
             var results: [AppendResult] = []
             results.reserveCapacity(batches.count)
+            var matched: [String: Int] = [:]
             var pairs = Set<ModelVersion>()
             for batch in batches {
                 for event in batch.events { pairs.insert(ModelVersion(model: batch.model, version: event.version)) }
@@ -159,12 +168,16 @@ public final class SQLiteStore: Store {
             for batch in batches {
                 var result = AppendResult(stored: 0, alreadyPresent: [], positions: [])
                 result.positions.reserveCapacity(batch.events.count)
+                let mayHaveWaitingLabels = self.waitingLabels.withLock { ($0[batch.model] ?? 0) > 0 }
                 try batch.payloadBytes.withUnsafeBytes { payloads in
                     for (event, range) in zip(batch.events, batch.payloadRanges) {
                         try Self.insert(insert, db, model: batch.model, event: event, payload: UnsafeRawBufferPointer(rebasing: payloads[range]))
                         if db.changesCount == 1 {
                             result.stored += 1
                             result.positions.append(db.lastInsertedRowID)
+                            if mayHaveWaitingLabels, try Self.matchWaitingLabel(db, model: batch.model, predictionId: event.id) {
+                                matched[batch.model, default: 0] += 1
+                            }
                         } else {
                             result.alreadyPresent.append(event.id)
                             result.positions.append(nil)
@@ -173,8 +186,10 @@ public final class SQLiteStore: Store {
                 }
                 results.append(result)
             }
-            return results
+            return (results, matched)
         }
+        lowerWaitingLabels(by: matched)
+        return results
     }
 
     /// One row of the log through the SQLite C API: binding through GRDB's `StatementArguments` allocates
@@ -203,24 +218,6 @@ public final class SQLiteStore: Store {
         sqlite3_reset(raw)
     }
 
-    public func append(labels: [LabelEvent], model: String) async throws(StoreError) -> AppendResult {
-        let encoded = labels.map { Data($0.wireJSON) }
-        return try await write { db in
-            let exists = try db.cachedStatement(sql: "SELECT 1 FROM labels WHERE model = ? AND prediction_id = ?")
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO labels (model, prediction_id, timestamp_ms, payload) VALUES (?, ?, ?, ?)
-                ON CONFLICT (model, prediction_id) DO UPDATE SET timestamp_ms = excluded.timestamp_ms, payload = excluded.payload
-                """)
-            var result = AppendResult(stored: 0, alreadyPresent: [])
-            for (label, payload) in zip(labels, encoded) {
-                if try Bool.fetchOne(exists, arguments: [model, label.predictionId]) != nil { result.alreadyPresent.append(label.predictionId) }
-                try upsert.execute(arguments: [model, label.predictionId, label.timestampMilliseconds, payload])
-                result.stored += 1
-            }
-            return result
-        }
-    }
-
     public func predictions(after position: Int64, limit: Int, model: String?) async throws(StoreError) -> [StoredPrediction] {
         try await read { db in
             let rows = try Row.fetchCursor(db, sql: """
@@ -245,7 +242,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func decodePrediction(_ row: Row) throws -> StoredPrediction {
+    func decodePrediction(_ row: Row) throws -> StoredPrediction {
         let position: Int64 = row["position"]
         do {
             let labelData: Data? = row["label"]
@@ -267,16 +264,6 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func labelCounts(model: String) async throws(StoreError) -> LabelCounts {
-        try await read { db in
-            let labels = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM labels WHERE model = ?", arguments: [model]) ?? 0
-            let matched = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM labels l JOIN predictions p ON p.model = l.model AND p.id = l.prediction_id WHERE l.model = ?
-                """, arguments: [model]) ?? 0
-            return LabelCounts(labels: labels, matched: matched)
-        }
-    }
-
     // MARK: Live profiles
 
     public func watermark(_ name: String) async throws(StoreError) -> Int64 {
@@ -287,7 +274,7 @@ public final class SQLiteStore: Store {
         try await write { db in try Self.setWatermark(db, name, position) }
     }
 
-    private static func setWatermark(_ db: Database, _ name: String, _ position: Int64) throws {
+    static func setWatermark(_ db: Database, _ name: String, _ position: Int64) throws {
         try db.execute(sql: """
             INSERT INTO watermarks (name, position) VALUES (?, ?)
             ON CONFLICT (name) DO UPDATE SET position = excluded.position
@@ -427,6 +414,10 @@ public final class SQLiteStore: Store {
             try db.execute(sql: """
                 DELETE FROM labels WHERE (model, prediction_id) IN (SELECT model, id FROM predictions WHERE timestamp_ms < ?)
                 """, arguments: [milliseconds])
+            // Their log entries go too: a fold needs its prediction, so they would be skipped anyway.
+            try db.execute(sql: """
+                DELETE FROM label_log WHERE (model, prediction_id) IN (SELECT model, id FROM predictions WHERE timestamp_ms < ?)
+                """, arguments: [milliseconds])
             try db.execute(sql: "DELETE FROM predictions WHERE timestamp_ms < ?", arguments: [milliseconds])
             return db.changesCount
         }
@@ -437,6 +428,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "DELETE FROM buckets WHERE start_ms < ?", arguments: [milliseconds])
             let deleted = db.changesCount
             try db.execute(sql: "DELETE FROM rollups WHERE start_ms < ?", arguments: [milliseconds])
+            try db.execute(sql: "DELETE FROM quality_buckets WHERE start_ms < ?", arguments: [milliseconds])
             return deleted
         }
     }
@@ -451,13 +443,13 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.write(body) } catch let error as StoreError { throw error } catch {
             throw StoreError("write to \(path) failed: \(error)")
         }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.read(body) } catch let error as StoreError { throw error } catch {
             throw StoreError("read from \(path) failed: \(error)")
         }

@@ -7,16 +7,12 @@ public import VigilCore
 /// Every method commits before it returns: a caller that answers 2xx after `append` has the data on disk.
 /// Implementations: ``SQLiteStore`` (embedded, the default); PostgreSQL comes later and must pass the same
 /// conformance tests.
-public protocol Store: Sendable {
+public protocol Store: QualityStore {
     // MARK: Event log
 
     /// Appends the batches in one transaction (group commit), in order. Ids already stored for a model are
     /// skipped and reported, so a client may resend a batch safely.
     func append(_ batches: [PredictionBatch]) async throws(StoreError) -> [AppendResult]
-
-    /// Stores labels by prediction id, whether or not the prediction has arrived. A newer label for the same
-    /// id replaces the older one (a correction).
-    func append(labels: [LabelEvent], model: String) async throws(StoreError) -> AppendResult
 
     /// Predictions after a log position, oldest first, with their labels when known; all models when
     /// `model` is nil.
@@ -27,9 +23,6 @@ public protocol Store: Sendable {
 
     /// Every (model, version) pair that has predictions, sorted.
     func modelVersions() async throws(StoreError) -> [ModelVersion]
-
-    /// How many labels a model has, and how many of them have met their prediction.
-    func labelCounts(model: String) async throws(StoreError) -> LabelCounts
 
     // MARK: Live profiles
 
@@ -141,11 +134,14 @@ public struct AppendResult: Sendable, Equatable {
     public var alreadyPresent: [String]
     /// For each prediction in the batch, its log position, or nil when it was already stored.
     public var positions: [Int64?]
+    /// Labels stored but never folded into quality: they came more than the lateness after their prediction.
+    public var late: [String]
 
-    public init(stored: Int, alreadyPresent: [String], positions: [Int64?] = []) {
+    public init(stored: Int, alreadyPresent: [String], positions: [Int64?] = [], late: [String] = []) {
         self.stored = stored
         self.alreadyPresent = alreadyPresent
         self.positions = positions
+        self.late = late
     }
 }
 
@@ -170,11 +166,22 @@ public struct ModelVersion: Sendable, Hashable, Comparable {
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.model, lhs.version) < (rhs.model, rhs.version) }
 }
 
+/// A model's labels: received, joined with their prediction, and too late to count.
 public struct LabelCounts: Sendable, Equatable {
-    /// Labels received.
+    /// Labels received (one per prediction id: a correction replaces).
     public var labels: Int
     /// Labels whose prediction is in the log.
     public var matched: Int
+    /// Labels whose latest version came more than the lateness after its prediction (stored, not folded).
+    public var late: Int
+    /// Labels whose prediction is not in the log (not yet, or deleted by retention).
+    public var unmatched: Int { labels - matched }
+
+    public init(labels: Int, matched: Int, late: Int = 0) {
+        self.labels = labels
+        self.matched = matched
+        self.late = late
+    }
 }
 
 /// One stored time bucket (or rollup of buckets) of a model version.

@@ -38,6 +38,11 @@ public struct ServerConfiguration: Sendable {
     public var retentionIntervalSeconds = 60.0
     /// The window that the gauges of /metrics (drift, feature statistics, data quality) describe, in seconds.
     public var monitorWindowSeconds = 3600
+    /// Labels that come more than this after their prediction are stored and reported, never folded into
+    /// model quality; nil folds every label.
+    public var labelLatenessSeconds: Int? = 30 * 86_400
+    /// The longer window of the model-quality gauges (the seeds' "accuracy over 7 days").
+    public var qualityWindowSeconds = 7 * 86_400
     /// How often those gauges are recomputed, in seconds.
     public var monitorIntervalSeconds = 15.0
     /// Drift methods and thresholds for live drift, as for `vigil report`.
@@ -63,6 +68,8 @@ public struct ServerConfiguration: Sendable {
         }
         guard hotSeconds >= bucketSeconds else { throw ConfigurationError("hot_seconds must be at least bucket_seconds") }
         guard flushIntervalSeconds > 0, monitorIntervalSeconds > 0, retentionIntervalSeconds > 0 else { throw ConfigurationError("intervals must be positive") }
+        guard qualityWindowSeconds > 0 else { throw ConfigurationError("quality_window_seconds must be positive") }
+        if let lateness = labelLatenessSeconds, lateness <= 0 { throw ConfigurationError("label_lateness_days must be positive (0 in the file folds every label)") }
         guard maxModels > 0, maxVersionsPerModel > 0, maxLabelValues > 0 else { throw ConfigurationError("cardinality limits must be positive") }
         var seen = Set<String>()
         for token in tokens {

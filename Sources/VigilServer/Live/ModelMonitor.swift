@@ -12,14 +12,19 @@ final class ModelMonitor: Service, Sendable {
     private let configuration: ServerConfiguration
     private let store: any Store
     private let live: LiveStatistics
+    private let quality: QualityProfiles
     private let cardinality: CardinalityGuard
     private let metrics: VigilMetrics
     private let logger: Logger
 
-    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, cardinality: CardinalityGuard, metrics: VigilMetrics, logger: Logger) {
+    init(
+        configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard,
+        metrics: VigilMetrics, logger: Logger
+    ) {
         self.configuration = configuration
         self.store = store
         self.live = live
+        self.quality = quality
         self.cardinality = cardinality
         self.metrics = metrics
         self.logger = logger
@@ -60,11 +65,44 @@ final class ModelMonitor: Service, Sendable {
                 perVersion.append((version, profile))
             }
             setFeatureValues(model: model, profile: whole)
+            try await setQuality(model: model, perVersion: perVersion, now: now)
             guard let reference = try await store.reference(model: model) else { continue }
             for (version, profile) in perVersion where profile.requestCount > 0 {
                 setDrift(model: model, version: version, report: Self.report(reference: reference.profile, current: profile, configuration: configuration))
             }
         }
+    }
+
+    /// Model quality per version over the monitoring window and the longer quality window (7 days by
+    /// default; coverage only for the monitoring window), from the same ``QualitySummary`` as `/performance`; figures averaged over classes carry
+    /// the average in the metric name (`f1_macro`), per-class figures are left to the API.
+    private func setQuality(model: String, perVersion: [(version: String, profile: LiveProfile)], now: Int64) async throws {
+        let windows = [(configuration.monitorWindowSeconds, perVersion.map { $0.profile }), (configuration.qualityWindowSeconds, nil)]
+        for (seconds, traffic) in windows {
+            let range = (now - Int64(seconds) * 1000)..<(now + 1)
+            let label = Self.windowLabel(seconds: seconds)
+            for (index, entry) in perVersion.enumerated() {
+                let profile = try await quality.window(model: model, version: entry.version, range: range)
+                // The live profile of the long window (features and all) would cost ~0.25 s per version every
+                // interval just for the coverage's denominator, so the long window reports no coverage.
+                let predictions = traffic.map { $0[index].requestCount - $0[index].errorCount } ?? 0
+                let summary = QualitySummary(profile: profile, predictions: predictions, windowEnd: range.upperBound, now: now)
+                let labels = [("model_name", model), ("model_version", entry.version), ("window", label)]
+                if let coverage = summary.coverage { metrics.gauge(.labelCoverage, labels).set(to: coverage) }
+                for figure in summary.metrics where figure.className == nil && figure.value.isFinite {
+                    let name = figure.average.map { "\(figure.name)_\($0)" } ?? figure.name
+                    metrics.gauge(.modelQuality, labels + [("metric", name)]).set(to: figure.value)
+                }
+            }
+        }
+    }
+
+    /// `3600` → `1h`, `604800` → `7d`, `90` → `90s`.
+    static func windowLabel(seconds: Int) -> String {
+        if seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
+        if seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
     }
 
     private func setFeatureValues(model: String, profile: LiveProfile) {

@@ -43,6 +43,9 @@ final class VigilMetrics: Sendable {
         case datasetDriftShare = "ml_dataset_drift_share"
         case embeddingSimilarity = "ml_embedding_reference_similarity"
         case dataQuality = "ml_data_quality_ratio"
+        case modelQuality = "ml_model_quality"
+        case labelCoverage = "ml_label_coverage_ratio"
+        case labelDelay = "ml_label_delay_seconds"
         case ingested = "vigil_ingested_events_total"
         case duplicates = "vigil_duplicate_events_total"
         case rejected = "vigil_rejected_rows_total"
@@ -74,6 +77,9 @@ final class VigilMetrics: Sendable {
             case .datasetDriftShare: "Share of features that drifted over the monitoring window."
             case .embeddingSimilarity: "Mean cosine similarity of a vector feature to the reference centroid over the monitoring window (source=live), and of the reference's own vectors (source=reference)."
             case .dataQuality: "Share of values failing a data-quality check over the monitoring window."
+            case .modelQuality: "Model quality from labels over a window of prediction time (accuracy, f1_macro, roc_auc, mae, rmse…)."
+            case .labelCoverage: "Share of the window's successful predictions that have a label."
+            case .labelDelay: "Seconds from a prediction to its first label."
             case .ingested: "Events committed to the store, by kind (prediction or label)."
             case .duplicates: "Predictions resent with an id already stored (not counted again)."
             case .rejected: "Rows refused by validation or limits."
@@ -266,6 +272,10 @@ final class VigilMetrics: Sendable {
         endVersionRun()
         endClassRun()
         if count > 0 { counter(.ingested, [("kind", "prediction")]).increment(by: Double(count)) }
+    }
+
+    func recordLabelDelay(model: String, seconds: Double) {
+        histogram(.labelDelay, [("model_name", model)], buckets: LabelDelayHistogram.edges).record(Swift.max(0, seconds))
     }
 
     func recordLabels(_ count: Int) { counter(.ingested, [("kind", "label")]).increment(by: Double(count)) }

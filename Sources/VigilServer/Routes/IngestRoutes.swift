@@ -36,15 +36,18 @@ struct IngestRoutes {
         return writer.bytes
     }
 
-    /// What a label request stored: `stored`, `replaced` (prediction ids whose earlier label was replaced)
-    /// and `rejected` (refused rows, with `?partial=true`).
-    static func answer(stored: Int, replaced: [String], rejected: [EventRowError]) -> [UInt8] {
+    /// What a label request stored: `stored`, `replaced` (prediction ids whose earlier label was replaced),
+    /// `late` (prediction ids whose label came more than the lateness after the prediction: stored, not
+    /// counted in model quality) and `rejected` (refused rows, with `?partial=true`).
+    static func answer(stored: Int, replaced: [String], late: [String], rejected: [EventRowError]) -> [UInt8] {
         var writer = JSONWriter(capacity: 64)
         writer.raw("{")
         writer.key("stored", first: true)
         writer.number(Int64(stored))
         writer.key("replaced")
         writer.array(replaced) { $0.string($1) }
+        writer.key("late")
+        writer.array(late) { $0.string($1) }
         writer.key("rejected")
         writer.array(rejected) { $1.write(to: &$0) }
         writer.raw("}")
@@ -126,9 +129,9 @@ struct IngestRoutes {
         let (model, batch, _) = try await decode(request, context) { (format, body, layout) throws(EventRowError) in
             try format.labels(in: body, layout: layout)
         }
-        let result = try await store.append(labels: batch.events, model: model)
+        let result = try await store.append(labels: batch.events, model: model, lateness: configuration.labelLatenessSeconds.map { Int64($0) * 1000 })
         metrics.recordLabels(result.stored)
-        return JSONResponse.make(data: Data(Self.answer(stored: result.stored, replaced: result.alreadyPresent, rejected: batch.errors)))
+        return JSONResponse.make(data: Data(Self.answer(stored: result.stored, replaced: result.alreadyPresent, late: result.late, rejected: batch.errors)))
     }
 
     /// All-or-nothing unless partial acceptance was asked for; a batch with no valid row is refused either way.

@@ -11,10 +11,11 @@ public struct ClassScoreHistograms: Sendable, Equatable {
         self.binCount = binCount
     }
 
-    /// Adds one prediction: the score of every class, and the true class.
-    public mutating func add(scores: [String: Double], actual: String) {
+    /// Adds one prediction: the score of every class, and the true class; a weight of -1 takes it away.
+    public mutating func add(scores: [String: Double], actual: String, weight: Int = 1) {
         for (label, score) in scores {
-            histograms[label, default: ScoreHistogram(binCount: binCount)].add(score: score, isPositive: label == actual)
+            histograms[label, default: ScoreHistogram(binCount: binCount)].add(score: score, isPositive: label == actual, weight: weight)
+            if histograms[label]!.isEmpty { histograms[label] = nil }
         }
     }
 
@@ -25,6 +26,7 @@ public struct ClassScoreHistograms: Sendable, Equatable {
                 histograms[label] = histogram
             } else {
                 try histograms[label]!.merge(histogram)
+                if histograms[label]!.isEmpty { histograms[label] = nil }
             }
         }
     }
@@ -42,5 +44,29 @@ public struct ClassScoreHistograms: Sendable, Equatable {
             lower: perClass.reduce(0) { $0 + $1.lower } / count,
             upper: perClass.reduce(0) { $0 + $1.upper } / count
         )
+    }
+}
+
+extension ClassScoreHistograms {
+    /// Writes the histograms sorted by class.
+    public func encode(into encoder: inout BinaryEncoder) {
+        encoder.writeVarint(binCount)
+        encoder.writeVarint(histograms.count)
+        for (label, histogram) in histograms.sorted(by: { $0.key < $1.key }) {
+            encoder.write(label)
+            histogram.encode(into: &encoder)
+        }
+    }
+
+    /// Reads histograms written by ``encode(into:)``.
+    public init(decoding decoder: inout BinaryDecoder) throws(DecodingError) {
+        self.init(binCount: try decoder.readCount("class score bins", limit: 1 << 20))
+        let count = try decoder.readCount("class score histograms", limit: 1 << 16)
+        for _ in 0..<count {
+            let label = try decoder.readString("score class")
+            let histogram = try ScoreHistogram(decoding: &decoder)
+            guard histogram.binCount == binCount else { throw DecodingError("class \(label) has \(histogram.binCount) score bins, not \(binCount)", at: decoder.offset) }
+            histograms[label] = histogram
+        }
     }
 }

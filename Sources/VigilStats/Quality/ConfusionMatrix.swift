@@ -7,16 +7,19 @@ public struct ConfusionMatrix: Sendable, Equatable {
 
     public init() {}
 
+    /// Counts one (actual, predicted) pair; a weight of -1 takes one away (a corrected label). Cells that
+    /// fall back to zero are removed, so a matrix never depends on what was added and taken away again.
     public mutating func add(actual: String, predicted: String, weight: Int = 1) {
-        counts[actual, default: [:]][predicted, default: 0] += weight
+        let count = (counts[actual]?[predicted] ?? 0) + weight
+        counts[actual, default: [:]][predicted] = count == 0 ? nil : count
+        if counts[actual]?.isEmpty == true { counts[actual] = nil }
         total += weight
     }
 
     public mutating func merge(_ other: ConfusionMatrix) {
         for (actual, row) in other.counts {
-            for (predicted, count) in row { counts[actual, default: [:]][predicted, default: 0] += count }
+            for (predicted, count) in row { add(actual: actual, predicted: predicted, weight: count) }
         }
-        total += other.total
     }
 
     /// Every class seen as actual or predicted, sorted.
@@ -74,4 +77,34 @@ public struct ClassMetrics: Sendable, Equatable {
     public var recall: Double
     public var f1: Double
     public var support: Int
+}
+
+extension ConfusionMatrix {
+    /// Writes the cells sorted by (actual, predicted), so equal matrices give equal bytes.
+    public func encode(into encoder: inout BinaryEncoder) {
+        encoder.writeVarint(counts.count)
+        for (actual, row) in counts.sorted(by: { $0.key < $1.key }) {
+            encoder.write(actual)
+            encoder.writeVarint(row.count)
+            for (predicted, count) in row.sorted(by: { $0.key < $1.key }) {
+                encoder.write(predicted)
+                encoder.writeVarint(count)
+            }
+        }
+    }
+
+    /// Reads a matrix written by ``encode(into:)``.
+    public init(decoding decoder: inout BinaryDecoder) throws(DecodingError) {
+        let rows = try decoder.readCount("confusion matrix rows", limit: 1 << 16)
+        for _ in 0..<rows {
+            let actual = try decoder.readString("actual class")
+            let cells = try decoder.readCount("confusion matrix cells", limit: 1 << 16)
+            for _ in 0..<cells {
+                let predicted = try decoder.readString("predicted class")
+                let count = try decoder.readCount("confusion matrix count", limit: Int.max)
+                guard count > 0 else { throw DecodingError("an empty confusion matrix cell", at: decoder.offset) }
+                add(actual: actual, predicted: predicted, weight: count)
+            }
+        }
+    }
 }

@@ -9,35 +9,47 @@
 /// estimate; with 1000 bins they are typically below 10⁻³.
 public struct ScoreHistogram: Sendable, Equatable {
     public let binCount: Int
-    public private(set) var positive: [Int]
-    public private(set) var negative: [Int]
+    /// Positives and negatives per non-empty bin: sparse, because a bucket of a minute holds a few
+    /// hundred scores at most while the histogram has a thousand bins per class.
+    public private(set) var bins: [Int: BinCounts] = [:]
 
     public static let defaultBinCount = 1000
+
+    /// The positives and negatives of one bin.
+    public struct BinCounts: Sendable, Equatable {
+        public var positive = 0
+        public var negative = 0
+    }
 
     public init(binCount: Int = ScoreHistogram.defaultBinCount) {
         precondition(binCount >= 1, "at least one bin")
         self.binCount = binCount
-        positive = [Int](repeating: 0, count: binCount)
-        negative = positive
     }
 
-    /// Adds a score (clamped to [0, 1]) with its true label.
-    public mutating func add(score: Double, isPositive: Bool) {
+    /// True when no score is held.
+    public var isEmpty: Bool { bins.isEmpty }
+
+    /// Adds a score (clamped to [0, 1]) with its true label; a weight of -1 takes one away again.
+    public mutating func add(score: Double, isPositive: Bool, weight: Int = 1) {
         guard score.isFinite else { return }
         let bin = Swift.min(binCount - 1, Swift.max(0, Int(score * Double(binCount))))
-        if isPositive { positive[bin] += 1 } else { negative[bin] += 1 }
+        var counts = bins[bin] ?? BinCounts()
+        if isPositive { counts.positive += weight } else { counts.negative += weight }
+        bins[bin] = counts.positive == 0 && counts.negative == 0 ? nil : counts
     }
 
     public mutating func merge(_ other: ScoreHistogram) throws(MergeError) {
         guard other.binCount == binCount else { throw MergeError("score histograms with \(binCount) and \(other.binCount) bins") }
-        for bin in 0..<binCount {
-            positive[bin] += other.positive[bin]
-            negative[bin] += other.negative[bin]
+        for (bin, counts) in other.bins {
+            var merged = bins[bin] ?? BinCounts()
+            merged.positive += counts.positive
+            merged.negative += counts.negative
+            bins[bin] = merged.positive == 0 && merged.negative == 0 ? nil : merged
         }
     }
 
     private var groups: [(positives: Double, negatives: Double)] {
-        (0..<binCount).reversed().map { (Double(positive[$0]), Double(negative[$0])) }
+        bins.keys.sorted(by: >).map { (Double(bins[$0]!.positive), Double(bins[$0]!.negative)) }
     }
 
     public var rocAUC: BoundedEstimate { Self.rocAUC(groups: groups) }
@@ -96,4 +108,33 @@ public struct BoundedEstimate: Sendable, Equatable {
     public var estimate: Double
     public var lower: Double
     public var upper: Double
+}
+
+extension ScoreHistogram {
+    /// Writes the non-empty bins in ascending order.
+    public func encode(into encoder: inout BinaryEncoder) {
+        encoder.writeVarint(binCount)
+        encoder.writeVarint(bins.count)
+        for bin in bins.keys.sorted() {
+            encoder.writeVarint(bin)
+            encoder.writeVarint(bins[bin]!.positive)
+            encoder.writeVarint(bins[bin]!.negative)
+        }
+    }
+
+    /// Reads a histogram written by ``encode(into:)``.
+    public init(decoding decoder: inout BinaryDecoder) throws(DecodingError) {
+        let binCount = try decoder.readCount("score histogram bins", limit: 1 << 20)
+        guard binCount >= 1 else { throw DecodingError("a score histogram with no bin", at: decoder.offset) }
+        self.init(binCount: binCount)
+        let used = try decoder.readCount("used score bins", limit: binCount)
+        for _ in 0..<used {
+            let bin = try decoder.readCount("score bin", limit: binCount - 1)
+            let counts = BinCounts(
+                positive: try decoder.readCount("positive scores", limit: Int.max), negative: try decoder.readCount("negative scores", limit: Int.max)
+            )
+            guard bins[bin] == nil, counts.positive + counts.negative > 0 else { throw DecodingError("score bin \(bin) repeated or empty", at: decoder.offset) }
+            bins[bin] = counts
+        }
+    }
 }

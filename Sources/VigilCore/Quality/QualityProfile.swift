@@ -1,0 +1,181 @@
+import Foundation
+public import VigilStats
+
+/// The model quality of one model version in one time bucket: what the labels received so far say about
+/// the predictions made in that bucket. Mergeable into windows, serializable, and subtractable: a corrected
+/// label takes the old label's contribution away exactly (``ExactSum``), so the profile is byte-identical to
+/// the one built had the new label come first, whatever order predictions, labels and corrections arrived in.
+///
+/// A classifier (a prediction sent as a class label or as scores per class) fills the confusion matrix,
+/// and, when scores are sent, the one-vs-rest score histograms (ROC AUC, PR AUC), the log loss and the
+/// per-class probabilistic sums (Brier score, calibration). A regressor (a numeric prediction and a numeric
+/// label) fills the regression sums.
+public struct QualityProfile: Sendable, Equatable {
+    /// At most this many classes per bucket; the rest are counted under ``otherClass`` (whylogs caps at 256).
+    public static let maximumClasses = 256
+    public static let otherClass = "(other)"
+
+    /// Predictions with a label folded in.
+    public private(set) var labelled = 0
+    /// Labelled predictions that cannot be scored: no prediction value (a failed request), or a class label
+    /// for a numeric prediction.
+    public private(set) var unscorable = 0
+    public private(set) var confusion = ConfusionMatrix()
+    public private(set) var scores = ClassScoreHistograms()
+    /// One-vs-rest probabilistic sums per class (Brier score and calibration of each class's score).
+    public private(set) var probabilities: [String: ProbabilisticMetrics] = [:]
+    /// Multiclass log loss: Σ −log p(actual) with scores normalized to sum to 1, its square sum and count.
+    private var logLossSum = ExactSum()
+    private var logLossSquaredSum = ExactSum()
+    public private(set) var logLossCount = 0
+    public private(set) var regression = RegressionMetrics()
+    /// Seconds from prediction to label of the labels held (a corrected label's delay is the correction's).
+    public private(set) var delays = LabelDelayHistogram()
+
+    public init() {}
+
+    /// A profile counted afresh from each prediction's current label: what a bucket is recounted to.
+    public init(recounting folds: [LabelFold]) {
+        for fold in folds { add(prediction: fold.prediction, label: fold.label, weight: 1) }
+    }
+
+    /// True when a correction took away the largest regression error, so that only a bound is left and
+    /// the owner should recount the bucket from its events (``init(recounting:)``).
+    public var needsRecount: Bool { !regression.maximumIsExact }
+
+    /// True when nothing is held.
+    public var isEmpty: Bool { labelled == 0 && delays.total == 0 }
+
+    /// Folds a label in: the new label's contribution added and, for a correction, the replaced one's taken away.
+    public mutating func fold(_ fold: LabelFold) {
+        if let replaced = fold.replaced { add(prediction: fold.prediction, label: replaced, weight: -1) }
+        add(prediction: fold.prediction, label: fold.label, weight: 1)
+    }
+
+    /// Adds one labelled prediction (weight 1) or takes it away (weight -1).
+    public mutating func add(prediction: PredictionEvent, label: LabelEvent, weight: Int) {
+        labelled += weight
+        delays.add(seconds: Double(label.timestampMilliseconds - prediction.timestampMilliseconds) / 1000, weight: weight)
+        switch (prediction.prediction, label.value) {
+        case (.number(let predicted)?, .number(let actual)):
+            regression.add(actual: actual, predicted: predicted, weight: weight)
+        case (.label?, _), (.scores?, _):
+            guard let predicted = prediction.prediction?.predictedClass?.name else {
+                unscorable += weight
+                return
+            }
+            let actual = admitted(Self.className(of: label.value))
+            confusion.add(actual: actual, predicted: admitted(predicted), weight: weight)
+            if case .scores(let classScores)? = prediction.prediction, classScores.count <= Self.maximumClasses {
+                addScores(classScores, actual: actual, weight: weight)
+            }
+        default:
+            unscorable += weight
+        }
+    }
+
+    private mutating func addScores(_ classScores: [String: Double], actual: String, weight: Int) {
+        scores.add(scores: classScores, actual: actual, weight: weight)
+        for (label, score) in classScores {
+            probabilities[label, default: ProbabilisticMetrics()].add(probability: score, isPositive: label == actual, weight: weight)
+            if probabilities[label]!.count == 0 { probabilities[label] = nil }
+        }
+        // scikit-learn's log_loss normalizes each row of probabilities to sum to 1.
+        let total = classScores.values.reduce(0) { $0 + ($1.isFinite ? Swift.max(0, $1) : 0) }
+        guard total > 0 else { return }
+        let p = Swift.max(0, classScores[actual] ?? 0) / total
+        let clipped = Swift.min(1 - ProbabilisticMetrics.clipEpsilon, Swift.max(ProbabilisticMetrics.clipEpsilon, p))
+        let loss = -log(clipped)
+        logLossSum.add(loss, negated: weight < 0)
+        logLossSquaredSum.add(loss * loss, negated: weight < 0)
+        logLossCount += weight
+    }
+
+    /// A class as counted: itself while the bucket has room, else ``otherClass``.
+    private func admitted(_ name: String) -> String {
+        if confusion.counts[name] != nil || confusion.classes.count < Self.maximumClasses { return name }
+        return confusion.classes.contains(name) ? name : Self.otherClass
+    }
+
+    /// The class a label names: its text, or a whole number written without a fraction (`1`, not `1.0`).
+    public static func className(of value: PredictionValue) -> String {
+        switch value {
+        case .label(let text): return text
+        case .number(let number):
+            if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
+            return String(number)
+        case .scores(let scores): return scores.max { $0.value < $1.value }?.key ?? ""
+        }
+    }
+
+    public mutating func merge(_ other: QualityProfile) {
+        labelled += other.labelled
+        unscorable += other.unscorable
+        confusion.merge(other.confusion)
+        // Histograms of one bin count always merge.
+        try! scores.merge(other.scores)
+        for (label, metrics) in other.probabilities {
+            if probabilities[label] == nil { probabilities[label] = metrics } else { try! probabilities[label]!.merge(metrics) }
+            if probabilities[label]!.count == 0 { probabilities[label] = nil }
+        }
+        logLossSum.merge(other.logLossSum)
+        logLossSquaredSum.merge(other.logLossSquaredSum)
+        logLossCount += other.logLossCount
+        regression.merge(other.regression)
+        delays.merge(other.delays)
+    }
+
+    /// Mean multiclass log loss, and the standard deviation of the per-prediction losses.
+    public var logLoss: (mean: Double, standardDeviation: Double)? {
+        guard logLossCount > 0 else { return nil }
+        let n = Double(logLossCount)
+        let mean = logLossSum.value / n
+        let variance = logLossCount > 1 ? Swift.max(0, (logLossSquaredSum.value - n * mean * mean) / (n - 1)) : .nan
+        return (mean, variance.squareRoot())
+    }
+}
+
+extension SketchKind {
+    public static let qualityProfile = SketchKind(rawValue: 34)
+}
+
+extension QualityProfile: BinarySerializable {
+    public static var kind: SketchKind { .qualityProfile }
+
+    public func encodePayload(into encoder: inout BinaryEncoder) {
+        encoder.writeVarint(labelled)
+        encoder.writeVarint(unscorable)
+        confusion.encode(into: &encoder)
+        scores.encode(into: &encoder)
+        encoder.writeVarint(probabilities.count)
+        for (label, metrics) in probabilities.sorted(by: { $0.key < $1.key }) {
+            encoder.write(label)
+            metrics.encode(into: &encoder)
+        }
+        logLossSum.encode(into: &encoder)
+        logLossSquaredSum.encode(into: &encoder)
+        encoder.writeVarint(logLossCount)
+        regression.encode(into: &encoder)
+        delays.encode(into: &encoder)
+    }
+
+    public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
+        labelled = try decoder.readCount("labelled predictions", limit: Int.max)
+        unscorable = try decoder.readCount("unscorable predictions", limit: labelled)
+        confusion = try ConfusionMatrix(decoding: &decoder)
+        scores = try ClassScoreHistograms(decoding: &decoder)
+        let classes = try decoder.readCount("probability classes", limit: 1 << 16)
+        for _ in 0..<classes {
+            let label = try decoder.readString("probability class")
+            probabilities[label] = try ProbabilisticMetrics(decoding: &decoder)
+        }
+        logLossSum = try ExactSum(decoding: &decoder)
+        logLossSquaredSum = try ExactSum(decoding: &decoder)
+        logLossCount = try decoder.readCount("log loss count", limit: labelled)
+        regression = try RegressionMetrics(decoding: &decoder)
+        delays = try LabelDelayHistogram(decoding: &decoder)
+        guard confusion.total + regression.count + unscorable == labelled else {
+            throw DecodingError("a quality profile's parts disagree on the number of labelled predictions", at: decoder.offset)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+public import Foundation
+public import VigilCore
+import VigilStats
+
+/// The JSON answer of `GET /v1/models/{model}/performance`: the model quality of a window from the labels
+/// received so far, with n, label coverage, a 95 % interval and maturity on every figure — for the model's
+/// versions together and for each version.
+///
+/// Versioned by ``schemaIdentifier``; fields are added, never renamed or removed, within a version.
+/// Absent optional fields are left out: a figure that cannot be computed (no positive label, say) has no `value`.
+public struct PerformanceDocument: Encodable, Sendable {
+    public static let schemaIdentifier = "vigil.performance.v1"
+
+    public struct Window: Encodable, Sendable {
+        public var from: String
+        public var to: String
+    }
+
+    public struct Labels: Encodable, Sendable {
+        public var received: Int
+        public var matched: Int
+        public var unmatched: Int
+        public var late: Int
+    }
+
+    public struct Interval: Encodable, Sendable {
+        public var lower: Double
+        public var upper: Double
+        public var method: String
+    }
+
+    public struct Bounds: Encodable, Sendable {
+        public var lower: Double
+        public var upper: Double
+    }
+
+    public struct Figure: Encodable, Sendable {
+        public var name: String
+        public var average: String?
+        public var `class`: String?
+        public var value: Double?
+        public var n: Int
+        public var interval: Interval?
+        /// For figures computed from score histograms: the range that must hold the exact value.
+        public var sketchBounds: Bounds?
+    }
+
+    public struct Quality: Encodable, Sendable {
+        public var version: String?
+        public var task: String
+        public var predictions: Int
+        public var labelled: Int
+        public var unscorable: Int
+        public var coverage: Double?
+        public var maturing: Bool
+        public var labelDelayP95Seconds: Double?
+        public var positiveClass: String?
+        public var metrics: [Figure]
+    }
+
+    public var schema = PerformanceDocument.schemaIdentifier
+    public var model: String
+    public var window: Window
+    public var labels: Labels
+    /// All versions together, or the one asked for.
+    public var overall: Quality
+    /// Each version on its own (only when no version was asked for).
+    public var versions: [Quality]
+
+    public init(model: String, window: Range<Int64>, labels: LabelCountsValue, overall: (String?, QualitySummary), versions: [(String, QualitySummary)]) {
+        self.model = model
+        self.window = Window(from: Timestamp.formatRFC3339(milliseconds: window.lowerBound), to: Timestamp.formatRFC3339(milliseconds: window.upperBound))
+        self.labels = Labels(received: labels.received, matched: labels.matched, unmatched: labels.received - labels.matched, late: labels.late)
+        self.overall = Self.quality(overall.0, overall.1)
+        self.versions = versions.map { Self.quality($0.0, $0.1) }
+    }
+
+    /// Label counts as the store keeps them (passed as plain numbers: VigilRender does not import the store).
+    public struct LabelCountsValue: Sendable {
+        public var received: Int
+        public var matched: Int
+        public var late: Int
+
+        public init(received: Int, matched: Int, late: Int) {
+            self.received = received
+            self.matched = matched
+            self.late = late
+        }
+    }
+
+    static func quality(_ version: String?, _ summary: QualitySummary) -> Quality {
+        Quality(
+            version: version, task: summary.task.rawValue, predictions: summary.predictions, labelled: summary.labelled,
+            unscorable: summary.unscorable, coverage: summary.coverage, maturing: summary.maturing,
+            labelDelayP95Seconds: summary.labelDelayP95Seconds.flatMap { $0.isFinite ? $0 : nil }, positiveClass: summary.positiveClass,
+            metrics: summary.metrics.map { figure in
+                Figure(
+                    name: figure.name, average: figure.average, class: figure.className, value: figure.value.isFinite ? figure.value : nil, n: figure.n,
+                    interval: figure.interval.map { Interval(lower: $0.lower, upper: $0.upper, method: $0.method) },
+                    sketchBounds: figure.bounds.flatMap { $0.lower.isFinite && $0.upper.isFinite ? Bounds(lower: $0.lower, upper: $0.upper) : nil }
+                )
+            }
+        )
+    }
+
+    /// The document as JSON: snake_case keys, sorted.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilRender
+import VigilStore
+
+/// `GET /v1/models/{model}/performance?window=…&version=…&positive_class=…`: model quality from labels over
+/// a window of prediction time, for the versions together and each version, with n, coverage, intervals and
+/// maturity (``PerformanceDocument``).
+struct PerformanceRoutes {
+    let configuration: ServerConfiguration
+    let store: any Store
+    let live: LiveStatistics
+    let quality: QualityProfiles
+    let cardinality: CardinalityGuard
+
+    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard) {
+        self.configuration = configuration
+        self.store = store
+        self.live = live
+        self.quality = quality
+        self.cardinality = cardinality
+    }
+
+    func register(on router: Router<VigilRequestContext>) {
+        router.get("/v1/models/:model/performance") { request, context in try await performance(request, context) }
+    }
+
+    private func performance(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try context.require(.read)
+        let model = try request.modelName(context, limits: configuration.limits)
+        guard let versions = cardinality.versions(of: model) else { throw Problem.notFound("model \"\(model)\" has no predictions") }
+        let version = request.query("version")
+        if let version, !versions.contains(version) {
+            throw Problem.notFound("model \"\(model)\" has no version \"\(version)\" (it has \(versions.joined(separator: ", ")))")
+        }
+        let now = LiveStatistics.nowMilliseconds()
+        let range = try WindowParameter.range(window: request.query("window"), from: request.query("from"), to: request.query("to"), now: now)
+        let positive = request.query("positive_class")
+        var perVersion: [(String, QualitySummary)] = []
+        var merged = QualityProfile()
+        var predictions = 0
+        for name in versions where version == nil || name == version {
+            let profile = try await quality.window(model: model, version: name, range: range)
+            let traffic = try await live.window(model: model, version: name, range: range)
+            let successful = traffic.requestCount - traffic.errorCount
+            merged.merge(profile)
+            predictions += successful
+            perVersion.append((name, QualitySummary(profile: profile, predictions: successful, windowEnd: range.upperBound, now: now, positiveClass: positive)))
+        }
+        let overall = QualitySummary(profile: merged, predictions: predictions, windowEnd: range.upperBound, now: now, positiveClass: positive)
+        let counts = try await store.labelCounts(model: model)
+        let document = PerformanceDocument(
+            model: model, window: range, labels: .init(received: counts.labels, matched: counts.matched, late: counts.late),
+            overall: (version, overall), versions: version == nil ? perVersion : []
+        )
+        return JSONResponse.make(data: try document.encoded())
+    }
+}

@@ -1,0 +1,54 @@
+public import VigilCore
+
+/// The part of the store that model quality stands on: the label log, and the quality of each bucket
+/// saved with the log position it is complete up to.
+///
+/// Every method commits before it returns. The buckets and the watermark are saved in one transaction, so
+/// after a crash the stored quality holds exactly the label-log entries up to the watermark, and folding
+/// the entries after it counts every label once.
+public protocol QualityStore: Sendable {
+    /// Appends labels to the label log, in order, and keeps the latest label per prediction. A label whose
+    /// prediction is stored folds (replacing the label folded before, a correction); one whose prediction is
+    /// not stored yet waits for it and folds when it arrives; one that comes more than `lateness`
+    /// milliseconds after its prediction is stored and reported in ``AppendResult/late``, never folded.
+    func append(labels: [LabelEvent], model: String, lateness: Int64?) async throws(StoreError) -> AppendResult
+
+    /// The label-log entries after `position` that fold, joined with their prediction and the label they
+    /// replace, oldest first; at most `limit` entries are read.
+    func labelFolds(after position: Int64, limit: Int) async throws(StoreError) -> LabelFoldPage
+
+    /// The predictions of one bucket (its model and version, timestamps from `key.start` for `width`
+    /// milliseconds) joined with the label that folds for each as of label-log position `position`: what a
+    /// bucket's quality is recounted from when a correction took away what a sum cannot (its maximum).
+    func labelledPredictions(in key: BucketKey, width: Int64, through position: Int64) async throws(StoreError) -> [LabelFold]
+
+    /// How many labels a model has, how many met their prediction, and how many came too late to count.
+    func labelCounts(model: String) async throws(StoreError) -> LabelCounts
+
+    /// Replaces the given quality buckets and sets the watermark, in one transaction.
+    func saveQualityBuckets(_ buckets: [QualityBucket], watermark name: String, position: Int64) async throws(StoreError)
+
+    /// The stored quality buckets among `keys`.
+    func qualityBuckets(_ keys: [BucketKey]) async throws(StoreError) -> [QualityBucket]
+
+    /// The quality buckets of a model (one version, or all when nil) whose start lies in `range`.
+    func qualityBuckets(model: String, version: String?, starting range: Range<Int64>) async throws(StoreError) -> [QualityBucket]
+}
+
+extension QualityStore {
+    /// Appends labels with no lateness limit.
+    public func append(labels: [LabelEvent], model: String) async throws(StoreError) -> AppendResult {
+        try await append(labels: labels, model: model, lateness: nil)
+    }
+}
+
+/// The model quality of one model version in one time bucket, as stored.
+public struct QualityBucket: Sendable, Equatable {
+    public var key: BucketKey
+    public var profile: QualityProfile
+
+    public init(key: BucketKey, profile: QualityProfile) {
+        self.key = key
+        self.profile = profile
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+import Synchronization
+public import VigilCore
+
+/// The label log: every label received, in order, with what it does to model quality.
+///
+/// Kinds of entry: `early` (its prediction is not stored yet: it waits), `applied` (its prediction is
+/// stored: it folds, replacing the entry named by `replaces`), `late` (it came more than the lateness after
+/// its prediction: stored and reported, never folded) and `matched` (a waiting label whose prediction has
+/// just been stored: it folds now). The `labels` table is the latest label per prediction, with the
+/// position of its latest entry and of the latest entry that folds.
+extension SQLiteStore {
+    enum LabelEntryKind: Int {
+        case early = 0, applied = 1, late = 2, matched = 3
+    }
+
+    static func migrateToLabelLog(_ db: Database) throws {
+        // Labels had no position: each was upserted in place. Quality follows the label log the way live
+        // profiles follow the prediction log, so the labels already stored enter it first, in arrival order.
+        try db.execute(sql: """
+            CREATE TABLE label_log (
+                position INTEGER PRIMARY KEY AUTOINCREMENT,
+                model TEXT NOT NULL,
+                prediction_id TEXT NOT NULL,
+                kind INTEGER NOT NULL,
+                replaces INTEGER,
+                timestamp_ms INTEGER NOT NULL,
+                payload BLOB NOT NULL
+            );
+            CREATE INDEX label_log_by_prediction ON label_log (model, prediction_id, position);
+            ALTER TABLE labels ADD COLUMN position INTEGER;
+            ALTER TABLE labels ADD COLUMN folded_position INTEGER;
+            INSERT INTO label_log (model, prediction_id, kind, timestamp_ms, payload)
+                SELECT l.model, l.prediction_id,
+                       CASE WHEN EXISTS (SELECT 1 FROM predictions p WHERE p.model = l.model AND p.id = l.prediction_id) THEN 1 ELSE 0 END,
+                       l.timestamp_ms, l.payload
+                FROM labels l ORDER BY l.rowid;
+            UPDATE labels SET position = (SELECT e.position FROM label_log e WHERE e.model = labels.model AND e.prediction_id = labels.prediction_id);
+            UPDATE labels SET folded_position = position
+                WHERE EXISTS (SELECT 1 FROM predictions p WHERE p.model = labels.model AND p.id = labels.prediction_id);
+            CREATE TABLE quality_buckets (
+                model TEXT NOT NULL,
+                version TEXT NOT NULL,
+                start_ms INTEGER NOT NULL,
+                payload BLOB NOT NULL,
+                PRIMARY KEY (model, version, start_ms)
+            );
+            CREATE INDEX quality_buckets_by_start ON quality_buckets (start_ms);
+            """)
+    }
+
+    /// Labels stored before their prediction, per model.
+    static func countWaitingLabels(_ db: Database) throws -> [String: Int] {
+        var waiting: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT model, COUNT(*) AS waiting FROM labels l WHERE folded_position IS NULL
+            AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.model = l.model AND p.id = l.prediction_id) GROUP BY model
+            """) {
+            waiting[row["model"]] = row["waiting"]
+        }
+        return waiting
+    }
+
+    func lowerWaitingLabels(by matched: [String: Int]) {
+        guard !matched.isEmpty else { return }
+        waitingLabels.withLock { waiting in
+            for (model, count) in matched { waiting[model] = max(0, (waiting[model] ?? 0) - count) }
+        }
+    }
+
+    /// Inside the transaction that stores a prediction: if a label waits for it, log the label again as
+    /// `matched`, so that it folds now. Returns whether one did.
+    static func matchWaitingLabel(_ db: Database, model: String, predictionId: String) throws -> Bool {
+        let waiting = try db.cachedStatement(sql: "SELECT timestamp_ms, payload FROM labels WHERE model = ? AND prediction_id = ? AND folded_position IS NULL")
+        guard let row = try Row.fetchOne(waiting, arguments: [model, predictionId]) else { return false }
+        let insert = try db.cachedStatement(sql: "INSERT INTO label_log (model, prediction_id, kind, timestamp_ms, payload) VALUES (?, ?, ?, ?, ?)")
+        try insert.execute(arguments: [model, predictionId, LabelEntryKind.matched.rawValue, row["timestamp_ms"] as Int64, row["payload"] as Data])
+        let position = db.lastInsertedRowID
+        let update = try db.cachedStatement(sql: "UPDATE labels SET position = ?, folded_position = ? WHERE model = ? AND prediction_id = ?")
+        try update.execute(arguments: [position, position, model, predictionId])
+        return true
+    }
+
+    public func append(labels: [LabelEvent], model: String, lateness: Int64?) async throws(StoreError) -> AppendResult {
+        let encoded = labels.map { Data($0.wireJSON) }
+        return try await write { db in
+            let prediction = try db.cachedStatement(sql: "SELECT timestamp_ms FROM predictions WHERE model = ? AND id = ?")
+            let existing = try db.cachedStatement(sql: "SELECT folded_position FROM labels WHERE model = ? AND prediction_id = ?")
+            let log = try db.cachedStatement(sql: """
+                INSERT INTO label_log (model, prediction_id, kind, replaces, timestamp_ms, payload) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO labels (model, prediction_id, timestamp_ms, payload, position, folded_position) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (model, prediction_id) DO UPDATE SET timestamp_ms = excluded.timestamp_ms, payload = excluded.payload,
+                    position = excluded.position, folded_position = excluded.folded_position
+                """)
+            var result = AppendResult(stored: 0, alreadyPresent: [])
+            var newlyWaiting = 0
+            for (label, payload) in zip(labels, encoded) {
+                let predictionTime = try Int64.fetchOne(prediction, arguments: [model, label.predictionId])
+                let previous = try Row.fetchOne(existing, arguments: [model, label.predictionId])
+                let previousFolded: Int64? = previous?["folded_position"]
+                let kind: LabelEntryKind
+                if let predictionTime {
+                    kind = lateness.map { label.timestampMilliseconds - predictionTime > $0 } == true ? .late : .applied
+                } else {
+                    kind = .early
+                }
+                try log.execute(arguments: [
+                    model, label.predictionId, kind.rawValue, kind == .applied ? previousFolded : nil, label.timestampMilliseconds, payload,
+                ])
+                let position = db.lastInsertedRowID
+                try upsert.execute(arguments: [model, label.predictionId, label.timestampMilliseconds, payload, position, kind == .applied ? position : previousFolded])
+                if previous != nil { result.alreadyPresent.append(label.predictionId) }
+                if kind == .late { result.late.append(label.predictionId) }
+                if kind == .early && previous == nil { newlyWaiting += 1 }
+                result.stored += 1
+            }
+            // Raised before the commit: a prediction stored right after it must look for these labels.
+            if newlyWaiting > 0 { self.waitingLabels.withLock { $0[model, default: 0] += newlyWaiting } }
+            return result
+        }
+    }
+
+    public func labelFolds(after position: Int64, limit: Int) async throws(StoreError) -> LabelFoldPage {
+        try await read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT l.position AS entry, l.model, l.kind, l.payload AS label, r.payload AS replaced,
+                       p.position, p.id, p.version, p.timestamp_ms, p.payload AS prediction
+                FROM label_log l
+                LEFT JOIN label_log r ON r.position = l.replaces
+                LEFT JOIN predictions p ON p.model = l.model AND p.id = l.prediction_id
+                WHERE l.position > ? ORDER BY l.position LIMIT ?
+                """, arguments: [position, limit])
+            var page = LabelFoldPage(folds: [], through: position)
+            while let row = try rows.next() {
+                let entry: Int64 = row["entry"]
+                page.through = entry
+                let kind = LabelEntryKind(rawValue: row["kind"])
+                guard kind == .applied || kind == .matched, row["id"] as String? != nil else { continue }
+                let stored = try self.decodePrediction(row)
+                do {
+                    let label = try LabelEvent(wireJSON: [UInt8](row["label"] as Data))
+                    let replaced = try (row["replaced"] as Data?).map { try LabelEvent(wireJSON: [UInt8]($0)) }
+                    page.folds.append(LabelFold(position: entry, model: stored.model, prediction: stored.event, label: label, replaced: replaced))
+                } catch {
+                    throw StoreError("the label log entry at position \(entry) in \(self.path) does not decode: \(error)")
+                }
+            }
+            return page
+        }
+    }
+
+    public func labelledPredictions(in key: BucketKey, width: Int64, through position: Int64) async throws(StoreError) -> [LabelFold] {
+        try await read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT p.position, p.model, p.id, p.version, p.timestamp_ms, p.payload AS prediction, l.position AS entry, l.payload AS label
+                FROM predictions p
+                JOIN label_log l ON l.position = (
+                    SELECT MAX(x.position) FROM label_log x
+                    WHERE x.model = p.model AND x.prediction_id = p.id AND x.kind IN (\(LabelEntryKind.applied.rawValue), \(LabelEntryKind.matched.rawValue)) AND x.position <= ?)
+                WHERE p.model = ? AND p.version = ? AND p.timestamp_ms >= ? AND p.timestamp_ms < ?
+                ORDER BY p.position
+                """, arguments: [position, key.model, key.version, key.start, key.start + width])
+            var folds: [LabelFold] = []
+            while let row = try rows.next() {
+                let stored = try self.decodePrediction(row)
+                guard let label = stored.label else { continue }
+                folds.append(LabelFold(position: row["entry"], model: stored.model, prediction: stored.event, label: label, replaced: nil))
+            }
+            return folds
+        }
+    }
+
+    public func labelCounts(model: String) async throws(StoreError) -> LabelCounts {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS labels,
+                       COUNT(p.id) AS matched,
+                       SUM(CASE WHEN e.kind = \(LabelEntryKind.late.rawValue) THEN 1 ELSE 0 END) AS late
+                FROM labels l
+                LEFT JOIN predictions p ON p.model = l.model AND p.id = l.prediction_id
+                LEFT JOIN label_log e ON e.position = l.position
+                WHERE l.model = ?
+                """, arguments: [model])
+            return LabelCounts(labels: row?["labels"] ?? 0, matched: row?["matched"] ?? 0, late: row?["late"] ?? 0)
+        }
+    }
+}

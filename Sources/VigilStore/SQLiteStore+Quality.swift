@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+public import VigilCore
+import VigilStats
+
+/// Quality buckets: one row per (model, version, bucket start), in Vigil's checksummed binary format.
+extension SQLiteStore {
+    public func saveQualityBuckets(_ buckets: [QualityBucket], watermark name: String, position: Int64) async throws(StoreError) {
+        let encoded = buckets.map { $0.profile.isEmpty ? nil : Data(SketchEnvelope.serialize($0.profile)) }
+        try await write { db in
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO quality_buckets (model, version, start_ms, payload) VALUES (?, ?, ?, ?)
+                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload
+                """)
+            let delete = try db.cachedStatement(sql: "DELETE FROM quality_buckets WHERE model = ? AND version = ? AND start_ms = ?")
+            for (bucket, payload) in zip(buckets, encoded) {
+                // A bucket whose labels were all taken away again is no bucket at all.
+                if let payload {
+                    try upsert.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start, payload])
+                } else {
+                    try delete.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start])
+                }
+            }
+            try Self.setWatermark(db, name, position)
+        }
+    }
+
+    public func qualityBuckets(_ keys: [BucketKey]) async throws(StoreError) -> [QualityBucket] {
+        guard !keys.isEmpty else { return [] }
+        return try await read { db in
+            let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, payload FROM quality_buckets WHERE model = ? AND version = ? AND start_ms = ?")
+            return try keys.compactMap { key in try Row.fetchOne(select, arguments: [key.model, key.version, key.start]) }.map { try self.decodeQualityBucket($0) }
+        }
+    }
+
+    public func qualityBuckets(model: String, version: String?, starting range: Range<Int64>) async throws(StoreError) -> [QualityBucket] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT model, version, start_ms, payload FROM quality_buckets
+                WHERE model = ? AND (? IS NULL OR version = ?) AND start_ms >= ? AND start_ms < ? ORDER BY version, start_ms
+                """, arguments: [model, version, version, range.lowerBound, range.upperBound]).map { try self.decodeQualityBucket($0) }
+        }
+    }
+
+    private func decodeQualityBucket(_ row: Row) throws -> QualityBucket {
+        let key = BucketKey(model: row["model"], version: row["version"], start: row["start_ms"])
+        do {
+            return QualityBucket(key: key, profile: try SketchEnvelope.deserialize(QualityProfile.self, from: [UInt8](row["payload"] as Data)))
+        } catch {
+            throw StoreError("the quality bucket \(key) in \(path) does not decode: \(error)")
+        }
+    }
+}

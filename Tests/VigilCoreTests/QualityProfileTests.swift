@@ -1,0 +1,217 @@
+import Foundation
+import Testing
+@testable import VigilCore
+import VigilStats
+
+/// Model quality from labels: folded the way the label log folds them (labels before or after their
+/// prediction, corrections, labels never sent), checked against scikit-learn, and byte-identical whatever
+/// order the events arrive in.
+struct QualityProfileTests {
+    static let bucketWidth: Int64 = 60_000
+
+    /// The label log's rules, in memory: a label for a stored prediction folds (replacing the label folded
+    /// before); one for a prediction not yet stored waits and folds when the prediction comes. Buckets that
+    /// lost their largest error to a correction are recounted, as the server does.
+    struct LabelLogReplay {
+        var predictions: [String: PredictionEvent] = [:]
+        var folded: [String: LabelEvent] = [:]
+        var waiting: [String: LabelEvent] = [:]
+        var buckets: [BucketKey: QualityProfile] = [:]
+
+        mutating func receive(prediction: PredictionEvent) {
+            predictions[prediction.id] = prediction
+            if let label = waiting.removeValue(forKey: prediction.id) { fold(prediction, label, replaced: nil) }
+        }
+
+        mutating func receive(label: LabelEvent) {
+            guard let prediction = predictions[label.predictionId] else {
+                waiting[label.predictionId] = label
+                return
+            }
+            fold(prediction, label, replaced: folded[label.predictionId])
+        }
+
+        private mutating func fold(_ prediction: PredictionEvent, _ label: LabelEvent, replaced: LabelEvent?) {
+            folded[prediction.id] = label
+            let fold = LabelFold(position: 0, model: "m", prediction: prediction, label: label, replaced: replaced)
+            let key = fold.key(width: QualityProfileTests.bucketWidth)
+            buckets[key, default: QualityProfile()].fold(fold)
+            if buckets[key]!.needsRecount {
+                let members = folded.compactMap { id, label -> LabelFold? in
+                    guard let prediction = predictions[id], LabelFold(position: 0, model: "m", prediction: prediction, label: label, replaced: nil).key(width: QualityProfileTests.bucketWidth) == key else { return nil }
+                    return LabelFold(position: 0, model: "m", prediction: prediction, label: label, replaced: nil)
+                }
+                buckets[key] = QualityProfile(recounting: members)
+            }
+        }
+
+        var merged: QualityProfile {
+            var whole = QualityProfile()
+            for profile in buckets.values { whole.merge(profile) }
+            return whole
+        }
+    }
+
+    /// The fixture's events in the order a client sends them: early labels, then predictions, then the rest
+    /// of the labels (a wrong one before its correction).
+    static func replayInSentOrder(_ fixtureCase: QualityFixture.Case) -> LabelLogReplay {
+        var replay = LabelLogReplay()
+        for label in fixtureCase.labels where fixtureCase.early.contains(label.predictionId) { replay.receive(label: label) }
+        for prediction in fixtureCase.predictions { replay.receive(prediction: prediction) }
+        for label in fixtureCase.labels where !fixtureCase.early.contains(label.predictionId) { replay.receive(label: label) }
+        return replay
+    }
+
+    static func summary(_ name: String) -> (QualitySummary, QualityFixture.Case) {
+        let fixtureCase = QualityFixture.shared.cases[name]!
+        let replay = replayInSentOrder(fixtureCase)
+        let window = QualityFixture.shared.window
+        return (QualitySummary(profile: replay.merged, predictions: fixtureCase.predictions.count, windowEnd: window.upperBound, now: window.upperBound + 86_400_000), fixtureCase)
+    }
+
+    @Test func binaryClassificationMatchesScikitLearn() throws {
+        let (summary, fixture) = Self.summary("binary")
+        #expect(summary.task == .classification && summary.positiveClass == "fraud")
+        #expect(summary.labelled == fixture.labelled)
+        #expect(summary.coverage == Double(fixture.labelled) / Double(fixture.predictions.count))
+        #expect(!summary.maturing)
+        for name in ["accuracy", "tpr", "tnr", "fpr", "fnr", "log_loss", "brier", "ece"] {
+            let figure = try #require(summary.figure(name), "\(name)")
+            #expect(closeTo(figure.value, fixture.number(name), relative: 1e-9), "\(name): \(figure.value) vs \(fixture.number(name))")
+        }
+        for average in ["macro", "micro", "weighted"] {
+            for name in ["precision", "recall", "f1"] {
+                let figure = try #require(summary.figure(name, average: average))
+                #expect(closeTo(figure.value, fixture.number("\(name)_\(average)"), relative: 1e-9), "\(name) \(average)")
+            }
+        }
+        for (label, expected) in fixture.perClass {
+            for name in ["precision", "recall", "f1"] {
+                let figure = try #require(summary.metrics.first { $0.name == name && $0.className == label })
+                #expect(closeTo(figure.value, expected[name]!, relative: 1e-9, absolute: 1e-15), "\(name) of \(label)")
+            }
+        }
+        // Intervals: Wilson as statsmodels computes it.
+        let accuracy = try #require(summary.figure("accuracy")?.interval)
+        #expect(accuracy.method == "wilson")
+        #expect(closeTo(accuracy.lower, fixture.pair("accuracy_interval").0, relative: 1e-12))
+        #expect(closeTo(accuracy.upper, fixture.pair("accuracy_interval").1, relative: 1e-12))
+        let tpr = try #require(summary.figure("tpr")?.interval)
+        #expect(closeTo(tpr.lower, fixture.pair("tpr_interval").0, relative: 1e-12) && closeTo(tpr.upper, fixture.pair("tpr_interval").1, relative: 1e-12))
+        // Ranking figures come from 1000-bin score histograms: the exact value lies within their bounds.
+        for name in ["roc_auc", "pr_auc"] {
+            let figure = try #require(summary.figure(name))
+            let bounds = try #require(figure.bounds)
+            #expect(bounds.lower - 1e-12 <= fixture.number(name) && fixture.number(name) <= bounds.upper + 1e-12, "\(name) outside \(bounds)")
+            #expect(closeTo(figure.value, fixture.number(name), relative: 1e-3))
+        }
+        let auc = try #require(summary.figure("roc_auc")?.interval)
+        #expect(auc.method == "hanley-mcneil")
+        #expect(closeTo(auc.lower, fixture.pair("roc_auc_interval").0, relative: 1e-3) && closeTo(auc.upper, fixture.pair("roc_auc_interval").1, relative: 1e-3))
+    }
+
+    @Test func multiclassClassificationMatchesScikitLearn() throws {
+        let (summary, fixture) = Self.summary("multiclass")
+        #expect(summary.positiveClass == nil)
+        #expect(closeTo(try #require(summary.figure("accuracy")).value, fixture.number("accuracy"), relative: 1e-9))
+        #expect(closeTo(try #require(summary.figure("log_loss")).value, fixture.number("log_loss"), relative: 1e-9))
+        for average in ["macro", "micro", "weighted"] {
+            #expect(closeTo(try #require(summary.figure("f1", average: average)).value, fixture.number("f1_\(average)"), relative: 1e-9))
+        }
+        let macro = try #require(summary.figure("roc_auc", average: "macro"))
+        #expect(closeTo(macro.value, fixture.number("roc_auc_macro"), relative: 1e-3))
+        let bounds = try #require(macro.bounds)
+        #expect(bounds.lower - 1e-12 <= fixture.number("roc_auc_macro") && fixture.number("roc_auc_macro") <= bounds.upper + 1e-12)
+    }
+
+    @Test func regressionMatchesScikitLearnIncludingACorrectedMaximum() throws {
+        let (summary, fixture) = Self.summary("regression")
+        #expect(summary.task == .regression)
+        for name in ["mean_error", "mae", "rmse", "mape", "r2", "max_error"] {
+            let figure = try #require(summary.figure(name))
+            #expect(closeTo(figure.value, fixture.number(name), relative: 1e-9), "\(name): \(figure.value) vs \(fixture.number(name))")
+        }
+        let interval = try #require(summary.figure("mae")?.interval)
+        #expect(closeTo(interval.lower, fixture.pair("mae_interval").0, relative: 1e-9) && closeTo(interval.upper, fixture.pair("mae_interval").1, relative: 1e-9))
+    }
+
+    /// Predictions and labels shuffled (a label's corrections stay after it), early labels and duplicates of
+    /// final labels included: every bucket serializes to the same bytes.
+    @Test(arguments: ["binary", "multiclass", "regression"])
+    func bucketsAreByteIdenticalWhateverTheOrder(name: String) {
+        let fixtureCase = QualityFixture.shared.cases[name]!
+        let reference = Self.replayInSentOrder(fixtureCase).buckets.mapValues { SketchEnvelope.serialize($0) }
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<5 {
+            // Interleave: each prediction and each label chain (wrong, then right) at a random place.
+            enum Event { case prediction(PredictionEvent), labels([LabelEvent]) }
+            var chains: [String: [LabelEvent]] = [:]
+            for label in fixtureCase.labels { chains[label.predictionId, default: []].append(label) }
+            var events = fixtureCase.predictions.map(Event.prediction) + chains.values.map(Event.labels)
+            events.shuffle(using: &generator)
+            var replay = LabelLogReplay()
+            for event in events {
+                switch event {
+                case .prediction(let prediction): replay.receive(prediction: prediction)
+                case .labels(let labels):
+                    for label in labels { replay.receive(label: label) }
+                    // The final label again: a resend must leave the quality as it is.
+                    replay.receive(label: labels.last!)
+                }
+            }
+            #expect(replay.buckets.mapValues { SketchEnvelope.serialize($0) } == reference)
+        }
+    }
+
+    @Test func profilesSurviveSerializationAndRefuseDamage() throws {
+        let replay = Self.replayInSentOrder(QualityFixture.shared.cases["binary"]!)
+        let profile = replay.merged
+        var bytes = SketchEnvelope.serialize(profile)
+        #expect(try SketchEnvelope.deserialize(QualityProfile.self, from: bytes) == profile)
+        bytes[bytes.count / 2] ^= 0xFF
+        #expect(throws: DecodingError.self) { try SketchEnvelope.deserialize(QualityProfile.self, from: bytes) }
+    }
+
+    @Test func aLabelNotMatchingThePredictionKindIsCountedUnscorable() {
+        var profile = QualityProfile()
+        let numeric = PredictionEvent(id: "a", timestampMilliseconds: 0, version: "v1", prediction: .number(3))
+        let failed = PredictionEvent(id: "b", timestampMilliseconds: 0, version: "v1", status: "error")
+        profile.add(prediction: numeric, label: LabelEvent(predictionId: "a", timestampMilliseconds: 1000, value: .label("cat")), weight: 1)
+        profile.add(prediction: failed, label: LabelEvent(predictionId: "b", timestampMilliseconds: 1000, value: .label("cat")), weight: 1)
+        #expect(profile.labelled == 2 && profile.unscorable == 2)
+        let summary = QualitySummary(profile: profile, predictions: 2, windowEnd: 0, now: 10)
+        #expect(summary.task == .none && summary.metrics.isEmpty && summary.coverage == 1)
+    }
+
+    @Test func aWindowMaturesOnceItsP95LabelDelayHasPassed() {
+        var profile = QualityProfile()
+        let prediction = PredictionEvent(id: "a", timestampMilliseconds: 0, version: "v1", prediction: .label("x"))
+        // 20 labels after 10 s, one after 2 h: p95 lies in the bin ending at 15 s.
+        for index in 0..<20 {
+            var event = prediction
+            event.id = "a\(index)"
+            profile.add(prediction: event, label: LabelEvent(predictionId: event.id, timestampMilliseconds: 10_000, value: .label("x")), weight: 1)
+        }
+        #expect(QualitySummary(profile: profile, predictions: 20, windowEnd: 0, now: 14_000).maturing)
+        #expect(!QualitySummary(profile: profile, predictions: 20, windowEnd: 0, now: 16_000).maturing)
+        #expect(QualitySummary(profile: QualityProfile(), predictions: 20, windowEnd: 0, now: 1_000_000).maturing, "no label yet: still maturing")
+    }
+}
+
+/// A deterministic generator (SplitMix64), so a shuffled order can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func closeTo(_ actual: Double, _ expected: Double, relative: Double, absolute: Double = 0) -> Bool {
+    if actual == expected { return true }
+    return abs(actual - expected) <= max(absolute, relative * abs(expected))
+}
