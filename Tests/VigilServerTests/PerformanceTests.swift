@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import VigilServer
+
+/// Model quality over HTTP: predictions and labels sent as a client sends them (labels before their
+/// prediction, wrong labels corrected, labels never sent), read back from `/performance` and checked
+/// against scikit-learn and statsmodels (`scripts/generate_quality_fixtures.py`).
+struct PerformanceTests {
+    /// The fixture shared with VigilCoreTests, read from its folder.
+    static var fixture: [String: Any] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("VigilCoreTests/Fixtures/quality-expected.json")
+        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }
+
+    static func ndjson(_ objects: [[String: Any]]) -> String {
+        objects.map { object in
+            var object = object
+            object.removeValue(forKey: "order")
+            return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }.joined(separator: "\n")
+    }
+
+    /// Sends one fixture model: its early labels, its predictions, then the other labels in the order sent.
+    static func send(_ name: String, to server: TestServer) async throws {
+        let entry = fixture[name] as! [String: Any]
+        let labels = entry["labels"] as! [[String: Any]]
+        let early = labels.filter { $0["order"] as? String == "early" }
+        for (body, path) in [
+            (ndjson(early), "labels"), (ndjson(entry["predictions"] as! [[String: Any]]), "predictions"),
+            (ndjson(labels.filter { $0["order"] as? String != "early" }), "labels"),
+        ] {
+            let answer = try await server.request("POST", "/v1/models/\(name)/\(path)", body: body, contentType: "application/x-ndjson")
+            #expect(answer.status == 200, "\(path): \(answer.text)")
+        }
+    }
+
+    static func performance(_ server: TestServer, _ model: String) async throws -> [String: Any] {
+        let window = fixture["window"] as! [String: NSNumber]
+        func time(_ key: String) -> String {
+            ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: window[key]!.doubleValue / 1000))
+        }
+        let answer = try await server.request("GET", "/v1/models/\(model)/performance?from=\(time("from"))&to=\(time("to"))")
+        guard answer.status == 200 else { throw TestFailure("performance answered \(answer.status): \(answer.text)") }
+        return try answer.json()
+    }
+
+    static func figure(_ document: [String: Any], _ name: String, average: String? = nil) -> [String: Any]? {
+        (value(document, "overall", "metrics") as? [[String: Any]])?.first {
+            $0["name"] as? String == name && $0["class"] == nil && $0["average"] as? String == average
+        }
+    }
+
+    static func expected(_ model: String, _ key: String) -> Double {
+        ((fixture[model] as! [String: Any])["expected"] as! [String: Any])[key].flatMap { ($0 as? NSNumber)?.doubleValue }!
+    }
+
+    static func close(_ actual: Double?, _ expected: Double, relative: Double) -> Bool {
+        guard let actual else { return false }
+        return actual == expected || abs(actual - expected) <= relative * abs(expected)
+    }
+
+    @Test func performanceMatchesScikitLearnOverHTTP() async throws {
+        let server = try await TestServer.start()
+        for name in ["binary", "multiclass", "regression"] { try await Self.send(name, to: server) }
+
+        let binary = try await Self.performance(server, "binary")
+        #expect(value(binary, "schema") as? String == "vigil.performance.v1")
+        #expect(value(binary, "overall", "task") as? String == "classification")
+        #expect(value(binary, "overall", "positive_class") as? String == "fraud")
+        let labelled = (Self.fixture["binary"] as! [String: Any])["labelled"] as! Int
+        #expect(value(binary, "overall", "labelled") as? Int == labelled)
+        #expect(value(binary, "overall", "predictions") as? Int == 800)
+        #expect(Self.close(number(binary, "overall", "coverage"), Double(labelled) / 800, relative: 1e-12))
+        #expect(value(binary, "overall", "maturing") as? Bool == false)
+        for name in ["accuracy", "tpr", "fpr", "log_loss", "brier", "ece"] {
+            #expect(Self.close(number(Self.figure(binary, name), "value"), Self.expected("binary", name), relative: 1e-9), "\(name)")
+        }
+        #expect(Self.close(number(Self.figure(binary, "f1", average: "macro"), "value"), Self.expected("binary", "f1_macro"), relative: 1e-9))
+        #expect(Self.close(number(Self.figure(binary, "roc_auc"), "value"), Self.expected("binary", "roc_auc"), relative: 1e-3))
+        let interval = value(Self.figure(binary, "accuracy"), "interval") as? [String: Any]
+        #expect(interval?["method"] as? String == "wilson")
+        #expect(value(binary, "labels", "received") as? Int == labelled && value(binary, "labels", "unmatched") as? Int == 0)
+        #expect((value(binary, "versions") as? [[String: Any]])?.map { $0["version"] as? String } == ["v1"])
+
+        let multiclass = try await Self.performance(server, "multiclass")
+        #expect(Self.close(number(Self.figure(multiclass, "accuracy"), "value"), Self.expected("multiclass", "accuracy"), relative: 1e-9))
+        #expect(Self.close(number(Self.figure(multiclass, "f1", average: "weighted"), "value"), Self.expected("multiclass", "f1_weighted"), relative: 1e-9))
+
+        let regression = try await Self.performance(server, "regression")
+        #expect(value(regression, "overall", "task") as? String == "regression")
+        for name in ["mean_error", "mae", "rmse", "mape", "r2", "max_error"] {
+            #expect(Self.close(number(Self.figure(regression, name), "value"), Self.expected("regression", name), relative: 1e-9), "\(name)")
+        }
+
+        // After a restart the stored quality buckets answer the same.
+        try await server.stop()
+        let restarted = try await TestServer.start(directory: server.directory)
+        let again = try await Self.performance(restarted, "regression")
+        #expect(NSDictionary(dictionary: again) == NSDictionary(dictionary: regression))
+        try await restarted.stop()
+    }
+
+    @Test func labelsLaterThanTheLatenessAreStoredButNotCounted() async throws {
+        let server = try await TestServer.start { $0.labelLatenessSeconds = 3600 }
+        let now = Date().timeIntervalSince1970
+        let predictions = [
+            #"{"id": "old", "timestamp": \#(now - 7200), "prediction": "yes"}"#, #"{"id": "new", "timestamp": \#(now - 60), "prediction": "yes"}"#,
+        ]
+        _ = try await server.request("POST", "/v1/models/m/predictions", body: predictions.joined(separator: "\n"), contentType: "application/x-ndjson")
+        let answer = try await server.request("POST", "/v1/models/m/labels", body: #"[{"prediction_id": "old", "label": "yes"}, {"prediction_id": "new", "label": "no"}]"#)
+        #expect(answer.status == 200)
+        #expect(value(try answer.json(), "late") as? [String] == ["old"])
+        let performance = try await server.request("GET", "/v1/models/m/performance?window=3h")
+        let document = try performance.json()
+        #expect(value(document, "labels", "late") as? Int == 1)
+        #expect(value(document, "overall", "labelled") as? Int == 1)
+        #expect(number(Self.figure(document, "accuracy"), "value") == 0)
+        try await server.stop()
+    }
+
+    @Test func metricsExposeModelQualityAndLabelCoverage() async throws {
+        let server = try await TestServer.start()
+        let now = Date().timeIntervalSince1970
+        let predictions = (0..<10).map { #"{"id": "p\#($0)", "timestamp": \#(now - 30), "version": "v2", "prediction": {"spam": 0.\#($0), "ham": \#(1 - Double($0) / 10)}}"# }
+        _ = try await server.request("POST", "/v1/models/mail/predictions", body: predictions.joined(separator: "\n"), contentType: "application/x-ndjson")
+        let labels = (0..<8).map { #"{"prediction_id": "p\#($0)", "label": "\#($0 < 4 ? "ham" : "spam")"}"# }
+        _ = try await server.request("POST", "/v1/models/mail/labels", body: labels.joined(separator: "\n"), contentType: "application/x-ndjson")
+        var text = ""
+        for _ in 0..<50 {
+            text = try await server.request("GET", "/metrics").text
+            if text.contains(#"ml_label_coverage_ratio{model_name="mail""#) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        // 8 of 10 labelled; p0…p3 (ham) and p6…p7 (spam) right, p4 scored spam 0.4 wrong, p5 a tie (ham) wrong.
+        #expect(text.contains(#"ml_label_coverage_ratio{model_name="mail",model_version="v2",window="1h"} 0.8"#), "\(text.split(separator: "\n").filter { $0.contains("label") })")
+        #expect(text.contains(#"ml_model_quality{model_name="mail",model_version="v2",window="1h",metric="accuracy"} 0.75"#))
+        #expect(text.contains(#"ml_model_quality{model_name="mail",model_version="v2",window="7d",metric="accuracy"} 0.75"#))
+        #expect(text.contains(#"ml_label_delay_seconds_bucket{model_name="mail",le="60.0"} 8"#))
+        try await server.stop()
+    }
+}
