@@ -71,6 +71,13 @@ final class ServerProcess: Sendable {
         return ((response as! HTTPURLResponse).statusCode, data)
     }
 
+    /// `GET …/performance` over the last 30 days.
+    func performance(_ model: String) async throws -> [String: Any] {
+        let url = URL(string: "http://127.0.0.1:\(port)/v1/models/\(model)/performance?window=30d")!
+        let (data, _) = try await URLSession.shared.data(from: url)
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
     func summary(_ model: String) async throws -> [String: Any] {
         let url = URL(string: "http://127.0.0.1:\(port)/v1/models/\(model)/summary?window=30d")!
         let (data, _) = try await URLSession.shared.data(from: url)
