@@ -48,7 +48,8 @@ public struct PerformanceDocument: Encodable, Sendable {
     public struct Quality: Encodable, Sendable {
         public var version: String?
         public var task: String
-        public var predictions: Int
+        /// Successful predictions; absent in a series' points, where only the labelled ones are counted.
+        public var predictions: Int?
         public var labelled: Int
         public var unscorable: Int
         public var coverage: Double?
@@ -66,13 +67,36 @@ public struct PerformanceDocument: Encodable, Sendable {
     public var overall: Quality
     /// Each version on its own (only when no version was asked for).
     public var versions: [Quality]
+    /// With `granularity`: the quality at a point every granularity, each over the `trailing` time before it.
+    public var series: Series?
 
-    public init(model: String, window: Range<Int64>, labels: LabelCountsValue, overall: (String?, QualitySummary), versions: [(String, QualitySummary)]) {
+    public struct Series: Encodable, Sendable {
+        public var granularitySeconds: Int64
+        public var trailingSeconds: Int64
+        public var points: [Point]
+    }
+
+    public struct Point: Encodable, Sendable {
+        /// The end of the point's trailing window.
+        public var at: String
+        public var quality: Quality
+    }
+
+    public init(
+        model: String, window: Range<Int64>, labels: LabelCountsValue, overall: (String?, QualitySummary), versions: [(String, QualitySummary)],
+        series: (granularity: Int64, trailing: Int64, points: [(end: Int64, summary: QualitySummary)])? = nil
+    ) {
         self.model = model
         self.window = Window(from: Timestamp.formatRFC3339(milliseconds: window.lowerBound), to: Timestamp.formatRFC3339(milliseconds: window.upperBound))
         self.labels = Labels(received: labels.received, matched: labels.matched, unmatched: labels.received - labels.matched, late: labels.late)
         self.overall = Self.quality(overall.0, overall.1)
         self.versions = versions.map { Self.quality($0.0, $0.1) }
+        self.series = series.map { series in
+            Series(
+                granularitySeconds: series.granularity / 1000, trailingSeconds: series.trailing / 1000,
+                points: series.points.map { Point(at: Timestamp.formatRFC3339(milliseconds: $0.end), quality: Self.quality(overall.0, $0.summary)) }
+            )
+        }
     }
 
     /// Label counts as the store keeps them (passed as plain numbers: VigilRender does not import the store).

@@ -25,14 +25,15 @@ public protocol QualityStore: Sendable {
     /// How many labels a model has, how many met their prediction, and how many came too late to count.
     func labelCounts(model: String) async throws(StoreError) -> LabelCounts
 
-    /// Replaces the given quality buckets and sets the watermark, in one transaction.
-    func saveQualityBuckets(_ buckets: [QualityBucket], watermark name: String, position: Int64) async throws(StoreError)
+    /// Replaces the given quality buckets and hourly rollups and sets the watermark, in one transaction. A
+    /// bucket or rollup whose profile is empty (every label taken away again) is deleted.
+    func saveQualityBuckets(_ buckets: [QualityBucket], rollups: [QualityBucket], watermark name: String, position: Int64) async throws(StoreError)
 
-    /// The stored quality buckets among `keys`.
-    func qualityBuckets(_ keys: [BucketKey]) async throws(StoreError) -> [QualityBucket]
+    /// The stored quality buckets (or rollups) among `keys`.
+    func qualityBuckets(_ keys: [BucketKey], span: QualitySpan) async throws(StoreError) -> [QualityBucket]
 
-    /// The quality buckets of a model (one version, or all when nil) whose start lies in `range`.
-    func qualityBuckets(model: String, version: String?, starting range: Range<Int64>) async throws(StoreError) -> [QualityBucket]
+    /// The quality buckets (or rollups) of a model (one version, or all when nil) whose start lies in `range`.
+    func qualityBuckets(model: String, version: String?, starting range: Range<Int64>, span: QualitySpan) async throws(StoreError) -> [QualityBucket]
 }
 
 extension QualityStore {
@@ -40,6 +41,13 @@ extension QualityStore {
     public func append(labels: [LabelEvent], model: String) async throws(StoreError) -> AppendResult {
         try await append(labels: labels, model: model, lateness: nil)
     }
+}
+
+/// Which quality rows a read means: the buckets (as wide as the live profiles'), or the hourly rollups that
+/// sum them. Unlike live-profile rollups these are never stale: each label folds into its bucket and its
+/// hour's rollup in the same transaction.
+public enum QualitySpan: Sendable {
+    case bucket, rollup
 }
 
 /// The model quality of one model version in one time bucket, as stored.

@@ -47,6 +47,13 @@ extension SQLiteStore {
                 PRIMARY KEY (model, version, start_ms)
             );
             CREATE INDEX quality_buckets_by_start ON quality_buckets (start_ms);
+            CREATE TABLE quality_rollups (
+                model TEXT NOT NULL,
+                version TEXT NOT NULL,
+                start_ms INTEGER NOT NULL,
+                payload BLOB NOT NULL,
+                PRIMARY KEY (model, version, start_ms)
+            );
             """)
     }
 

@@ -3,40 +3,44 @@ import GRDB
 public import VigilCore
 import VigilStats
 
-/// Quality buckets: one row per (model, version, bucket start), in Vigil's checksummed binary format.
+/// Quality buckets and hourly rollups: one row per (model, version, start), in Vigil's checksummed binary format.
 extension SQLiteStore {
-    public func saveQualityBuckets(_ buckets: [QualityBucket], watermark name: String, position: Int64) async throws(StoreError) {
-        let encoded = buckets.map { $0.profile.isEmpty ? nil : Data(SketchEnvelope.serialize($0.profile)) }
+    static func table(_ span: QualitySpan) -> String { span == .bucket ? "quality_buckets" : "quality_rollups" }
+
+    public func saveQualityBuckets(_ buckets: [QualityBucket], rollups: [QualityBucket], watermark name: String, position: Int64) async throws(StoreError) {
+        let encoded = [buckets, rollups].map { rows in rows.map { $0.profile.isEmpty ? nil : Data(SketchEnvelope.serialize($0.profile)) } }
         try await write { db in
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO quality_buckets (model, version, start_ms, payload) VALUES (?, ?, ?, ?)
-                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload
-                """)
-            let delete = try db.cachedStatement(sql: "DELETE FROM quality_buckets WHERE model = ? AND version = ? AND start_ms = ?")
-            for (bucket, payload) in zip(buckets, encoded) {
-                // A bucket whose labels were all taken away again is no bucket at all.
-                if let payload {
-                    try upsert.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start, payload])
-                } else {
-                    try delete.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start])
+            for (span, rows, payloads) in [(QualitySpan.bucket, buckets, encoded[0]), (.rollup, rollups, encoded[1])] {
+                let upsert = try db.cachedStatement(sql: """
+                    INSERT INTO \(Self.table(span)) (model, version, start_ms, payload) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload
+                    """)
+                let delete = try db.cachedStatement(sql: "DELETE FROM \(Self.table(span)) WHERE model = ? AND version = ? AND start_ms = ?")
+                for (bucket, payload) in zip(rows, payloads) {
+                    // A bucket whose labels were all taken away again is no bucket at all.
+                    if let payload {
+                        try upsert.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start, payload])
+                    } else {
+                        try delete.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start])
+                    }
                 }
             }
             try Self.setWatermark(db, name, position)
         }
     }
 
-    public func qualityBuckets(_ keys: [BucketKey]) async throws(StoreError) -> [QualityBucket] {
+    public func qualityBuckets(_ keys: [BucketKey], span: QualitySpan) async throws(StoreError) -> [QualityBucket] {
         guard !keys.isEmpty else { return [] }
         return try await read { db in
-            let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, payload FROM quality_buckets WHERE model = ? AND version = ? AND start_ms = ?")
+            let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, payload FROM \(Self.table(span)) WHERE model = ? AND version = ? AND start_ms = ?")
             return try keys.compactMap { key in try Row.fetchOne(select, arguments: [key.model, key.version, key.start]) }.map { try self.decodeQualityBucket($0) }
         }
     }
 
-    public func qualityBuckets(model: String, version: String?, starting range: Range<Int64>) async throws(StoreError) -> [QualityBucket] {
+    public func qualityBuckets(model: String, version: String?, starting range: Range<Int64>, span: QualitySpan) async throws(StoreError) -> [QualityBucket] {
         try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT model, version, start_ms, payload FROM quality_buckets
+                SELECT model, version, start_ms, payload FROM \(Self.table(span))
                 WHERE model = ? AND (? IS NULL OR version = ?) AND start_ms >= ? AND start_ms < ? ORDER BY version, start_ms
                 """, arguments: [model, version, version, range.lowerBound, range.upperBound]).map { try self.decodeQualityBucket($0) }
         }

@@ -429,6 +429,7 @@ public final class SQLiteStore: Store {
             let deleted = db.changesCount
             try db.execute(sql: "DELETE FROM rollups WHERE start_ms < ?", arguments: [milliseconds])
             try db.execute(sql: "DELETE FROM quality_buckets WHERE start_ms < ?", arguments: [milliseconds])
+            try db.execute(sql: "DELETE FROM quality_rollups WHERE start_ms < ?", arguments: [milliseconds])
             return deleted
         }
     }

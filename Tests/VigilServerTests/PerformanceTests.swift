@@ -60,8 +60,14 @@ struct PerformanceTests {
         return actual == expected || abs(actual - expected) <= relative * abs(expected)
     }
 
+    /// The fixture's events are from 2025-12-01: retention must not delete them under the test.
+    static func keepEverything(_ configuration: inout ServerConfiguration) {
+        configuration.eventRetentionSeconds = nil
+        configuration.bucketRetentionSeconds = nil
+    }
+
     @Test func performanceMatchesScikitLearnOverHTTP() async throws {
-        let server = try await TestServer.start()
+        let server = try await TestServer.start(configure: Self.keepEverything)
         for name in ["binary", "multiclass", "regression"] { try await Self.send(name, to: server) }
 
         let binary = try await Self.performance(server, "binary")
@@ -95,7 +101,7 @@ struct PerformanceTests {
 
         // After a restart the stored quality buckets answer the same.
         try await server.stop()
-        let restarted = try await TestServer.start(directory: server.directory)
+        let restarted = try await TestServer.start(directory: server.directory, configure: Self.keepEverything)
         let again = try await Self.performance(restarted, "regression")
         #expect(NSDictionary(dictionary: again) == NSDictionary(dictionary: regression))
         try await restarted.stop()

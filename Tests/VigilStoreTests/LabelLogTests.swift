@@ -58,14 +58,18 @@ struct LabelLogTests {
         var profile = QualityProfile()
         profile.fold(fold)
         let key = fold.key(width: 60_000)
-        try await store.saveQualityBuckets([QualityBucket(key: key, profile: profile)], watermark: "quality", position: 1)
+        let hour = BucketKey(model: key.model, version: key.version, start: BucketKey.start(of: key.start, width: 3_600_000))
+        try await store.saveQualityBuckets(
+            [QualityBucket(key: key, profile: profile)], rollups: [QualityBucket(key: hour, profile: profile)], watermark: "quality", position: 1
+        )
         #expect(try await store.watermark("quality") == 1)
-        #expect(try await store.qualityBuckets([key]).map(\.profile) == [profile])
-        #expect(try await store.qualityBuckets(model: "m", version: "v1", starting: key.start..<(key.start + 1)).count == 1)
-        #expect(try await store.qualityBuckets(model: "m", version: "v2", starting: key.start..<(key.start + 1)).isEmpty)
+        #expect(try await store.qualityBuckets([key], span: .bucket).map(\.profile) == [profile])
+        #expect(try await store.qualityBuckets([hour], span: .rollup).map(\.profile) == [profile])
+        #expect(try await store.qualityBuckets(model: "m", version: "v1", starting: key.start..<(key.start + 1), span: .bucket).count == 1)
+        #expect(try await store.qualityBuckets(model: "m", version: "v2", starting: key.start..<(key.start + 1), span: .bucket).isEmpty)
         // A bucket whose labels were all taken away is removed.
-        try await store.saveQualityBuckets([QualityBucket(key: key, profile: QualityProfile())], watermark: "quality", position: 2)
-        #expect(try await store.qualityBuckets([key]).isEmpty)
+        try await store.saveQualityBuckets([QualityBucket(key: key, profile: QualityProfile())], rollups: [], watermark: "quality", position: 2)
+        #expect(try await store.qualityBuckets([key], span: .bucket).isEmpty)
         // The recount source: each prediction of the bucket with its label as of a position.
         #expect(try await store.labelledPredictions(in: key, width: 60_000, through: 1).map(\.label.value) == [.label("yes")])
         #expect(try await store.labelledPredictions(in: key, width: 60_000, through: 0).isEmpty)

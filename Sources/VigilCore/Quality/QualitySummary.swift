@@ -13,8 +13,8 @@ public struct QualitySummary: Sendable, Equatable {
     }
 
     public var task: Task
-    /// Successful predictions in the window (the coverage's denominator).
-    public var predictions: Int
+    /// Successful predictions in the window (the coverage's denominator); nil when not counted.
+    public var predictions: Int?
     /// Predictions with a label.
     public var labelled: Int
     /// Labelled predictions that cannot be scored (no prediction value, or a class label for a number).
@@ -31,16 +31,16 @@ public struct QualitySummary: Sendable, Equatable {
 
     /// - Parameters:
     ///   - profile: the window's merged quality.
-    ///   - predictions: successful predictions in the window.
+    ///   - predictions: successful predictions in the window, if counted.
     ///   - windowEnd: the window's end, milliseconds since 1970.
     ///   - now: the current time.
     ///   - positiveClass: the positive class of a two-class model; by default `1`, `true`, `yes` or
     ///     `positive` when one of the classes is named so, else the rarer actual class.
-    public init(profile: QualityProfile, predictions: Int, windowEnd: Int64, now: Int64, positiveClass: String? = nil) {
+    public init(profile: QualityProfile, predictions: Int?, windowEnd: Int64, now: Int64, positiveClass: String? = nil) {
         self.predictions = predictions
         labelled = profile.labelled
         unscorable = profile.unscorable
-        coverage = predictions > 0 ? Double(profile.labelled) / Double(predictions) : nil
+        coverage = predictions.flatMap { $0 > 0 ? Double(profile.labelled) / Double($0) : nil }
         labelDelayP95Seconds = profile.delays.quantileUpperBound(0.95)
         if let p95 = labelDelayP95Seconds, p95.isFinite {
             maturing = now < windowEnd + Int64(p95 * 1000)

@@ -26,6 +26,30 @@ struct PerformanceRoutes {
         router.get("/v1/models/:model/performance") { request, context in try await performance(request, context) }
     }
 
+    /// `granularity` (and `trailing`, default the granularity): a point every granularity through the
+    /// window, each over the trailing time before it (Phoenix keeps these two apart; so does Vigil).
+    private func series(_ request: Request, model: String, version: String?, range: Range<Int64>, now: Int64, positive: String?) async throws
+        -> (granularity: Int64, trailing: Int64, points: [(end: Int64, summary: QualitySummary)])?
+    {
+        guard let text = request.query("granularity") else {
+            if request.query("trailing") != nil { throw Problem.badParameter("trailing", "goes with granularity") }
+            return nil
+        }
+        guard let granularity = WindowParameter.seconds(text).map({ $0 * 1000 }) else {
+            throw Problem.badParameter("granularity", "\"\(text)\" is not a duration such as 5m, 1h or 1d")
+        }
+        let trailing = try request.query("trailing").map { text throws(Problem) -> Int64 in
+            guard let seconds = WindowParameter.seconds(text) else { throw Problem.badParameter("trailing", "\"\(text)\" is not a duration such as 1h, 1d or 7d") }
+            return seconds * 1000
+        } ?? granularity
+        let points = (range.upperBound - range.lowerBound) / granularity
+        guard points <= Int64(QualityProfiles.maximumPoints) else {
+            throw Problem.badParameter("granularity", "\(text) makes \(points) points over the window; at most \(QualityProfiles.maximumPoints)")
+        }
+        let profiles = try await quality.series(model: model, version: version, range: range, granularity: granularity, trailing: trailing)
+        return (granularity, trailing, profiles.map { ($0.end, QualitySummary(profile: $0.profile, predictions: nil, windowEnd: $0.end, now: now, positiveClass: positive)) })
+    }
+
     private func performance(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         try context.require(.read)
         let model = try request.modelName(context, limits: configuration.limits)
@@ -52,7 +76,8 @@ struct PerformanceRoutes {
         let counts = try await store.labelCounts(model: model)
         let document = PerformanceDocument(
             model: model, window: range, labels: .init(received: counts.labels, matched: counts.matched, late: counts.late),
-            overall: (version, overall), versions: version == nil ? perVersion : []
+            overall: (version, overall), versions: version == nil ? perVersion : [],
+            series: try await series(request, model: model, version: version, range: range, now: now, positive: positive)
         )
         return JSONResponse.make(data: try document.encoded())
     }
