@@ -112,7 +112,8 @@ public struct PerformanceDocument: Encodable, Sendable {
         }
     }
 
-    static func quality(_ version: String?, _ summary: QualitySummary) -> Quality {
+    /// The JSON form of one window's quality (also the summary's `quality` section).
+    public static func quality(_ version: String?, _ summary: QualitySummary) -> Quality {
         Quality(
             version: version, task: summary.task.rawValue, predictions: summary.predictions, labelled: summary.labelled,
             unscorable: summary.unscorable, coverage: summary.coverage, maturing: summary.maturing,
@@ -127,10 +128,9 @@ public struct PerformanceDocument: Encodable, Sendable {
         )
     }
 
-    /// The document as JSON: snake_case keys, sorted.
+    /// The document as JSON: camelCase keys as in `vigil.summary.v1` and the report, sorted.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }

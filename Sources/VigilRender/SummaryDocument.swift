@@ -172,6 +172,8 @@ public struct SummaryDocument: Encodable, Sendable {
     public var metrics: [String: Metric]
     public var segments: Segments
     public var labels: Labels
+    /// Model quality from the labels received for the window's predictions, as `/performance` reports it.
+    public var quality: PerformanceDocument.Quality?
     public var reference: Reference?
     /// Drift of each feature against the reference; null without a reference.
     public var drift: ReportDocument.DriftSection?

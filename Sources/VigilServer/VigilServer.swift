@@ -61,7 +61,7 @@ public struct VigilServer: Sendable {
         router.add(middleware: AuthenticationMiddleware(tokens: configuration.tokens))
         OperationalRoutes(store: store, metrics: metrics).register(on: router)
         IngestRoutes(configuration: configuration, store: store, writer: writer, cardinality: cardinality, metrics: metrics).register(on: router)
-        ModelRoutes(configuration: configuration, store: store, live: live, cardinality: cardinality).register(on: router)
+        ModelRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality).register(on: router)
         PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality).register(on: router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 

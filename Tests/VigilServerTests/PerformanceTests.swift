@@ -73,7 +73,7 @@ struct PerformanceTests {
         let binary = try await Self.performance(server, "binary")
         #expect(value(binary, "schema") as? String == "vigil.performance.v1")
         #expect(value(binary, "overall", "task") as? String == "classification")
-        #expect(value(binary, "overall", "positive_class") as? String == "fraud")
+        #expect(value(binary, "overall", "positiveClass") as? String == "fraud")
         let labelled = (Self.fixture["binary"] as! [String: Any])["labelled"] as! Int
         #expect(value(binary, "overall", "labelled") as? Int == labelled)
         #expect(value(binary, "overall", "predictions") as? Int == 800)

@@ -12,6 +12,7 @@ struct ModelRoutes {
     let configuration: ServerConfiguration
     let store: any Store
     let live: LiveStatistics
+    let quality: QualityProfiles
     let cardinality: CardinalityGuard
 
     struct ModelEntry: Encodable {
@@ -61,11 +62,16 @@ struct ModelRoutes {
         let labels = try await store.labelCounts(model: model)
         let stored = try await store.reference(model: model)
         let report = stored.map { ModelMonitor.report(reference: $0.profile, current: profile, configuration: configuration) }
-        let document = SummaryDocument(
+        var document = SummaryDocument(
             model: model, version: version, versions: versions, window: range, profile: profile,
             labels: (labels.labels, labels.matched),
             reference: stored.map { ($0.source, $0.profile.rowCount, $0.createdMilliseconds) }, report: report
         )
+        let labelled = try await quality.window(model: model, version: version, range: range)
+        let summary = QualitySummary(
+            profile: labelled, predictions: profile.requestCount - profile.errorCount, windowEnd: range.upperBound, now: LiveStatistics.nowMilliseconds()
+        )
+        document.quality = PerformanceDocument.quality(version, summary)
         return JSONResponse.make(data: try document.encoded())
     }
 
