@@ -90,6 +90,9 @@ let package = Package(
             dependencies: [
                 "VigilCore",
                 "VigilStore",
+                // The quality benchmark folds labels with the server's own QualityProfiles.
+                "VigilServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

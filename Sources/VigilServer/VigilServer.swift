@@ -48,9 +48,11 @@ public struct VigilServer: Sendable {
         for pair in try await store.modelVersions() { known[pair.model, default: []].insert(pair.version) }
         let cardinality = CardinalityGuard(maxModels: configuration.maxModels, maxVersionsPerModel: configuration.maxVersionsPerModel, known: known)
         let writer = GroupCommitWriter(store: store, live: live, metrics: metrics, maxQueuedRows: configuration.maxQueuedRows)
-        let quality = QualityProfiles(
-            store: store, bucketMilliseconds: Int64(configuration.bucketSeconds) * 1000, interval: .milliseconds(250), metrics: metrics, logger: logger
-        )
+        let quality = QualityProfiles(store: store, bucketMilliseconds: Int64(configuration.bucketSeconds) * 1000, interval: .milliseconds(250), logger: logger) { folds in
+            for fold in folds where fold.replaced == nil {
+                metrics.recordLabelDelay(model: fold.model, seconds: Double(fold.label.timestampMilliseconds - fold.prediction.timestampMilliseconds) / 1000)
+            }
+        }
         try await quality.catchUp()
         let monitor = ModelMonitor(
             configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger

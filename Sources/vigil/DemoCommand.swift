@@ -49,9 +49,12 @@ struct DemoCommand: AsyncParsableCommand {
                   \(base)/metrics
                   \(base)/v1/models/\(model)/summary?window=5m
                   \(base)/v1/models/\(model)/summary?window=1m&version=v2
+                  \(base)/v1/models/\(model)/performance?window=5m&granularity=30s
                   \(base)/openapi.yaml
+                  labels follow 60 % of predictions 2 to 20 s later: ml_label_coverage_ratio fills in, ml_model_quality appears
                   after the drift, watch ml_feature_drift_score (amount, country, merchant_embedding),
-                  ml_embedding_reference_similarity, ml_prediction_errors_total and the v2 latency
+                  ml_embedding_reference_similarity, ml_prediction_errors_total, the v2 latency and v2's
+                  ml_model_quality{metric="accuracy"} (v1 knows the new country's fraud; v2 does not)
                 Ctrl-C stops it.
 
                 """.utf8))

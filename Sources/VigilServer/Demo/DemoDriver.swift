@@ -6,17 +6,18 @@ public import Logging
 import VigilStats
 
 /// Feeds ``DemoTraffic`` to a running server over its public HTTP API, as a model service would: a
-/// reference first, then predictions every tick and labels a few seconds later.
+/// reference first, then predictions every tick and, for most of them, labels 2 to 20 seconds later.
 public struct DemoDriver: Sendable {
     let baseURL: URL
     let eventsPerSecond: Int
     let traffic: DemoTraffic
     let logger: Logger
 
-    public init(baseURL: URL, eventsPerSecond: Int = 200, driftAfterSeconds: Double = 30, logger: Logger) {
+    /// - Parameter labelDelaySeconds: how long after its prediction a label comes.
+    public init(baseURL: URL, eventsPerSecond: Int = 200, driftAfterSeconds: Double = 30, labelDelaySeconds: Range<Double> = 2..<20, logger: Logger) {
         self.baseURL = baseURL
         self.eventsPerSecond = eventsPerSecond
-        traffic = DemoTraffic(driftAfterSeconds: driftAfterSeconds)
+        traffic = DemoTraffic(driftAfterSeconds: driftAfterSeconds, labelDelaySeconds: labelDelaySeconds)
         self.logger = logger
     }
 
@@ -37,11 +38,15 @@ public struct DemoDriver: Sendable {
             let events = traffic.events(count: max(1, eventsPerSecond / 10), elapsed: elapsed, sequence: sequence, random: &random)
             sequence += 1
             try await send("POST", "/v1/models/\(DemoTraffic.model)/predictions", body: events.map(\.json).joined(separator: "\n"), contentType: "application/x-ndjson")
-            let labels = events.compactMap { event in event.label.map { #"{"prediction_id":"\#(event.id)","label":"\#($0)"}"# } }
-            if !labels.isEmpty { pendingLabels.append((ContinuousClock.now + .seconds(3), labels)) }
-            while let first = pendingLabels.first, first.due <= ContinuousClock.now {
-                pendingLabels.removeFirst()
-                try await send("POST", "/v1/models/\(DemoTraffic.model)/labels", body: first.rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+            for event in events {
+                guard let label = event.label else { continue }
+                pendingLabels.append((ContinuousClock.now + .milliseconds(Int(event.labelDelay * 1000)), [#"{"prediction_id":"\#(event.id)","label":"\#(label)"}"#]))
+            }
+            let now = ContinuousClock.now
+            let due = pendingLabels.filter { $0.due <= now }.flatMap(\.rows)
+            pendingLabels.removeAll { $0.due <= now }
+            if !due.isEmpty {
+                try await send("POST", "/v1/models/\(DemoTraffic.model)/labels", body: due.joined(separator: "\n"), contentType: "application/x-ndjson")
             }
             if sequence % 100 == 0 {
                 logger.info("demo traffic", metadata: ["events": "\(sequence * max(1, eventsPerSecond / 10))", "drifted": "\(elapsed >= traffic.driftAfterSeconds)"])

@@ -7,16 +7,21 @@ import VigilStats
 /// Before `driftAfterSeconds` the traffic looks like the reference; after it, transaction amounts grow by
 /// 60%, a new country appears, a new kind of merchant shows in the merchant embeddings, version v2 gets
 /// slower and starts timing out, and requests through the partner API (segment `channel`) take twice as long.
+/// The new country's transactions are often fraud: v1 (retrained) knows it, v2 does not, so v2's quality
+/// drops once their labels come in.
 struct DemoTraffic: Sendable {
     static let model = "fraud-detector"
     static let countries = ["DE", "FR", "US", "GB", "ES"]
     var driftAfterSeconds: Double
+    /// How long after its prediction a label comes, in seconds.
+    var labelDelaySeconds: Range<Double> = 2..<20
 
-    /// One prediction as the API takes it, and the label that arrives later (if any).
+    /// One prediction as the API takes it, and the label that arrives later (if any) after `labelDelay` seconds.
     struct Event {
         var json: String
         var id: String
         var label: String?
+        var labelDelay: Double = 0
     }
 
     /// Features drawn from the pre-drift distribution, for the reference: NDJSON, since one is a vector.
@@ -75,7 +80,10 @@ struct DemoTraffic: Sendable {
             let f = Self.features(drifted: drifted, random: &random)
             // A plausible model: large amounts on young accounts look like fraud.
             let logit = -4 + 0.012 * f.amount - 0.001 * Double(f.accountAge) + (f.device == "desktop" ? 0.3 : 0)
-            let fraud = min(max(1 / (1 + exp(-logit)), 0.001), 0.999)
+            // After the drift, fraud from the new country is common: the world's odds rise, and only v1 knows.
+            let world = logit + (f.country == "BR" ? 6 : 0)
+            let fraud = min(max(1 / (1 + exp(-(version == "v1" ? world : logit))), 0.001), 0.999)
+            let trueFraud = 1 / (1 + exp(-world))
             // The channel a request came through, as a segment tag: the summary breaks traffic down by it, and
             // after the drift the partner API's requests take twice as long.
             let channel = Double.random(in: 0..<1, using: &random) < 0.1 ? "partner_api" : f.device == "mobile" ? "app" : "web"
@@ -89,8 +97,10 @@ struct DemoTraffic: Sendable {
                 return Event(json: json, id: id, label: nil)
             }
             json += #","prediction":{"fraud":\#((fraud * 1000).rounded() / 1000),"legit":\#(((1 - fraud) * 1000).rounded() / 1000)}}"#
-            let truth = Double.random(in: 0..<1, using: &random) < fraud ? "fraud" : "legit"
-            return Event(json: json, id: id, label: Double.random(in: 0..<1, using: &random) < 0.3 ? truth : nil)
+            let truth = Double.random(in: 0..<1, using: &random) < trueFraud ? "fraud" : "legit"
+            // 60 % of predictions get a label, 2 to 20 s later by default (chargebacks, in a demo's time): coverage fills in.
+            let labelled = Double.random(in: 0..<1, using: &random) < 0.6
+            return Event(json: json, id: id, label: labelled ? truth : nil, labelDelay: Double.random(in: labelDelaySeconds, using: &random))
         }
     }
 }

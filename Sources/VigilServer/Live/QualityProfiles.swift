@@ -1,8 +1,8 @@
 import Foundation
-import Logging
-import ServiceLifecycle
-import VigilCore
-import VigilStore
+public import Logging
+public import ServiceLifecycle
+public import VigilCore
+public import VigilStore
 
 /// Keeps model quality: follows the label log, folds each entry once into the quality bucket of its
 /// prediction and into that bucket's hourly rollup, and saves the changed rows with the new watermark in
@@ -12,7 +12,7 @@ import VigilStore
 /// starts at the stored watermark, a crash at any moment loses no label and folds none twice. Catch-ups run
 /// one after another (each waits for the one before), so a read that catches up first sees every label
 /// committed before it: a 2xx on `POST …/labels` is in the next `/performance`.
-actor QualityProfiles: Service {
+public actor QualityProfiles: Service {
     static let watermarkName = "quality"
     /// Label-log entries read per transaction.
     static let pageSize = 10_000
@@ -24,27 +24,34 @@ actor QualityProfiles: Service {
     /// An hour, when buckets divide it; nil when buckets are an hour or longer.
     private let rollupMilliseconds: Int64?
     private let interval: Duration
-    private let metrics: VigilMetrics
+    /// Called with each page's folds once they are saved (the server records label delays with it).
+    private let onSaved: @Sendable ([LabelFold]) -> Void
     private let logger: Logger
     /// Buckets recounted from the log since the start.
-    private(set) var recounted = 0
+    public private(set) var recounted = 0
     /// The label-log position the stored buckets are complete up to; nil until read from the store.
     private var position: Int64?
     /// The last catch-up asked for; each new one waits for it.
     private var tail: Task<Result<Void, StoreError>, Never>?
 
-    init(store: any Store, bucketMilliseconds: Int64, interval: Duration, metrics: VigilMetrics, logger: Logger) {
+    /// - Parameters:
+    ///   - bucketMilliseconds: the width of a quality bucket (the live profiles' bucket width).
+    ///   - interval: how often ``run()`` catches up.
+    ///   - onSaved: called with each page's folds once they are saved.
+    public init(
+        store: any Store, bucketMilliseconds: Int64, interval: Duration, logger: Logger, onSaved: @escaping @Sendable ([LabelFold]) -> Void = { _ in }
+    ) {
         self.store = store
         self.bucketMilliseconds = bucketMilliseconds
         let hour: Int64 = 3_600_000
         rollupMilliseconds = bucketMilliseconds < hour && hour % bucketMilliseconds == 0 ? hour : nil
         self.interval = interval
-        self.metrics = metrics
+        self.onSaved = onSaved
         self.logger = logger
     }
 
     /// Folds every label-log entry committed so far.
-    func catchUp() async throws(StoreError) {
+    public func catchUp() async throws(StoreError) {
         let previous = tail
         let next = Task { () async -> Result<Void, StoreError> in
             _ = await previous?.value
@@ -99,9 +106,7 @@ actor QualityProfiles: Service {
             )
             position = page.through
             self.position = position
-            for fold in page.folds where fold.replaced == nil {
-                metrics.recordLabelDelay(model: fold.model, seconds: Double(fold.label.timestampMilliseconds - fold.prediction.timestampMilliseconds) / 1000)
-            }
+            onSaved(page.folds)
         }
     }
 
@@ -127,7 +132,7 @@ actor QualityProfiles: Service {
 
     /// The merged quality of a model (one version, or all when nil) over the buckets starting in `range`,
     /// after folding every label committed so far.
-    func window(model: String, version: String?, range: Range<Int64>) async throws(StoreError) -> QualityProfile {
+    public func window(model: String, version: String?, range: Range<Int64>) async throws(StoreError) -> QualityProfile {
         try await catchUp()
         let plan = Self.plan(range, bucket: bucketMilliseconds, rollup: rollupMilliseconds)
         var merged = QualityProfile()
@@ -142,7 +147,7 @@ actor QualityProfiles: Service {
 
     /// The quality at a point every `granularity` milliseconds through `range` (and at its end), each over
     /// the `trailing` milliseconds before it. Rows are read once for the whole series.
-    func series(model: String, version: String?, range: Range<Int64>, granularity: Int64, trailing: Int64) async throws(StoreError)
+    public func series(model: String, version: String?, range: Range<Int64>, granularity: Int64, trailing: Int64) async throws(StoreError)
         -> [(end: Int64, profile: QualityProfile)]
     {
         try await catchUp()
@@ -176,7 +181,7 @@ actor QualityProfiles: Service {
     }
 
     /// Catches up every interval, and once more at shutdown.
-    func run() async throws {
+    public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do { try await catchUp() } catch { logger.error("folding labels into model quality failed; will retry", metadata: ["error": "\(error)"]) }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
