@@ -57,6 +57,17 @@ public struct PerformanceDocument: Encodable, Sendable {
         public var labelDelayP95Seconds: Double?
         public var positiveClass: String?
         public var metrics: [Figure]
+        public var businessMetrics: [Business]
+    }
+
+    public struct Business: Encodable, Sendable {
+        public var name: String
+        /// `prediction` or `label`.
+        public var source: String
+        public var count: Int
+        public var sum: Double?
+        public var mean: Double?
+        public var interval: Interval?
     }
 
     public var schema = PerformanceDocument.schemaIdentifier
@@ -123,6 +134,12 @@ public struct PerformanceDocument: Encodable, Sendable {
                     name: figure.name, average: figure.average, class: figure.className, value: figure.value.isFinite ? figure.value : nil, n: figure.n,
                     interval: figure.interval.map { Interval(lower: $0.lower, upper: $0.upper, method: $0.method) },
                     sketchBounds: figure.bounds.flatMap { $0.lower.isFinite && $0.upper.isFinite ? Bounds(lower: $0.lower, upper: $0.upper) : nil }
+                )
+            },
+            businessMetrics: summary.businessMetrics.map { metric in
+                Business(
+                    name: metric.name, source: metric.source, count: metric.count, sum: metric.sum.isFinite ? metric.sum : nil,
+                    mean: metric.mean.isFinite ? metric.mean : nil, interval: metric.interval.map { Interval(lower: $0.lower, upper: $0.upper, method: $0.method) }
                 )
             }
         )

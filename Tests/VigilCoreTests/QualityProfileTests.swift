@@ -183,6 +183,21 @@ struct QualityProfileTests {
         #expect(summary.task == .none && summary.metrics.isEmpty && summary.coverage == 1)
     }
 
+    @Test func outcomesSentWithLabelsAreTakenAwayWithACorrection() throws {
+        var replay = LabelLogReplay()
+        let prediction = PredictionEvent(id: "a", timestampMilliseconds: 0, version: "v1", prediction: .label("buy"))
+        replay.receive(prediction: prediction)
+        replay.receive(label: LabelEvent(predictionId: "a", timestampMilliseconds: 5000, value: .label("buy"), metrics: ["revenue": 1e9]))
+        replay.receive(label: LabelEvent(predictionId: "a", timestampMilliseconds: 5000, value: .label("buy"), metrics: ["revenue": 12.5, "items": 2]))
+        var fresh = LabelLogReplay()
+        fresh.receive(prediction: prediction)
+        fresh.receive(label: LabelEvent(predictionId: "a", timestampMilliseconds: 5000, value: .label("buy"), metrics: ["revenue": 12.5, "items": 2]))
+        #expect(replay.buckets.mapValues { SketchEnvelope.serialize($0) } == fresh.buckets.mapValues { SketchEnvelope.serialize($0) })
+        let summary = QualitySummary(profile: replay.merged, predictions: 1, windowEnd: 0, now: 1)
+        #expect(summary.businessMetrics.map(\.name) == ["items", "revenue"])
+        #expect(summary.businessMetrics.last?.sum == 12.5 && summary.businessMetrics.last?.count == 1)
+    }
+
     @Test func aWindowMaturesOnceItsP95LabelDelayHasPassed() {
         var profile = QualityProfile()
         let prediction = PredictionEvent(id: "a", timestampMilliseconds: 0, version: "v1", prediction: .label("x"))

@@ -128,10 +128,23 @@ struct PerformanceTests {
     @Test func metricsExposeModelQualityAndLabelCoverage() async throws {
         let server = try await TestServer.start()
         let now = Date().timeIntervalSince1970
-        let predictions = (0..<10).map { #"{"id": "p\#($0)", "timestamp": \#(now - 30), "version": "v2", "prediction": {"spam": 0.\#($0), "ham": \#(1 - Double($0) / 10)}}"# }
+        let predictions = (0..<10).map {
+            #"{"id": "p\#($0)", "timestamp": \#(now - 30), "version": "v2", "prediction": {"spam": 0.\#($0), "ham": \#(1 - Double($0) / 10)}, "metrics": {"clicks": \#($0)}}"#
+        }
         _ = try await server.request("POST", "/v1/models/mail/predictions", body: predictions.joined(separator: "\n"), contentType: "application/x-ndjson")
-        let labels = (0..<8).map { #"{"prediction_id": "p\#($0)", "label": "\#($0 < 4 ? "ham" : "spam")"}"# }
+        // Revenue known with the label; p0's is first sent wrong and corrected.
+        var labels = (0..<8).map { #"{"prediction_id": "p\#($0)", "label": "\#($0 < 4 ? "ham" : "spam")", "metrics": {"revenue": \#(Double($0) * 2)}}"# }
+        labels.insert(#"{"prediction_id": "p0", "label": "ham", "metrics": {"revenue": 1000}}"#, at: 0)
         _ = try await server.request("POST", "/v1/models/mail/labels", body: labels.joined(separator: "\n"), contentType: "application/x-ndjson")
+        let performance = try await server.request("GET", "/v1/models/mail/performance?window=1h").json()
+        let business = try #require(value(performance, "overall", "businessMetrics") as? [[String: Any]])
+        let revenue = try #require(business.first { $0["name"] as? String == "revenue" })
+        #expect(revenue["source"] as? String == "label" && revenue["count"] as? Int == 8 && number(revenue, "sum") == 56 && number(revenue, "mean") == 7)
+        // Sample standard deviation of 0, 2, …, 14 is √24: the interval is 7 ± 1.96·√24/√8.
+        let half = 1.959963984540054 * 24.0.squareRoot() / 8.0.squareRoot()
+        #expect(abs((number(revenue, "interval", "upper") ?? 0) - (7 + half)) < 1e-9)
+        let clicks = try #require(business.first { $0["name"] as? String == "clicks" })
+        #expect(clicks["source"] as? String == "prediction" && clicks["count"] as? Int == 10 && number(clicks, "mean") == 4.5)
         var text = ""
         for _ in 0..<50 {
             text = try await server.request("GET", "/metrics").text
@@ -143,6 +156,7 @@ struct PerformanceTests {
         #expect(text.contains(#"ml_model_quality{model_name="mail",model_version="v2",window="1h",metric="accuracy"} 0.75"#))
         #expect(text.contains(#"ml_model_quality{model_name="mail",model_version="v2",window="7d",metric="accuracy"} 0.75"#))
         #expect(text.contains(#"ml_label_delay_seconds_bucket{model_name="mail",le="60.0"} 8"#))
+        #expect(text.contains(#"ml_business_metric{model_name="mail",model_version="v2",window="1h",metric="revenue",source="label",statistic="mean"} 7.0"#))
         try await server.stop()
     }
 }

@@ -31,7 +31,7 @@ public struct EventWireFormat: Sendable {
     static let predictionFields: Set<String> = [
         "id", "timestamp", "version", "features", "prediction", "latency_ms", "status", "error_type", "segment", "metrics",
     ]
-    static let labelFields: Set<String> = ["prediction_id", "label", "timestamp"]
+    static let labelFields: Set<String> = ["prediction_id", "label", "timestamp", "metrics"]
 
     // MARK: Reading
 
@@ -259,19 +259,7 @@ public struct EventWireFormat: Sendable {
         }
         if status == "ok", errorType != nil { throw fail("error_type", "is set on a prediction whose status is \"ok\"") }
         let segment = try stringMap(object.segment, field: "segment", row: row)
-        var metrics: [String: Double] = [:]
-        switch object.metrics {
-        case nil, .null?: break
-        case .object(let members)?:
-            guard members.count <= limits.maxEntriesPerMap else {
-                throw fail("metrics", "has \(members.count) entries; at most \(limits.maxEntriesPerMap) are allowed")
-            }
-            for (name, member) in members {
-                guard case .number(let number) = member else { throw fail("metrics.\(name)", "a metric must be a number") }
-                metrics[name] = number
-            }
-        default: throw fail("metrics", "must be an object of metric name to number")
-        }
+        let metrics = try metricMap(object.metrics, row: row)
         return PredictionEvent(
             id: id, timestampMilliseconds: timestamp, version: version, features: object.features, prediction: prediction,
             latencyMilliseconds: latency, status: status, errorType: errorType, segment: segment, metrics: metrics
@@ -299,7 +287,28 @@ public struct EventWireFormat: Sendable {
         case nil, .null?: throw fail("label", "is required")
         default: throw fail("label", "must be a number or a class label of 1 to \(limits.maxStringLength) bytes")
         }
-        return LabelEvent(predictionId: id, timestampMilliseconds: try timestamp(object["timestamp"], field: "timestamp", row: row), value: value)
+        return LabelEvent(
+            predictionId: id, timestampMilliseconds: try timestamp(object["timestamp"], field: "timestamp", row: row), value: value,
+            metrics: try metricMap(object["metrics"], row: row)
+        )
+    }
+
+    /// `metrics`: an object of metric name to number, of predictions and labels alike.
+    private func metricMap(_ value: JSONValue?, row: Int?) throws(EventRowError) -> [String: Double] {
+        var metrics: [String: Double] = [:]
+        switch value {
+        case nil, .null?: break
+        case .object(let members)?:
+            guard members.count <= limits.maxEntriesPerMap else {
+                throw EventRowError(row: row, field: "metrics", message: "has \(members.count) entries; at most \(limits.maxEntriesPerMap) are allowed")
+            }
+            for (name, member) in members {
+                guard case .number(let number) = member else { throw EventRowError(row: row, field: "metrics.\(name)", message: "a metric must be a number") }
+                metrics[name] = number
+            }
+        default: throw EventRowError(row: row, field: "metrics", message: "must be an object of metric name to number")
+        }
+        return metrics
     }
 
     private func timestamp(_ value: JSONValue?, field: String, row: Int?) throws(EventRowError) -> Int64 {
@@ -432,6 +441,10 @@ extension LabelEvent {
         writer.write(value)
         writer.key("timestamp")
         writer.timestamp(milliseconds: timestampMilliseconds)
+        if !metrics.isEmpty {
+            writer.key("metrics")
+            writer.object(metrics) { $0.number($1) }
+        }
         writer.raw("}")
         return writer.bytes
     }

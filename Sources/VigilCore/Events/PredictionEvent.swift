@@ -40,10 +40,13 @@ public struct LabelEvent: Sendable, Equatable {
     public var timestampMilliseconds: Int64
     /// A class label or a numeric target.
     public var value: PredictionValue
+    /// Business outcomes known only later (revenue after a purchase, a conversion), by name.
+    public var metrics: [String: Double]
 
-    public init(predictionId: String, timestampMilliseconds: Int64, value: PredictionValue) {
+    public init(predictionId: String, timestampMilliseconds: Int64, value: PredictionValue, metrics: [String: Double] = [:]) {
         self.predictionId = predictionId
         self.timestampMilliseconds = timestampMilliseconds
         self.value = value
+        self.metrics = metrics
     }
 }

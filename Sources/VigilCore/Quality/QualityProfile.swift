@@ -29,6 +29,9 @@ public struct QualityProfile: Sendable, Equatable {
     private var logLossSquaredSum = ExactSum()
     public private(set) var logLossCount = 0
     public private(set) var regression = RegressionMetrics()
+    /// Business outcomes sent with labels (`metrics`), by name: at most ``maximumOutcomes`` names per bucket.
+    public private(set) var outcomes: [String: ExactMoments] = [:]
+    public static let maximumOutcomes = 64
     /// Seconds from prediction to label of the labels held (a corrected label's delay is the correction's).
     public private(set) var delays = LabelDelayHistogram()
 
@@ -44,7 +47,7 @@ public struct QualityProfile: Sendable, Equatable {
     public var needsRecount: Bool { !regression.maximumIsExact }
 
     /// True when nothing is held.
-    public var isEmpty: Bool { labelled == 0 && delays.total == 0 }
+    public var isEmpty: Bool { labelled == 0 && delays.total == 0 && outcomes.isEmpty }
 
     /// Folds a label in: the new label's contribution added and, for a correction, the replaced one's taken away.
     public mutating func fold(_ fold: LabelFold) {
@@ -56,6 +59,10 @@ public struct QualityProfile: Sendable, Equatable {
     public mutating func add(prediction: PredictionEvent, label: LabelEvent, weight: Int) {
         labelled += weight
         delays.add(seconds: Double(label.timestampMilliseconds - prediction.timestampMilliseconds) / 1000, weight: weight)
+        for (name, value) in label.metrics where outcomes[name] != nil || outcomes.count < Self.maximumOutcomes {
+            outcomes[name, default: ExactMoments()].add(value, weight: weight)
+            if outcomes[name]!.isEmpty { outcomes[name] = nil }
+        }
         switch (prediction.prediction, label.value) {
         case (.number(let predicted)?, .number(let actual)):
             regression.add(actual: actual, predicted: predicted, weight: weight)
@@ -123,6 +130,10 @@ public struct QualityProfile: Sendable, Equatable {
         logLossCount += other.logLossCount
         regression.merge(other.regression)
         delays.merge(other.delays)
+        for (name, moments) in other.outcomes {
+            outcomes[name, default: ExactMoments()].merge(moments)
+            if outcomes[name]!.isEmpty { outcomes[name] = nil }
+        }
     }
 
     /// Mean multiclass log loss, and the standard deviation of the per-prediction losses.
@@ -157,6 +168,11 @@ extension QualityProfile: BinarySerializable {
         encoder.writeVarint(logLossCount)
         regression.encode(into: &encoder)
         delays.encode(into: &encoder)
+        encoder.writeVarint(outcomes.count)
+        for (name, moments) in outcomes.sorted(by: { $0.key < $1.key }) {
+            encoder.write(name)
+            moments.encode(into: &encoder)
+        }
     }
 
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
@@ -174,6 +190,11 @@ extension QualityProfile: BinarySerializable {
         logLossCount = try decoder.readCount("log loss count", limit: labelled)
         regression = try RegressionMetrics(decoding: &decoder)
         delays = try LabelDelayHistogram(decoding: &decoder)
+        let outcomeCount = try decoder.readCount("outcome names", limit: 1 << 16)
+        for _ in 0..<outcomeCount {
+            let name = try decoder.readString("outcome name")
+            outcomes[name] = try ExactMoments(decoding: &decoder)
+        }
         guard confusion.total + regression.count + unscorable == labelled else {
             throw DecodingError("a quality profile's parts disagree on the number of labelled predictions", at: decoder.offset)
         }

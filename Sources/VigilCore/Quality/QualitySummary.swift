@@ -28,6 +28,9 @@ public struct QualitySummary: Sendable, Equatable {
     /// The class whose TPR, FPR, Brier score and calibration are reported, for a two-class model.
     public var positiveClass: String?
     public var metrics: [QualityFigure]
+    /// Business and proxy metrics of the window: sent with predictions (`source` `prediction`) and with
+    /// labels (`label`), each with count, sum, mean and the mean's interval.
+    public var businessMetrics: [BusinessMetric]
 
     /// - Parameters:
     ///   - profile: the window's merged quality.
@@ -36,8 +39,19 @@ public struct QualitySummary: Sendable, Equatable {
     ///   - now: the current time.
     ///   - positiveClass: the positive class of a two-class model; by default `1`, `true`, `yes` or
     ///     `positive` when one of the classes is named so, else the rarer actual class.
-    public init(profile: QualityProfile, predictions: Int?, windowEnd: Int64, now: Int64, positiveClass: String? = nil) {
+    ///   - predictionMetrics: the `metrics` sent with the window's predictions (the live profile's moments).
+    public init(
+        profile: QualityProfile, predictions: Int?, windowEnd: Int64, now: Int64, positiveClass: String? = nil, predictionMetrics: [String: Moments] = [:]
+    ) {
         self.predictions = predictions
+        businessMetrics = predictionMetrics.sorted { $0.key < $1.key }.map { name, moments in
+            BusinessMetric(
+                name: name, source: "prediction", count: moments.count, sum: moments.mean * Double(moments.count), mean: moments.mean,
+                interval: ConfidenceInterval.normal(mean: moments.mean, standardDeviation: moments.sampleStandardDeviation, count: moments.count)
+            )
+        } + profile.outcomes.sorted { $0.key < $1.key }.map { name, moments in
+            BusinessMetric(name: name, source: "label", count: moments.count, sum: moments.total, mean: moments.mean, interval: moments.interval)
+        }
         labelled = profile.labelled
         unscorable = profile.unscorable
         coverage = predictions.flatMap { $0 > 0 ? Double(profile.labelled) / Double($0) : nil }
@@ -165,6 +179,18 @@ public struct QualitySummary: Sendable, Equatable {
             QualityFigure(name: "max_error", value: metrics.maximumAbsoluteError, n: n),
         ]
     }
+}
+
+/// A business or proxy metric over a window (conversion, revenue…).
+public struct BusinessMetric: Sendable, Equatable {
+    public var name: String
+    /// `prediction` (sent with the prediction) or `label` (an outcome sent later with the label).
+    public var source: String
+    public var count: Int
+    public var sum: Double
+    public var mean: Double
+    /// mean ± 1.96·s/√n; nil below two values.
+    public var interval: ConfidenceInterval?
 }
 
 /// One quality figure of a window: its value, the predictions it rests on, and its uncertainty.

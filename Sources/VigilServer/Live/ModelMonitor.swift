@@ -85,13 +85,20 @@ final class ModelMonitor: Service, Sendable {
                 let profile = try await quality.window(model: model, version: entry.version, range: range)
                 // The live profile of the long window (features and all) would cost ~0.25 s per version every
                 // interval just for the coverage's denominator, so the long window reports no coverage.
-                let predictions = traffic.map { $0[index].requestCount - $0[index].errorCount } ?? 0
-                let summary = QualitySummary(profile: profile, predictions: predictions, windowEnd: range.upperBound, now: now)
+                let predictions = traffic.map { $0[index].requestCount - $0[index].errorCount }
+                let summary = QualitySummary(
+                    profile: profile, predictions: predictions, windowEnd: range.upperBound, now: now, predictionMetrics: traffic?[index].metrics ?? [:]
+                )
                 let labels = [("model_name", model), ("model_version", entry.version), ("window", label)]
                 if let coverage = summary.coverage { metrics.gauge(.labelCoverage, labels).set(to: coverage) }
                 for figure in summary.metrics where figure.className == nil && figure.value.isFinite {
                     let name = figure.average.map { "\(figure.name)_\($0)" } ?? figure.name
                     metrics.gauge(.modelQuality, labels + [("metric", name)]).set(to: figure.value)
+                }
+                for business in summary.businessMetrics.prefix(configuration.maxLabelValues) {
+                    for (statistic, value) in [("count", Double(business.count)), ("sum", business.sum), ("mean", business.mean)] where value.isFinite {
+                        metrics.gauge(.businessMetric, labels + [("metric", business.name), ("source", business.source), ("statistic", statistic)]).set(to: value)
+                    }
                 }
             }
         }

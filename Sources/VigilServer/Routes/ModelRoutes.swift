@@ -69,7 +69,8 @@ struct ModelRoutes {
         )
         let labelled = try await quality.window(model: model, version: version, range: range)
         let summary = QualitySummary(
-            profile: labelled, predictions: profile.requestCount - profile.errorCount, windowEnd: range.upperBound, now: LiveStatistics.nowMilliseconds()
+            profile: labelled, predictions: profile.requestCount - profile.errorCount, windowEnd: range.upperBound, now: LiveStatistics.nowMilliseconds(),
+            predictionMetrics: profile.metrics
         )
         document.quality = PerformanceDocument.quality(version, summary)
         return JSONResponse.make(data: try document.encoded())

@@ -3,6 +3,7 @@ import Hummingbird
 import VigilCore
 import VigilRender
 import VigilStore
+import VigilStats
 
 /// `GET /v1/models/{model}/performance?window=…&version=…&positive_class=…`: model quality from labels over
 /// a window of prediction time, for the versions together and each version, with n, coverage, intervals and
@@ -64,15 +65,21 @@ struct PerformanceRoutes {
         var perVersion: [(String, QualitySummary)] = []
         var merged = QualityProfile()
         var predictions = 0
+        var predictionMetrics: [String: Moments] = [:]
         for name in versions where version == nil || name == version {
             let profile = try await quality.window(model: model, version: name, range: range)
             let traffic = try await live.window(model: model, version: name, range: range)
             let successful = traffic.requestCount - traffic.errorCount
             merged.merge(profile)
             predictions += successful
-            perVersion.append((name, QualitySummary(profile: profile, predictions: successful, windowEnd: range.upperBound, now: now, positiveClass: positive)))
+            for (metric, moments) in traffic.metrics { predictionMetrics[metric, default: Moments()].merge(moments) }
+            perVersion.append((name, QualitySummary(
+                profile: profile, predictions: successful, windowEnd: range.upperBound, now: now, positiveClass: positive, predictionMetrics: traffic.metrics
+            )))
         }
-        let overall = QualitySummary(profile: merged, predictions: predictions, windowEnd: range.upperBound, now: now, positiveClass: positive)
+        let overall = QualitySummary(
+            profile: merged, predictions: predictions, windowEnd: range.upperBound, now: now, positiveClass: positive, predictionMetrics: predictionMetrics
+        )
         let counts = try await store.labelCounts(model: model)
         let document = PerformanceDocument(
             model: model, window: range, labels: .init(received: counts.labels, matched: counts.matched, late: counts.late),
