@@ -92,8 +92,12 @@ extension SQLiteStore {
     public func append(labels: [LabelEvent], model: String, lateness: Int64?) async throws(StoreError) -> AppendResult {
         let encoded = labels.map { Data($0.wireJSON) }
         return try await write { db in
-            let prediction = try db.cachedStatement(sql: "SELECT timestamp_ms FROM predictions WHERE model = ? AND id = ?")
-            let existing = try db.cachedStatement(sql: "SELECT folded_position FROM labels WHERE model = ? AND prediction_id = ?")
+            // One statement for both look-ups: the prediction's time, and the label stored before (if any).
+            let lookUp = try db.cachedStatement(sql: """
+                SELECT (SELECT timestamp_ms FROM predictions WHERE model = ?1 AND id = ?2) AS prediction_ms,
+                       l.folded_position, l.rowid IS NOT NULL AS present
+                FROM (SELECT 1) LEFT JOIN labels l ON l.model = ?1 AND l.prediction_id = ?2
+                """)
             let log = try db.cachedStatement(sql: """
                 INSERT INTO label_log (model, prediction_id, kind, replaces, timestamp_ms, payload) VALUES (?, ?, ?, ?, ?, ?)
                 """)
@@ -105,9 +109,10 @@ extension SQLiteStore {
             var result = AppendResult(stored: 0, alreadyPresent: [])
             var newlyWaiting = 0
             for (label, payload) in zip(labels, encoded) {
-                let predictionTime = try Int64.fetchOne(prediction, arguments: [model, label.predictionId])
-                let previous = try Row.fetchOne(existing, arguments: [model, label.predictionId])
-                let previousFolded: Int64? = previous?["folded_position"]
+                let found = try Row.fetchOne(lookUp, arguments: [model, label.predictionId])
+                let predictionTime: Int64? = found?["prediction_ms"]
+                let previousFolded: Int64? = found?["folded_position"]
+                let present: Bool = found?["present"] ?? false
                 let kind: LabelEntryKind
                 if let predictionTime {
                     kind = lateness.map { label.timestampMilliseconds - predictionTime > $0 } == true ? .late : .applied
@@ -119,9 +124,9 @@ extension SQLiteStore {
                 ])
                 let position = db.lastInsertedRowID
                 try upsert.execute(arguments: [model, label.predictionId, label.timestampMilliseconds, payload, position, kind == .applied ? position : previousFolded])
-                if previous != nil { result.alreadyPresent.append(label.predictionId) }
+                if present { result.alreadyPresent.append(label.predictionId) }
                 if kind == .late { result.late.append(label.predictionId) }
-                if kind == .early && previous == nil { newlyWaiting += 1 }
+                if kind == .early && !present { newlyWaiting += 1 }
                 result.stored += 1
             }
             // Raised before the commit: a prediction stored right after it must look for these labels.
@@ -133,7 +138,7 @@ extension SQLiteStore {
     public func labelFolds(after position: Int64, limit: Int) async throws(StoreError) -> LabelFoldPage {
         try await read { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT l.position AS entry, l.model, l.kind, l.payload AS label, r.payload AS replaced,
+                SELECT l.position AS entry, l.model, l.kind, l.payload AS entry_label, r.payload AS replaced,
                        p.position, p.id, p.version, p.timestamp_ms, p.payload AS prediction
                 FROM label_log l
                 LEFT JOIN label_log r ON r.position = l.replaces
@@ -148,7 +153,7 @@ extension SQLiteStore {
                 guard kind == .applied || kind == .matched, row["id"] as String? != nil else { continue }
                 let stored = try self.decodePrediction(row)
                 do {
-                    let label = try LabelEvent(wireJSON: [UInt8](row["label"] as Data))
+                    let label = try LabelEvent(wireJSON: [UInt8](row["entry_label"] as Data))
                     let replaced = try (row["replaced"] as Data?).map { try LabelEvent(wireJSON: [UInt8]($0)) }
                     page.folds.append(LabelFold(position: entry, model: stored.model, prediction: stored.event, label: label, replaced: replaced))
                 } catch {

@@ -97,7 +97,9 @@ struct QualityBenchmark: AsyncParsableCommand {
         // The same 7 days of v1 as raw rows, for the peer to compute the same figures from.
         let path = directory + "/week.csv"
         var csv = "score,actual\n"
-        for (prediction, label) in zip(predictions, labels) where prediction.version == "v1" && week.contains(BucketKey.start(of: prediction.timestampMilliseconds, width: minute)) {
+        // The rows of the buckets the window reads: those starting from the bucket of its start to its end.
+        let buckets = BucketKey.start(of: week.lowerBound, width: minute)..<week.upperBound
+        for (prediction, label) in zip(predictions, labels) where prediction.version == "v1" && buckets.contains(BucketKey.start(of: prediction.timestampMilliseconds, width: minute)) {
             guard case .scores(let scores)? = prediction.prediction, case .label(let actual) = label.value else { continue }
             csv += "\(scores["fraud"]!),\(actual)\n"
         }

@@ -148,14 +148,12 @@ public struct QualitySummary: Sendable, Equatable {
         return figures
     }
 
-    private static func scoreCount(_ histogram: ScoreHistogram) -> Int {
-        histogram.bins.values.reduce(0) { $0 + $1.positive + $1.negative }
-    }
+    private static func scoreCount(_ histogram: ScoreHistogram) -> Int { histogram.positives + histogram.negatives }
 
     private static func rocAUC(_ histogram: ScoreHistogram) -> QualityFigure {
         let auc = histogram.rocAUC
-        let positives = histogram.bins.values.reduce(0) { $0 + $1.positive }
-        let negatives = histogram.bins.values.reduce(0) { $0 + $1.negative }
+        let positives = histogram.positives
+        let negatives = histogram.negatives
         return QualityFigure(
             name: "roc_auc", value: auc.estimate, n: positives + negatives,
             interval: ConfidenceInterval.hanleyMcNeil(auc: auc.estimate, positives: positives, negatives: negatives), bounds: (auc.lower, auc.upper)

@@ -130,6 +130,19 @@ public actor QualityProfiles: Service {
         return Plan(rollups: firstHour..<lastWhole, buckets: [start..<firstHour, lastWhole..<range.upperBound].filter { !$0.isEmpty })
     }
 
+    /// Ranges merged where they overlap or touch, in order.
+    static func union(_ ranges: [Range<Int64>]) -> [Range<Int64>] {
+        var result: [Range<Int64>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = result.last, range.lowerBound <= last.upperBound {
+                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                result.append(range)
+            }
+        }
+        return result
+    }
+
     /// The merged quality of a model (one version, or all when nil) over the buckets starting in `range`,
     /// after folding every label committed so far.
     public func window(model: String, version: String?, range: Range<Int64>) async throws(StoreError) -> QualityProfile {
@@ -160,8 +173,9 @@ public actor QualityProfiles: Service {
         if plans.contains(where: { $0.rollups != nil }) {
             rollups = try await store.qualityBuckets(model: model, version: version, starting: reads, span: .rollup).map { ($0.key.start, $0.profile) }
         }
-        if plans.contains(where: { !$0.buckets.isEmpty }) {
-            buckets = try await store.qualityBuckets(model: model, version: version, starting: reads, span: .bucket).map { ($0.key.start, $0.profile) }
+        // Only the spans some point reads bucket by bucket (the edges), each once.
+        for part in Self.union(plans.flatMap(\.buckets)) {
+            buckets += try await store.qualityBuckets(model: model, version: version, starting: part, span: .bucket).map { ($0.key.start, $0.profile) }
         }
         rollups.sort { $0.0 < $1.0 }
         buckets.sort { $0.0 < $1.0 }

@@ -9,16 +9,18 @@
 /// estimate; with 1000 bins they are typically below 10⁻³.
 public struct ScoreHistogram: Sendable, Equatable {
     public let binCount: Int
-    /// Positives and negatives per non-empty bin: sparse, because a bucket of a minute holds a few
-    /// hundred scores at most while the histogram has a thousand bins per class.
-    public private(set) var bins: [Int: BinCounts] = [:]
+    /// The non-empty bins, in ascending order: sparse, because a bucket of a minute holds a few hundred
+    /// scores at most while the histogram has a thousand bins; sorted, so that merging two histograms is one
+    /// linear pass (a dictionary spent most of a window's time hashing bin numbers).
+    public private(set) var bins: [Bin] = []
 
     public static let defaultBinCount = 1000
 
     /// The positives and negatives of one bin.
-    public struct BinCounts: Sendable, Equatable {
-        public var positive = 0
-        public var negative = 0
+    public struct Bin: Sendable, Equatable {
+        public var index: Int
+        public var positive: Int
+        public var negative: Int
     }
 
     public init(binCount: Int = ScoreHistogram.defaultBinCount) {
@@ -29,27 +31,57 @@ public struct ScoreHistogram: Sendable, Equatable {
     /// True when no score is held.
     public var isEmpty: Bool { bins.isEmpty }
 
+    /// Scores held, positive and negative.
+    public var positives: Int { bins.reduce(0) { $0 + $1.positive } }
+    public var negatives: Int { bins.reduce(0) { $0 + $1.negative } }
+
     /// Adds a score (clamped to [0, 1]) with its true label; a weight of -1 takes one away again.
     public mutating func add(score: Double, isPositive: Bool, weight: Int = 1) {
         guard score.isFinite else { return }
-        let bin = Swift.min(binCount - 1, Swift.max(0, Int(score * Double(binCount))))
-        var counts = bins[bin] ?? BinCounts()
-        if isPositive { counts.positive += weight } else { counts.negative += weight }
-        bins[bin] = counts.positive == 0 && counts.negative == 0 ? nil : counts
+        let index = Swift.min(binCount - 1, Swift.max(0, Int(score * Double(binCount))))
+        var low = 0
+        var high = bins.count
+        while low < high {
+            let middle = (low + high) / 2
+            if bins[middle].index < index { low = middle + 1 } else { high = middle }
+        }
+        if low == bins.count || bins[low].index != index { bins.insert(Bin(index: index, positive: 0, negative: 0), at: low) }
+        if isPositive { bins[low].positive += weight } else { bins[low].negative += weight }
+        if bins[low].positive == 0 && bins[low].negative == 0 { bins.remove(at: low) }
     }
 
     public mutating func merge(_ other: ScoreHistogram) throws(MergeError) {
         guard other.binCount == binCount else { throw MergeError("score histograms with \(binCount) and \(other.binCount) bins") }
-        for (bin, counts) in other.bins {
-            var merged = bins[bin] ?? BinCounts()
-            merged.positive += counts.positive
-            merged.negative += counts.negative
-            bins[bin] = merged.positive == 0 && merged.negative == 0 ? nil : merged
+        guard !other.bins.isEmpty else { return }
+        guard !bins.isEmpty else {
+            bins = other.bins
+            return
         }
+        var merged: [Bin] = []
+        merged.reserveCapacity(bins.count + other.bins.count)
+        var i = 0
+        var j = 0
+        while i < bins.count || j < other.bins.count {
+            if j == other.bins.count || (i < bins.count && bins[i].index < other.bins[j].index) {
+                merged.append(bins[i])
+                i += 1
+            } else if i == bins.count || other.bins[j].index < bins[i].index {
+                merged.append(other.bins[j])
+                j += 1
+            } else {
+                var bin = bins[i]
+                bin.positive += other.bins[j].positive
+                bin.negative += other.bins[j].negative
+                if bin.positive != 0 || bin.negative != 0 { merged.append(bin) }
+                i += 1
+                j += 1
+            }
+        }
+        bins = merged
     }
 
     private var groups: [(positives: Double, negatives: Double)] {
-        bins.keys.sorted(by: >).map { (Double(bins[$0]!.positive), Double(bins[$0]!.negative)) }
+        bins.reversed().map { (Double($0.positive), Double($0.negative)) }
     }
 
     public var rocAUC: BoundedEstimate { Self.rocAUC(groups: groups) }
@@ -115,10 +147,10 @@ extension ScoreHistogram {
     public func encode(into encoder: inout BinaryEncoder) {
         encoder.writeVarint(binCount)
         encoder.writeVarint(bins.count)
-        for bin in bins.keys.sorted() {
-            encoder.writeVarint(bin)
-            encoder.writeVarint(bins[bin]!.positive)
-            encoder.writeVarint(bins[bin]!.negative)
+        for bin in bins {
+            encoder.writeVarint(bin.index)
+            encoder.writeVarint(bin.positive)
+            encoder.writeVarint(bin.negative)
         }
     }
 
@@ -128,13 +160,16 @@ extension ScoreHistogram {
         guard binCount >= 1 else { throw DecodingError("a score histogram with no bin", at: decoder.offset) }
         self.init(binCount: binCount)
         let used = try decoder.readCount("used score bins", limit: binCount)
+        bins.reserveCapacity(used)
         for _ in 0..<used {
-            let bin = try decoder.readCount("score bin", limit: binCount - 1)
-            let counts = BinCounts(
+            let bin = Bin(
+                index: try decoder.readCount("score bin", limit: binCount - 1),
                 positive: try decoder.readCount("positive scores", limit: Int.max), negative: try decoder.readCount("negative scores", limit: Int.max)
             )
-            guard bins[bin] == nil, counts.positive + counts.negative > 0 else { throw DecodingError("score bin \(bin) repeated or empty", at: decoder.offset) }
-            bins[bin] = counts
+            guard bin.index > (bins.last?.index ?? -1), bin.positive + bin.negative > 0 else {
+                throw DecodingError("score bin \(bin.index) out of order, repeated or empty", at: decoder.offset)
+            }
+            bins.append(bin)
         }
     }
 }
