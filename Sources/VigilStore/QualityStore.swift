@@ -25,6 +25,9 @@ public protocol QualityStore: Sendable {
     /// How many labels a model has, how many met their prediction, and how many came too late to count.
     func labelCounts(model: String) async throws(StoreError) -> LabelCounts
 
+    /// The label-log position up to which the saved buckets hold every entry; 0 when never set.
+    func watermark(_ name: String) async throws(StoreError) -> Int64
+
     /// Replaces the given quality buckets and hourly rollups and sets the watermark, in one transaction. A
     /// bucket or rollup whose profile is empty (every label taken away again) is deleted.
     func saveQualityBuckets(_ buckets: [QualityBucket], rollups: [QualityBucket], watermark name: String, position: Int64) async throws(StoreError)

@@ -90,12 +90,11 @@ extension SQLiteStore {
     }
 
     public func append(labels: [LabelEvent], model: String, lateness: Int64?) async throws(StoreError) -> AppendResult {
-        let encoded = labels.map { Data($0.wireJSON) }
+        let encoded = labels.map(\.wireJSON)
         return try await write { db in
             // One statement for both look-ups: the prediction's time, and the label stored before (if any).
             let lookUp = try db.cachedStatement(sql: """
-                SELECT (SELECT timestamp_ms FROM predictions WHERE model = ?1 AND id = ?2) AS prediction_ms,
-                       l.folded_position, l.rowid IS NOT NULL AS present
+                SELECT (SELECT timestamp_ms FROM predictions WHERE model = ?1 AND id = ?2), l.folded_position, l.rowid
                 FROM (SELECT 1) LEFT JOIN labels l ON l.model = ?1 AND l.prediction_id = ?2
                 """)
             let log = try db.cachedStatement(sql: """
@@ -109,21 +108,41 @@ extension SQLiteStore {
             var result = AppendResult(stored: 0, alreadyPresent: [])
             var newlyWaiting = 0
             for (label, payload) in zip(labels, encoded) {
-                let found = try Row.fetchOne(lookUp, arguments: [model, label.predictionId])
-                let predictionTime: Int64? = found?["prediction_ms"]
-                let previousFolded: Int64? = found?["folded_position"]
-                let present: Bool = found?["present"] ?? false
+                let found = RawStatement(lookUp, db)
+                found.bind(1, model)
+                found.bind(2, label.predictionId)
+                _ = try found.step()
+                let predictionTime = found.int64(0)
+                let previousFolded = found.int64(1)
+                let present = found.int64(2) != nil
+                found.reset()
                 let kind: LabelEntryKind
                 if let predictionTime {
                     kind = lateness.map { label.timestampMilliseconds - predictionTime > $0 } == true ? .late : .applied
                 } else {
                     kind = .early
                 }
-                try log.execute(arguments: [
-                    model, label.predictionId, kind.rawValue, kind == .applied ? previousFolded : nil, label.timestampMilliseconds, payload,
-                ])
-                let position = db.lastInsertedRowID
-                try upsert.execute(arguments: [model, label.predictionId, label.timestampMilliseconds, payload, position, kind == .applied ? position : previousFolded])
+                try payload.withUnsafeBytes { bytes in
+                    let entry = RawStatement(log, db)
+                    entry.bind(1, model)
+                    entry.bind(2, label.predictionId)
+                    entry.bind(3, Int64(kind.rawValue))
+                    entry.bind(4, kind == .applied ? previousFolded : nil)
+                    entry.bind(5, label.timestampMilliseconds)
+                    entry.bind(6, bytes)
+                    _ = try entry.step()
+                    entry.reset()
+                    let position = db.lastInsertedRowID
+                    let latest = RawStatement(upsert, db)
+                    latest.bind(1, model)
+                    latest.bind(2, label.predictionId)
+                    latest.bind(3, label.timestampMilliseconds)
+                    latest.bind(4, bytes)
+                    latest.bind(5, position)
+                    latest.bind(6, kind == .applied ? position : previousFolded)
+                    _ = try latest.step()
+                    latest.reset()
+                }
                 if present { result.alreadyPresent.append(label.predictionId) }
                 if kind == .late { result.late.append(label.predictionId) }
                 if kind == .early && !present { newlyWaiting += 1 }

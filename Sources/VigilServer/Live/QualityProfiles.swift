@@ -19,7 +19,7 @@ public actor QualityProfiles: Service {
     /// The most points a series may have.
     static let maximumPoints = 2000
 
-    private let store: any Store
+    private let store: any QualityStore
     private let bucketMilliseconds: Int64
     /// An hour, when buckets divide it; nil when buckets are an hour or longer.
     private let rollupMilliseconds: Int64?
@@ -39,7 +39,7 @@ public actor QualityProfiles: Service {
     ///   - interval: how often ``run()`` catches up.
     ///   - onSaved: called with each page's folds once they are saved.
     public init(
-        store: any Store, bucketMilliseconds: Int64, interval: Duration, logger: Logger, onSaved: @escaping @Sendable ([LabelFold]) -> Void = { _ in }
+        store: any QualityStore, bucketMilliseconds: Int64, interval: Duration, logger: Logger, onSaved: @escaping @Sendable ([LabelFold]) -> Void = { _ in }
     ) {
         self.store = store
         self.bucketMilliseconds = bucketMilliseconds

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""End-to-end label benchmark of `vigil serve`: labels posted over HTTP, committed durably, folded into model
+quality — measured until `/performance` counts every one of them.
+
+Run by hand, never by CI, after a release build:
+
+    swift build -c release --product vigil
+    python3 scripts/bench_labels.py
+
+One `vigil serve` on this machine's loopback, loaded by this script's own threads on the same 2 cores.
+First N predictions (a binary classifier with class scores, timestamps spread over the last hour, NDJSON
+bodies of 1000), then one label per prediction in bodies of 1000 from 4 connections. Figures:
+  predictions/s   acknowledged predictions per second (the same client and body size: the same-run peer)
+  labels/s acked  acknowledged labels per second
+  labels/s folded labels per second until /performance counts all of them (committed and folded)
+"""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post_all(port, path, bodies, connections):
+    """Posts the bodies from `connections` threads, each on its own keep-alive connection."""
+    failures = []
+    def worker(part):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for body in part:
+            connection.request("POST", path, body=body, headers={"content-type": "application/x-ndjson"})
+            answer = connection.getresponse()
+            data = answer.read()
+            if answer.status != 200:
+                failures.append((answer.status, data[:200]))
+        connection.close()
+    threads = [threading.Thread(target=worker, args=(bodies[i::connections],)) for i in range(connections)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(f"{len(failures)} requests failed, e.g. {failures[0]}")
+    return time.perf_counter() - started
+
+
+def labelled(port):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/v1/models/bench/performance?window=2h")
+    document = json.loads(connection.getresponse().read())
+    connection.close()
+    return document["overall"]["labelled"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=300_000)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--vigil", default=os.path.join(ROOT, ".build", "release", "vigil"))
+    arguments = parser.parse_args()
+    n = arguments.events
+    now = time.time()
+    predictions, labels = [], []
+    for start in range(0, n, 1000):
+        rows, truths = [], []
+        for i in range(start, min(n, start + 1000)):
+            fraud = round((i * 7919 % 1000) / 1000, 3)
+            rows.append(json.dumps({"id": f"p{i}", "timestamp": now - 3600 + 3500 * i / n, "version": "v1",
+                                    "prediction": {"fraud": fraud, "legit": round(1 - fraud, 3)}}))
+            truths.append(json.dumps({"prediction_id": f"p{i}", "label": "fraud" if (i * 31 % 1000) / 1000 < fraud else "legit"}))
+        predictions.append("\n".join(rows).encode())
+        labels.append("\n".join(truths).encode())
+
+    directory = tempfile.mkdtemp(prefix="vigil-bench-labels-")
+    port = free_port()
+    server = subprocess.Popen([arguments.vigil, "serve", "--port", str(port), "--data-dir", directory, "--log-level", "warning"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        prediction_seconds = post_all(port, "/v1/models/bench/predictions", predictions, arguments.connections)
+        started = time.perf_counter()
+        acked_seconds = post_all(port, "/v1/models/bench/labels", labels, arguments.connections)
+        while labelled(port) < n:
+            time.sleep(0.02)
+        folded_seconds = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(directory, ignore_errors=True)
+    print(f"python3 scripts/bench_labels.py --events {n} --connections {arguments.connections}  ({os.cpu_count()} cores)")
+    print(f"predictions/s (same client, same bodies)   {n / prediction_seconds:,.0f}")
+    print(f"labels/s acknowledged                      {n / acked_seconds:,.0f}")
+    print(f"labels/s committed and folded              {n / folded_seconds:,.0f}   ({n / folded_seconds / (n / prediction_seconds):.2f}× the prediction rate)")
+
+
+if __name__ == "__main__":
+    main()
