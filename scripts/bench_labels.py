@@ -8,8 +8,8 @@ Run by hand, never by CI, after a release build:
     python3 scripts/bench_labels.py
 
 One `vigil serve` on this machine's loopback, loaded by this script's own threads on the same 2 cores.
-First N predictions (a binary classifier with class scores, timestamps spread over the last hour, NDJSON
-bodies of 1000), then one label per prediction in bodies of 1000 from 4 connections. Figures:
+First N predictions (a binary classifier with class scores and 10 features, timestamps spread over the last
+hour, NDJSON bodies of 1000), then one label per prediction in bodies of 1000 from 4 connections. Figures:
   predictions/s   acknowledged predictions per second (the same client and body size: the same-run peer)
   labels/s acked  acknowledged labels per second
   labels/s folded labels per second until /performance counts all of them (committed and folded)
@@ -79,7 +79,13 @@ def main():
         rows, truths = [], []
         for i in range(start, min(n, start + 1000)):
             fraud = round((i * 7919 % 1000) / 1000, 3)
-            rows.append(json.dumps({"id": f"p{i}", "timestamp": now - 3600 + 3500 * i / n, "version": "v1",
+            features = {
+                "amount": round(20 + (i * 7919) % 500 / 3.0, 2), "age": 18 + i % 60, "tenure": i % 120,
+                "score_a": (i % 97) / 97, "score_b": (i % 89) / 89, "clicks": i % 30,
+                "country": ["DE", "FR", "US", "GB"][i % 4], "device": ["mobile", "desktop"][i % 2],
+                "plan": ["free", "pro", "team"][i % 3], "returning": i % 5 == 0,
+            }
+            rows.append(json.dumps({"id": f"p{i}", "timestamp": now - 3600 + 3500 * i / n, "version": "v1", "features": features,
                                     "prediction": {"fraud": fraud, "legit": round(1 - fraud, 3)}}))
             truths.append(json.dumps({"prediction_id": f"p{i}", "label": "fraud" if (i * 31 % 1000) / 1000 < fraud else "legit"}))
         predictions.append("\n".join(rows).encode())

@@ -32,7 +32,9 @@ public actor InMemoryQualityStore: QualityStore {
 
     /// Stores predictions (ids already stored are skipped); a label waiting for one of them folds now.
     public func append(predictions events: [PredictionEvent], model: String) {
-        for event in events where predictions[model]?[event.id] == nil {
+        for var event in events where predictions[model]?[event.id] == nil {
+            // What the SQLite store's folds hold: the prediction without its features.
+            event.features = [:]
             predictions[model, default: [:]][event.id] = event
             arrival[model, default: []].append(event.id)
             if let waiting = latest[model]?[event.id], waiting.folded == nil {

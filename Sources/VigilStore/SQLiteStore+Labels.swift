@@ -170,7 +170,7 @@ extension SQLiteStore {
                 page.through = entry
                 let kind = LabelEntryKind(rawValue: row["kind"])
                 guard kind == .applied || kind == .matched, row["id"] as String? != nil else { continue }
-                let stored = try self.decodePrediction(row)
+                let stored = try self.decodePrediction(row, features: false)
                 do {
                     let label = try LabelEvent(wireJSON: [UInt8](row["entry_label"] as Data))
                     let replaced = try (row["replaced"] as Data?).map { try LabelEvent(wireJSON: [UInt8]($0)) }
@@ -196,7 +196,7 @@ extension SQLiteStore {
                 """, arguments: [position, key.model, key.version, key.start, key.start + width])
             var folds: [LabelFold] = []
             while let row = try rows.next() {
-                let stored = try self.decodePrediction(row)
+                let stored = try self.decodePrediction(row, features: false)
                 guard let label = stored.label else { continue }
                 folds.append(LabelFold(position: row["entry"], model: stored.model, prediction: stored.event, label: label, replaced: nil))
             }

@@ -228,12 +228,14 @@ public final class SQLiteStore: Store {
         }
     }
 
-    func decodePrediction(_ row: Row) throws -> StoredPrediction {
+    /// - Parameter features: false to leave the features out (the quality path does not need them).
+    func decodePrediction(_ row: Row, features: Bool = true) throws -> StoredPrediction {
         let position: Int64 = row["position"]
         do {
             let labelData: Data? = row["label"]
             // The payload is the row as sent; the id, version and time the server settled on are columns.
-            var event = try PredictionEvent(wireJSON: [UInt8](row["prediction"] as Data))
+            let payload = [UInt8](row["prediction"] as Data)
+            var event = try features ? PredictionEvent(wireJSON: payload) : PredictionEvent(wireJSONWithoutFeatures: payload)
             event.id = row["id"]
             event.version = row["version"]
             event.timestampMilliseconds = row["timestamp_ms"]

@@ -198,6 +198,18 @@ struct QualityProfileTests {
         #expect(summary.businessMetrics.last?.sum == 12.5 && summary.businessMetrics.last?.count == 1)
     }
 
+    @Test func storedPredictionsReadWithoutFeaturesKeepEverythingElse() throws {
+        let event = PredictionEvent(
+            id: "x", timestampMilliseconds: 1_700_000_000_123, version: "v3", features: ["a": .number(1), "v": .vector([1, 2]), "s": .string("}{")],
+            prediction: .scores(["y": 0.25, "n": 0.75]), latencyMilliseconds: 4, status: "ok", segment: ["tier": "gold"], metrics: ["m": 2]
+        )
+        var expected = event
+        expected.features = [:]
+        #expect(try PredictionEvent(wireJSONWithoutFeatures: event.wireJSON) == expected)
+        #expect(throws: EventRowError.self) { try PredictionEvent(wireJSONWithoutFeatures: Array(#"{"id":"x","features":{"a":[1,}}"#.utf8)) }
+        #expect(throws: EventRowError.self) { try PredictionEvent(wireJSONWithoutFeatures: Array(#"{"id":"x"} extra"#.utf8)) }
+    }
+
     @Test func aWindowMaturesOnceItsP95LabelDelayHasPassed() {
         var profile = QualityProfile()
         let prediction = PredictionEvent(id: "a", timestampMilliseconds: 0, version: "v1", prediction: .label("x"))

@@ -429,6 +429,14 @@ extension PredictionEvent {
     public init(wireJSON bytes: [UInt8]) throws(EventRowError) {
         self = try EventWireFormat.readStored(bytes) { (format, value) throws(EventRowError) in try format.prediction(from: value, row: nil) }
     }
+
+    /// A stored prediction read without its features (left empty): for model quality, which needs its
+    /// version, time and prediction, and not the features that make most of a row's bytes.
+    public init(wireJSONWithoutFeatures bytes: [UInt8]) throws(EventRowError) {
+        let value: JSONValue
+        do { value = try JSONParser.parseObject(bytes, skipping: "features") } catch { throw EventRowError(row: nil, field: nil, message: error.description) }
+        self = try EventWireFormat(limits: .unbounded, now: 0).prediction(from: value, row: nil)
+    }
 }
 
 extension LabelEvent {

@@ -5,6 +5,7 @@ public struct LabelFold: Sendable, Equatable {
     /// The entry's position in the label log.
     public var position: Int64
     public var model: String
+    /// The prediction, without its features (quality does not read them, and they are most of a row).
     public var prediction: PredictionEvent
     public var label: LabelEvent
     /// The label whose contribution this one replaces (a correction), if any.

@@ -304,3 +304,31 @@ struct JSONParser {
         return value
     }
 }
+
+extension JSONParser {
+    /// Parses one JSON object, checking but not building the member named `skipped`: the quality path reads
+    /// stored predictions without their features, which are most of a row and none of its quality.
+    static func parseObject(_ bytes: [UInt8], skipping skipped: String) throws(SyntaxError) -> JSONValue {
+        let result: Result<JSONValue, SyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(SyntaxError) {
+                var parser = JSONParser(buffer, start: 0, end: buffer.count)
+                try parser.expect(UInt8(ascii: "{"), "expected an object")
+                var members: [String: JSONValue] = [:]
+                if !parser.consume(UInt8(ascii: "}")) {
+                    repeat {
+                        let key = try parser.readString()
+                        try parser.expect(UInt8(ascii: ":"), "expected ':' after a key")
+                        if key == skipped { try parser.skipValue(depth: 1) } else { members[key] = try parser.parseValue(depth: 1) }
+                    } while parser.consume(UInt8(ascii: ","))
+                    try parser.expect(UInt8(ascii: "}"), "expected ',' or '}' in an object")
+                }
+                parser.skipWhitespace()
+                guard parser.index == parser.end else { throw SyntaxError(message: "unexpected text after the JSON value", offset: parser.index) }
+                return .success(.object(members))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}
