@@ -62,12 +62,18 @@ public struct ExactSum: Sendable, Hashable {
             mantissa >>= UInt64(-shift)
             shift = 0
         }
-        var limbs: [UInt64] = [0, 0, 0, 0]
+        // The mantissa lands in at most two adjacent limbs; a tuple, not an array, so no allocation per term.
         let index = shift / 64
-        let bit = shift % 64
-        limbs[index] |= mantissa << UInt64(bit)
-        if bit > 0 && index + 1 < 4 { limbs[index + 1] |= mantissa >> UInt64(64 - bit) }
-        let result = (limbs[0], limbs[1], limbs[2], limbs[3])
+        let bit = UInt64(shift % 64)
+        let low = mantissa << bit
+        let high = bit > 0 ? mantissa >> (64 - bit) : 0
+        var result: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        switch index {
+        case 0: result = (low, high, 0, 0)
+        case 1: result = (0, low, high, 0)
+        case 2: result = (0, 0, low, high)
+        default: result = (0, 0, 0, low)
+        }
         return value < 0 ? negate(result) : result
     }
 
