@@ -13,9 +13,15 @@ hour, NDJSON bodies of 1000), then one label per prediction in bodies of 1000 fr
   predictions/s   acknowledged predictions per second (the same client and body size: the same-run peer)
   labels/s acked  acknowledged labels per second
   labels/s folded labels per second until /performance counts all of them (committed and folded)
+
+With --wrk SECONDS the labels are posted by wrk instead (Debian's package; a lighter client than Python's
+threads on the same 2 cores), for that long, going around the labels again once all are sent (corrections:
+each takes the old label away and adds the new one). Then "folded" is until `vigil_labels_folded_total`
+reaches every acknowledged label.
 """
 import argparse
 import http.client
+import re
 import json
 import os
 import shutil
@@ -66,11 +72,34 @@ def labelled(port):
     return document["overall"]["labelled"]
 
 
+def folded(port):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/metrics")
+    text = connection.getresponse().read().decode()
+    connection.close()
+    match = re.search(r"^vigil_labels_folded_total (\S+)$", text, re.M)
+    return float(match.group(1)) if match else 0.0
+
+
+def post_with_wrk(port, labels, seconds, connections, directory):
+    path = os.path.join(directory, "labels.ndjson")
+    with open(path, "wb") as file:
+        file.write(b"\n".join(labels) + b"\n")
+    environment = dict(os.environ, TARGET_PATH="/v1/models/bench/labels", BODY_FILE=path, ROWS="1000")
+    output = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "-s", os.path.join(HERE, "bench_labels", "labels.lua"),
+                             f"http://127.0.0.1:{port}"], env=environment, capture_output=True, text=True, check=True).stdout
+    figures = json.loads(output.split("JSON ", 1)[1])
+    if figures["errors"]:
+        raise SystemExit(f"wrk saw {figures['errors']} failed requests")
+    return figures["requests"] * 1000, figures["seconds"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=300_000)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--vigil", default=os.path.join(ROOT, ".build", "release", "vigil"))
+    parser.add_argument("--wrk", type=float, default=0, help="post labels with wrk for this many seconds")
     arguments = parser.parse_args()
     n = arguments.events
     now = time.time()
@@ -104,18 +133,26 @@ def main():
                 time.sleep(0.1)
         prediction_seconds = post_all(port, "/v1/models/bench/predictions", predictions, arguments.connections)
         started = time.perf_counter()
-        acked_seconds = post_all(port, "/v1/models/bench/labels", labels, arguments.connections)
-        while labelled(port) < n:
-            time.sleep(0.02)
+        if arguments.wrk:
+            acked, acked_seconds = post_with_wrk(port, labels, arguments.wrk, arguments.connections, directory)
+            while folded(port) < acked:
+                time.sleep(0.02)
+        else:
+            acked = n
+            acked_seconds = post_all(port, "/v1/models/bench/labels", labels, arguments.connections)
+            while labelled(port) < n:
+                time.sleep(0.02)
         folded_seconds = time.perf_counter() - started
     finally:
         server.terminate()
         server.wait()
         shutil.rmtree(directory, ignore_errors=True)
-    print(f"python3 scripts/bench_labels.py --events {n} --connections {arguments.connections}  ({os.cpu_count()} cores)")
-    print(f"predictions/s (same client, same bodies)   {n / prediction_seconds:,.0f}")
-    print(f"labels/s acknowledged                      {n / acked_seconds:,.0f}")
-    print(f"labels/s committed and folded              {n / folded_seconds:,.0f}   ({n / folded_seconds / (n / prediction_seconds):.2f}× the prediction rate)")
+    client = f"wrk for {arguments.wrk:g} s" if arguments.wrk else "Python threads"
+    print(f"python3 scripts/bench_labels.py --events {n} --connections {arguments.connections}{f' --wrk {arguments.wrk:g}' if arguments.wrk else ''}"
+          f"  ({os.cpu_count()} cores; labels posted by {client})")
+    print(f"predictions/s (Python threads, bodies of 1000)   {n / prediction_seconds:,.0f}")
+    print(f"labels/s acknowledged                            {acked / acked_seconds:,.0f}   ({acked:,} labels)")
+    print(f"labels/s committed and folded                    {acked / folded_seconds:,.0f}   ({acked / folded_seconds / (n / prediction_seconds):.2f}x the prediction rate)")
 
 
 if __name__ == "__main__":

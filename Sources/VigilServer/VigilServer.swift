@@ -49,6 +49,7 @@ public struct VigilServer: Sendable {
         let cardinality = CardinalityGuard(maxModels: configuration.maxModels, maxVersionsPerModel: configuration.maxVersionsPerModel, known: known)
         let writer = GroupCommitWriter(store: store, live: live, metrics: metrics, maxQueuedRows: configuration.maxQueuedRows)
         let quality = QualityProfiles(store: store, bucketMilliseconds: Int64(configuration.bucketSeconds) * 1000, interval: .milliseconds(250), logger: logger) { folds in
+            metrics.recordFolded(folds.count)
             for fold in folds where fold.replaced == nil {
                 metrics.recordLabelDelay(model: fold.model, seconds: Double(fold.label.timestampMilliseconds - fold.prediction.timestampMilliseconds) / 1000)
             }

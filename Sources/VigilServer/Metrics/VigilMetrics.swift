@@ -56,6 +56,7 @@ final class VigilMetrics: Sendable {
         case flushLag = "vigil_flush_lag_seconds"
         case unflushedBuckets = "vigil_unflushed_buckets"
         case rebuiltBuckets = "vigil_rebuilt_buckets_total"
+        case labelsFolded = "vigil_labels_folded_total"
         case storeSize = "vigil_store_size_bytes"
         case monitorSeconds = "vigil_monitor_duration_seconds"
         case buildInfo = "vigil_build_info"
@@ -91,6 +92,7 @@ final class VigilMetrics: Sendable {
             case .flushLag: "Seconds since live profiles were last flushed to the store."
             case .unflushedBuckets: "Live-profile buckets changed since the last flush."
             case .rebuiltBuckets: "Stored live-profile buckets that could not be read and were rebuilt from the event log."
+            case .labelsFolded: "Label-log entries folded into model quality (labels for stored predictions, and waiting labels when their prediction came)."
             case .storeSize: "Size of the embedded store on disk."
             case .monitorSeconds: "Duration of one computation of the monitoring-window gauges."
             case .buildInfo: "Always 1; the labels say which Vigil is running."
@@ -275,6 +277,8 @@ final class VigilMetrics: Sendable {
         endClassRun()
         if count > 0 { counter(.ingested, [("kind", "prediction")]).increment(by: Double(count)) }
     }
+
+    func recordFolded(_ count: Int) { counter(.labelsFolded, []).increment(by: Double(count)) }
 
     func recordLabelDelay(model: String, seconds: Double) {
         histogram(.labelDelay, [("model_name", model)], buckets: LabelDelayHistogram.edges).record(Swift.max(0, seconds))
