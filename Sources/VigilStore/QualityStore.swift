@@ -55,9 +55,12 @@ public enum QualitySpan: Sendable {
 
 /// The model quality of one model version in one time bucket, as stored.
 public struct QualityBucket: Sendable, Equatable {
+    /// The model version and bucket (or hour) start.
     public var key: BucketKey
+    /// The quality of the predictions of that bucket.
     public var profile: QualityProfile
 
+    /// A bucket's quality, to save or as read.
     public init(key: BucketKey, profile: QualityProfile) {
         self.key = key
         self.profile = profile

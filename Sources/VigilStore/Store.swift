@@ -137,6 +137,7 @@ public struct AppendResult: Sendable, Equatable {
     /// Labels stored but never folded into quality: they came more than the lateness after their prediction.
     public var late: [String]
 
+    /// What an append stored, row by row.
     public init(stored: Int, alreadyPresent: [String], positions: [Int64?] = [], late: [String] = []) {
         self.stored = stored
         self.alreadyPresent = alreadyPresent
@@ -177,6 +178,7 @@ public struct LabelCounts: Sendable, Equatable {
     /// Labels whose prediction is not in the log (not yet, or deleted by retention).
     public var unmatched: Int { labels - matched }
 
+    /// Counts as read from the store.
     public init(labels: Int, matched: Int, late: Int = 0) {
         self.labels = labels
         self.matched = matched

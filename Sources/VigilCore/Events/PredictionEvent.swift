@@ -43,6 +43,7 @@ public struct LabelEvent: Sendable, Equatable {
     /// Business outcomes known only later (revenue after a purchase, a conversion), by name.
     public var metrics: [String: Double]
 
+    /// A label for the prediction `predictionId`, known at `timestampMilliseconds`, with outcomes known then.
     public init(predictionId: String, timestampMilliseconds: Int64, value: PredictionValue, metrics: [String: Double] = [:]) {
         self.predictionId = predictionId
         self.timestampMilliseconds = timestampMilliseconds

@@ -13,6 +13,7 @@ public struct LabelDelayHistogram: Sendable, Equatable {
     /// Counts per bin; one more than there are edges.
     public private(set) var counts = [Int](repeating: 0, count: LabelDelayHistogram.edges.count + 1)
 
+    /// No delay yet.
     public init() {}
 
     /// The number of delays held.

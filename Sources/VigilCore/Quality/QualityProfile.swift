@@ -13,6 +13,7 @@ public import VigilStats
 public struct QualityProfile: Sendable, Equatable {
     /// At most this many classes per bucket; the rest are counted under ``otherClass`` (whylogs caps at 256).
     public static let maximumClasses = 256
+    /// The class that stands for classes past ``maximumClasses``.
     public static let otherClass = "(other)"
 
     /// Predictions with a label folded in.
@@ -31,10 +32,12 @@ public struct QualityProfile: Sendable, Equatable {
     public private(set) var regression = RegressionMetrics()
     /// Business outcomes sent with labels (`metrics`), by name: at most ``maximumOutcomes`` names per bucket.
     public private(set) var outcomes: [String: ExactMoments] = [:]
+    /// At most this many outcome names per bucket; further names are left out.
     public static let maximumOutcomes = 64
     /// Seconds from prediction to label of the labels held (a corrected label's delay is the correction's).
     public private(set) var delays = LabelDelayHistogram()
 
+    /// A bucket with no label yet.
     public init() {}
 
     /// A profile counted afresh from each prediction's current label: what a bucket is recounted to.
@@ -148,12 +151,15 @@ public struct QualityProfile: Sendable, Equatable {
 }
 
 extension SketchKind {
+    /// The envelope kind of a serialized ``QualityProfile``.
     public static let qualityProfile = SketchKind(rawValue: 34)
 }
 
 extension QualityProfile: BinarySerializable {
+    /// The envelope kind of a serialized quality profile.
     public static var kind: SketchKind { .qualityProfile }
 
+    /// Writes the profile; maps are written sorted, so equal profiles give equal bytes.
     public func encodePayload(into encoder: inout BinaryEncoder) {
         encoder.writeVarint(labelled)
         encoder.writeVarint(unscorable)
@@ -176,6 +182,7 @@ extension QualityProfile: BinarySerializable {
         }
     }
 
+    /// Reads a profile, checking that its parts agree on the number of labelled predictions.
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
         labelled = try decoder.readCount("labelled predictions", limit: Int.max)
         unscorable = try decoder.readCount("unscorable predictions", limit: labelled)

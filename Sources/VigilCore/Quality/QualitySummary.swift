@@ -12,6 +12,7 @@ public struct QualitySummary: Sendable, Equatable {
         case classification, regression, none
     }
 
+    /// Classification, regression, or none before any scorable label.
     public var task: Task
     /// Successful predictions in the window (the coverage's denominator); nil when not counted.
     public var predictions: Int?
@@ -27,6 +28,7 @@ public struct QualitySummary: Sendable, Equatable {
     public var maturing: Bool
     /// The class whose TPR, FPR, Brier score and calibration are reported, for a two-class model.
     public var positiveClass: String?
+    /// Every figure of the window: overall, averaged over classes, and per class.
     public var metrics: [QualityFigure]
     /// Business and proxy metrics of the window: sent with predictions (`source` `prediction`) and with
     /// labels (`label`), each with count, sum, mean and the mean's interval.
@@ -230,6 +232,7 @@ public struct QualityFigure: Sendable, Equatable {
         )
     }
 
+    /// Equal when every field is, NaN values included (compared by bit pattern).
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.name == rhs.name && lhs.average == rhs.average && lhs.className == rhs.className && lhs.value.bitPattern == rhs.value.bitPattern
             && lhs.n == rhs.n && lhs.interval == rhs.interval && lhs.bounds?.lower == rhs.bounds?.lower && lhs.bounds?.upper == rhs.bounds?.upper

@@ -43,3 +43,15 @@ final class CardinalityGuard: Sendable {
 
     func versions(of model: String) -> [String]? { known.withLock { $0[model]?.sorted() } }
 }
+
+extension CardinalityGuard {
+    /// The versions of a model with predictions, and the one a request asks for (nil: all of them).
+    /// - Throws: 404 when the model has no predictions or no such version.
+    func versions(of model: String, asked version: String?) throws(Problem) -> (all: [String], chosen: String?) {
+        guard let versions = versions(of: model) else { throw Problem.notFound("model \"\(model)\" has no predictions") }
+        if let version, !versions.contains(version) {
+            throw Problem.notFound("model \"\(model)\" has no version \"\(version)\" (it has \(versions.joined(separator: ", ")))")
+        }
+        return (versions, version)
+    }
+}

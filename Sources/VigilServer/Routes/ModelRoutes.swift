@@ -79,14 +79,7 @@ struct ModelRoutes {
     /// The versions of a model with predictions, and the one `?version=` names (nil: all of them).
     /// - Throws: 404 when the model has no predictions or no such version.
     private func versions(of model: String, _ request: Request) throws(Problem) -> (all: [String], chosen: String?) {
-        guard let versions = cardinality.versions(of: model) else {
-            throw Problem.notFound("model \"\(model)\" has no predictions")
-        }
-        let version = request.query("version")
-        if let version, !versions.contains(version) {
-            throw Problem.notFound("model \"\(model)\" has no version \"\(version)\" (it has \(versions.joined(separator: ", ")))")
-        }
-        return (versions, version)
+        try cardinality.versions(of: model, asked: request.query("version"))
     }
 
     private func prediction(_ request: Request, _ context: VigilRequestContext) async throws -> Response {

@@ -54,11 +54,7 @@ struct PerformanceRoutes {
     private func performance(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         try context.require(.read)
         let model = try request.modelName(context, limits: configuration.limits)
-        guard let versions = cardinality.versions(of: model) else { throw Problem.notFound("model \"\(model)\" has no predictions") }
-        let version = request.query("version")
-        if let version, !versions.contains(version) {
-            throw Problem.notFound("model \"\(model)\" has no version \"\(version)\" (it has \(versions.joined(separator: ", ")))")
-        }
+        let (versions, version) = try cardinality.versions(of: model, asked: request.query("version"))
         let now = LiveStatistics.nowMilliseconds()
         let range = try WindowParameter.range(window: request.query("window"), from: request.query("from"), to: request.query("to"), now: now)
         let positive = request.query("positive_class")

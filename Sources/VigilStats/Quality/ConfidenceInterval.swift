@@ -2,11 +2,14 @@ import Foundation
 
 /// A two-sided 95 % interval around a figure, and how it was computed.
 public struct ConfidenceInterval: Sendable, Equatable {
+    /// The lower end.
     public var lower: Double
+    /// The upper end.
     public var upper: Double
     /// `wilson`, `normal` or `hanley-mcneil`.
     public var method: String
 
+    /// An interval computed by `method`.
     public init(lower: Double, upper: Double, method: String) {
         self.lower = lower
         self.upper = upper

@@ -5,6 +5,7 @@ public struct ExactMoments: Sendable, Equatable {
     private var sum = ExactSum()
     private var squares = ExactSum()
 
+    /// No value yet.
     public init() {}
 
     /// True when nothing is held.
@@ -24,7 +25,9 @@ public struct ExactMoments: Sendable, Equatable {
         squares.merge(other.squares)
     }
 
+    /// The sum of the values.
     public var total: Double { sum.value }
+    /// The mean; NaN when empty.
     public var mean: Double { count > 0 ? sum.value / Double(count) : .nan }
 
     /// The sample standard deviation, from the exact sums in double-double.
@@ -38,12 +41,14 @@ public struct ExactMoments: Sendable, Equatable {
     /// mean ± 1.96·s/√n.
     public var interval: ConfidenceInterval? { ConfidenceInterval.normal(mean: mean, standardDeviation: standardDeviation, count: count) }
 
+    /// Writes the count and the two sums.
     public func encode(into encoder: inout BinaryEncoder) {
         encoder.writeVarint(count)
         sum.encode(into: &encoder)
         squares.encode(into: &encoder)
     }
 
+    /// Reads moments written by ``encode(into:)``.
     public init(decoding decoder: inout BinaryDecoder) throws(DecodingError) {
         count = try decoder.readCount("metric count", limit: Int.max)
         sum = try ExactSum(decoding: &decoder)

@@ -18,6 +18,7 @@ public struct ExactSum: Sendable, Hashable {
     /// The largest magnitude a single term keeps.
     public static let maximumTerm = 0x1p100
 
+    /// Zero.
     public init() {}
 
     /// True when the sum is exactly zero.

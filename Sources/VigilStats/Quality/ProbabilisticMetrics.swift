@@ -74,6 +74,7 @@ public struct ProbabilisticMetrics: Sendable, Equatable {
 }
 
 extension ProbabilisticMetrics {
+    /// Writes the counts and exact sums.
     public func encode(into encoder: inout BinaryEncoder) {
         encoder.writeVarint(binCounts.count)
         encoder.writeVarint(count)
@@ -86,6 +87,7 @@ extension ProbabilisticMetrics {
         }
     }
 
+    /// Reads metrics written by ``encode(into:)``, checking that the bins add up to the count.
     public init(decoding decoder: inout BinaryDecoder) throws(DecodingError) {
         let bins = try decoder.readCount("calibration bins", limit: 1000)
         guard bins >= 1 else { throw DecodingError("calibration metrics with no bin", at: decoder.offset) }

@@ -80,7 +80,9 @@ public struct RegressionMetrics: Sendable, Equatable {
 
     /// Mean of (predicted − actual).
     public var meanError: Double { count > 0 ? errorSum.value / Double(count) : .nan }
+    /// Mean of |predicted − actual|.
     public var meanAbsoluteError: Double { count > 0 ? absoluteErrorSum.value / Double(count) : .nan }
+    /// Square root of the mean squared error.
     public var rootMeanSquaredError: Double { count > 0 ? (squaredErrorSum.value / Double(count)).squareRoot() : .nan }
     /// Mean absolute percentage error as a fraction (scikit-learn's `mean_absolute_percentage_error`).
     public var meanAbsolutePercentageError: Double { count > 0 ? absolutePercentageErrorSum.value / Double(count) : .nan }
@@ -117,6 +119,7 @@ public struct RegressionMetrics: Sendable, Equatable {
 }
 
 extension RegressionMetrics {
+    /// Writes the count, the exact sums and the maximum with its count.
     public func encode(into encoder: inout BinaryEncoder) {
         encoder.writeVarint(count)
         for sum in [errorSum, absoluteErrorSum, squaredErrorSum, absolutePercentageErrorSum, actualSum, actualSquaredSum] {
@@ -127,6 +130,7 @@ extension RegressionMetrics {
         encoder.write(maximumIsExact)
     }
 
+    /// Reads metrics written by ``encode(into:)``.
     public init(decoding decoder: inout BinaryDecoder) throws(DecodingError) {
         count = try decoder.readCount("regression count", limit: Int.max)
         errorSum = try ExactSum(decoding: &decoder)

@@ -18,8 +18,11 @@ public struct ScoreHistogram: Sendable, Equatable {
 
     /// The positives and negatives of one bin.
     public struct Bin: Sendable, Equatable {
+        /// The bin: ⌊score · binCount⌋, clamped.
         public var index: Int
+        /// Scores of true positives in the bin.
         public var positive: Int
+        /// Scores of true negatives in the bin.
         public var negative: Int
     }
 
