@@ -80,6 +80,36 @@ public struct PerformanceDocument: Encodable, Sendable {
     public var versions: [Quality]
     /// With `granularity`: the quality at a point every granularity, each over the `trailing` time before it.
     public var series: Series?
+    /// With `segment=tag:value`: the segment every figure is about.
+    public var segment: Segment?
+    /// With `by=tag`: the quality of each value of the tag, the versions together (or the one asked for).
+    public var segments: [SegmentQuality]?
+
+    /// A segment tag and value.
+    public struct Segment: Encodable, Sendable {
+        public var tag: String
+        public var value: String
+
+        /// The segment `tag` = `value`.
+        public init(tag: String, value: String) {
+            self.tag = tag
+            self.value = value
+        }
+    }
+
+    /// The quality of one segment value.
+    public struct SegmentQuality: Encodable, Sendable {
+        public var tag: String
+        public var value: String
+        public var quality: Quality
+
+        /// The quality of `tag` = `value`.
+        public init(tag: String, value: String, quality: Quality) {
+            self.tag = tag
+            self.value = value
+            self.quality = quality
+        }
+    }
 
     public struct Series: Encodable, Sendable {
         public var granularitySeconds: Int64

@@ -198,6 +198,54 @@ struct QualityProfileTests {
         #expect(summary.businessMetrics.last?.sum == 12.5 && summary.businessMetrics.last?.count == 1)
     }
 
+    /// Segment tags on predictions: each segment's quality is that of its own predictions, corrections and
+    /// all, and the buckets stay byte-identical whatever the order.
+    @Test func segmentsKeepTheQualityOfTheirOwnPredictions() throws {
+        let tiers = ["gold", "silver", "bronze"]
+        let predictions = (0..<300).map { (index: Int) -> PredictionEvent in
+            let segment: [String: String] = ["tier": tiers[index % 7 % 3], "region": index % 2 == 0 ? "eu" : "us"]
+            let time: Int64 = 1_700_000_000_000 + Int64(index) * 1000
+            let predicted: String = index % 3 == 0 ? "yes" : "no"
+            return PredictionEvent(id: "p\(index)", timestampMilliseconds: time, version: "v1", prediction: .label(predicted), segment: segment)
+        }
+        let truth = (0..<300).map { $0 % 5 == 0 ? "yes" : "no" }
+        var events: [(prediction: PredictionEvent?, labels: [LabelEvent])] = predictions.map { ($0, []) }
+        for index in 0..<300 {
+            let right = LabelEvent(predictionId: "p\(index)", timestampMilliseconds: 1_700_000_900_000, value: .label(truth[index]))
+            let wrong = LabelEvent(predictionId: "p\(index)", timestampMilliseconds: 1_700_000_800_000, value: .label(truth[index] == "yes" ? "no" : "yes"))
+            events.append((nil, index % 4 == 0 ? [wrong, right] : [right]))
+        }
+        var reference: [BucketKey: [UInt8]]?
+        var generator = SeededGenerator(seed: 3)
+        for _ in 0..<3 {
+            events.shuffle(using: &generator)
+            var replay = LabelLogReplay()
+            for event in events {
+                if let prediction = event.prediction { replay.receive(prediction: prediction) }
+                for label in event.labels { replay.receive(label: label) }
+            }
+            let bytes = replay.buckets.mapValues { SketchEnvelope.serialize($0) }
+            if let reference { #expect(bytes == reference) } else { reference = bytes }
+            let merged = replay.merged
+            for tier in tiers {
+                let members = (0..<300).filter { predictions[$0].segment["tier"] == tier }
+                let correct = members.filter { (($0 % 3 == 0) ? "yes" : "no") == truth[$0] }.count
+                let segment = try #require(merged.segments["tier"]?[tier])
+                #expect(segment.labelled == members.count)
+                let accuracy = QualitySummary(profile: segment, predictions: members.count, windowEnd: 0, now: 0).figure("accuracy")?.value
+                #expect(accuracy == Double(correct) / Double(members.count))
+            }
+            #expect(merged.segments["region"]?.keys.sorted() == ["eu", "us"])
+        }
+        let profile = Self.replayInSentOrder(QualityFixture.shared.cases["binary"]!).merged
+        #expect(profile.segments.isEmpty)
+        var withSegments = LabelLogReplay()
+        for prediction in predictions { withSegments.receive(prediction: prediction) }
+        withSegments.receive(label: LabelEvent(predictionId: "p1", timestampMilliseconds: 1_700_000_900_000, value: .label("no")))
+        let one = withSegments.merged
+        #expect(try SketchEnvelope.deserialize(QualityProfile.self, from: SketchEnvelope.serialize(one)) == one)
+    }
+
     @Test func storedPredictionsReadWithoutFeaturesKeepEverythingElse() throws {
         let event = PredictionEvent(
             id: "x", timestampMilliseconds: 1_700_000_000_123, version: "v3", features: ["a": .number(1), "v": .vector([1, 2]), "s": .string("}{")],

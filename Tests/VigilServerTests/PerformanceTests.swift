@@ -125,6 +125,29 @@ struct PerformanceTests {
         try await server.stop()
     }
 
+    @Test func qualityOfOneSegmentAndByEverySegmentValue() async throws {
+        let server = try await TestServer.start()
+        let now = Date().timeIntervalSince1970
+        // web: 4 predictions, all right; app: 6 predictions, 3 labelled, 1 right.
+        let rows = (0..<10).map { index in
+            #"{"id": "s\#(index)", "timestamp": \#(now - 60), "prediction": "yes", "segment": {"channel": "\#(index < 4 ? "web" : "app")"}}"#
+        }
+        _ = try await server.request("POST", "/v1/models/m/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+        let labels = [(0, "yes"), (1, "yes"), (2, "yes"), (3, "yes"), (4, "yes"), (5, "no"), (6, "no")].map { #"{"prediction_id": "s\#($0.0)", "label": "\#($0.1)"}"# }
+        _ = try await server.request("POST", "/v1/models/m/labels", body: labels.joined(separator: "\n"), contentType: "application/x-ndjson")
+        let app = try await server.request("GET", "/v1/models/m/performance?window=1h&segment=channel:app").json()
+        #expect(value(app, "segment", "value") as? String == "app")
+        #expect(value(app, "overall", "labelled") as? Int == 3 && value(app, "overall", "predictions") as? Int == 6)
+        #expect(number(Self.figure(app, "accuracy"), "value") == 1.0 / 3)
+        let by = try await server.request("GET", "/v1/models/m/performance?window=1h&by=channel").json()
+        let segments = try #require(value(by, "segments") as? [[String: Any]])
+        #expect(segments.map { $0["value"] as? String } == ["app", "web"])
+        #expect(value(segments[1], "quality", "coverage") as? Double == 1)
+        let bad = try await server.request("GET", "/v1/models/m/performance?segment=channel")
+        #expect(bad.status == 400 && bad.text.contains("tag:value"))
+        try await server.stop()
+    }
+
     @Test func metricsExposeModelQualityAndLabelCoverage() async throws {
         let server = try await TestServer.start()
         let now = Date().timeIntervalSince1970

@@ -34,23 +34,36 @@ public struct QualityProfile: Sendable, Equatable {
     public private(set) var outcomes: [String: ExactMoments] = [:]
     /// At most this many outcome names per bucket; further names are left out.
     public static let maximumOutcomes = 64
+    /// Quality per segment tag and value of the predictions (`segment: {"tier": "gold"}`), bounded as the live
+    /// profiles' segments are (``SegmentBreakdown/maximumTags`` tags × ``SegmentBreakdown/maximumValuesPerTag``
+    /// values, further values under ``SegmentBreakdown/otherValue``). A segment's profile keeps the confusion
+    /// matrix, the regression sums, delays and outcomes, but no score histograms or probabilistic sums: up to
+    /// 3200 of them per bucket must stay small.
+    public private(set) var segments: [String: [String: QualityProfile]] = [:]
+    /// False in a segment's profile: it keeps no scores and no segments of its own.
+    private var isWhole = true
     /// Seconds from prediction to label of the labels held (a corrected label's delay is the correction's).
     public private(set) var delays = LabelDelayHistogram()
 
     /// A bucket with no label yet.
     public init() {}
 
+    private init(segment: Void) { isWhole = false }
+
     /// A profile counted afresh from each prediction's current label: what a bucket is recounted to.
     public init(recounting folds: [LabelFold]) {
         for fold in folds { add(prediction: fold.prediction, label: fold.label, weight: 1) }
     }
 
-    /// True when a correction took away the largest regression error, so that only a bound is left and
+    /// True when a correction took away the largest regression error (of the bucket or of one of its
+    /// segments), so that only a bound is left and
     /// the owner should recount the bucket from its events (``init(recounting:)``).
-    public var needsRecount: Bool { !regression.maximumIsExact }
+    public var needsRecount: Bool {
+        !regression.maximumIsExact || segments.values.contains { $0.values.contains { !$0.regression.maximumIsExact } }
+    }
 
     /// True when nothing is held.
-    public var isEmpty: Bool { labelled == 0 && delays.total == 0 && outcomes.isEmpty }
+    public var isEmpty: Bool { labelled == 0 && delays.total == 0 && outcomes.isEmpty && segments.isEmpty }
 
     /// Folds a label in: the new label's contribution added and, for a correction, the replaced one's taken away.
     public mutating func fold(_ fold: LabelFold) {
@@ -66,6 +79,13 @@ public struct QualityProfile: Sendable, Equatable {
             outcomes[name, default: ExactMoments()].add(value, weight: weight)
             if outcomes[name]!.isEmpty { outcomes[name] = nil }
         }
+        if isWhole {
+            for (tag, value) in prediction.segment {
+                guard let slot = segmentSlot(tag: tag, value: value) else { continue }
+                segments[tag]![slot, default: QualityProfile(segment: ())].add(prediction: prediction, label: label, weight: weight)
+                removeIfEmpty(tag: tag, value: slot)
+            }
+        }
         switch (prediction.prediction, label.value) {
         case (.number(let predicted)?, .number(let actual)):
             regression.add(actual: actual, predicted: predicted, weight: weight)
@@ -76,7 +96,7 @@ public struct QualityProfile: Sendable, Equatable {
             }
             let actual = admitted(Self.className(of: label.value))
             confusion.add(actual: actual, predicted: admitted(predicted), weight: weight)
-            if case .scores(let classScores)? = prediction.prediction, classScores.count <= Self.maximumClasses {
+            if isWhole, case .scores(let classScores)? = prediction.prediction, classScores.count <= Self.maximumClasses {
                 addScores(classScores, actual: actual, weight: weight)
             }
         default:
@@ -99,6 +119,25 @@ public struct QualityProfile: Sendable, Equatable {
         logLossSum.add(loss, negated: weight < 0)
         logLossSquaredSum.add(loss * loss, negated: weight < 0)
         logLossCount += weight
+    }
+
+    /// The value a segment is kept under (its own, or `(other)` when its tag is full); nil when the tag is new
+    /// and the profile keeps as many tags as it may. Creates the tag's entry when needed.
+    private mutating func segmentSlot(tag: String, value: String) -> String? {
+        if segments[tag] == nil {
+            guard segments.count < SegmentBreakdown.maximumTags else { return nil }
+            segments[tag] = [:]
+        }
+        let values = segments[tag]!
+        let room = SegmentBreakdown.maximumValuesPerTag - (values[SegmentBreakdown.otherValue] == nil ? 1 : 0)
+        if values[value] != nil || values.count < room || value == SegmentBreakdown.otherValue { return value }
+        return SegmentBreakdown.otherValue
+    }
+
+    /// A segment whose labels were all taken away again is dropped, and so is a tag left with none.
+    private mutating func removeIfEmpty(tag: String, value: String) {
+        if segments[tag]?[value]?.isEmpty == true { segments[tag]![value] = nil }
+        if segments[tag]?.isEmpty == true { segments[tag] = nil }
     }
 
     /// A class as counted: itself while the bucket has room, else ``otherClass``.
@@ -137,6 +176,14 @@ public struct QualityProfile: Sendable, Equatable {
         for (name, moments) in other.outcomes {
             outcomes[name, default: ExactMoments()].merge(moments)
             if outcomes[name]!.isEmpty { outcomes[name] = nil }
+        }
+        for (tag, values) in other.segments {
+            for (value, profile) in values {
+                guard let slot = segmentSlot(tag: tag, value: value) else { continue }
+                segments[tag]![slot, default: QualityProfile(segment: ())].merge(profile)
+                removeIfEmpty(tag: tag, value: slot)
+            }
+            if segments[tag]?.isEmpty == true { segments[tag] = nil }
         }
     }
 
@@ -180,6 +227,16 @@ extension QualityProfile: BinarySerializable {
             encoder.write(name)
             moments.encode(into: &encoder)
         }
+        // A segment's own profile has no segments: the count is 0 there.
+        encoder.writeVarint(segments.count)
+        for (tag, values) in segments.sorted(by: { $0.key < $1.key }) {
+            encoder.write(tag)
+            encoder.writeVarint(values.count)
+            for (value, profile) in values.sorted(by: { $0.key < $1.key }) {
+                encoder.write(value)
+                profile.encodePayload(into: &encoder)
+            }
+        }
     }
 
     /// Reads a profile, checking that its parts agree on the number of labelled predictions.
@@ -202,6 +259,22 @@ extension QualityProfile: BinarySerializable {
         for _ in 0..<outcomeCount {
             let name = try decoder.readString("outcome name")
             outcomes[name] = try ExactMoments(decoding: &decoder)
+        }
+        let tagCount = try decoder.readCount("segment tags", limit: SegmentBreakdown.maximumTags)
+        for _ in 0..<tagCount {
+            let tag = try decoder.readString("segment tag")
+            let valueCount = try decoder.readCount("segment values", limit: SegmentBreakdown.maximumValuesPerTag)
+            var values: [String: QualityProfile] = [:]
+            for _ in 0..<valueCount {
+                let value = try decoder.readString("segment value")
+                var segment = try QualityProfile(decodingPayload: &decoder)
+                guard segment.segments.isEmpty, segment.scores.histograms.isEmpty else {
+                    throw DecodingError("the segment \(tag)=\(value) holds segments or scores of its own", at: decoder.offset)
+                }
+                segment.isWhole = false
+                values[value] = segment
+            }
+            segments[tag] = values
         }
         guard confusion.total + regression.count + unscorable == labelled else {
             throw DecodingError("a quality profile's parts disagree on the number of labelled predictions", at: decoder.offset)

@@ -58,30 +58,63 @@ struct PerformanceRoutes {
         let now = LiveStatistics.nowMilliseconds()
         let range = try WindowParameter.range(window: request.query("window"), from: request.query("from"), to: request.query("to"), now: now)
         let positive = request.query("positive_class")
+        let segment = try Self.segment(request.query("segment"))
+        let breakdown = request.query("by")
         var perVersion: [(String, QualitySummary)] = []
         var merged = QualityProfile()
         var predictions = 0
         var predictionMetrics: [String: Moments] = [:]
+        var segmentPredictions: [String: Int] = [:]
         for name in versions where version == nil || name == version {
-            let profile = try await quality.window(model: model, version: name, range: range)
+            var profile = try await quality.window(model: model, version: name, range: range)
             let traffic = try await live.window(model: model, version: name, range: range)
-            let successful = traffic.requestCount - traffic.errorCount
+            var successful = traffic.requestCount - traffic.errorCount
+            var metrics = traffic.metrics
+            if let (tag, value) = segment {
+                // One segment: its labels, its predictions; business metrics come only from its labels.
+                profile = profile.segments[tag]?[value] ?? QualityProfile()
+                successful = traffic.segments.tags[tag]?[value].map { $0.requestCount - $0.errorCount } ?? 0
+                metrics = [:]
+            }
+            if let breakdown {
+                for (value, counts) in traffic.segments.tags[breakdown] ?? [:] { segmentPredictions[value, default: 0] += counts.requestCount - counts.errorCount }
+            }
             merged.merge(profile)
             predictions += successful
-            for (metric, moments) in traffic.metrics { predictionMetrics[metric, default: Moments()].merge(moments) }
+            for (metric, moments) in metrics { predictionMetrics[metric, default: Moments()].merge(moments) }
             perVersion.append((name, QualitySummary(
-                profile: profile, predictions: successful, windowEnd: range.upperBound, now: now, positiveClass: positive, predictionMetrics: traffic.metrics
+                profile: profile, predictions: successful, windowEnd: range.upperBound, now: now, positiveClass: positive, predictionMetrics: metrics
             )))
         }
         let overall = QualitySummary(
             profile: merged, predictions: predictions, windowEnd: range.upperBound, now: now, positiveClass: positive, predictionMetrics: predictionMetrics
         )
         let counts = try await store.labelCounts(model: model)
-        let document = PerformanceDocument(
+        var document = PerformanceDocument(
             model: model, window: range, labels: .init(received: counts.labels, matched: counts.matched, late: counts.late),
             overall: (version, overall), versions: version == nil ? perVersion : [],
             series: try await series(request, model: model, version: version, range: range, now: now, positive: positive)
         )
+        document.segment = segment.map { PerformanceDocument.Segment(tag: $0.tag, value: $0.value) }
+        if let breakdown {
+            document.segments = (merged.segments[breakdown] ?? [:]).sorted { $0.key < $1.key }.map { value, profile in
+                PerformanceDocument.SegmentQuality(
+                    tag: breakdown, value: value,
+                    quality: PerformanceDocument.quality(version, QualitySummary(
+                        profile: profile, predictions: segmentPredictions[value], windowEnd: range.upperBound, now: now, positiveClass: positive
+                    ))
+                )
+            }
+        }
         return JSONResponse.make(data: try document.encoded())
+    }
+
+    /// `segment=tag:value`.
+    static func segment(_ text: String?) throws(Problem) -> (tag: String, value: String)? {
+        guard let text else { return nil }
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
+            throw Problem.badParameter("segment", "\"\(text)\" is not tag:value (say channel:partner_api)")
+        }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 }
