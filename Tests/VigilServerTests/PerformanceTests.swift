@@ -148,6 +148,25 @@ struct PerformanceTests {
         try await server.stop()
     }
 
+    @Test func schemaVersionsBreakTrafficAndQualityDown() async throws {
+        let server = try await TestServer.start()
+        let rows = (0..<6).map { #"{"id": "r\#($0)", "prediction": "yes", "schema_version": "\#($0 < 2 ? "2026-10" : "2026-11")"}"# }
+        let sent = try await server.request("POST", "/v1/models/m/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+        #expect(sent.status == 200, "\(sent.text)")
+        _ = try await server.request("POST", "/v1/models/m/labels", body: #"[{"prediction_id": "r0", "label": "no"}, {"prediction_id": "r5", "label": "yes"}]"#)
+        let summary = try await server.summary("m")
+        let values = try #require(value(summary, "segments", "values") as? [[String: Any]])
+        #expect(values.first { $0["tag"] as? String == "schema_version" && $0["value"] as? String == "2026-11" }?["requests"] as? Int == 4, "\(values)")
+        let by = try await server.request("GET", "/v1/models/m/performance?window=1h&by=schema_version").json()
+        let segments = try #require(value(by, "segments") as? [[String: Any]])
+        #expect(segments.map { number(Self.figure(["overall": $0["quality"] as Any], "accuracy"), "value") } == [0, 1])
+        let bad = try await server.request("POST", "/v1/models/m/predictions", body: #"{"schema_version": 3}"#)
+        #expect(bad.status == 422 && bad.text.contains("schema_version"))
+        let stored = try await server.request("GET", "/v1/models/m/predictions/r0").json()
+        #expect(value(stored, "prediction", "schema_version") as? String == "2026-10")
+        try await server.stop()
+    }
+
     @Test func metricsExposeModelQualityAndLabelCoverage() async throws {
         let server = try await TestServer.start()
         let now = Date().timeIntervalSince1970

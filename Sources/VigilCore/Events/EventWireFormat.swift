@@ -7,7 +7,7 @@ import VigilStats
 /// {"id": "r-1", "timestamp": "2026-11-22T10:15:30Z", "version": "v2",
 ///  "features": {"age": 42, "country": "DE", "embedding": [0.1, 0.3]},
 ///  "prediction": {"fraud": 0.91, "legit": 0.09}, "latency_ms": 12.5,
-///  "status": "ok", "segment": {"tier": "gold"}, "metrics": {"revenue": 12.0}}
+///  "status": "ok", "segment": {"tier": "gold"}, "metrics": {"revenue": 12.0}, "schema_version": "2026-11"}
 /// ```
 /// A label: `{"prediction_id": "r-1", "label": "fraud", "timestamp": …}`. Unknown fields are errors, so a typo
 /// is reported instead of silently dropped.
@@ -30,6 +30,7 @@ public struct EventWireFormat: Sendable {
 
     static let predictionFields: Set<String> = [
         "id", "timestamp", "version", "features", "prediction", "latency_ms", "status", "error_type", "segment", "metrics",
+        "schema_version",
     ]
     static let labelFields: Set<String> = ["prediction_id", "label", "timestamp", "metrics"]
 
@@ -46,6 +47,7 @@ public struct EventWireFormat: Sendable {
         var errorType: JSONValue?
         var segment: JSONValue?
         var metrics: JSONValue?
+        var schemaVersion: JSONValue?
         var features: [String: FeatureValue] = [:]
         /// One bit per field already read, to refuse repeated fields without hashing.
         private var seen: UInt16 = 0
@@ -64,6 +66,7 @@ public struct EventWireFormat: Sendable {
             case "segment": segment = value; bit = 1 << 7
             case "metrics": metrics = value; bit = 1 << 8
             case "features": bit = 1 << 9
+            case "schema_version": schemaVersion = value; bit = 1 << 10
             default:
                 throw EventRowError(row: row, field: name, message: "unknown field (expected one of \(EventWireFormat.predictionFields.sorted().joined(separator: ", ")))")
             }
@@ -260,9 +263,15 @@ public struct EventWireFormat: Sendable {
         if status == "ok", errorType != nil { throw fail("error_type", "is set on a prediction whose status is \"ok\"") }
         let segment = try stringMap(object.segment, field: "segment", row: row)
         let metrics = try metricMap(object.metrics, row: row)
+        var schemaVersion: String?
+        switch object.schemaVersion {
+        case nil, .null?: break
+        case .string(let text)? where !text.isEmpty && text.utf8.count <= limits.maxNameLength: schemaVersion = text
+        default: throw fail("schema_version", "must be a string of 1 to \(limits.maxNameLength) bytes")
+        }
         return PredictionEvent(
             id: id, timestampMilliseconds: timestamp, version: version, features: object.features, prediction: prediction,
-            latencyMilliseconds: latency, status: status, errorType: errorType, segment: segment, metrics: metrics
+            latencyMilliseconds: latency, status: status, errorType: errorType, segment: segment, metrics: metrics, schemaVersion: schemaVersion
         )
     }
 
@@ -420,6 +429,10 @@ extension PredictionEvent {
         if !metrics.isEmpty {
             writer.key("metrics")
             writer.object(metrics) { $0.number($1) }
+        }
+        if let schemaVersion {
+            writer.key("schema_version")
+            writer.string(schemaVersion)
         }
         writer.raw("}")
         return writer.bytes

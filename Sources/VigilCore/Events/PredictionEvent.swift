@@ -15,11 +15,24 @@ public struct PredictionEvent: Sendable, Equatable {
     public var segment: [String: String]
     /// Free numeric business or proxy metrics (conversion, revenue…).
     public var metrics: [String: Double]
+    /// The version of the input schema the features follow (seed 003: a pipeline change shows as a new one).
+    public var schemaVersion: String?
+
+    /// The tag under which summaries and quality break down by ``schemaVersion``, beside the segment tags.
+    public static let schemaVersionTag = "schema_version"
+
+    /// The segment tags with the schema version among them: what summaries and quality break down by.
+    public var segmentTags: [String: String] {
+        guard let schemaVersion else { return segment }
+        var tags = segment
+        tags[Self.schemaVersionTag] = schemaVersion
+        return tags
+    }
 
     public init(
         id: String, timestampMilliseconds: Int64, version: String, features: [String: FeatureValue] = [:],
         prediction: PredictionValue? = nil, latencyMilliseconds: Double? = nil, status: String = "ok", errorType: String? = nil,
-        segment: [String: String] = [:], metrics: [String: Double] = [:]
+        segment: [String: String] = [:], metrics: [String: Double] = [:], schemaVersion: String? = nil
     ) {
         self.id = id
         self.timestampMilliseconds = timestampMilliseconds
@@ -31,6 +44,7 @@ public struct PredictionEvent: Sendable, Equatable {
         self.errorType = errorType
         self.segment = segment
         self.metrics = metrics
+        self.schemaVersion = schemaVersion
     }
 }
 

@@ -43,7 +43,7 @@ public struct LiveProfile: Sendable, Equatable {
         for (name, value) in event.metrics where abs(value) <= NumericColumnSketch.maximumMagnitude {
             metrics[name, default: Moments()].add(value)
         }
-        if !event.segment.isEmpty { segments.add(event) }
+        if !event.segment.isEmpty || event.schemaVersion != nil { segments.add(event) }
     }
 
     public mutating func merge(_ other: LiveProfile) {

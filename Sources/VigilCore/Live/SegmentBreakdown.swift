@@ -63,7 +63,7 @@ public struct SegmentBreakdown: Sendable, Equatable {
     public var isEmpty: Bool { tags.isEmpty && untrackedTagValues == 0 }
 
     mutating func add(_ event: PredictionEvent) {
-        for (tag, value) in event.segment {
+        for (tag, value) in event.segmentTags {
             guard let slot = slot(tag: tag, value: value) else {
                 untrackedTagValues += 1
                 continue

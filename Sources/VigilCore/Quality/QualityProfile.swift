@@ -80,7 +80,7 @@ public struct QualityProfile: Sendable, Equatable {
             if outcomes[name]!.isEmpty { outcomes[name] = nil }
         }
         if isWhole {
-            for (tag, value) in prediction.segment {
+            for (tag, value) in prediction.segmentTags {
                 guard let slot = segmentSlot(tag: tag, value: value) else { continue }
                 segments[tag]![slot, default: QualityProfile(segment: ())].add(prediction: prediction, label: label, weight: weight)
                 removeIfEmpty(tag: tag, value: slot)
