@@ -29,20 +29,22 @@ public struct VigilServer: Sendable {
     /// Opens the store under `configuration.dataDirectory`, recovers the live profiles from it, and builds
     /// the application. `onListening` receives the bound port once the server accepts connections.
     public static func make(
-        configuration: ServerConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> VigilServer {
         try configuration.validate()
         let store = try SQLiteStore(directory: configuration.dataDirectory)
-        return try await make(configuration: configuration, store: store, logger: logger, onListening: onListening)
+        return try await make(configuration: configuration, store: store, logger: logger, clock: clock, onListening: onListening)
     }
 
     /// Builds the server on a given store (tests use this to share one store between restarts).
+    /// - Parameter clock: where the time comes from (tests pass a ``ManualClock``'s).
     public static func make(
-        configuration: ServerConfiguration, store: any Store, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        configuration: ServerConfiguration, store: any Store, logger: Logger, clock: WallClock = .system,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> VigilServer {
         try configuration.validate()
         let metrics = VigilMetrics(maxLabelValues: configuration.maxLabelValues, version: VigilServer.version)
-        let live = LiveStatistics(store: store, configuration: configuration, metrics: metrics, logger: logger)
+        let live = LiveStatistics(store: store, configuration: configuration, metrics: metrics, logger: logger, clock: clock)
         try await live.recover()
         var known: [String: Set<String>] = [:]
         for pair in try await store.modelVersions() { known[pair.model, default: []].insert(pair.version) }
@@ -56,16 +58,16 @@ public struct VigilServer: Sendable {
         }
         try await quality.catchUp()
         let monitor = ModelMonitor(
-            configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger
+            configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger, clock: clock
         )
 
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ProblemMiddleware(logger: logger))
         router.add(middleware: AuthenticationMiddleware(tokens: configuration.tokens))
         OperationalRoutes(store: store, metrics: metrics).register(on: router)
-        IngestRoutes(configuration: configuration, store: store, writer: writer, cardinality: cardinality, metrics: metrics).register(on: router)
-        ModelRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality).register(on: router)
-        PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality).register(on: router)
+        IngestRoutes(configuration: configuration, store: store, writer: writer, cardinality: cardinality, metrics: metrics, clock: clock).register(on: router)
+        ModelRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
+        PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 
         var application = Application(

@@ -167,6 +167,29 @@ struct PerformanceTests {
         try await server.stop()
     }
 
+    /// Time moved by hand: a window is maturing until its p95 label delay has passed, with no sleep.
+    @Test func aWindowMaturesAsTheClockPassesItsLabelDelay() async throws {
+        let start: Int64 = 1_800_000_000_000
+        let time = ManualClock(milliseconds: start)
+        let server = try await TestServer.start(clock: time.clock)
+        // Predictions stamped by the server at `start`; labels 10 minutes later (p95 delay: the 15-minute bin).
+        let rows = (0..<10).map { #"{"id": "t\#($0)", "prediction": "yes"}"# }
+        _ = try await server.request("POST", "/v1/models/m/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+        let labels = (0..<10).map { #"{"prediction_id": "t\#($0)", "label": "yes", "timestamp": \#(Double(start + 600_000) / 1000)}"# }
+        _ = try await server.request("POST", "/v1/models/m/labels", body: labels.joined(separator: "\n"), contentType: "application/x-ndjson")
+        time.advance(by: .seconds(60))
+        func formatted(_ milliseconds: Int64) -> String { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000)) }
+        let path = "/v1/models/m/performance?from=\(formatted(start - 3_600_000))&to=\(formatted(start + 60_000))"
+        let early = try await server.request("GET", path).json()
+        #expect(value(early, "overall", "maturing") as? Bool == true)
+        #expect(number(early, "overall", "labelDelayP95Seconds") == 900)
+        time.advance(by: .seconds(14 * 60))
+        #expect(value(try await server.request("GET", path).json(), "overall", "maturing") as? Bool == true)
+        time.advance(by: .seconds(61))
+        #expect(value(try await server.request("GET", path).json(), "overall", "maturing") as? Bool == false)
+        try await server.stop()
+    }
+
     @Test func metricsExposeModelQualityAndLabelCoverage() async throws {
         let server = try await TestServer.start()
         let now = Date().timeIntervalSince1970
@@ -190,7 +213,8 @@ struct PerformanceTests {
         var text = ""
         for _ in 0..<50 {
             text = try await server.request("GET", "/metrics").text
-            if text.contains(#"ml_label_coverage_ratio{model_name="mail""#) { break }
+            // A monitor cycle that began before the labels committed shows none: wait for the one after.
+            if text.contains(#"ml_label_coverage_ratio{model_name="mail",model_version="v2",window="1h"} 0.8"#) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         // 8 of 10 labelled; p0…p3 (ham) and p6…p7 (spam) right, p4 scored spam 0.4 wrong, p5 a tie (ham) wrong.

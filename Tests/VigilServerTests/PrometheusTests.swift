@@ -33,17 +33,27 @@ struct PrometheusTests {
         }
     }
 
+    /// Ten predictions of class "yes" with ids, and their labels: eight "yes", two "no" (accuracy 0.8), with revenue.
+    static func label(_ server: TestServer) async throws {
+        let rows = (0..<10).map { predictionJSON(id: "q\($0)", age: 30, city: "x", score: 0.8) }
+        #expect(try await server.request("POST", "/v1/models/fraud/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+        let labels = (0..<10).map { #"{"prediction_id": "q\#($0)", "label": "\#($0 < 8 ? "yes" : "no")", "metrics": {"revenue": \#($0)}}"# }
+        #expect(try await server.request("POST", "/v1/models/fraud/labels", body: labels.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+    }
+
     @Test(.enabled(if: tool("promtool") != nil || inCI, "promtool is not installed (apt-get install prometheus); .ci/run installs it"))
     func promtoolAcceptsTheExposition() async throws {
         let promtool = try #require(Self.tool("promtool"), "promtool is required in CI")
         let server = try await TestServer.start()
         try await Self.feed(server, rounds: 3)
+        try await Self.label(server)
         _ = try await server.request("PUT", "/v1/models/fraud/reference", body: "age,city\n" + (0..<200).map { "\($0 % 50),x" }.joined(separator: "\n"), contentType: "text/csv")
         let names = [
             "ml_prediction_requests_total", "ml_prediction_latency_seconds_bucket", "ml_prediction_errors_total", "ml_prediction_confidence_bucket",
             "ml_prediction_class_total", "ml_feature_value", "ml_feature_drift_score", "ml_dataset_drift_share", "ml_data_quality_ratio",
             "vigil_ingested_events_total", "vigil_ingest_queue_rows", "vigil_flush_lag_seconds", "vigil_store_size_bytes",
             "vigil_build_info", "process_start_time_seconds", "process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds",
+            "ml_model_quality", "ml_label_coverage_ratio", "ml_label_delay_seconds_bucket", "ml_business_metric", "vigil_labels_folded_total",
         ]
         func missing(_ text: String) -> [String] { names.filter { !text.contains("\n\($0){") && !text.contains("\n\($0) ") } }
         // The drift and quality gauges appear once the monitor (every 0.2 s) has run with the reference; a
@@ -98,6 +108,7 @@ struct PrometheusTests {
         defer { prometheus.terminate() }
 
         try await Self.feed(server, rounds: 25, pause: .milliseconds(250))
+        try await Self.label(server)
         func query(_ promql: String) async throws -> Double? {
             var components = URLComponents(string: "http://127.0.0.1:\(webPort)/api/v1/query")!
             components.queryItems = [URLQueryItem(name: "query", value: promql)]
@@ -123,10 +134,18 @@ struct PrometheusTests {
         var total: Double?
         for _ in 0..<20 {
             total = try await query(#"sum(ml_prediction_requests_total{model_name="fraud"})"#)
-            if total == 500 { break }
+            if total == 510 { break }
             try await Task.sleep(for: .milliseconds(500))
         }
-        #expect(total == 500)
+        #expect(total == 510)
+        // Model quality from the labels reaches Prometheus as the seeds' accuracy rule would read it.
+        var accuracy: Double?
+        for _ in 0..<40 {
+            accuracy = try await query(#"ml_model_quality{model_name="fraud",metric="accuracy",window="7d"}"#)
+            if accuracy != nil { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(accuracy == 0.8)
         try await server.stop()
     }
 }

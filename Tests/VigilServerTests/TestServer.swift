@@ -18,7 +18,9 @@ struct TestServer {
     static func temporaryDirectory() -> String { NSTemporaryDirectory() + "vigil-server-\(UUID().uuidString)" }
 
     /// Starts a server on `directory` (a new one by default) with the given settings.
-    static func start(directory: String = temporaryDirectory(), configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    static func start(
+        directory: String = temporaryDirectory(), clock: WallClock = .system, configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.dataDirectory = directory
@@ -28,7 +30,7 @@ struct TestServer {
         var logger = Logger(label: "vigil-test")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = try await VigilServer.make(configuration: configuration, logger: logger) { port in continuation.yield(port) }
+        let server = try await VigilServer.make(configuration: configuration, logger: logger, clock: clock) { port in continuation.yield(port) }
         let group = server.serviceGroup(gracefulShutdownSignals: [])
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()

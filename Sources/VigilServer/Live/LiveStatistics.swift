@@ -25,7 +25,11 @@ final class LiveStatistics: Service, Sendable {
     /// Every bucket starting at or after this time is held in memory; older ones may be only in the store.
     private let heldSince = Mutex(Int64.max)
 
-    init(store: any Store, configuration: ServerConfiguration, metrics: VigilMetrics, logger: Logger) {
+    /// Where "now" comes from: windows, the hot horizon, retention.
+    let clock: WallClock
+
+    init(store: any Store, configuration: ServerConfiguration, metrics: VigilMetrics, logger: Logger, clock: WallClock = .system) {
+        self.clock = clock
         self.store = store
         self.configuration = configuration
         self.metrics = metrics
@@ -38,7 +42,7 @@ final class LiveStatistics: Service, Sendable {
     /// Loads recent buckets and replays the log past the watermark. Called before the server accepts requests.
     func recover() async throws(StoreError) {
         let started = Date()
-        let now = Self.nowMilliseconds()
+        let now = clock.milliseconds()
         let recent = try await readable(store.buckets(model: nil, starting: (now - hotMilliseconds)..<Int64.max))
         aggregator.install(Dictionary(uniqueKeysWithValues: recent.map { ($0.key, $0.profile) }))
         heldSince.withLock { $0 = now - hotMilliseconds }
@@ -128,7 +132,7 @@ final class LiveStatistics: Service, Sendable {
             }
             rebuilt[key] = profile
             var metadata: Logger.Metadata = ["bucket": "\(key)", "events": "\(count)", "reason": "\(read.unreadable[key] ?? "")"]
-            if let seconds = configuration.eventRetentionSeconds, key.start < Self.nowMilliseconds() - Int64(seconds) * 1000 {
+            if let seconds = configuration.eventRetentionSeconds, key.start < clock.milliseconds() - Int64(seconds) * 1000 {
                 metadata["note"] = "the bucket is older than the event retention: events already deleted are not in it"
             }
             logger.warning("an unreadable stored bucket was rebuilt from the event log", metadata: metadata)
@@ -156,7 +160,7 @@ final class LiveStatistics: Service, Sendable {
             aggregator.markChanged(changes.buckets.keys)
             throw error
         }
-        let horizon = Self.nowMilliseconds() - hotMilliseconds
+        let horizon = clock.milliseconds() - hotMilliseconds
         aggregator.evict(before: horizon)
         heldSince.withLock { $0 = max($0, horizon) }
     }
@@ -225,7 +229,7 @@ final class LiveStatistics: Service, Sendable {
     /// then, not by the first window that needs them.
     func rollUpRecentHours(_ hours: Int) async {
         guard let width = rollupMilliseconds else { return }
-        let end = BucketKey.start(of: Self.nowMilliseconds(), width: width)
+        let end = BucketKey.start(of: clock.milliseconds(), width: width)
         for hour in stride(from: end - Int64(hours) * width, to: end, by: Int(width)) {
             do {
                 await saveRollups(of: try await readable(store.rollupRead(model: nil, starting: hour..<(hour + width), width: width).uncovered), width: width)
@@ -285,7 +289,7 @@ final class LiveStatistics: Service, Sendable {
     }
 
     private func applyRetention() async throws(StoreError) {
-        let now = Self.nowMilliseconds()
+        let now = clock.milliseconds()
         if let seconds = configuration.eventRetentionSeconds {
             let deleted = try await store.deletePredictions(before: now - Int64(seconds) * 1000)
             if deleted > 0 { logger.info("retention deleted predictions", metadata: ["count": "\(deleted)"]) }
@@ -296,7 +300,6 @@ final class LiveStatistics: Service, Sendable {
         }
     }
 
-    static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     /// When something last happened, readable from any thread.
     private final class Clock: Sendable {

@@ -16,11 +16,13 @@ final class ModelMonitor: Service, Sendable {
     private let cardinality: CardinalityGuard
     private let metrics: VigilMetrics
     private let logger: Logger
+    private let clock: WallClock
 
     init(
         configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard,
-        metrics: VigilMetrics, logger: Logger
+        metrics: VigilMetrics, logger: Logger, clock: WallClock = .system
     ) {
+        self.clock = clock
         self.configuration = configuration
         self.store = store
         self.live = live
@@ -53,7 +55,7 @@ final class ModelMonitor: Service, Sendable {
 
     /// Sets every window gauge from the current window.
     func refresh() async throws {
-        let now = LiveStatistics.nowMilliseconds()
+        let now = clock.milliseconds()
         let range = (now - Int64(configuration.monitorWindowSeconds) * 1000)..<(now + 1)
         for (model, versions) in cardinality.models {
             // Each bucket is read and merged once: per version, then the versions into the model's whole.

@@ -15,6 +15,8 @@ struct IngestRoutes {
     let writer: GroupCommitWriter
     let cardinality: CardinalityGuard
     let metrics: VigilMetrics
+    /// The time given to events sent without one.
+    let clock: WallClock
 
     /// What a prediction request stored: `stored` (rows newly stored), `duplicates` (ids already stored
     /// before: resent, not counted again), `ids` (each row's id in request order, assigned by Vigil when
@@ -82,7 +84,7 @@ struct IngestRoutes {
         }
         let body = try await request.collectBytes(limit: configuration.limits.maxBodyBytes)
         let batch: EventBatch<Event>
-        do { batch = try rows(EventWireFormat(limits: configuration.limits, now: LiveStatistics.nowMilliseconds()), body, layout) } catch {
+        do { batch = try rows(EventWireFormat(limits: configuration.limits, now: clock.milliseconds()), body, layout) } catch {
             metrics.recordRejected(1, reason: "invalid_body")
             throw Problem.invalidBody(error)
         }

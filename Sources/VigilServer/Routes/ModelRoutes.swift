@@ -14,6 +14,7 @@ struct ModelRoutes {
     let live: LiveStatistics
     let quality: QualityProfiles
     let cardinality: CardinalityGuard
+    let clock: WallClock
 
     struct ModelEntry: Encodable {
         var name: String
@@ -56,7 +57,7 @@ struct ModelRoutes {
         let model = try request.modelName(context, limits: configuration.limits)
         let (versions, version) = try versions(of: model, request)
         let range = try WindowParameter.range(
-            window: request.query("window"), from: request.query("from"), to: request.query("to"), now: LiveStatistics.nowMilliseconds()
+            window: request.query("window"), from: request.query("from"), to: request.query("to"), now: clock.milliseconds()
         )
         let profile = try await live.window(model: model, version: version, range: range)
         let labels = try await store.labelCounts(model: model)
@@ -69,7 +70,7 @@ struct ModelRoutes {
         )
         let labelled = try await quality.window(model: model, version: version, range: range)
         let summary = QualitySummary(
-            profile: labelled, predictions: profile.requestCount - profile.errorCount, windowEnd: range.upperBound, now: LiveStatistics.nowMilliseconds(),
+            profile: labelled, predictions: profile.requestCount - profile.errorCount, windowEnd: range.upperBound, now: clock.milliseconds(),
             predictionMetrics: profile.metrics
         )
         document.quality = PerformanceDocument.quality(version, summary)
@@ -122,7 +123,7 @@ struct ModelRoutes {
         }
         let name = request.query("source") ?? "upload.\(fileExtension)"
         let profile = try Self.profile(of: body, fileExtension: fileExtension, displayName: name)
-        let stored = StoredReference(profile: profile, source: name, createdMilliseconds: LiveStatistics.nowMilliseconds())
+        let stored = StoredReference(profile: profile, source: name, createdMilliseconds: clock.milliseconds())
         try await store.setReference(stored, model: model)
         return try JSONResponse.make(ReferenceAnswer(model: model, reference: reference(stored), columns: profile.columnNames))
     }
@@ -133,7 +134,7 @@ struct ModelRoutes {
     private func pinReference(_ request: Request, model: String) async throws -> Response {
         guard let from = request.query("from") else { throw Problem.badParameter("from", "a time-range reference needs from (to defaults to now)") }
         let (_, version) = try versions(of: model, request)
-        let range = try WindowParameter.range(window: nil, from: from, to: request.query("to"), now: LiveStatistics.nowMilliseconds())
+        let range = try WindowParameter.range(window: nil, from: from, to: request.query("to"), now: clock.milliseconds())
         let traffic = try await live.window(model: model, version: version, range: range)
         let span = "\(Timestamp.formatRFC3339(milliseconds: range.lowerBound)) to \(Timestamp.formatRFC3339(milliseconds: range.upperBound))"
         guard traffic.requestCount > 0 else {
@@ -141,7 +142,7 @@ struct ModelRoutes {
         }
         let profile = traffic.features.datasetProfile()
         let source = "production " + (version.map { "version \($0), " } ?? "") + span
-        let stored = StoredReference(profile: profile, source: source, createdMilliseconds: LiveStatistics.nowMilliseconds())
+        let stored = StoredReference(profile: profile, source: source, createdMilliseconds: clock.milliseconds())
         try await store.setReference(stored, model: model)
         return try JSONResponse.make(ReferenceAnswer(model: model, reference: reference(stored), columns: profile.columnNames))
     }

@@ -14,8 +14,11 @@ struct PerformanceRoutes {
     let live: LiveStatistics
     let quality: QualityProfiles
     let cardinality: CardinalityGuard
+    /// "Now": the end of a window given as a duration, and what maturity is measured against.
+    let clock: WallClock
 
-    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard) {
+    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard, clock: WallClock) {
+        self.clock = clock
         self.configuration = configuration
         self.store = store
         self.live = live
@@ -55,7 +58,7 @@ struct PerformanceRoutes {
         try context.require(.read)
         let model = try request.modelName(context, limits: configuration.limits)
         let (versions, version) = try cardinality.versions(of: model, asked: request.query("version"))
-        let now = LiveStatistics.nowMilliseconds()
+        let now = clock.milliseconds()
         let range = try WindowParameter.range(window: request.query("window"), from: request.query("from"), to: request.query("to"), now: now)
         let positive = request.query("positive_class")
         let segment = try Self.segment(request.query("segment"))
