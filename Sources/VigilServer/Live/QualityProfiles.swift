@@ -70,9 +70,12 @@ public actor QualityProfiles: Service {
         var position: Int64
         if let known = self.position { position = known } else { position = try await store.watermark(Self.watermarkName) }
         self.position = position
+        // The next page is read (on a reader connection, the other core) while this one folds and saves.
+        var next = Self.read(store, after: position)
         while true {
-            let page = try await store.labelFolds(after: position, limit: Self.pageSize)
+            let page = try await next.value.get()
             guard page.through > position else { return }
+            next = Self.read(store, after: page.through)
             let keys = Set(page.folds.map { $0.key(width: bucketMilliseconds) })
             var buckets: [BucketKey: QualityProfile] = [:]
             var rollups: [BucketKey: QualityProfile] = [:]
@@ -107,6 +110,12 @@ public actor QualityProfiles: Service {
             position = page.through
             self.position = position
             onSaved(page.folds)
+        }
+    }
+
+    private static func read(_ store: any QualityStore, after position: Int64) -> Task<Result<LabelFoldPage, StoreError>, Never> {
+        Task {
+            do throws(StoreError) { return .success(try await store.labelFolds(after: position, limit: pageSize)) } catch { return .failure(error) }
         }
     }
 
