@@ -141,7 +141,7 @@ struct QualityProfileTests {
     func bucketsAreByteIdenticalWhateverTheOrder(name: String) {
         let fixtureCase = QualityFixture.shared.cases[name]!
         let reference = Self.replayInSentOrder(fixtureCase).buckets.mapValues { SketchEnvelope.serialize($0) }
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<5 {
             // Interleave: each prediction and each label chain (wrong, then right) at a random place.
             enum Event { case prediction(PredictionEvent), labels([LabelEvent]) }
@@ -216,7 +216,7 @@ struct QualityProfileTests {
             events.append((nil, index % 4 == 0 ? [wrong, right] : [right]))
         }
         var reference: [BucketKey: [UInt8]]?
-        var generator = SeededGenerator(seed: 3)
+        var generator = SplitMix64(seed: 3)
         for _ in 0..<3 {
             events.shuffle(using: &generator)
             var replay = LabelLogReplay()
@@ -270,19 +270,6 @@ struct QualityProfileTests {
         #expect(QualitySummary(profile: profile, predictions: 20, windowEnd: 0, now: 14_000).maturing)
         #expect(!QualitySummary(profile: profile, predictions: 20, windowEnd: 0, now: 16_000).maturing)
         #expect(QualitySummary(profile: QualityProfile(), predictions: 20, windowEnd: 0, now: 1_000_000).maturing, "no label yet: still maturing")
-    }
-}
-
-/// A deterministic generator (SplitMix64), so a shuffled order can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -42,7 +42,7 @@ struct QualityProfilesTests {
     func shuffledDeliveriesLeaveTheSameQuality(model: String) async throws {
         let (predictions, chains) = Self.events(model)
         var snapshots: [[String: [UInt8]]] = []
-        var generator = SplitMixGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for round in 0..<4 {
             let store = InMemoryQualityStore()
             let quality = QualityProfiles(store: store, bucketMilliseconds: 60_000, interval: .seconds(1), logger: Logger(label: "test"))
@@ -71,17 +71,35 @@ struct QualityProfilesTests {
         #expect(try await Self.snapshot(sqlite, model: model) == snapshots[0])
         if model == "regression" { #expect(await quality.recounted > 0, "a correction took a maximum away: its bucket was recounted") }
     }
-}
 
-/// SplitMix64, so a shuffled order can be replayed.
-struct SplitMixGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+    /// Callers that catch up at the same time take turns: each label folds once, and each caller sees its own.
+    @Test func concurrentCatchUpsFoldEveryLabelOnce() async throws {
+        let (predictions, chains) = Self.events("binary")
+        let store = InMemoryQualityStore()
+        let quality = QualityProfiles(store: store, bucketMilliseconds: 60_000, interval: .seconds(1), logger: Logger(label: "test"))
+        await store.append(predictions: predictions, model: "binary")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for part in 0..<8 {
+                group.addTask {
+                    for (index, labels) in chains.enumerated() where index % 8 == part {
+                        _ = try await store.append(labels: labels, model: "binary", lateness: nil)
+                        if index % 5 == 0 {
+                            try await quality.catchUp()
+                            // Read-your-writes: this caller's label is in the quality now.
+                            let window = try await quality.window(model: "binary", version: nil, range: Int64.min / 2..<Int64.max / 2)
+                            #expect(window.labelled >= 1)
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await quality.catchUp()
+        let reference = InMemoryQualityStore()
+        let sequential = QualityProfiles(store: reference, bucketMilliseconds: 60_000, interval: .seconds(1), logger: Logger(label: "test"))
+        await reference.append(predictions: predictions, model: "binary")
+        for labels in chains { _ = try await reference.append(labels: labels, model: "binary", lateness: nil) }
+        try await sequential.catchUp()
+        #expect(try await Self.snapshot(store, model: "binary") == Self.snapshot(reference, model: "binary"))
     }
 }

@@ -31,8 +31,9 @@ public actor QualityProfiles: Service {
     public private(set) var recounted = 0
     /// The label-log position the stored buckets are complete up to; nil until read from the store.
     private var position: Int64?
-    /// The last catch-up asked for; each new one waits for it.
-    private var tail: Task<Result<Void, StoreError>, Never>?
+    /// Whether a catch-up is folding, and the callers waiting for their turn: one folds at a time.
+    private var folding = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     /// - Parameters:
     ///   - bucketMilliseconds: the width of a quality bucket (the live profiles' bucket width).
@@ -52,14 +53,14 @@ public actor QualityProfiles: Service {
 
     /// Folds every label-log entry committed so far.
     public func catchUp() async throws(StoreError) {
-        let previous = tail
-        let next = Task { () async -> Result<Void, StoreError> in
-            _ = await previous?.value
-            do throws(StoreError) { try await self.drain() } catch { return .failure(error) }
-            return .success(())
+        while folding { await withCheckedContinuation { waiting.append($0) } }
+        folding = true
+        defer {
+            folding = false
+            if !waiting.isEmpty { waiting.removeFirst().resume() }
         }
-        tail = next
-        try await next.value.get()
+        // Begun after this caller's labels committed, so it folds them.
+        try await drain()
     }
 
     private func rollupKey(_ key: BucketKey) -> BucketKey? {
