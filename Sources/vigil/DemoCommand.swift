@@ -33,6 +33,8 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.dataDirectory = NSTemporaryDirectory() + "vigil-demo-\(UUID().uuidString)"
         configuration.monitorIntervalSeconds = 5
         configuration.monitorWindowSeconds = 300
+        // A demo lasts minutes: its 7-day quality gauges follow as closely as the others.
+        configuration.qualityWindowIntervalSeconds = 15
         let logger = try ServeCommand.makeLogger(level: logLevel, format: "text")
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = try await VigilServer.make(configuration: configuration, logger: logger) { continuation.yield($0) }

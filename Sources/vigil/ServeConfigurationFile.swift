@@ -17,7 +17,7 @@ import Yams
 /// cardinality: {max_models: 100, max_versions_per_model: 20, max_label_values: 100}
 /// live: {bucket_seconds: 60, hot_seconds: 7200, flush_interval_seconds: 1}
 /// retention: {event_days: 30, bucket_days: 90, interval_seconds: 60}
-/// monitor: {window_seconds: 3600, interval_seconds: 15, quality_window_seconds: 604800, label_lateness_days: 30}
+/// monitor: {window_seconds: 3600, interval_seconds: 15, quality_window_seconds: 604800, quality_window_interval_seconds: 300, label_lateness_days: 30}
 /// drift: {dataset_drift_share: 0.5, embedding_method: ratio}   # as in `vigil report --config`
 /// quality: {missing: 0.1, out_of_range: 0.05}
 /// ```
@@ -77,8 +77,9 @@ enum ServeConfigurationFile {
     struct Monitor: Decodable {
         var window_seconds: Int?
         var interval_seconds: Double?
-        /// The longer window of the model-quality gauges.
+        /// The longer window of the model-quality gauges, and how often it is recomputed.
         var quality_window_seconds: Int?
+        var quality_window_interval_seconds: Double?
         /// Labels later than this after their prediction are stored, not folded; 0 folds every label.
         var label_lateness_days: Int?
     }
@@ -91,7 +92,7 @@ enum ServeConfigurationFile {
         "cardinality": ["max_models", "max_versions_per_model", "max_label_values"],
         "live": ["bucket_seconds", "hot_seconds", "flush_interval_seconds"],
         "retention": ["event_days", "bucket_days", "interval_seconds"],
-        "monitor": ["window_seconds", "interval_seconds", "quality_window_seconds", "label_lateness_days"],
+        "monitor": ["window_seconds", "interval_seconds", "quality_window_seconds", "quality_window_interval_seconds", "label_lateness_days"],
     ]
 
     /// Applies the file at `path` over `configuration`.
@@ -160,6 +161,7 @@ enum ServeConfigurationFile {
             if let value = monitor.window_seconds { configuration.monitorWindowSeconds = value }
             if let value = monitor.interval_seconds { configuration.monitorIntervalSeconds = value }
             if let value = monitor.quality_window_seconds { configuration.qualityWindowSeconds = value }
+            if let value = monitor.quality_window_interval_seconds { configuration.qualityWindowIntervalSeconds = value }
             if let days = monitor.label_lateness_days { configuration.labelLatenessSeconds = days > 0 ? days * 86_400 : nil }
         }
         do { try file.drift?.apply(to: &configuration.drift) } catch { throw ValidationError("\(path): drift: \(error)") }

@@ -26,6 +26,7 @@ struct TestServer {
         configuration.dataDirectory = directory
         configuration.flushIntervalSeconds = 0.2
         configuration.monitorIntervalSeconds = 0.2
+        configuration.qualityWindowIntervalSeconds = 0
         configure(&configuration)
         var logger = Logger(label: "vigil-test")
         logger.logLevel = .warning

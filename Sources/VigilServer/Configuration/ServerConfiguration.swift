@@ -43,6 +43,8 @@ public struct ServerConfiguration: Sendable {
     public var labelLatenessSeconds: Int? = 30 * 86_400
     /// The longer window of the model-quality gauges (the seeds' "accuracy over 7 days").
     public var qualityWindowSeconds = 7 * 86_400
+    /// How often the longer quality window is recomputed: it moves slowly and reads a week of rollups.
+    public var qualityWindowIntervalSeconds = 300.0
     /// How often those gauges are recomputed, in seconds.
     public var monitorIntervalSeconds = 15.0
     /// Drift methods and thresholds for live drift, as for `vigil report`.
@@ -69,6 +71,7 @@ public struct ServerConfiguration: Sendable {
         guard hotSeconds >= bucketSeconds else { throw ConfigurationError("hot_seconds must be at least bucket_seconds") }
         guard flushIntervalSeconds > 0, monitorIntervalSeconds > 0, retentionIntervalSeconds > 0 else { throw ConfigurationError("intervals must be positive") }
         guard qualityWindowSeconds > 0 else { throw ConfigurationError("quality_window_seconds must be positive") }
+        guard qualityWindowIntervalSeconds >= 0 else { throw ConfigurationError("quality_window_interval_seconds must not be negative") }
         if let lateness = labelLatenessSeconds, lateness <= 0 { throw ConfigurationError("label_lateness_days must be positive (0 in the file folds every label)") }
         guard maxModels > 0, maxVersionsPerModel > 0, maxLabelValues > 0 else { throw ConfigurationError("cardinality limits must be positive") }
         var seen = Set<String>()

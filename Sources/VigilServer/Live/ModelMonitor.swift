@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import VigilCore
 import VigilStore
 import Prometheus
@@ -17,6 +18,8 @@ final class ModelMonitor: Service, Sendable {
     private let metrics: VigilMetrics
     private let logger: Logger
     private let clock: WallClock
+    /// When the long quality window was last computed (milliseconds of ``clock``); nil before the first time.
+    private let longWindowAt = Mutex<Int64?>(nil)
 
     init(
         configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard,
@@ -56,6 +59,13 @@ final class ModelMonitor: Service, Sendable {
     /// Sets every window gauge from the current window.
     func refresh() async throws {
         let now = clock.milliseconds()
+        // The long quality window reads a week of rollups per version (34–52 ms each, vigil-bench quality):
+        // every `quality_window_interval_seconds`, not every monitor interval.
+        let longWindowDue = longWindowAt.withLock { last in
+            guard last.map({ now - $0 >= Int64(configuration.qualityWindowIntervalSeconds * 1000) }) ?? true else { return false }
+            last = now
+            return true
+        }
         let range = (now - Int64(configuration.monitorWindowSeconds) * 1000)..<(now + 1)
         for (model, versions) in cardinality.models {
             // Each bucket is read and merged once: per version, then the versions into the model's whole.
@@ -67,7 +77,7 @@ final class ModelMonitor: Service, Sendable {
                 perVersion.append((version, profile))
             }
             setFeatureValues(model: model, profile: whole)
-            try await setQuality(model: model, perVersion: perVersion, now: now)
+            try await setQuality(model: model, perVersion: perVersion, now: now, longWindow: longWindowDue)
             guard let reference = try await store.reference(model: model) else { continue }
             for (version, profile) in perVersion where profile.requestCount > 0 {
                 setDrift(model: model, version: version, report: Self.report(reference: reference.profile, current: profile, configuration: configuration))
@@ -78,8 +88,9 @@ final class ModelMonitor: Service, Sendable {
     /// Model quality per version over the monitoring window and the longer quality window (7 days by
     /// default; coverage only for the monitoring window), from the same ``QualitySummary`` as `/performance`; figures averaged over classes carry
     /// the average in the metric name (`f1_macro`), per-class figures are left to the API.
-    private func setQuality(model: String, perVersion: [(version: String, profile: LiveProfile)], now: Int64) async throws {
-        let windows = [(configuration.monitorWindowSeconds, perVersion.map { $0.profile }), (configuration.qualityWindowSeconds, nil)]
+    private func setQuality(model: String, perVersion: [(version: String, profile: LiveProfile)], now: Int64, longWindow: Bool) async throws {
+        var windows: [(Int, [LiveProfile]?)] = [(configuration.monitorWindowSeconds, perVersion.map { $0.profile })]
+        if longWindow { windows.append((configuration.qualityWindowSeconds, nil)) }
         for (seconds, traffic) in windows {
             let range = (now - Int64(seconds) * 1000)..<(now + 1)
             let label = Self.windowLabel(seconds: seconds)
