@@ -9,7 +9,7 @@ public actor InMemoryQualityStore: QualityStore {
         var position: Int64
         var model: String
         var predictionId: String
-        var kind: SQLiteStore.LabelEntryKind
+        var kind: LabelLogEntryKind
         var replaces: Int64?
         var label: LabelEvent
     }
@@ -44,7 +44,7 @@ public actor InMemoryQualityStore: QualityStore {
         }
     }
 
-    private func appendEntry(model: String, id: String, kind: SQLiteStore.LabelEntryKind, replaces: Int64?, label: LabelEvent) -> Int64 {
+    private func appendEntry(model: String, id: String, kind: LabelLogEntryKind, replaces: Int64?, label: LabelEvent) -> Int64 {
         let position = Int64(log.count + 1)
         log.append(Entry(position: position, model: model, predictionId: id, kind: kind, replaces: replaces, label: label))
         return position
@@ -54,7 +54,7 @@ public actor InMemoryQualityStore: QualityStore {
         var result = AppendResult(stored: 0, alreadyPresent: [])
         for label in labels {
             let previous = latest[model]?[label.predictionId]
-            let kind: SQLiteStore.LabelEntryKind
+            let kind: LabelLogEntryKind
             if let prediction = predictions[model]?[label.predictionId] {
                 kind = lateness.map { label.timestampMilliseconds - prediction.timestampMilliseconds > $0 } == true ? .late : .applied
             } else {

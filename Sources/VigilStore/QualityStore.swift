@@ -46,6 +46,18 @@ extension QualityStore {
     }
 }
 
+/// What a label-log entry does to model quality (stored as its raw value).
+enum LabelLogEntryKind: Int {
+    /// Its prediction is not stored yet: it waits.
+    case early = 0
+    /// Its prediction is stored: it folds, replacing the entry folded before.
+    case applied = 1
+    /// It came more than the lateness after its prediction: stored, never folded.
+    case late = 2
+    /// A waiting label whose prediction has just been stored: it folds now.
+    case matched = 3
+}
+
 /// Which quality rows a read means: the buckets (as wide as the live profiles'), or the hourly rollups that
 /// sum them. Unlike live-profile rollups these are never stale: each label folds into its bucket and its
 /// hour's rollup in the same transaction.

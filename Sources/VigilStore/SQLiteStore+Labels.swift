@@ -11,10 +11,6 @@ public import VigilCore
 /// just been stored: it folds now). The `labels` table is the latest label per prediction, with the
 /// position of its latest entry and of the latest entry that folds.
 extension SQLiteStore {
-    enum LabelEntryKind: Int {
-        case early = 0, applied = 1, late = 2, matched = 3
-    }
-
     static func migrateToLabelLog(_ db: Database) throws {
         // Labels had no position: each was upserted in place. Quality follows the label log the way live
         // profiles follow the prediction log, so the labels already stored enter it first, in arrival order.
@@ -82,7 +78,7 @@ extension SQLiteStore {
         let waiting = try db.cachedStatement(sql: "SELECT timestamp_ms, payload FROM labels WHERE model = ? AND prediction_id = ? AND folded_position IS NULL")
         guard let row = try Row.fetchOne(waiting, arguments: [model, predictionId]) else { return false }
         let insert = try db.cachedStatement(sql: "INSERT INTO label_log (model, prediction_id, kind, timestamp_ms, payload) VALUES (?, ?, ?, ?, ?)")
-        try insert.execute(arguments: [model, predictionId, LabelEntryKind.matched.rawValue, row["timestamp_ms"] as Int64, row["payload"] as Data])
+        try insert.execute(arguments: [model, predictionId, LabelLogEntryKind.matched.rawValue, row["timestamp_ms"] as Int64, row["payload"] as Data])
         let position = db.lastInsertedRowID
         let update = try db.cachedStatement(sql: "UPDATE labels SET position = ?, folded_position = ? WHERE model = ? AND prediction_id = ?")
         try update.execute(arguments: [position, position, model, predictionId])
@@ -116,7 +112,7 @@ extension SQLiteStore {
                 let previousFolded = found.int64(1)
                 let present = found.int64(2) != nil
                 found.reset()
-                let kind: LabelEntryKind
+                let kind: LabelLogEntryKind
                 if let predictionTime {
                     kind = lateness.map { label.timestampMilliseconds - predictionTime > $0 } == true ? .late : .applied
                 } else {
@@ -168,7 +164,7 @@ extension SQLiteStore {
             while let row = try rows.next() {
                 let entry: Int64 = row["entry"]
                 page.through = entry
-                let kind = LabelEntryKind(rawValue: row["kind"])
+                let kind = LabelLogEntryKind(rawValue: row["kind"])
                 guard kind == .applied || kind == .matched, row["id"] as String? != nil else { continue }
                 let stored = try self.decodePrediction(row, features: false)
                 do {
@@ -190,7 +186,7 @@ extension SQLiteStore {
                 FROM predictions p
                 JOIN label_log l ON l.position = (
                     SELECT MAX(x.position) FROM label_log x
-                    WHERE x.model = p.model AND x.prediction_id = p.id AND x.kind IN (\(LabelEntryKind.applied.rawValue), \(LabelEntryKind.matched.rawValue)) AND x.position <= ?)
+                    WHERE x.model = p.model AND x.prediction_id = p.id AND x.kind IN (\(LabelLogEntryKind.applied.rawValue), \(LabelLogEntryKind.matched.rawValue)) AND x.position <= ?)
                 WHERE p.model = ? AND p.version = ? AND p.timestamp_ms >= ? AND p.timestamp_ms < ?
                 ORDER BY p.position
                 """, arguments: [position, key.model, key.version, key.start, key.start + width])
@@ -209,7 +205,7 @@ extension SQLiteStore {
             let row = try Row.fetchOne(db, sql: """
                 SELECT COUNT(*) AS labels,
                        COUNT(p.id) AS matched,
-                       SUM(CASE WHEN e.kind = \(LabelEntryKind.late.rawValue) THEN 1 ELSE 0 END) AS late
+                       SUM(CASE WHEN e.kind = \(LabelLogEntryKind.late.rawValue) THEN 1 ELSE 0 END) AS late
                 FROM labels l
                 LEFT JOIN predictions p ON p.model = l.model AND p.id = l.prediction_id
                 LEFT JOIN label_log e ON e.position = l.position

@@ -183,11 +183,15 @@ public struct QualitySummary: Sendable, Equatable {
 
 /// A business or proxy metric over a window (conversion, revenue…).
 public struct BusinessMetric: Sendable, Equatable {
+    /// The metric's name as sent.
     public var name: String
     /// `prediction` (sent with the prediction) or `label` (an outcome sent later with the label).
     public var source: String
+    /// Values in the window.
     public var count: Int
+    /// Their sum.
     public var sum: Double
+    /// Their mean; NaN without values.
     public var mean: Double
     /// mean ± 1.96·s/√n; nil below two values.
     public var interval: ConfidenceInterval?
