@@ -9,70 +9,114 @@ import VigilStats
 /// Versioned by ``schemaIdentifier``; fields are added, never renamed or removed, within a version.
 /// Absent optional fields are left out: a figure that cannot be computed (no positive label, say) has no `value`.
 public struct PerformanceDocument: Encodable, Sendable {
+    /// The schema this document follows.
     public static let schemaIdentifier = "vigil.performance.v1"
 
+    /// The window of prediction time, RFC 3339.
     public struct Window: Encodable, Sendable {
+        /// Start, inclusive.
         public var from: String
+        /// End, exclusive.
         public var to: String
     }
 
+    /// The model's labels, whatever the window.
     public struct Labels: Encodable, Sendable {
+        /// Labels received (one per prediction id).
         public var received: Int
+        /// Labels whose prediction is stored.
         public var matched: Int
+        /// Labels whose prediction is not stored.
         public var unmatched: Int
+        /// Labels that came after the lateness.
         public var late: Int
     }
 
+    /// A 95 % interval.
     public struct Interval: Encodable, Sendable {
+        /// Lower end.
         public var lower: Double
+        /// Upper end.
         public var upper: Double
+        /// `wilson`, `normal` or `hanley-mcneil`.
         public var method: String
     }
 
+    /// The range that must contain an exact value computed from a histogram.
     public struct Bounds: Encodable, Sendable {
+        /// Lower end.
         public var lower: Double
+        /// Upper end.
         public var upper: Double
     }
 
+    /// One quality figure.
     public struct Figure: Encodable, Sendable {
+        /// `accuracy`, `f1`, `roc_auc`, `mae`…
         public var name: String
+        /// `macro`, `micro` or `weighted`, for an average over classes.
         public var average: String?
+        /// The class of a per-class figure.
         public var `class`: String?
+        /// Absent when it cannot be computed.
         public var value: Double?
+        /// The predictions it rests on.
         public var n: Int
+        /// The 95 % interval, where one has a closed form.
         public var interval: Interval?
         /// For figures computed from score histograms: the range that must hold the exact value.
         public var sketchBounds: Bounds?
     }
 
+    /// The quality of one window (of a version, of all, or of a segment).
     public struct Quality: Encodable, Sendable {
+        /// The version, or absent for all versions together.
         public var version: String?
+        /// `classification`, `regression` or `none`.
         public var task: String
         /// Successful predictions; absent in a series' points, where only the labelled ones are counted.
         public var predictions: Int?
+        /// Predictions with a label.
         public var labelled: Int
+        /// Labelled predictions that cannot be scored.
         public var unscorable: Int
+        /// labelled / predictions.
         public var coverage: Double?
+        /// True until the p95 label delay has passed since the window's end.
         public var maturing: Bool
+        /// The p95 label delay (its bin's upper edge).
         public var labelDelayP95Seconds: Double?
+        /// The positive class of a two-class model.
         public var positiveClass: String?
+        /// Every figure.
         public var metrics: [Figure]
+        /// Business metrics of predictions and labels.
         public var businessMetrics: [Business]
     }
 
+    /// A business or proxy metric over the window.
     public struct Business: Encodable, Sendable {
+        /// Its name as sent.
         public var name: String
         /// `prediction` or `label`.
         public var source: String
+        /// Values in the window.
         public var count: Int
+        /// Their sum.
         public var sum: Double?
+        /// Their mean.
         public var mean: Double?
+        /// The mean's 95 % interval.
         public var interval: Interval?
     }
 
+    /// Always ``schemaIdentifier``.
     public var schema = PerformanceDocument.schemaIdentifier
+    /// The model.
     public var model: String
+    /// The window.
     public var window: Window
+    /// The model's label counts.
     public var labels: Labels
     /// All versions together, or the one asked for.
     public var overall: Quality
@@ -87,7 +131,9 @@ public struct PerformanceDocument: Encodable, Sendable {
 
     /// A segment tag and value.
     public struct Segment: Encodable, Sendable {
+        /// The segment tag.
         public var tag: String
+        /// Its value.
         public var value: String
 
         /// The segment `tag` = `value`.
@@ -99,8 +145,11 @@ public struct PerformanceDocument: Encodable, Sendable {
 
     /// The quality of one segment value.
     public struct SegmentQuality: Encodable, Sendable {
+        /// The segment tag.
         public var tag: String
+        /// Its value.
         public var value: String
+        /// The quality of its predictions.
         public var quality: Quality
 
         /// The quality of `tag` = `value`.
@@ -111,18 +160,25 @@ public struct PerformanceDocument: Encodable, Sendable {
         }
     }
 
+    /// Quality at points through the window.
     public struct Series: Encodable, Sendable {
+        /// Seconds between points.
         public var granularitySeconds: Int64
+        /// Seconds each point covers, ending at it.
         public var trailingSeconds: Int64
+        /// The points, oldest first.
         public var points: [Point]
     }
 
+    /// One point of a series.
     public struct Point: Encodable, Sendable {
         /// The end of the point's trailing window.
         public var at: String
+        /// The quality over the trailing time.
         public var quality: Quality
     }
 
+    /// Maps the computed summaries to the document.
     public init(
         model: String, window: Range<Int64>, labels: LabelCountsValue, overall: (String?, QualitySummary), versions: [(String, QualitySummary)],
         series: (granularity: Int64, trailing: Int64, points: [(end: Int64, summary: QualitySummary)])? = nil
@@ -142,10 +198,14 @@ public struct PerformanceDocument: Encodable, Sendable {
 
     /// Label counts as the store keeps them (passed as plain numbers: VigilRender does not import the store).
     public struct LabelCountsValue: Sendable {
+        /// Labels received.
         public var received: Int
+        /// Labels whose prediction is stored.
         public var matched: Int
+        /// Labels that came after the lateness.
         public var late: Int
 
+        /// The counts.
         public init(received: Int, matched: Int, late: Int) {
             self.received = received
             self.matched = matched

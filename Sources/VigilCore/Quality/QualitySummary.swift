@@ -34,6 +34,8 @@ public struct QualitySummary: Sendable, Equatable {
     /// labels (`label`), each with count, sum, mean and the mean's interval.
     public var businessMetrics: [BusinessMetric]
 
+    /// Computes every figure of a window from its merged quality.
+    ///
     /// - Parameters:
     ///   - profile: the window's merged quality.
     ///   - predictions: successful predictions in the window, if counted.
@@ -215,6 +217,7 @@ public struct QualityFigure: Sendable, Equatable {
     /// For a figure computed from a histogram of scores: the range that must contain the exact value.
     public var bounds: (lower: Double, upper: Double)?
 
+    /// A figure and what it rests on.
     public init(
         name: String, average: String? = nil, className: String? = nil, value: Double, n: Int, interval: ConfidenceInterval? = nil,
         bounds: (lower: Double, upper: Double)? = nil
