@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+@testable import VigilStats
+
+/// NannyML's data sets (the first 10,000 reference and analysis rows its wheel ships) and NannyML 0.13.1's
+/// estimates on them, written by `scripts/generate_cbpe_fixtures.py`.
+struct CBPEFixtures: Decodable {
+    struct Value: Decodable {
+        var estimated: Double?
+        var samplingError: Double?
+        var realized: Double?
+        enum CodingKeys: String, CodingKey {
+            case estimated, realized
+            case samplingError = "sampling_error"
+        }
+    }
+    struct Chunk: Decodable {
+        /// `reference` or `analysis`: which rows the chunk's start and end index.
+        var period: String
+        var start: Int
+        var end: Int
+        var values: [String: Value]
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: AnyKey.self)
+            period = try container.decode(String.self, forKey: AnyKey("period"))
+            start = try container.decode(Int.self, forKey: AnyKey("start"))
+            end = try container.decode(Int.self, forKey: AnyKey("end"))
+            values = [:]
+            for key in container.allKeys where !["period", "start", "end"].contains(key.stringValue) {
+                values[key.stringValue] = try container.decode(Value.self, forKey: key)
+            }
+        }
+    }
+    struct DataSet: Decodable {
+        var kind: String
+        var classes: [String]?
+        var chunks: [Chunk]
+    }
+    var datasets: [String: DataSet]
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static let shared: CBPEFixtures = {
+        let data = (try? Data(contentsOf: url("cbpe-expected.json"))) ?? Data()
+        do { return try JSONDecoder().decode(CBPEFixtures.self, from: data) } catch {
+            fatalError("Fixtures/cbpe/cbpe-expected.json is missing or damaged (\(error)): run scripts/generate_cbpe_fixtures.py")
+        }
+    }()
+
+    static func url(_ name: String) -> URL {
+        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/cbpe/\(name)")
+    }
+
+    /// A fixture CSV: its header and rows of fields.
+    static func table(_ name: String) -> (header: [String], rows: [[String]]) {
+        let text = (try? String(contentsOf: url(name), encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        return (lines.first ?? [], Array(lines.dropFirst()))
+    }
+
+    /// NannyML's decision per data set (and class), as the generator recorded it.
+    static func decisions() -> [String: Any] {
+        let data = (try? Data(contentsOf: url("cbpe-expected.json"))) ?? Data()
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let sets = object?["datasets"] as? [String: Any] ?? [:]
+        return sets.mapValues { (($0 as? [String: Any])?["needs_calibration"]) as Any }
+    }
+}
+
+/// A binary data set's columns: the positive score, the prediction, the label.
+private struct BinaryRows {
+    var scores: [Double] = []
+    var predicted: [Bool] = []
+    var actual: [Bool] = []
+    init(_ name: String) {
+        let table = CBPEFixtures.table(name)
+        for row in table.rows {
+            scores.append(Double(row[0])!)
+            predicted.append(row[1] == "1")
+            actual.append(row[2] == "1")
+        }
+    }
+}
+
+/// A multiclass data set's columns: a score per class, the predicted and the actual class's index.
+private struct MulticlassRows {
+    var scores: [[Double]] = []
+    var predicted: [Int] = []
+    var actual: [Int] = []
+    init(_ name: String, classes: [String]) {
+        let table = CBPEFixtures.table(name)
+        let columns = classes.map { table.header.firstIndex(of: "y_pred_proba_\($0)")! }
+        let predictedColumn = table.header.firstIndex(of: "y_pred")!
+        let actualColumn = table.header.firstIndex(of: "y_true")!
+        for row in table.rows {
+            scores.append(columns.map { Double(row[$0])! })
+            predicted.append(classes.firstIndex(of: row[predictedColumn])!)
+            actual.append(classes.firstIndex(of: row[actualColumn])!)
+        }
+    }
+}
+
+struct CBPETests {
+    let fixtures = CBPEFixtures.shared
+
+    /// Estimates within 1e-5 of NannyML's (the issue asks 1e-3; all but ROC AUC agree within 1e-12, and ROC AUC
+    /// within 1.4e-6 because NannyML rounds its cumulative sums to five decimals); sampling errors within 1 % (all
+    /// but ROC AUC's agree exactly; its spread depends on the order numpy's unstable sort leaves tied scores in,
+    /// 0.8 % apart at most).
+    func expectAgreement(_ estimate: CBPE.Estimate, _ chunk: CBPEFixtures.Chunk, _ name: String) {
+        for metric in CBPE.Metric.allCases {
+            guard let expected = chunk.values[metric.rawValue], let value = expected.estimated else { continue }
+            let figure = estimate.values[metric]
+            #expect(figure != nil, "\(name) \(chunk.period) chunk \(chunk.start): no \(metric.rawValue)")
+            guard let figure else { continue }
+            #expect(abs(figure.value - value) < 1e-5, "\(name) \(chunk.period) chunk \(chunk.start) \(metric.rawValue): \(figure.value) vs NannyML \(value)")
+            if let error = expected.samplingError {
+                #expect(abs(figure.samplingError - error) <= 0.01 * error, "\(name) \(chunk.period) chunk \(chunk.start) \(metric.rawValue) SE: \(figure.samplingError) vs \(error)")
+            }
+        }
+    }
+
+    @Test(arguments: ["car-loan", "work-from-home"])
+    func binaryEstimatesAgreeWithNannyML(name: String) throws {
+        let reference = BinaryRows("\(name)-reference.csv")
+        let analysis = BinaryRows("\(name)-analysis.csv")
+        let cbpe = try CBPE(negativeClass: "0", positiveClass: "1", scores: reference.scores, predicted: reference.predicted, actual: reference.actual)
+        #expect((cbpe.calibrators[0] != nil) == (CBPEFixtures.decisions()[name] as? Bool), "\(name): the calibration decision differs from NannyML's")
+        let chunks = try #require(fixtures.datasets[name]?.chunks)
+        #expect(chunks.count == 10)
+        for chunk in chunks {
+            let range = chunk.start..<chunk.end
+            let rows = chunk.period == "reference" ? reference : analysis
+            let estimate = cbpe.estimate(binaryScores: Array(rows.scores[range]), predicted: Array(rows.predicted[range]))
+            #expect(estimate.rows == range.count)
+            expectAgreement(estimate, chunk, name)
+        }
+    }
+
+    @Test func multiclassEstimatesAgreeWithNannyML() throws {
+        let set = try #require(fixtures.datasets["credit-card"])
+        let classes = try #require(set.classes)
+        let reference = MulticlassRows("credit-card-reference.csv", classes: classes)
+        let analysis = MulticlassRows("credit-card-analysis.csv", classes: classes)
+        let cbpe = try CBPE(classes: classes, scores: reference.scores, predicted: reference.predicted, actual: reference.actual)
+        let decisions = CBPEFixtures.decisions()["credit-card"] as? [String: Bool]
+        for (c, name) in classes.enumerated() {
+            #expect((cbpe.calibrators[c] != nil) == decisions?[name], "class \(name): the calibration decision differs from NannyML's")
+        }
+        for chunk in set.chunks {
+            let range = chunk.start..<chunk.end
+            let rows = chunk.period == "reference" ? reference : analysis
+            expectAgreement(cbpe.estimate(scores: Array(rows.scores[range]), predicted: Array(rows.predicted[range])), chunk, "credit-card")
+        }
+    }
+
+    @Test func isotonicRegressionMatchesScikitLearnOnASmallCase() {
+        // sklearn.isotonic.IsotonicRegression(out_of_bounds="clip").fit([1,2,2,3,4,5], [1,3,1,2,5,4]):
+        // the tie at x = 2 becomes its mean 2, then (2, 2) pool with x = 3 to 2, and (5, 4) pool to 4.5.
+        let map = IsotonicRegression(inputs: [1, 2, 2, 3, 4, 5], targets: [1, 3, 1, 2, 5, 4])
+        #expect(map.thresholds == [1, 2, 3, 4, 5])
+        #expect(map.values == [1, 2, 2, 4.5, 4.5])
+        #expect(map(0) == 1)
+        #expect(map(2.5) == 2)
+        #expect(map(3.5) == 3.25)
+        #expect(map(9) == 4.5)
+    }
+
+    @Test func calibrationIsSkippedWhenTheScoresAlreadySeparateTheClasses() {
+        let scores = (0..<200).map { Double($0) / 199 }
+        let actual = scores.map { $0 > 0.5 }
+        #expect(!CBPE.needsCalibration(scores: scores, actual: actual))
+        #expect(!CBPE.needsCalibration(scores: scores, actual: scores.map { _ in true }))
+    }
+
+    @Test func aReferenceWithAScoreOutsideZeroToOneIsRefusedNamingTheRow() {
+        #expect(throws: CBPE.FitError.self) {
+            try CBPE(negativeClass: "no", positiveClass: "yes", scores: [0.2, 1.5, 0.4], predicted: [false, true, false], actual: [false, true, true])
+        }
+        do {
+            _ = try CBPE(negativeClass: "no", positiveClass: "yes", scores: [0.2, 1.5, 0.4], predicted: [false, true, false], actual: [false, true, true])
+        } catch {
+            #expect(error.description.contains("row 2"))
+        }
+    }
+}
