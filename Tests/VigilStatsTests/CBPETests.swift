@@ -189,4 +189,77 @@ struct CBPETests {
             #expect(error.description.contains("row 2"))
         }
     }
+
+    @Test(arguments: ["car-loan", "work-from-home"])
+    func binnedScoresGiveNannyMLsEstimatesWhenScoresHaveTwoDecimals(name: String) throws {
+        let reference = BinaryRows("\(name)-reference.csv")
+        let analysis = BinaryRows("\(name)-analysis.csv")
+        let cbpe = try CBPE(negativeClass: "0", positiveClass: "1", scores: reference.scores, predicted: reference.predicted, actual: reference.actual)
+        for chunk in try #require(fixtures.datasets[name]?.chunks) where chunk.period == "analysis" {
+            // Two bucket-sized halves merged, as a window merges buckets.
+            var first = EstimationScores()
+            var second = EstimationScores()
+            for row in chunk.start..<chunk.end {
+                let p = analysis.scores[row]
+                let scores = ["1": p, "0": 1 - p]
+                if row % 2 == 0 {
+                    first.add(scores: scores, predicted: analysis.predicted[row] ? "1" : "0")
+                } else {
+                    second.add(scores: scores, predicted: analysis.predicted[row] ? "1" : "0")
+                }
+            }
+            try first.merge(second)
+            let estimate = try cbpe.estimate(first).get()
+            #expect(estimate.rows == chunk.end - chunk.start)
+            expectAgreement(estimate, chunk, name)
+        }
+    }
+
+    @Test func theBinnedAccuracyLiesWithinItsCalibrationSpreadOfTheRowByRowOne() throws {
+        // Continuous scores: many rows share a bin, and the calibration map has steps inside bins.
+        var generator = SplitMix64(seed: 7)
+        func uniform() -> Double { Double(generator.next() >> 11) / Double(1 << 53) }
+        let reference = (0..<4000).map { _ in uniform() }
+        let referenceActual = reference.map { uniform() < $0 * $0 }
+        let cbpe = try CBPE(negativeClass: "no", positiveClass: "yes", scores: reference, predicted: reference.map { $0 >= 0.5 }, actual: referenceActual)
+        #expect(cbpe.calibrators[0] != nil, "squared probabilities are miscalibrated, so calibration pays")
+        let current = (0..<3000).map { _ in uniform() * 0.8 + 0.2 }
+        let exact = cbpe.estimate(binaryScores: current, predicted: current.map { $0 >= 0.5 })
+        var binned = EstimationScores(binCount: 100)
+        for p in current { binned.add(scores: ["yes": p, "no": 1 - p], predicted: p >= 0.5 ? "yes" : "no") }
+        let estimate = try cbpe.estimate(binned).get()
+        let accuracy = try #require(estimate.values[.accuracy]?.value)
+        let exactAccuracy = try #require(exact.values[.accuracy]?.value)
+        #expect(estimate.calibrationSpread > 0)
+        #expect(abs(accuracy - exactAccuracy) <= estimate.calibrationSpread, "\(accuracy) vs \(exactAccuracy), spread \(estimate.calibrationSpread)")
+        let auc = try #require(estimate.values[.rocAUC])
+        #expect(auc.lower <= auc.value && auc.value <= auc.upper)
+    }
+
+    @Test func estimationScoresSurviveARoundTripAndRefuseDisorder() throws {
+        var scores = EstimationScores()
+        scores.add(scores: ["a": 0.7, "b": 0.2, "c": 0.1], predicted: "a")
+        scores.add(scores: ["a": 0.1, "b": 0.1, "c": 0.8], predicted: "c")
+        var encoder = BinaryEncoder()
+        scores.encode(into: &encoder)
+        var decoder = BinaryDecoder(encoder.bytes)
+        #expect(try EstimationScores(decoding: &decoder) == scores)
+        #expect(scores.classes["c"]?.map(\.index) == [100, 800])
+    }
+
+    @Test func aFittedEstimatorSurvivesItsEnvelope() throws {
+        let reference = BinaryRows("car-loan-reference.csv")
+        let cbpe = try CBPE(negativeClass: "0", positiveClass: "1", scores: reference.scores, predicted: reference.predicted, actual: reference.actual)
+        #expect(try SketchEnvelope.deserialize(CBPE.self, from: SketchEnvelope.serialize(cbpe)) == cbpe)
+    }
+
+    @Test func aMulticlassModelWhoseCalibrationChangesScoresIsNotEstimatedFromBins() throws {
+        let set = try #require(fixtures.datasets["credit-card"])
+        let classes = try #require(set.classes)
+        let reference = MulticlassRows("credit-card-reference.csv", classes: classes)
+        let cbpe = try CBPE(classes: classes, scores: reference.scores, predicted: reference.predicted, actual: reference.actual)
+        var scores = EstimationScores()
+        scores.add(scores: Dictionary(uniqueKeysWithValues: zip(classes, reference.scores[0])), predicted: classes[reference.predicted[0]])
+        #expect(throws: CBPE.EstimationGap.multiclassCalibration) { try cbpe.estimate(scores).get() }
+    }
 }

@@ -1,0 +1,207 @@
+/// What confidence-based performance estimation needs of a stretch of predictions, kept mergeable: per class,
+/// a histogram of the class's raw score (scores normalized to sum to 1), each bin holding how many rows were
+/// predicted as the class and how many as another, and the sum of their scores. Every prediction sent with
+/// per-class scores is added, labelled or not; the calibration is applied when an estimate is asked for
+/// (``CBPE/estimate(_:)``), so a calibration fitted later applies to traffic already counted.
+///
+/// ## Error bound
+/// A bin's rows are calibrated at their mean score. Where the calibration map is linear across the bin's rows
+/// (it is piecewise linear) this is exact; the bound ``CBPE/Estimate/calibrationSpread`` says how far the
+/// estimated accuracy could move were every row calibrated at its bin's lower or upper edge instead. Scores with
+/// at most three decimals, as many models send, fall one value to a bin and are estimated exactly.
+public struct EstimationScores: Sendable, Equatable {
+    public let binCount: Int
+    /// Rows added.
+    public private(set) var rows = 0
+    /// Per class name, its bins in ascending order.
+    public private(set) var classes: [String: [Bin]] = [:]
+
+    /// At most this many classes are kept; a row with more scores than that is counted in ``rows`` alone (no
+    /// estimate is made for such a model).
+    public static let maximumClasses = 32
+    public static let defaultBinCount = 1000
+
+    /// The rows of one class whose score falls in one bin.
+    public struct Bin: Sendable, Equatable {
+        /// ⌊score · binCount⌋, clamped.
+        public var index: Int
+        /// Rows predicted as the class, and the sum of their scores of it.
+        public var predicted: Int
+        public var predictedSum: Double
+        /// Rows predicted as another class, and the sum of their scores of this one.
+        public var other: Int
+        public var otherSum: Double
+    }
+
+    public init(binCount: Int = EstimationScores.defaultBinCount) {
+        precondition(binCount >= 1, "at least one bin")
+        self.binCount = binCount
+    }
+
+    /// True when no row is held.
+    public var isEmpty: Bool { rows == 0 }
+
+    /// Adds one prediction's scores (normalized here to sum to 1) and the class it predicted.
+    public mutating func add(scores: [String: Double], predicted: String) {
+        rows += 1
+        guard scores.count <= Self.maximumClasses, classes.count <= Self.maximumClasses else { return }
+        let total = scores.values.reduce(0) { $0 + ($1.isFinite ? Swift.max(0, $1) : 0) }
+        guard total > 0 else { return }
+        for (name, score) in scores {
+            guard classes[name] != nil || classes.count < Self.maximumClasses else { continue }
+            let value = score.isFinite ? Swift.max(0, score) / total : 0
+            add(value, to: name, isPredicted: name == predicted)
+        }
+    }
+
+    private mutating func add(_ value: Double, to name: String, isPredicted: Bool) {
+        let index = Swift.min(binCount - 1, Swift.max(0, Int(value * Double(binCount))))
+        var bins = classes[name] ?? []
+        classes[name] = nil
+        var low = 0
+        var high = bins.count
+        while low < high {
+            let middle = (low + high) / 2
+            if bins[middle].index < index { low = middle + 1 } else { high = middle }
+        }
+        if low == bins.count || bins[low].index != index { bins.insert(Bin(index: index, predicted: 0, predictedSum: 0, other: 0, otherSum: 0), at: low) }
+        if isPredicted {
+            bins[low].predicted += 1
+            bins[low].predictedSum += value
+        } else {
+            bins[low].other += 1
+            bins[low].otherSum += value
+        }
+        classes[name] = bins
+    }
+
+    public mutating func merge(_ other: EstimationScores) throws(MergeError) {
+        guard other.binCount == binCount else { throw MergeError("estimation scores with \(binCount) and \(other.binCount) bins") }
+        rows += other.rows
+        for (name, theirs) in other.classes {
+            guard let ours = classes[name] else {
+                if classes.count < Self.maximumClasses { classes[name] = theirs }
+                continue
+            }
+            var merged: [Bin] = []
+            merged.reserveCapacity(ours.count + theirs.count)
+            var i = 0
+            var j = 0
+            while i < ours.count || j < theirs.count {
+                if j == theirs.count || (i < ours.count && ours[i].index < theirs[j].index) {
+                    merged.append(ours[i])
+                    i += 1
+                } else if i == ours.count || theirs[j].index < ours[i].index {
+                    merged.append(theirs[j])
+                    j += 1
+                } else {
+                    var bin = ours[i]
+                    bin.predicted += theirs[j].predicted
+                    bin.predictedSum += theirs[j].predictedSum
+                    bin.other += theirs[j].other
+                    bin.otherSum += theirs[j].otherSum
+                    merged.append(bin)
+                    i += 1
+                    j += 1
+                }
+            }
+            classes[name] = merged
+        }
+    }
+}
+
+extension EstimationScores {
+    /// Writes the rows and each class's bins, classes in name order.
+    public func encode(into encoder: inout BinaryEncoder) {
+        encoder.writeVarint(binCount)
+        encoder.writeVarint(rows)
+        encoder.writeVarint(classes.count)
+        for (name, bins) in classes.sorted(by: { $0.key < $1.key }) {
+            encoder.write(name)
+            encoder.writeVarint(bins.count)
+            for bin in bins {
+                encoder.writeVarint(bin.index)
+                encoder.writeVarint(bin.predicted)
+                encoder.write(bin.predictedSum)
+                encoder.writeVarint(bin.other)
+                encoder.write(bin.otherSum)
+            }
+        }
+    }
+
+    /// Reads what ``encode(into:)`` wrote.
+    public init(decoding decoder: inout BinaryDecoder) throws(DecodingError) {
+        let binCount = try decoder.readCount("estimation score bins", limit: 1 << 20)
+        guard binCount >= 1 else { throw DecodingError("estimation scores with no bin", at: decoder.offset) }
+        self.init(binCount: binCount)
+        rows = try decoder.readCount("estimated rows", limit: Int.max)
+        let classCount = try decoder.readCount("estimation classes", limit: Self.maximumClasses)
+        for _ in 0..<classCount {
+            let name = try decoder.readString("estimation class")
+            let count = try decoder.readCount("estimation bins", limit: binCount)
+            var bins: [Bin] = []
+            bins.reserveCapacity(count)
+            for _ in 0..<count {
+                let bin = Bin(
+                    index: try decoder.readCount("estimation bin", limit: binCount - 1),
+                    predicted: try decoder.readCount("predicted rows", limit: rows), predictedSum: try decoder.readDouble("predicted score sum"),
+                    other: try decoder.readCount("other rows", limit: rows), otherSum: try decoder.readDouble("other score sum")
+                )
+                guard bin.index > (bins.last?.index ?? -1), bin.predicted + bin.other > 0 else {
+                    throw DecodingError("estimation bin \(bin.index) of \(name) out of order, repeated or empty", at: decoder.offset)
+                }
+                bins.append(bin)
+            }
+            classes[name] = bins
+        }
+    }
+}
+
+extension CBPE {
+    /// Why an estimate cannot be made from binned scores.
+    public enum EstimationGap: Error, Sendable, Equatable {
+        /// No prediction with scores for the model's classes.
+        case noScores
+        /// A multiclass model whose calibration changes some class's scores: the estimate needs each row's
+        /// calibrated scores renormalized together, which bins per class do not keep (`vigil report` estimates
+        /// such models from rows).
+        case multiclassCalibration
+    }
+
+    /// The estimate for binned scores (``EstimationScores``), or why there is none.
+    public func estimate(_ scores: EstimationScores) -> Result<Estimate, EstimationGap> {
+        if !isBinary && calibrators.contains(where: { $0 != nil }) { return .failure(.multiclassCalibration) }
+        let used = isBinary ? [classes[1]] : classes
+        var classGroups: [[Group]] = []
+        var rows = 0
+        var spread = 0.0
+        for (position, name) in used.enumerated() {
+            guard let bins = scores.classes[name] else { return .failure(.noScores) }
+            let calibrator = isBinary ? calibrators[0] : nil
+            var groups: [Group] = []
+            var classRows = 0
+            for bin in bins.reversed() {
+                let predicted = Double(bin.predicted)
+                let other = Double(bin.other)
+                // Calibrated at the bin's mean score; the spread is what the bin's rows could move by.
+                func probability(_ sum: Double, _ count: Double) -> Double {
+                    guard count > 0 else { return 0 }
+                    return (calibrator.map { $0(sum / count) } ?? sum / count) * count
+                }
+                groups.append(
+                    Group(predicted: predicted, predictedProbability: probability(bin.predictedSum, predicted), other: other, otherProbability: probability(bin.otherSum, other))
+                )
+                classRows += bin.predicted + bin.other
+                if position == 0, let calibrator {
+                    let low = Double(bin.index) / Double(scores.binCount)
+                    let high = Double(bin.index + 1) / Double(scores.binCount)
+                    spread += (calibrator(high) - calibrator(low)) * (predicted + other)
+                }
+            }
+            rows = Swift.max(rows, classRows)
+            classGroups.append(groups)
+        }
+        guard rows > 0 else { return .failure(.noScores) }
+        return .success(estimate(classGroups: classGroups, rows: rows, calibrationSpread: spread / Double(rows)))
+    }
+}
