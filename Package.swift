@@ -122,6 +122,7 @@ let package = Package(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer",
+                "VigilStats",
                 "ChildProcess",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,6 @@
 public import Foundation
 public import VigilCore
-import VigilStats
+public import VigilStats
 
 /// The JSON answer of `GET /v1/models/{model}/performance`: the model quality of a window from the labels
 /// received so far, with n, label coverage, a 95 % interval and maturity on every figure — for the model's
@@ -48,6 +48,11 @@ public struct PerformanceDocument: Encodable, Sendable {
         public var lower: Double
         /// Upper end.
         public var upper: Double
+
+        public init(lower: Double, upper: Double) {
+            self.lower = lower
+            self.upper = upper
+        }
     }
 
     /// One quality figure.
@@ -92,6 +97,59 @@ public struct PerformanceDocument: Encodable, Sendable {
         public var metrics: [Figure]
         /// Business metrics of predictions and labels.
         public var businessMetrics: [Business]
+        /// Quality estimated from the scores of every prediction, labelled or not (CBPE), where the version has
+        /// an estimator (`PUT …/estimator`); absent otherwise.
+        public var estimated: Estimated?
+    }
+
+    /// Confidence-based performance estimation over a window (NannyML's CBPE).
+    public struct Estimated: Encodable, Sendable {
+        /// `cbpe`.
+        public var method = "cbpe"
+        /// Predictions with per-class scores the estimate rests on; absent when there is no estimate.
+        public var predictions: Int?
+        /// The positive class of a binary model.
+        public var positiveClass: String?
+        /// What the estimator was fitted on.
+        public var fittedOn: String
+        /// A bound on how far the estimated accuracy could move with scores binned to 1/1000 (0: exact).
+        public var calibrationSpread: Double?
+        /// Why there is no estimate, when there is none.
+        public var unavailable: String?
+        public var metrics: [EstimatedFigure]
+
+        public init(predictions: Int?, positiveClass: String?, fittedOn: String, calibrationSpread: Double?, unavailable: String?, metrics: [EstimatedFigure]) {
+            self.predictions = predictions
+            self.positiveClass = positiveClass
+            self.fittedOn = fittedOn
+            self.calibrationSpread = calibrationSpread
+            self.unavailable = unavailable
+            self.metrics = metrics
+        }
+    }
+
+    /// One estimated metric: `accuracy`, `precision`, `recall`, `f1`, `specificity` or `roc_auc` (of the positive
+    /// class for a binary model, macro-averaged for a multiclass one).
+    public struct EstimatedFigure: Encodable, Sendable {
+        public var name: String
+        /// `macro` for a multiclass model.
+        public var average: String?
+        public var value: Double
+        /// NannyML's standard error for this many predictions, scaled from the reference's spread.
+        public var samplingError: Double?
+        /// value ± 3 sampling errors, clipped to [0, 1]: the band NannyML draws.
+        public var band: Bounds?
+        /// For ROC AUC from binned scores: the range the value with every score ordered lies in.
+        public var sketchBounds: Bounds?
+
+        public init(name: String, average: String?, value: Double, samplingError: Double?, band: Bounds?, sketchBounds: Bounds?) {
+            self.name = name
+            self.average = average
+            self.value = value
+            self.samplingError = samplingError
+            self.band = band
+            self.sketchBounds = sketchBounds
+        }
     }
 
     /// A business or proxy metric over the window.
@@ -233,6 +291,34 @@ public struct PerformanceDocument: Encodable, Sendable {
                 )
             }
         )
+    }
+
+    /// The JSON form of a window's estimate by `estimator` (fitted on `source`), or of why there is none.
+    public static func estimated(_ estimate: Result<CBPE.Estimate, CBPE.EstimationGap>, estimator: CBPE, source: String) -> Estimated {
+        let positive = estimator.isBinary ? estimator.classes[1] : nil
+        switch estimate {
+        case .failure(let gap):
+            let reason: String
+            switch gap {
+            case .noScores: reason = "no prediction in the window has scores for the estimator's classes"
+            case .multiclassCalibration:
+                reason = "the estimator calibrates a multiclass model's scores, which needs each prediction's scores together; estimate with `vigil report`"
+            }
+            return Estimated(predictions: nil, positiveClass: positive, fittedOn: source, calibrationSpread: nil, unavailable: reason, metrics: [])
+        case .success(let estimate):
+            let metrics = CBPE.Metric.allCases.compactMap { metric -> EstimatedFigure? in
+                guard let figure = estimate.values[metric], figure.value.isFinite else { return nil }
+                let error = figure.samplingError.isFinite ? figure.samplingError : nil
+                return EstimatedFigure(
+                    name: metric.rawValue, average: estimator.isBinary ? nil : "macro", value: figure.value, samplingError: error,
+                    band: error.map { Bounds(lower: Swift.max(0, figure.value - 3 * $0), upper: Swift.min(1, figure.value + 3 * $0)) },
+                    sketchBounds: metric == .rocAUC && figure.lower.isFinite && figure.upper.isFinite ? Bounds(lower: figure.lower, upper: figure.upper) : nil
+                )
+            }
+            return Estimated(
+                predictions: estimate.rows, positiveClass: positive, fittedOn: source, calibrationSpread: estimate.calibrationSpread, unavailable: nil, metrics: metrics
+            )
+        }
     }
 
     /// The document as JSON: camelCase keys as in `vigil.summary.v1` and the report, sorted.

@@ -68,6 +68,7 @@ public struct VigilServer: Sendable {
         IngestRoutes(configuration: configuration, store: store, writer: writer, cardinality: cardinality, metrics: metrics, clock: clock).register(on: router)
         ModelRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
         PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
+        EstimatorRoutes(configuration: configuration, store: store, cardinality: cardinality, clock: clock).register(on: router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 
         var application = Application(

@@ -27,6 +27,7 @@ public actor InMemoryQualityStore: QualityStore {
     private var latest: [String: [String: Latest]] = [:]
     private var rows: [QualitySpan: [BucketKey: QualityProfile]] = [.bucket: [:], .rollup: [:]]
     private var watermarks: [String: Int64] = [:]
+    private var estimators: [String: [String: StoredEstimator]] = [:]
 
     public init() {}
 
@@ -119,4 +120,10 @@ public actor InMemoryQualityStore: QualityStore {
             .map { QualityBucket(key: $0.key, profile: $0.value) }
             .sorted { ($0.key.version, $0.key.start) < ($1.key.version, $1.key.start) }
     }
+
+    public func setEstimator(_ estimator: StoredEstimator, model: String, version: String) throws(StoreError) {
+        estimators[model, default: [:]][version] = estimator
+    }
+
+    public func estimators(model: String) throws(StoreError) -> [String: StoredEstimator] { estimators[model] ?? [:] }
 }

@@ -1,4 +1,5 @@
 public import VigilCore
+public import VigilStats
 
 /// The part of the store that model quality stands on: the label log, and the quality of each bucket
 /// saved with the log position it is complete up to.
@@ -37,6 +38,12 @@ public protocol QualityStore: Sendable {
 
     /// The quality buckets (or rollups) of a model (one version, or all when nil) whose start lies in `range`.
     func qualityBuckets(model: String, version: String?, starting range: Range<Int64>, span: QualitySpan) async throws(StoreError) -> [QualityBucket]
+
+    /// Saves a model version's performance estimator, replacing the one before.
+    func setEstimator(_ estimator: StoredEstimator, model: String, version: String) async throws(StoreError)
+
+    /// A model's performance estimators, by version.
+    func estimators(model: String) async throws(StoreError) -> [String: StoredEstimator]
 }
 
 extension QualityStore {
@@ -76,5 +83,19 @@ public struct QualityBucket: Sendable, Equatable {
     public init(key: BucketKey, profile: QualityProfile) {
         self.key = key
         self.profile = profile
+    }
+}
+
+/// A model version's performance estimator (CBPE) and what it was fitted on.
+public struct StoredEstimator: Sendable, Equatable {
+    public var estimator: CBPE
+    /// What the estimator was fitted on, as a reader would say it ("production version v1, 2026-11-01T00:00:00Z to …").
+    public var source: String
+    public var createdMilliseconds: Int64
+
+    public init(estimator: CBPE, source: String, createdMilliseconds: Int64) {
+        self.estimator = estimator
+        self.source = source
+        self.createdMilliseconds = createdMilliseconds
     }
 }

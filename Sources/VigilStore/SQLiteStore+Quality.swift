@@ -54,4 +54,32 @@ extension SQLiteStore {
             throw StoreError("the quality bucket \(key) in \(path) does not decode: \(error)")
         }
     }
+
+    // MARK: Estimators
+
+    public func setEstimator(_ estimator: StoredEstimator, model: String, version: String) async throws(StoreError) {
+        let payload = Data(SketchEnvelope.serialize(estimator.estimator))
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO model_estimators (model, version, source, created_ms, payload) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (model, version) DO UPDATE SET source = excluded.source, created_ms = excluded.created_ms, payload = excluded.payload
+                """, arguments: [model, version, estimator.source, estimator.createdMilliseconds, payload])
+        }
+    }
+
+    public func estimators(model: String) async throws(StoreError) -> [String: StoredEstimator] {
+        try await read { db in
+            var found: [String: StoredEstimator] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT version, source, created_ms, payload FROM model_estimators WHERE model = ?", arguments: [model]) {
+                let version: String = row["version"]
+                do {
+                    let estimator = try SketchEnvelope.deserialize(CBPE.self, from: [UInt8](row["payload"] as Data))
+                    found[version] = StoredEstimator(estimator: estimator, source: row["source"], createdMilliseconds: row["created_ms"])
+                } catch {
+                    throw StoreError("the performance estimator of \(model) \(version) in \(self.path) is damaged: \(error)")
+                }
+            }
+            return found
+        }
+    }
 }

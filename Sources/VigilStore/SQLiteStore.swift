@@ -143,6 +143,18 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "CREATE INDEX buckets_saved_positions ON buckets (model, version, start_ms, saved_position)")
         }
         migrator.registerMigration("v5-label-log") { db in try Self.migrateToLabelLog(db) }
+        migrator.registerMigration("v6-estimators") { db in
+            try db.execute(sql: """
+                CREATE TABLE model_estimators (
+                    model TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    payload BLOB NOT NULL,
+                    PRIMARY KEY (model, version)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 

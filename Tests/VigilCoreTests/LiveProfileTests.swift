@@ -193,6 +193,19 @@ struct SegmentBreakdownTests {
         let restored = try SketchEnvelope.deserialize(LiveProfile.self, from: bytes)
         #expect(restored.segments.isEmpty && restored.requestCount == 1)
     }
+
+    @Test func scoredPredictionsKeepEstimationScoresThroughMergesAndStorage() throws {
+        var first = LiveProfile()
+        var second = LiveProfile()
+        first.add(PredictionEvent(id: "a", timestampMilliseconds: 0, version: "v1", prediction: .scores(["fraud": 0.2, "legit": 0.8])))
+        first.add(PredictionEvent(id: "b", timestampMilliseconds: 0, version: "v1", prediction: .label("fraud")))
+        second.add(PredictionEvent(id: "c", timestampMilliseconds: 0, version: "v1", prediction: .scores(["fraud": 0.9, "legit": 0.1])))
+        first.merge(second)
+        #expect(first.estimationScores.rows == 2)
+        #expect(first.estimationScores.classes["fraud"]?.map { [$0.index, $0.predicted, $0.other] } == [[200, 0, 1], [900, 1, 0]])
+        // With no segment, the segments part is written (empty) so that the scores after it can be told apart.
+        #expect(try SketchEnvelope.deserialize(LiveProfile.self, from: SketchEnvelope.serialize(first)) == first)
+    }
 }
 
 /// Vector features keep an embedding sketch that survives merges and storage; buckets stored before the

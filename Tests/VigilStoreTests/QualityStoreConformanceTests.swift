@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilStats
 @testable import VigilStore
 
 /// The same tests for every `QualityStore`: the embedded SQLite store and the in-memory twin must agree on
@@ -85,6 +86,23 @@ struct QualityStoreConformanceTests {
         try await store.saveQualityBuckets([QualityBucket(key: key, profile: QualityProfile())], rollups: [], watermark: "quality", position: 2)
         #expect(try await store.qualityBuckets([key], span: .bucket).isEmpty)
         #expect(try await store.watermark("quality") == 2)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func anEstimatorIsKeptPerVersionAndReplaced(kind: Kind) async throws {
+        let store = try Self.make(kind).store
+        let scores = [0.1, 0.4, 0.35, 0.8, 0.9, 0.2, 0.7, 0.6]
+        let actual = [false, false, true, true, true, false, false, true]
+        let first = try CBPE(negativeClass: "no", positiveClass: "yes", scores: scores, predicted: scores.map { $0 >= 0.5 }, actual: actual)
+        let second = try CBPE(negativeClass: "no", positiveClass: "yes", scores: scores, predicted: scores.map { $0 >= 0.3 }, actual: actual)
+        #expect(try await store.estimators(model: "m").isEmpty)
+        try await store.setEstimator(StoredEstimator(estimator: first, source: "first", createdMilliseconds: 1), model: "m", version: "v1")
+        try await store.setEstimator(StoredEstimator(estimator: first, source: "v2's", createdMilliseconds: 2), model: "m", version: "v2")
+        try await store.setEstimator(StoredEstimator(estimator: second, source: "second", createdMilliseconds: 3), model: "m", version: "v1")
+        let stored = try await store.estimators(model: "m")
+        #expect(stored["v1"] == StoredEstimator(estimator: second, source: "second", createdMilliseconds: 3))
+        #expect(stored["v2"]?.source == "v2's")
+        #expect(try await store.estimators(model: "other").isEmpty)
     }
 
     /// The fixture-sized check: both stores give the same folds, entry for entry, for the same sends.

@@ -23,6 +23,9 @@ public struct LiveProfile: Sendable, Equatable {
     public private(set) var metrics: [String: Moments] = [:]
     /// Traffic by segment tag and value.
     public private(set) var segments = SegmentBreakdown()
+    /// The scores of predictions sent as per-class scores, binned per class: what performance is estimated
+    /// from before labels come (CBPE).
+    public private(set) var estimationScores = EstimationScores()
 
     public init() {}
 
@@ -37,6 +40,7 @@ public struct LiveProfile: Sendable, Equatable {
         if let predicted = event.prediction?.predictedClass {
             predictedClasses.add(predicted.name)
             if let score = predicted.score { confidence.add(score) }
+            if case .scores(let scores)? = event.prediction { estimationScores.add(scores: scores, predicted: predicted.name) }
         }
         features.add(event.features)
         // A metric beyond the sketches' range is left out rather than overflowing its variance.
@@ -58,6 +62,7 @@ public struct LiveProfile: Sendable, Equatable {
         features.merge(other.features)
         for (name, moments) in other.metrics { metrics[name, default: Moments()].merge(moments) }
         segments.merge(other.segments)
+        try! estimationScores.merge(other.estimationScores)
     }
 }
 
@@ -86,9 +91,10 @@ extension LiveProfile: BinarySerializable {
             encoder.write(name)
             moments.encodePayload(into: &encoder)
         }
-        // The last part, and written only when there is one: profiles stored before segments were kept
-        // end after the metrics, and read back with no segments.
-        if !segments.isEmpty { segments.encodePayload(into: &encoder) }
+        // The last parts, each written only when it or a later one holds something: profiles stored before
+        // segments were kept end after the metrics, those stored before estimation scores after the segments.
+        if !segments.isEmpty || !estimationScores.isEmpty { segments.encodePayload(into: &encoder) }
+        if !estimationScores.isEmpty { estimationScores.encode(into: &encoder) }
     }
 
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
@@ -110,7 +116,8 @@ extension LiveProfile: BinarySerializable {
             metrics[name] = try Moments(decodingPayload: &decoder)
         }
         if !decoder.isAtEnd { segments = try SegmentBreakdown(decodingPayload: &decoder, requestCount: requestCount) }
-        guard latency.rowCount == requestCount, features.rowCount == requestCount else {
+        if !decoder.isAtEnd { estimationScores = try EstimationScores(decoding: &decoder) }
+        guard latency.rowCount == requestCount, features.rowCount == requestCount, estimationScores.rows <= requestCount else {
             throw DecodingError("a live profile's parts disagree on the number of predictions", at: decoder.offset)
         }
     }

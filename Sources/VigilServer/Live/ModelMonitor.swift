@@ -89,6 +89,14 @@ final class ModelMonitor: Service, Sendable {
     /// default; coverage only for the monitoring window), from the same ``QualitySummary`` as `/performance`; figures averaged over classes carry
     /// the average in the metric name (`f1_macro`), per-class figures are left to the API.
     private func setQuality(model: String, perVersion: [(version: String, profile: LiveProfile)], now: Int64, longWindow: Bool) async throws {
+        let estimators = try await store.estimators(model: model)
+        for entry in perVersion {
+            guard let stored = estimators[entry.version], case .success(let estimate) = stored.estimator.estimate(entry.profile.estimationScores) else { continue }
+            let labels = [("model_name", model), ("model_version", entry.version), ("window", Self.windowLabel(seconds: configuration.monitorWindowSeconds))]
+            for (metric, figure) in estimate.values where figure.value.isFinite {
+                metrics.gauge(.modelQualityEstimated, labels + [("metric", stored.estimator.isBinary ? metric.rawValue : "\(metric.rawValue)_macro")]).set(to: figure.value)
+            }
+        }
         var windows: [(Int, [LiveProfile]?)] = [(configuration.monitorWindowSeconds, perVersion.map { $0.profile })]
         if longWindow { windows.append((configuration.qualityWindowSeconds, nil)) }
         for (seconds, traffic) in windows {

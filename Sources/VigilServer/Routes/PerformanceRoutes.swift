@@ -68,6 +68,8 @@ struct PerformanceRoutes {
         var predictions = 0
         var predictionMetrics: [String: Moments] = [:]
         var segmentPredictions: [String: Int] = [:]
+        let estimators = try await store.estimators(model: model)
+        var estimates: [String: PerformanceDocument.Estimated] = [:]
         for name in versions where version == nil || name == version {
             var profile = try await quality.window(model: model, version: name, range: range)
             let traffic = try await live.window(model: model, version: name, range: range)
@@ -81,6 +83,11 @@ struct PerformanceRoutes {
             }
             if let breakdown {
                 for (value, counts) in traffic.segments.tags[breakdown] ?? [:] { segmentPredictions[value, default: 0] += counts.requestCount - counts.errorCount }
+            }
+            if segment == nil, let stored = estimators[name] {
+                estimates[name] = PerformanceDocument.estimated(
+                    stored.estimator.estimate(traffic.estimationScores), estimator: stored.estimator, source: stored.source
+                )
             }
             merged.merge(profile)
             predictions += successful
@@ -98,6 +105,10 @@ struct PerformanceRoutes {
             overall: (version, overall), versions: version == nil ? perVersion : [],
             series: try await series(request, model: model, version: version, range: range, now: now, positive: positive)
         )
+        // Estimators are fitted per version: the estimate sits on each version's quality (on the overall one when
+        // a single version is asked for).
+        for index in document.versions.indices { document.versions[index].estimated = document.versions[index].version.flatMap { estimates[$0] } }
+        if let version { document.overall.estimated = estimates[version] }
         document.segment = segment.map { PerformanceDocument.Segment(tag: $0.tag, value: $0.value) }
         if let breakdown {
             document.segments = (merged.segments[breakdown] ?? [:]).sorted { $0.key < $1.key }.map { value, profile in

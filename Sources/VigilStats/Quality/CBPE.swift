@@ -36,7 +36,7 @@ public struct CBPE: Sendable, Equatable {
     /// An error in the reference an estimator is fitted on.
     public struct FitError: Error, Sendable, Equatable, CustomStringConvertible {
         public let description: String
-        init(_ description: String) { self.description = description }
+        public init(_ description: String) { self.description = description }
     }
 
     /// Fits a binary model's estimator on its reference: the positive class's score, whether the model predicted
