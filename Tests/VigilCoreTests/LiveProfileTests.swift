@@ -202,7 +202,7 @@ struct SegmentBreakdownTests {
         second.add(PredictionEvent(id: "c", timestampMilliseconds: 0, version: "v1", prediction: .scores(["fraud": 0.9, "legit": 0.1])))
         first.merge(second)
         #expect(first.estimationScores.rows == 2)
-        #expect(first.estimationScores.classes["fraud"]?.map { [$0.index, $0.predicted, $0.other] } == [[200, 0, 1], [900, 1, 0]])
+        #expect(first.estimationScores.bins(of: "fraud")?.map { [$0.index, $0.predicted, $0.other] } == [[200, 0, 1], [900, 1, 0]])
         // With no segment, the segments part is written (empty) so that the scores after it can be told apart.
         #expect(try SketchEnvelope.deserialize(LiveProfile.self, from: SketchEnvelope.serialize(first)) == first)
     }

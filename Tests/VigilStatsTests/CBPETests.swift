@@ -244,7 +244,7 @@ struct CBPETests {
         scores.encode(into: &encoder)
         var decoder = BinaryDecoder(encoder.bytes)
         #expect(try EstimationScores(decoding: &decoder) == scores)
-        #expect(scores.classes["c"]?.map(\.index) == [100, 800])
+        #expect(scores.bins(of: "c")?.map(\.index) == [100, 800])
     }
 
     @Test func aFittedEstimatorSurvivesItsEnvelope() throws {
