@@ -131,6 +131,8 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     public var thresholds: Thresholds
     public var passed: Bool
     public var failureReasons: [String]
+    /// Model quality from the target and prediction columns; absent when the datasets were read without both.
+    public var modelQuality: ModelQualitySection?
 
     public init(_ report: DatasetReport, generator: String) {
         func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
@@ -170,6 +172,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
         thresholds = Thresholds(missingRatio: t.missingRatio, outOfRangeRatio: t.outOfRangeRatio, newCategoryRatio: t.newCategoryRatio, invalidRatio: t.invalidRatio, nearConstantShare: t.nearConstantShare, duplicateRowRatio: t.duplicateRowRatio)
         passed = report.passed
         failureReasons = report.failureReasons
+        modelQuality = report.modelQuality.map(Self.modelQuality)
     }
 
     /// Pretty-printed JSON with sorted keys, so documents diff cleanly.

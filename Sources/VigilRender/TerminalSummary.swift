@@ -47,6 +47,7 @@ public enum TerminalSummary {
             lines.append("schema:")
             for issue in report.drift.schemaIssues { lines.append("  - \(issue)") }
         }
+        if let quality = report.modelQuality { lines.append(contentsOf: [""] + modelQuality(quality)) }
         lines.append("")
         let drift = report.drift
         lines.append("dataset drift: \(drift.driftedColumnCount) of \(drift.columns.count) columns drifted (\(percentText(drift.driftShare)); dataset drifts at \(percentText(drift.datasetDriftShareThreshold))) → \(drift.datasetDrifted ? "DRIFTED" : "not drifted")")
@@ -57,6 +58,35 @@ public enum TerminalSummary {
             for reason in report.failureReasons { lines.append("  - \(reason)") }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The model quality section: the figures Evidently's preset shows, reference beside current, with each
+    /// test's verdict; then the confusion matrix of a classifier with few classes.
+    static func modelQuality(_ quality: ModelQualityComparison) -> [String] {
+        let current = quality.current
+        var lines = ["model quality (\(current.task.rawValue)\(current.positiveClass.map { ", positive class \($0)" } ?? ""); \(current.labelled) labelled rows of current"
+            + (quality.reference.map { ", \($0.labelled) of reference" } ?? ", reference without target and prediction: not tested") + "):"]
+        var rows: [[String]] = [["metric", "reference", "current", "allowed", "test"]]
+        let tests = Dictionary(quality.tests.map { ($0.label, $0) }, uniquingKeysWith: { first, _ in first })
+        let shown = current.metrics.filter { figure in
+            figure.value.isFinite && (figure.className == nil ? (figure.average == nil || (figure.average == "macro" && current.positiveClass == nil)) : figure.className == current.positiveClass)
+        }
+        for figure in shown {
+            let label = figure.className.map { "\(figure.name) (\($0))" } ?? figure.average.map { "\(figure.name) (\($0))" } ?? figure.name
+            let reference = quality.reference?.metrics.first { $0.name == figure.name && $0.average == figure.average && $0.className == figure.className }
+            let test = tests[label]
+            rows.append([
+                label, reference.map { format($0.value) } ?? "–", format(figure.value),
+                test.map { "[\(format($0.lower)), \(format($0.upper))]" } ?? "", test.map { $0.passed ? "ok" : "FAIL" } ?? "",
+            ])
+        }
+        lines += table(rows).map { "  " + $0 }
+        let confusion = quality.currentConfusion
+        if !confusion.isEmpty, confusion.count <= 10 {
+            lines.append("  confusion matrix of current (rows: actual, columns: predicted):")
+            lines += table([[""] + confusion.map(\.actual)] + confusion.map { [$0.actual] + $0.counts.map(String.init) }).map { "    " + $0 }
+        }
+        return lines
     }
 
     static func format(_ value: Double) -> String {

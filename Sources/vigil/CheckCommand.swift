@@ -7,7 +7,7 @@ import VigilRender
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Gate a pipeline: exit 1 when drift or data-quality thresholds are crossed, 0 otherwise."
+        abstract: "Gate a pipeline: exit 1 when drift, data-quality or model-quality thresholds are crossed, 0 otherwise."
     )
 
     @OptionGroup var comparison: ComparisonOptions

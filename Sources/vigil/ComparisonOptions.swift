@@ -46,6 +46,12 @@ struct ComparisonOptions: ParsableArguments {
     @Option(help: "Largest acceptable share of current rows that repeat an earlier row (default: reported, not judged).")
     var duplicateThreshold: Double?
 
+    @Option(help: "Model quality: how far a classification metric may move from the reference's, relative (default 0.2, Evidently's).")
+    var classificationTolerance: Double?
+
+    @Option(help: "Model quality: how far a regression metric may move from the reference's, relative (default 0.1, Evidently's).")
+    var regressionTolerance: Double?
+
     @Option(help: "Write the report as JSON (schema vigil.report.v1) to this file.")
     var json: String?
 
@@ -56,6 +62,10 @@ struct ComparisonOptions: ParsableArguments {
         for (name, value) in [("--drift-share", driftShare), ("--missing-threshold", missingThreshold), ("--out-of-range-threshold", outOfRangeThreshold), ("--duplicate-threshold", duplicateThreshold)] {
             guard let value else { continue }
             guard value >= 0 && value <= 1 else { throw ValidationError("\(name) must be between 0 and 1 (got \(value))") }
+        }
+        for (name, value) in [("--classification-tolerance", classificationTolerance), ("--regression-tolerance", regressionTolerance)] {
+            guard let value else { continue }
+            guard value >= 0 && value.isFinite else { throw ValidationError("\(name) must be a number ≥ 0 (got \(value))") }
         }
         if let embeddingThreshold, !(embeddingThreshold >= 0 && embeddingThreshold.isFinite) {
             throw ValidationError("--embedding-threshold must be a number ≥ 0 (got \(embeddingThreshold))")
@@ -108,9 +118,14 @@ struct ComparisonOptions: ParsableArguments {
             outOfRangeRatio: outOfRangeThreshold ?? configuration?.quality?.outOfRange ?? defaults.outOfRangeRatio,
             duplicateRowRatio: duplicateThreshold ?? configuration?.quality?.duplicates ?? defaults.duplicateRowRatio
         )
+        let defaultTolerances = ModelQualityComparison.Tolerances()
+        let tolerances = ModelQualityComparison.Tolerances(
+            classification: classificationTolerance ?? configuration?.quality?.classificationTolerance ?? defaultTolerances.classification,
+            regression: regressionTolerance ?? configuration?.quality?.regressionTolerance ?? defaultTolerances.regression
+        )
         return DatasetReport.build(
             referenceName: reference, reference: referenceProfile, currentName: current, current: currentProfile,
-            driftOptions: driftOptions, thresholds: thresholds
+            driftOptions: driftOptions, thresholds: thresholds, qualityTolerances: tolerances, positiveClass: readOptions.positiveClass
         )
     }
 }

@@ -21,6 +21,9 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "The prediction column: tested and labelled as such.")
     var prediction: String?
 
+    @Option(help: "With a probability in --prediction: the class it is the probability of (default: one named 1, true, yes or positive, else the rarer target class).")
+    var positiveClass: String?
+
     @Option(help: "Row-id columns (comma-separated): reported, never tested.")
     var id: [String] = []
 
@@ -59,6 +62,7 @@ struct DatasetOptions: ParsableArguments {
         for name in names(timestamp).union(columns?.timestamp ?? []) { options.roles[name] = .timestamp }
         if let target = target ?? columns?.target { options.roles[target] = .target }
         if let prediction = prediction ?? columns?.prediction { options.roles[prediction] = .prediction }
+        options.positiveClass = positiveClass ?? columns?.positiveClass
         return options
     }
 

@@ -27,6 +27,17 @@ public struct DatasetReadOptions: Sendable {
     public var ignored: Set<String>
     /// Columns with a role other than feature (target, prediction, id, timestamp).
     public var roles: [String: ColumnRole] = [:]
+    /// The positive class when the prediction column is a probability (default: a class named `1`, `true`,
+    /// `yes` or `positive`, else the rarer target class).
+    public var positiveClass: String?
+
+    /// The target and prediction columns' indices in `header` and what their rows pair into, when both are named.
+    func labelledRows(header: [String], kinds: [ColumnKind?]) -> (target: Int, prediction: Int, rows: LabelledRows)? {
+        guard let target = header.firstIndex(where: { roles[$0] == .target }), let prediction = header.firstIndex(where: { roles[$0] == .prediction }) else {
+            return nil
+        }
+        return (target, prediction, LabelledRows(task: LabelledRows.task(target: kinds[target], prediction: kinds[prediction]), positiveClass: positiveClass))
+    }
 
     /// Plain delimited files from this size on are read as two halves at once (see ``DelimitedRowsPlan``).
     public var halvingThreshold = 64 << 20

@@ -34,11 +34,25 @@ struct DelimitedRowProfiler {
     private(set) var pendingRows = 0
     /// Rows added in all.
     private(set) var rowCount = 0
+    /// The target and prediction columns when both are named (else -1), and their cells in the current row.
+    private let targetColumn: Int
+    private let predictionColumn: Int
+    private var rowTarget = LabelledRows.Cell.missing
+    private var rowPrediction = LabelledRows.Cell.missing
+    /// The rows' targets and predictions, paired; nil unless both columns are named.
+    private(set) var labelledRows: LabelledRows?
 
     /// - Parameter vectorDimensions: column by column, the dimension of a vector column's vectors (whose
     ///   kind is nil: they are not a scalar column); nil for the others.
-    init(path: String, names: [String], kinds columnKinds: [ColumnKind?], vectorDimensions: [Int?], format: CSVFormat) {
+    /// - Parameter labelled: the target and prediction columns and what they pair into, when both are named.
+    init(
+        path: String, names: [String], kinds columnKinds: [ColumnKind?], vectorDimensions: [Int?], format: CSVFormat,
+        labelled: (target: Int, prediction: Int, rows: LabelledRows)? = nil
+    ) {
         self.path = path
+        targetColumn = labelled?.target ?? -1
+        predictionColumn = labelled?.prediction ?? -1
+        labelledRows = labelled?.rows
         self.names = names
         delimiter = format.delimiter
         quote = format.quote
@@ -86,6 +100,24 @@ struct DelimitedRowProfiler {
         duplicates.add(record.bytes, record.text)
         pendingRows += 1
         rowCount += 1
+        if labelledRows != nil {
+            do { try labelledRows?.add(target: rowTarget, prediction: rowPrediction) } catch {
+                throw DatasetError(file: path, line: record.line, column: names[error.isPrediction ? predictionColumn : targetColumn], error.message)
+            }
+        }
+    }
+
+    /// Keeps the target's or the prediction's cell of the current row.
+    private mutating func capture(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, column: Int) {
+        let cell: LabelledRows.Cell
+        if MissingValueTokens.isMissing(bytes, start, end) {
+            cell = .missing
+        } else if kinds[column] == .numeric {
+            cell = NumberParsing.parseDouble(bytes, start, end).flatMap { $0.isNaN ? nil : LabelledRows.Cell.number($0) } ?? .missing
+        } else {
+            cell = .text(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+        }
+        if column == targetColumn { rowTarget = cell } else { rowPrediction = cell }
     }
 
     /// One pass over a plain record: each cell is parsed, counted or skipped as its end is found.
@@ -98,6 +130,8 @@ struct DelimitedRowProfiler {
                 guard position < end else { throw fieldCountError(column, line: record.line) }
                 position += 1  // past the delimiter
             }
+            let cellStart = position
+            defer { if column == targetColumn || column == predictionColumn { capture(bytes, cellStart, position, column: column) } }
             switch kinds[column] {
             case .numeric:
                 if let parsed = NumberParsing.parsePlain(bytes, position, end, terminator: delimiter, powersOfTen: UnsafeBufferPointer(powersOfTen)) {
@@ -136,6 +170,15 @@ struct DelimitedRowProfiler {
                 try cell.withUnsafeBufferPointer { cell throws(DatasetError) in try addCell(cell, 0, cell.count, column: column, line: record.line) }
             } else {
                 try addCell(record.bytes, field.start, field.end, column: column, line: record.line)
+            }
+        }
+        for column in [targetColumn, predictionColumn] where column >= 0 {
+            let field = fields[column]
+            if field.hasEscapedQuotes {
+                let cell = CSVRecordSplitter.unescaped(record.bytes, field, quote: quote)
+                cell.withUnsafeBufferPointer { capture($0, 0, $0.count, column: column) }
+            } else {
+                capture(record.bytes, field.start, field.end, column: column)
             }
         }
     }

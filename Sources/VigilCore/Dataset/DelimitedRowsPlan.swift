@@ -63,6 +63,10 @@ struct DelimitedRowsPlan: Sendable {
         var duplicates = first.duplicates
         duplicates.merge(second.duplicates)
         profile.setDuplicateRows(duplicates.count())
+        if var labelled = first.labelled, let theirs = second.labelled {
+            do { try labelled.merge(theirs) } catch { throw DatasetError(file: path, column: header.first { options.roles[$0] == (error.isPrediction ? .prediction : .target) }, error.message) }
+            profile.setQuality(labelled.finished())
+        }
         return profile
     }
 
@@ -71,6 +75,8 @@ struct DelimitedRowsPlan: Sendable {
     struct Part: Sendable {
         var profile: DatasetProfile
         var duplicates: DuplicateRowCounter
+        /// The part's targets and predictions, paired, when both columns are named.
+        var labelled: LabelledRows?
         /// The file offset where the next record would have started.
         var end: Int
         /// Lines read, the header included.
@@ -80,6 +86,7 @@ struct DelimitedRowsPlan: Sendable {
             var profile = profile
             var duplicates = duplicates
             profile.setDuplicateRows(duplicates.count())
+            profile.setQuality(labelled?.finished())
             return profile
         }
     }
@@ -91,7 +98,8 @@ struct DelimitedRowsPlan: Sendable {
         var builder: ProfileBuilder
         do { builder = try ProfileBuilder(schema: profiled, exactValueBudget: exactValueBudget) } catch { throw DatasetError(file: path, error.description) }
         var rows = DelimitedRowProfiler(
-            path: path, names: header, kinds: schema.map(\.kind), vectorDimensions: vectorDimensions, format: options.format
+            path: path, names: header, kinds: schema.map(\.kind), vectorDimensions: vectorDimensions, format: options.format,
+            labelled: options.labelledRows(header: header, kinds: schema.map(\.kind))
         )
         defer { rows.deallocate() }
         let reader = try DelimitedFileReader(path: path, format: options.format, startingAt: start)
@@ -119,7 +127,7 @@ struct DelimitedRowsPlan: Sendable {
         // Reduced here, on this part's core, the hashes join the other part's in one linear pass.
         var duplicates = rows.duplicates
         duplicates.reduceToDistinct()
-        return Part(profile: profile, duplicates: duplicates, end: reader.nextRecordOffset, lines: reader.line - 1)
+        return Part(profile: profile, duplicates: duplicates, labelled: rows.labelledRows, end: reader.nextRecordOffset, lines: reader.line - 1)
     }
 }
 

@@ -143,9 +143,30 @@ public enum NDJSONProfiler {
         var pending = 0
         var profiledRows = 0
         var duplicates = DuplicateRowCounter()
+        let roleNames = schema.map(\.name)
+        let labelledColumns = options.labelledRows(header: roleNames, kinds: roleNames.map { kinds[$0] })
+        var labelled = labelledColumns?.rows
+        func cell(_ value: JSONValue?, kind: ColumnKind?) -> LabelledRows.Cell {
+            switch value ?? .null {
+            case .null, .array, .object: .missing
+            case .bool(let flag): kind == .numeric ? .number(flag ? 1 : 0) : .text(flag ? "True" : "False")
+            case .number(let number): .number(number)
+            case .string(let text):
+                kind == .numeric ? (Array(text.utf8).withUnsafeBufferPointer { NumberParsing.parseDouble($0, 0, $0.count) }.map(LabelledRows.Cell.number) ?? .missing) : .text(text)
+            }
+        }
         let reader = try LineReader(path: path)
         try reader.forEachLine { line, number throws(DatasetError) in
             let row = try decodeRow(line, number)
+            if let columns = labelledColumns {
+                let target = roleNames[columns.target]
+                let prediction = roleNames[columns.prediction]
+                do throws(LabelledRows.RowError) {
+                    try labelled?.add(target: cell(row[target], kind: kinds[target]), prediction: cell(row[prediction], kind: kinds[prediction]))
+                } catch {
+                    throw DatasetError(file: path, line: number, column: error.isPrediction ? prediction : target, error.message)
+                }
+            }
             line.withUnsafeBufferPointer { duplicates.add($0, 0..<$0.count) }
             for name in vectorColumns {
                 let dimension = embeddings[name]!.dimension
@@ -198,7 +219,11 @@ public enum NDJSONProfiler {
             return true
         }
         try flush()
-        do { return try builder.finish(schema: schema, duplicateRows: duplicates.count(), embeddings: embeddings, rowCount: profiledRows) } catch {
+        do {
+            var profile = try builder.finish(schema: schema, duplicateRows: duplicates.count(), embeddings: embeddings, rowCount: profiledRows)
+            profile.setQuality(labelled?.finished())
+            return profile
+        } catch {
             throw DatasetError(file: path, error.description)
         }
     }

@@ -19,6 +19,9 @@ public struct DatasetProfile: Sendable, Equatable {
     /// Vector (embedding) columns, by name; each sketch covers the rows that had a vector. The schema lists
     /// them with type `vector`.
     public private(set) var embeddings: [String: EmbeddingSketch] = [:]
+    /// Model quality from the target and prediction columns, paired row by row; nil when the dataset was read
+    /// without both (`--target`, `--prediction`).
+    public private(set) var quality: QualityProfile?
 
     public init() {
         columnNames = []
@@ -66,6 +69,9 @@ public struct DatasetProfile: Sendable, Equatable {
     /// across the parts.
     mutating func setDuplicateRows(_ count: Int?) { duplicateRows = count }
 
+    /// Sets the model quality of the rows the profile was read from.
+    mutating func setQuality(_ quality: QualityProfile?) { self.quality = quality }
+
     /// Folds another profile of the same schema into this one (time buckets into a window, shards into one view).
     public mutating func merge(_ other: DatasetProfile) throws(ProfileError) {
         if columnNames.isEmpty && rowCount == 0 {
@@ -91,6 +97,10 @@ public struct DatasetProfile: Sendable, Equatable {
         for (name, sketch) in other.embeddings {
             // Dimensions were checked above, so the sketches merge.
             try! embeddings[name]!.merge(sketch)
+        }
+        if let theirs = other.quality {
+            quality = quality ?? QualityProfile()
+            quality!.merge(theirs)
         }
         rowCount += other.rowCount
         // Rows may repeat across the parts, which their separate counts cannot tell.
@@ -123,13 +133,14 @@ extension DatasetProfile: BinarySerializable {
             }
         }
         encoder.writeVarint(duplicateRows.map { $0 + 1 } ?? 0)
-        // Last and only when present, so profiles without embeddings keep their earlier layout.
-        guard !embeddings.isEmpty else { return }
+        // Last and only when present, so profiles without embeddings (or quality) keep their earlier layout.
+        guard !embeddings.isEmpty || quality != nil else { return }
         encoder.writeVarint(embeddings.count)
         for (name, sketch) in embeddings.sorted(by: { $0.key < $1.key }) {
             encoder.write(name)
             sketch.encodePayload(into: &encoder)
         }
+        if let quality { quality.encodePayload(into: &encoder) }
     }
 
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
@@ -171,6 +182,7 @@ extension DatasetProfile: BinarySerializable {
         duplicateRows = duplicates == 0 ? nil : duplicates - 1
         let embeddingCount = decoder.isAtEnd ? 0 : try decoder.readCount("embedding count", limit: 1 << 20)
         try readEmbeddings(embeddingCount, from: &decoder)
+        if !decoder.isAtEnd { quality = try QualityProfile(decodingPayload: &decoder) }
         guard Set(schema.filter { $0.exclusion == nil }.map(\.name)) == Set(columnNames).union(embeddings.keys) else {
             throw DecodingError("the schema's profiled columns differ from the stored columns", at: decoder.offset)
         }

@@ -17,11 +17,11 @@ public struct QualityProfile: Sendable, Equatable {
     public static let otherClass = "(other)"
 
     /// Predictions with a label folded in.
-    public private(set) var labelled = 0
+    public internal(set) var labelled = 0
     /// Labelled predictions that cannot be scored: no prediction value (a failed request), or a class label
     /// for a numeric prediction.
-    public private(set) var unscorable = 0
-    public private(set) var confusion = ConfusionMatrix()
+    public internal(set) var unscorable = 0
+    public internal(set) var confusion = ConfusionMatrix()
     public private(set) var scores = ClassScoreHistograms()
     /// One-vs-rest probabilistic sums per class (Brier score and calibration of each class's score).
     public private(set) var probabilities: [String: ProbabilisticMetrics] = [:]
@@ -29,7 +29,7 @@ public struct QualityProfile: Sendable, Equatable {
     private var logLossSum = ExactSum()
     private var logLossSquaredSum = ExactSum()
     public private(set) var logLossCount = 0
-    public private(set) var regression = RegressionMetrics()
+    public internal(set) var regression = RegressionMetrics()
     /// Business outcomes sent with labels (`metrics`), by name: at most ``maximumOutcomes`` names per bucket.
     public private(set) var outcomes: [String: ExactMoments] = [:]
     /// At most this many outcome names per bucket; further names are left out.
@@ -104,7 +104,7 @@ public struct QualityProfile: Sendable, Equatable {
         }
     }
 
-    private mutating func addScores(_ classScores: [String: Double], actual: String, weight: Int) {
+    mutating func addScores(_ classScores: [String: Double], actual: String, weight: Int) {
         scores.add(scores: classScores, actual: actual, weight: weight)
         for (label, score) in classScores {
             probabilities[label, default: ProbabilisticMetrics()].add(probability: score, isPositive: label == actual, weight: weight)
@@ -141,7 +141,7 @@ public struct QualityProfile: Sendable, Equatable {
     }
 
     /// A class as counted: itself while the bucket has room, else ``otherClass``.
-    private func admitted(_ name: String) -> String {
+    func admitted(_ name: String) -> String {
         // Known classes first, cheaply: computing the set of classes on every label cost a tenth of a fold.
         if confusion.counts[name] != nil || confusion.counts.values.contains(where: { $0[name] != nil }) { return name }
         return confusion.classes.count < Self.maximumClasses ? name : Self.otherClass

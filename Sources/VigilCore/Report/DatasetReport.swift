@@ -19,6 +19,8 @@ public struct DatasetReport: Sendable, Equatable {
     /// Reference and current distributions of every compared column, for charts.
     public var distributions: [ColumnDistribution]
     public var thresholds: DataQualityThresholds
+    /// Model quality from the target and prediction columns, when the current dataset was read with both.
+    public var modelQuality: ModelQualityComparison?
 
     public static func build(
         referenceName: String,
@@ -26,7 +28,9 @@ public struct DatasetReport: Sendable, Equatable {
         currentName: String,
         current: DatasetProfile,
         driftOptions: DriftOptions = DriftOptions(),
-        thresholds: DataQualityThresholds = DataQualityThresholds()
+        thresholds: DataQualityThresholds = DataQualityThresholds(),
+        qualityTolerances: ModelQualityComparison.Tolerances = ModelQualityComparison.Tolerances(),
+        positiveClass: String? = nil
     ) -> DatasetReport {
         let drift = DatasetDrift.analyze(reference: reference, current: current, options: driftOptions)
         let quality = reference.columnNames.compactMap { name -> ColumnQuality? in
@@ -42,7 +46,13 @@ public struct DatasetReport: Sendable, Equatable {
             referenceDuplicateRows: reference.duplicateRows, currentDuplicateRows: current.duplicateRows,
             referenceSchema: reference.schema, currentSchema: current.schema,
             drift: drift, embeddingDrift: EmbeddingColumnDrift.analyze(reference: reference, current: current, options: driftOptions),
-            quality: quality, distributions: distributions, thresholds: thresholds
+            quality: quality, distributions: distributions, thresholds: thresholds,
+            modelQuality: current.quality.map {
+                ModelQualityComparison.compare(
+                    reference: reference.quality, current: $0, referenceRows: reference.rowCount, currentRows: current.rowCount,
+                    tolerances: qualityTolerances, positiveClass: positiveClass
+                )
+            }
         )
     }
 
@@ -74,6 +84,7 @@ public struct DatasetReport: Sendable, Equatable {
         for column in quality where !column.passed {
             reasons.append("data quality \"\(column.column)\": \(column.failures.joined(separator: "; "))")
         }
+        reasons += modelQuality?.failureReasons ?? []
         return reasons
     }
 

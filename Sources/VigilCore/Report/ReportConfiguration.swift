@@ -11,6 +11,7 @@
 ///   timestamp: [event_time]
 ///   target: label
 ///   prediction: score
+///   positive_class: fraud   # when the prediction is a probability
 /// drift:
 ///   numeric_method: psi
 ///   categorical_method: chisquare
@@ -24,6 +25,8 @@
 ///   missing: 0.1
 ///   out_of_range: 0.05
 ///   duplicates: 0.01      # off unless set
+///   classification_tolerance: 0.2   # model quality vs the reference (Evidently's defaults)
+///   regression_tolerance: 0.1
 /// ```
 public struct ReportConfiguration: Decodable, Sendable, Equatable {
     public struct Columns: Decodable, Sendable, Equatable {
@@ -34,6 +37,11 @@ public struct ReportConfiguration: Decodable, Sendable, Equatable {
         public var timestamp: [String]?
         public var target: String?
         public var prediction: String?
+        public var positiveClass: String?
+        enum CodingKeys: String, CodingKey {
+            case categorical, numeric, ignore, id, timestamp, target, prediction
+            case positiveClass = "positive_class"
+        }
     }
 
     public struct ColumnDrift: Decodable, Sendable, Equatable {
@@ -60,7 +68,12 @@ public struct ReportConfiguration: Decodable, Sendable, Equatable {
         public var missing: Double?
         public var outOfRange: Double?
         public var duplicates: Double?
-        enum CodingKeys: String, CodingKey { case missing, outOfRange = "out_of_range", duplicates }
+        public var classificationTolerance: Double?
+        public var regressionTolerance: Double?
+        enum CodingKeys: String, CodingKey {
+            case missing, outOfRange = "out_of_range", duplicates
+            case classificationTolerance = "classification_tolerance", regressionTolerance = "regression_tolerance"
+        }
     }
 
     public var delimiter: String?

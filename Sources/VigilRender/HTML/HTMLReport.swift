@@ -23,6 +23,7 @@ public enum HTMLReport {
         html.append("<p class=\"check\">check: <b>\(report.passed ? "PASSED" : "FAILED")</b></p>")
         if !report.passed { html.append("<ul>" + report.failureReasons.map { "<li>\(e($0))</li>" }.joined() + "</ul>") }
         html.append("</section>")
+        if let modelQuality = report.modelQuality { html.append(modelQualitySection(modelQuality)) }
 
         html.append("<section><h2>Columns</h2><div class=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"Filter columns…\" aria-label=\"Filter columns\">")
         html.append("<label><input id=\"drifted-only\" type=\"checkbox\"> drifted only</label><label><input id=\"issues-only\" type=\"checkbox\"> quality issues only</label> <span id=\"shown\"></span></div>")

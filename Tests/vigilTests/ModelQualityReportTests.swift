@@ -1,0 +1,92 @@
+import ChildProcess
+import Foundation
+import Testing
+
+/// `vigil report` / `vigil check` with `--target` and `--prediction`: every figure against scikit-learn's on the
+/// same rows, and the tests and their verdicts against Evidently's presets (`scripts/generate_model_quality_fixtures.py`).
+struct ModelQualityReportTests {
+    static var expected: [String: Any] {
+        let url = URL(fileURLWithPath: VigilProcess.fixture("model-quality/expected.json"))
+        let object = try? JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        return object?["cases"] as? [String: Any] ?? [:]
+    }
+
+    static func report(_ name: String, extra: [String] = []) async throws -> (document: [String: Any], outcome: ChildProcess.Outcome) {
+        let entry = try #require(expected[name] as? [String: Any])
+        let json = VigilProcess.temporaryPath(".json")
+        let outcome = try await VigilProcess.run([
+            "report", "--reference", VigilProcess.fixture("model-quality/\(name)-reference.csv"),
+            "--current", VigilProcess.fixture("model-quality/\(name)-current.csv"),
+            "--target", entry["target"] as! String, "--prediction", entry["prediction"] as! String, "--json", json,
+        ] + extra)
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        return (try #require(document, "no JSON: \(outcome.standardError)"), outcome)
+    }
+
+    static func figure(_ figures: [String: Any]?, _ name: String, binary: Bool) -> Double? {
+        entry(figures, name, binary: binary)?["value"] as? Double
+    }
+
+    static func entry(_ figures: [String: Any]?, _ name: String, binary: Bool) -> [String: Any]? {
+        let metrics = figures?["metrics"] as? [[String: Any]] ?? []
+        let perClass = ["precision", "recall", "f1"].contains(name)
+        return metrics.first { metric in
+            guard metric["name"] as? String == name else { return false }
+            if perClass { return binary ? metric["class"] as? String == "1" : metric["average"] as? String == "macro" }
+            return metric["class"] == nil && (metric["average"] == nil || metric["average"] is NSNull)
+                && (metric["class"] == nil || metric["class"] is NSNull)
+        }
+    }
+
+    @Test(arguments: ["binary", "probability", "multiclass", "regression", "degraded"])
+    func figuresMatchScikitLearnAndVerdictsMatchEvidently(name: String) async throws {
+        let entry = try #require(Self.expected[name] as? [String: Any])
+        let (document, _) = try await Self.report(name)
+        let quality = try #require(document["modelQuality"] as? [String: Any], "no model quality section")
+        let binary = entry["task"] as? String == "binary"
+        for side in ["reference", "current"] {
+            let want = try #require(entry[side] as? [String: Any])
+            for (metric, value) in want {
+                guard let value = value as? Double else { continue }
+                let found = Self.entry(quality[side] as? [String: Any], metric, binary: binary)
+                let got = found?["value"] as? Double
+                if metric == "roc_auc" {
+                    // From a histogram of 1000 bins: within its stated bounds, and within 1e-3.
+                    let lower = found?["boundLower"] as? Double ?? .nan
+                    let upper = found?["boundUpper"] as? Double ?? .nan
+                    #expect(lower <= value && value <= upper && abs((got ?? .nan) - value) < 1e-3, "\(name) \(side) roc_auc: \(String(describing: got)) in [\(lower), \(upper)] vs scikit-learn \(value)")
+                    continue
+                }
+                // Exact sums: agreement to rounding.
+                #expect(got.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true, "\(name) \(side) \(metric): \(String(describing: got)) vs scikit-learn \(value)")
+            }
+            if let classes = want["classes"] as? [String], let counts = want["confusion"] as? [[Int]], side == "current" {
+                let matrix = try #require(quality["confusionMatrix"] as? [String: Any])
+                #expect(matrix["classes"] as? [String] == classes)
+                #expect(matrix["counts"] as? [[Int]] == counts)
+            }
+        }
+        let evidently = try #require(entry["evidently"] as? [String: Any])
+        let tests = try #require(quality["tests"] as? [[String: Any]])
+        #expect(Set(tests.compactMap { $0["metric"] as? String }) == Set(evidently["tested"] as? [String] ?? []), "\(name): tested metrics")
+        let failed = Set(tests.filter { $0["passed"] as? Bool == false }.compactMap { $0["metric"] as? String })
+        #expect(failed == Set(evidently["failed"] as? [String] ?? []), "\(name): Vigil fails \(failed.sorted()), Evidently \(String(describing: evidently["failed"]))")
+    }
+
+    @Test func checkGatesOnModelQualityAndTheToleranceIsOverridable() async throws {
+        // Evidently fails the degraded classifier on FPR and FNR; so does `vigil check`, exit 1, saying which.
+        let degraded = try #require(Self.expected["degraded"] as? [String: Any])
+        let arguments = [
+            "check", "--reference", VigilProcess.fixture("model-quality/degraded-reference.csv"),
+            "--current", VigilProcess.fixture("model-quality/degraded-current.csv"),
+            "--target", degraded["target"] as! String, "--prediction", degraded["prediction"] as! String, "--ignore", "x,proba",
+        ]
+        let failing = try await VigilProcess.run(arguments)
+        #expect(failing.status == 1)
+        #expect(failing.standardOutput.contains("model quality fpr") && failing.standardOutput.contains("model quality fnr"), "\(failing.standardOutput)")
+        let lenient = try await VigilProcess.run(arguments + ["--classification-tolerance", "0.5"])
+        #expect(lenient.status == 0, "\(lenient.standardOutput)")
+        let bad = try await VigilProcess.run(arguments + ["--classification-tolerance", "-1"])
+        #expect(bad.status != 0 && bad.standardError.contains("--classification-tolerance"))
+    }
+}
