@@ -85,4 +85,25 @@ struct LabelledRowsTests {
         #expect(quality.confusion.count(actual: "legit", predicted: "fraud") == 1)
         #expect(quality.confusion.count(actual: "legit", predicted: "legit") == 2)
     }
+
+    @Test func countedProbabilityRowsFoldIntoTheProfileRowByRowAddsMake() {
+        var random = SplitMix64(seed: 5)
+        var rows = ProbabilityRows(positive: "yes", negative: "no")
+        var other = ProbabilityRows(positive: "yes", negative: "no")
+        var expected = QualityProfile()
+        for index in 0..<3000 {
+            let p = Double(random.next() % 100_001) / 100_000
+            let isPositive = random.next() % 3 == 0
+            if index % 2 == 0 { rows.add(isPositive: isPositive, probability: p) } else { other.add(isPositive: isPositive, probability: p) }
+            expected.addRow(actual: isPositive ? "yes" : "no", probability: p, positive: "yes", negative: "no")
+        }
+        rows.merge(other)
+        var folded = QualityProfile()
+        rows.fold(into: &folded)
+        // The same profile, but for the negative class's probabilistic sums, which a two-class summary never reads.
+        #expect(folded.confusion == expected.confusion && folded.scores == expected.scores && folded.labelled == expected.labelled)
+        #expect(folded.probabilities["yes"] == expected.probabilities["yes"] && folded.probabilities["no"] == nil)
+        let summaries = [folded, expected].map { QualitySummary(profile: $0, predictions: 3000, windowEnd: 0, now: 0, positiveClass: "yes") }
+        #expect(summaries[0].metrics == summaries[1].metrics)
+    }
 }

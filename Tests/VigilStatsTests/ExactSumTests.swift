@@ -88,4 +88,18 @@ struct ExactSumTests {
         sum.add(.nan)
         #expect(sum.value == ExactSum.maximumTerm)
     }
+
+    @Test(arguments: [0.1, -2.718281828459045, 1e-30, 3.5e20, -0x1p-120])
+    func aTermAddedNTimesAtOnceEqualsNAdds(value: Double) {
+        for count in [1, 2, 7, 1000, 65_537] {
+            var once = ExactSum()
+            once.add(value, times: count)
+            var repeated = ExactSum()
+            for _ in 0..<count { repeated.add(value) }
+            #expect(once == repeated, "\(value) × \(count)")
+        }
+        var none = ExactSum()
+        none.add(value, times: 0)
+        #expect(none.isZero)
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import VigilStats
 
 /// Turns the records of a delimited file into column batches for a ``ProfileBuilder``: numbers parsed,
@@ -41,6 +42,9 @@ struct DelimitedRowProfiler {
     private var rowPrediction = LabelledRows.Cell.missing
     /// The rows' targets and predictions, paired; nil unless both columns are named.
     private(set) var labelledRows: LabelledRows?
+    /// The class names read so far from the target and prediction columns, with their bytes: a class cell is
+    /// matched against these instead of becoming a new string on every row.
+    private var knownTexts: [(bytes: [UInt8], text: String)] = []
 
     /// - Parameter vectorDimensions: column by column, the dimension of a vector column's vectors (whose
     ///   kind is nil: they are not a scalar column); nil for the others.
@@ -115,9 +119,23 @@ struct DelimitedRowProfiler {
         } else if kinds[column] == .numeric {
             cell = NumberParsing.parseDouble(bytes, start, end).flatMap { $0.isNaN ? nil : LabelledRows.Cell.number($0) } ?? .missing
         } else {
-            cell = .text(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            cell = .text(text(bytes, start, end))
         }
         if column == targetColumn { rowTarget = cell } else { rowPrediction = cell }
+    }
+
+    /// The text of a class cell: one of the known names when its bytes match, else a new string (remembered
+    /// while there are at most 64).
+    private mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        let length = end - start
+        guard length > 0 else { return "" }
+        for known in knownTexts where known.bytes.count == length {
+            let same = known.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress! + start, length) == 0 }
+            if same { return known.text }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        if knownTexts.count < 64 { knownTexts.append((Array(bytes[start..<end]), text)) }
+        return text
     }
 
     /// One pass over a plain record: each cell is parsed, counted or skipped as its end is found.
@@ -131,12 +149,23 @@ struct DelimitedRowProfiler {
                 position += 1  // past the delimiter
             }
             let cellStart = position
-            defer { if column == targetColumn || column == predictionColumn { capture(bytes, cellStart, position, column: column) } }
+            let isRole = column == targetColumn || column == predictionColumn
+            var parsedNumber: Double?
+            defer {
+                if isRole {
+                    if let parsedNumber {
+                        if column == targetColumn { rowTarget = .number(parsedNumber) } else { rowPrediction = .number(parsedNumber) }
+                    } else {
+                        capture(bytes, cellStart, position, column: column)
+                    }
+                }
+            }
             switch kinds[column] {
             case .numeric:
                 if let parsed = NumberParsing.parsePlain(bytes, position, end, terminator: delimiter, powersOfTen: UnsafeBufferPointer(powersOfTen)) {
                     numbers.append(parsed.value, to: column)
                     position = parsed.end
+                    if isRole && !parsed.value.isNaN { parsedNumber = parsed.value }
                 } else {
                     let cellEnd = endOfCell(bytes, position, end)
                     addNumber(bytes, position, cellEnd, column: column)

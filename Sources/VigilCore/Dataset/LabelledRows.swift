@@ -35,20 +35,20 @@ struct LabelledRows: Sendable {
     /// Rows read, labelled or not.
     private(set) var rows = 0
     private var profile = QualityProfile()
-    /// Rows per (actual, predicted) class pair, added to the profile once at the end.
-    private var pairs: [Pair: Int] = [:]
     /// Rows with a target and no usable prediction.
     private var unscorable = 0
     /// Probability rows: the target classes seen (at most two), their rows while the positive class is not yet
     /// known, and the classes once it is.
     private var targetClasses: [String: Int] = [:]
     private var waiting: [(actual: String, probability: Double)] = []
-    private var resolved: (positive: String, negative: String)?
-
-    private struct Pair: Hashable, Sendable {
-        var actual: String
-        var predicted: String
-    }
+    /// The probability rows once the positive class is known.
+    private var probabilityRows: ProbabilityRows?
+    private var resolved: (positive: String, negative: String)? { probabilityRows.map { ($0.positive, $0.negative) } }
+    /// Classes seen in a classifier's labels, each with its index, and rows per (actual, predicted) index pair:
+    /// a look-up in a short list, not a hash of two strings per row.
+    private var classNames: [String] = []
+    private var classIndex: [String: Int] = [:]
+    private var pairCounts: [[Int]] = []
 
     /// A problem in a row: the message, the column (target or prediction) it is about.
     struct RowError: Error, Sendable {
@@ -80,7 +80,9 @@ struct LabelledRows: Sendable {
                 unscorable += 1
                 return
             }
-            pairs[Pair(actual: actual, predicted: predicted), default: 0] += 1
+            let a = index(of: actual)
+            let b = index(of: predicted)
+            pairCounts[a][b] += 1
         case .regression:
             guard case .number(let actual) = target, case .number(let predicted) = prediction else {
                 if case .number = target { unscorable += 1 } else { throw RowError(message: "a regression target must be a number", isPrediction: false) }
@@ -100,10 +102,29 @@ struct LabelledRows: Sendable {
         }
     }
 
+    /// The index of a class, added when new.
+    private mutating func index(of name: String) -> Int {
+        if classNames.count <= 16 {
+            if let found = classNames.firstIndex(of: name) { return found }
+        } else if let found = classIndex[name] {
+            return found
+        }
+        classNames.append(name)
+        classIndex[name] = classNames.count - 1
+        for row in pairCounts.indices { pairCounts[row].append(0) }
+        pairCounts.append(Array(repeating: 0, count: classNames.count))
+        return classNames.count - 1
+    }
+
     private mutating func addProbability(actual: String, probability: Double) throws(RowError) {
-        if let resolved {
-            guard actual == resolved.positive || actual == resolved.negative else { throw thirdClass(actual) }
-            profile.addRow(actual: actual, probability: probability, positive: resolved.positive, negative: resolved.negative)
+        if probabilityRows != nil {
+            if actual == probabilityRows!.positive {
+                probabilityRows!.add(isPositive: true, probability: probability)
+            } else if actual == probabilityRows!.negative {
+                probabilityRows!.add(isPositive: false, probability: probability)
+            } else {
+                throw thirdClass(actual)
+            }
             return
         }
         if targetClasses[actual] == nil && targetClasses.count == 2 { throw thirdClass(actual) }
@@ -132,8 +153,9 @@ struct LabelledRows: Sendable {
 
     private mutating func resolve(positive: String) {
         let negative = targetClasses.keys.first { $0 != positive } ?? "not \(positive)"
-        resolved = (positive, negative)
-        for row in waiting { profile.addRow(actual: row.actual, probability: row.probability, positive: positive, negative: negative) }
+        var rows = ProbabilityRows(positive: positive, negative: negative)
+        for row in waiting { rows.add(isPositive: row.actual == positive, probability: row.probability) }
+        probabilityRows = rows
         waiting = []
     }
 
@@ -141,15 +163,27 @@ struct LabelledRows: Sendable {
     mutating func merge(_ other: LabelledRows) throws(RowError) {
         rows += other.rows
         unscorable += other.unscorable
-        pairs.merge(other.pairs, uniquingKeysWith: +)
+        for (a, actual) in other.classNames.enumerated() {
+            for (b, predicted) in other.classNames.enumerated() where other.pairCounts[a][b] > 0 {
+                let i = index(of: actual)
+                let j = index(of: predicted)
+                pairCounts[i][j] += other.pairCounts[a][b]
+            }
+        }
         profile.merge(other.profile)
         if task == .probability {
             let known = Set(targetClasses.keys).union(other.targetClasses.keys).union([resolved?.positive, resolved?.negative, other.resolved?.positive, other.resolved?.negative].compactMap { $0 })
             guard known.count <= 2 else { throw thirdClass(known.sorted().last!) }
             for row in other.waiting { try addProbability(actual: row.actual, probability: row.probability) }
-            if let theirs = other.resolved, resolved == nil {
-                targetClasses = [theirs.positive: 0, theirs.negative: 0]
-                resolve(positive: theirs.positive)
+            if let theirs = other.probabilityRows {
+                if probabilityRows == nil {
+                    targetClasses = [theirs.positive: 0, theirs.negative: 0]
+                    resolve(positive: theirs.positive)
+                }
+                guard probabilityRows!.positive == theirs.positive else {
+                    throw RowError(message: "the two parts of the file took different positive classes; name one with --positive-class", isPrediction: false)
+                }
+                probabilityRows!.merge(theirs)
             }
         }
     }
@@ -157,18 +191,22 @@ struct LabelledRows: Sendable {
     /// The quality of all the rows.
     func finished() -> QualityProfile {
         var profile = profile
-        for (pair, count) in pairs.sorted(by: { ($0.key.actual, $0.key.predicted) < ($1.key.actual, $1.key.predicted) }) {
-            profile.addRows(actual: pair.actual, predicted: pair.predicted, count: count)
+        // Pairs in name order, so that classes past the profile's limit fall into "(other)" the same way whatever
+        // order the rows came in.
+        let order = classNames.indices.sorted { classNames[$0] < classNames[$1] }
+        for a in order {
+            for b in order where pairCounts[a][b] > 0 { profile.addRows(actual: classNames[a], predicted: classNames[b], count: pairCounts[a][b]) }
         }
+        var rows = probabilityRows
         if !waiting.isEmpty {
             // No class is named positive: the rarer target class is (scikit-learn's pos_label=1 of {0, 1} on a tie).
             let positive = positiveClass.flatMap { targetClasses[$0] != nil ? $0 : nil }
                 ?? targetClasses.max { ($0.value, $1.key) > ($1.value, $0.key) }!.key
             var copy = self
-            copy.profile = QualityProfile()
             copy.resolve(positive: positive)
-            profile.merge(copy.profile)
+            rows = copy.probabilityRows
         }
+        rows?.fold(into: &profile)
         if unscorable > 0 { profile.addUnscorable(unscorable) }
         return profile
     }

@@ -22,13 +22,13 @@ public struct QualityProfile: Sendable, Equatable {
     /// for a numeric prediction.
     public internal(set) var unscorable = 0
     public internal(set) var confusion = ConfusionMatrix()
-    public private(set) var scores = ClassScoreHistograms()
+    public internal(set) var scores = ClassScoreHistograms()
     /// One-vs-rest probabilistic sums per class (Brier score and calibration of each class's score).
-    public private(set) var probabilities: [String: ProbabilisticMetrics] = [:]
+    public internal(set) var probabilities: [String: ProbabilisticMetrics] = [:]
     /// Multiclass log loss: Σ −log p(actual) with scores normalized to sum to 1, its square sum and count.
-    private var logLossSum = ExactSum()
-    private var logLossSquaredSum = ExactSum()
-    public private(set) var logLossCount = 0
+    var logLossSum = ExactSum()
+    var logLossSquaredSum = ExactSum()
+    public internal(set) var logLossCount = 0
     public internal(set) var regression = RegressionMetrics()
     /// Business outcomes sent with labels (`metrics`), by name: at most ``maximumOutcomes`` names per bucket.
     public private(set) var outcomes: [String: ExactMoments] = [:]

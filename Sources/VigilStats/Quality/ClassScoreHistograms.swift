@@ -19,6 +19,14 @@ public struct ClassScoreHistograms: Sendable, Equatable {
         }
     }
 
+    /// Adds a whole histogram of one class's scores (built elsewhere with the same bins).
+    public mutating func add(_ histogram: ScoreHistogram, for label: String) throws(MergeError) {
+        guard histogram.binCount == binCount else { throw MergeError("a score histogram with \(histogram.binCount) bins, not \(binCount)") }
+        guard !histogram.isEmpty else { return }
+        if histograms[label] == nil { histograms[label] = histogram } else { try histograms[label]!.merge(histogram) }
+        if histograms[label]!.isEmpty { histograms[label] = nil }
+    }
+
     public mutating func merge(_ other: ClassScoreHistograms) throws(MergeError) {
         guard other.binCount == binCount else { throw MergeError("class score histograms with \(binCount) and \(other.binCount) bins") }
         for (label, histogram) in other.histograms {

@@ -32,6 +32,25 @@ public struct ExactSum: Sendable, Hashable {
         addLimbs(limbs)
     }
 
+    /// Adds `value` `count` times, exactly (the fixed-point term multiplied by the count): what `count` calls of
+    /// ``add(_:negated:)`` would give, in one step.
+    public mutating func add(_ value: Double, times count: Int) {
+        guard value.isFinite, value != 0, count > 0 else { return }
+        let clamped = Swift.min(Swift.max(value, -Self.maximumTerm), Self.maximumTerm)
+        let term = Self.fixedPoint(abs(clamped))
+        let factor = UInt64(count)
+        var carry: UInt64 = 0
+        func step(_ limb: UInt64) -> UInt64 {
+            let (high, low) = limb.multipliedFullWidth(by: factor)
+            let (sum, overflow) = low.addingReportingOverflow(carry)
+            carry = high &+ (overflow ? 1 : 0)
+            return sum
+        }
+        var product = (step(term.0), step(term.1), step(term.2), step(term.3))
+        if clamped < 0 { product = Self.negate(product) }
+        addLimbs(product)
+    }
+
     /// Adds another sum.
     public mutating func merge(_ other: ExactSum) { addLimbs((other.l0, other.l1, other.l2, other.l3)) }
 

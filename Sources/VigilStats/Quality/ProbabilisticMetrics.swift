@@ -45,6 +45,22 @@ public struct ProbabilisticMetrics: Sendable, Equatable {
         count += weight
     }
 
+    /// Adds `count` identical predictions at once: what `count` calls of ``add(probability:isPositive:weight:)``
+    /// would give, with one logarithm.
+    public mutating func add(probability: Double, isPositive: Bool, repeated count: Int) {
+        guard probability.isFinite, count > 0 else { return }
+        let p = Swift.min(1, Swift.max(0, probability))
+        let y = isPositive ? 1.0 : 0.0
+        let clipped = Swift.min(1 - Self.clipEpsilon, Swift.max(Self.clipEpsilon, p))
+        logLossSum.add(isPositive ? -log(clipped) : -log(1 - clipped), times: count)
+        brierSum.add((p - y) * (p - y), times: count)
+        let bin = Swift.min(binCounts.count - 1, Int(p * Double(binCounts.count)))
+        binCounts[bin] += count
+        binProbabilitySums[bin].add(p, times: count)
+        binOutcomeSums[bin] += isPositive ? count : 0
+        self.count += count
+    }
+
     public mutating func merge(_ other: ProbabilisticMetrics) throws(MergeError) {
         guard other.binCounts.count == binCounts.count else { throw MergeError("calibration bins differ") }
         count += other.count

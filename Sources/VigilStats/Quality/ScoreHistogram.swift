@@ -31,6 +31,21 @@ public struct ScoreHistogram: Sendable, Equatable {
         self.binCount = binCount
     }
 
+    /// A histogram from dense per-bin counts (index = bin), as a reader that counts rows in arrays builds it.
+    public init(binCount: Int, positives: [Int], negatives: [Int]) {
+        self.init(binCount: binCount)
+        precondition(positives.count == binCount && negatives.count == binCount, "one count per bin")
+        for index in 0..<binCount where positives[index] != 0 || negatives[index] != 0 {
+            bins.append(Bin(index: index, positive: positives[index], negative: negatives[index]))
+        }
+    }
+
+    /// The bin a score falls in: ⌊score · binCount⌋, clamped (the rule ``add(score:isPositive:weight:)`` uses).
+    @inlinable
+    public static func bin(of score: Double, binCount: Int) -> Int {
+        Swift.min(binCount - 1, Swift.max(0, Int(score * Double(binCount))))
+    }
+
     /// True when no score is held.
     public var isEmpty: Bool { bins.isEmpty }
 
@@ -41,7 +56,7 @@ public struct ScoreHistogram: Sendable, Equatable {
     /// Adds a score (clamped to [0, 1]) with its true label; a weight of -1 takes one away again.
     public mutating func add(score: Double, isPositive: Bool, weight: Int = 1) {
         guard score.isFinite else { return }
-        let index = Swift.min(binCount - 1, Swift.max(0, Int(score * Double(binCount))))
+        let index = Self.bin(of: score, binCount: binCount)
         var low = 0
         var high = bins.count
         while low < high {
