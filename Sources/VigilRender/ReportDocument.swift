@@ -185,6 +185,28 @@ public struct ReportDocument: Codable, Sendable, Equatable {
 
 // Optional fields are written as `null` rather than left out, so every document has every key.
 
+extension ReportDocument {
+    private enum CodingKeys: String, CodingKey {
+        case schema, generator, reference, current, drift, embeddingDrift, dataQuality, schemaIssues, thresholds, passed, failureReasons, modelQuality
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(generator, forKey: .generator)
+        try container.encode(reference, forKey: .reference)
+        try container.encode(current, forKey: .current)
+        try container.encode(drift, forKey: .drift)
+        try container.encode(embeddingDrift, forKey: .embeddingDrift)
+        try container.encode(dataQuality, forKey: .dataQuality)
+        try container.encode(schemaIssues, forKey: .schemaIssues)
+        try container.encode(thresholds, forKey: .thresholds)
+        try container.encode(passed, forKey: .passed)
+        try container.encode(failureReasons, forKey: .failureReasons)
+        try container.encode(modelQuality, forKey: .modelQuality)
+    }
+}
+
 extension ReportDocument.DatasetSummary {
     private enum CodingKeys: String, CodingKey { case name, rows, duplicateRows, columns }
     public func encode(to encoder: any Encoder) throws {

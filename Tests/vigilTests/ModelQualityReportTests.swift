@@ -89,4 +89,21 @@ struct ModelQualityReportTests {
         let bad = try await VigilProcess.run(arguments + ["--classification-tolerance", "-1"])
         #expect(bad.status != 0 && bad.standardError.contains("--classification-tolerance"))
     }
+
+    @Test(.enabled(if: HTMLReportTests.chromium != nil || HTMLReportTests.inCI, "headless Chromium is not installed (apt-get install chromium); .ci/run installs it"))
+    func theHTMLPageShowsEachTestTheTableAndTheConfusionMatrix() async throws {
+        let page = VigilProcess.temporaryPath(".html")
+        let run = try await VigilProcess.run([
+            "report", "--reference", VigilProcess.fixture("model-quality/degraded-reference.csv"),
+            "--current", VigilProcess.fixture("model-quality/degraded-current.csv"), "--target", "label", "--prediction", "pred", "--html", page,
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        let (status, dom, log) = try await HTMLReportTests.runChromium(["--dump-dom", "file://\(page)"])
+        #expect(status == 0)
+        #expect(dom.contains("id=\"model-quality\"") && dom.contains("Confusion matrix (current)"))
+        // One row of the chart per Evidently test (8 for a binary classifier's labels), each with its values in text.
+        #expect(dom.components(separatedBy: "<circle").count - 1 == 16, "a reference and a current mark per test")
+        #expect(dom.contains("FAIL") && dom.contains("fail: outside"))
+        for marker in ["Uncaught", "SyntaxError", "TypeError", "ReferenceError"] { #expect(!log.contains(marker)) }
+    }
 }
