@@ -101,5 +101,9 @@ struct ExactSumTests {
         var none = ExactSum()
         none.add(value, times: 0)
         #expect(none.isZero)
+        var back = ExactSum()
+        back.add(value, times: 12)
+        back.add(value, times: -12)
+        #expect(back.isZero, "a negative count takes the terms away")
     }
 }

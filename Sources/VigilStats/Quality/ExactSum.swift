@@ -33,12 +33,12 @@ public struct ExactSum: Sendable, Hashable {
     }
 
     /// Adds `value` `count` times, exactly (the fixed-point term multiplied by the count): what `count` calls of
-    /// ``add(_:negated:)`` would give, in one step.
+    /// ``add(_:negated:)`` would give, in one step; a negative count subtracts.
     public mutating func add(_ value: Double, times count: Int) {
-        guard value.isFinite, value != 0, count > 0 else { return }
+        guard value.isFinite, value != 0, count != 0 else { return }
         let clamped = Swift.min(Swift.max(value, -Self.maximumTerm), Self.maximumTerm)
         let term = Self.fixedPoint(abs(clamped))
-        let factor = UInt64(count)
+        let factor = UInt64(count.magnitude)
         var carry: UInt64 = 0
         func step(_ limb: UInt64) -> UInt64 {
             let (high, low) = limb.multipliedFullWidth(by: factor)
@@ -47,7 +47,7 @@ public struct ExactSum: Sendable, Hashable {
             return sum
         }
         var product = (step(term.0), step(term.1), step(term.2), step(term.3))
-        if clamped < 0 { product = Self.negate(product) }
+        if (clamped < 0) != (count < 0) { product = Self.negate(product) }
         addLimbs(product)
     }
 

@@ -31,24 +31,19 @@ public struct ProbabilisticMetrics: Sendable, Equatable {
     /// Adds one prediction: the probability of the positive class and whether the outcome was positive. A
     /// weight of -1 takes the same prediction away again.
     public mutating func add(probability: Double, isPositive: Bool, weight: Int = 1) {
-        guard probability.isFinite, weight != 0 else { return }
-        let negated = weight < 0
-        let p = Swift.min(1, Swift.max(0, probability))
-        let y = isPositive ? 1.0 : 0.0
-        let clipped = Swift.min(1 - Self.clipEpsilon, Swift.max(Self.clipEpsilon, p))
-        logLossSum.add(isPositive ? -log(clipped) : -log(1 - clipped), negated: negated)
-        brierSum.add((p - y) * (p - y), negated: negated)
-        let bin = Swift.min(binCounts.count - 1, Int(p * Double(binCounts.count)))
-        binCounts[bin] += weight
-        binProbabilitySums[bin].add(p, negated: negated)
-        binOutcomeSums[bin] += isPositive ? weight : 0
-        count += weight
+        add(probability, isPositive, count: weight)
     }
 
     /// Adds `count` identical predictions at once: what `count` calls of ``add(probability:isPositive:weight:)``
     /// would give, with one logarithm.
     public mutating func add(probability: Double, isPositive: Bool, repeated count: Int) {
-        guard probability.isFinite, count > 0 else { return }
+        guard count > 0 else { return }
+        add(probability, isPositive, count: count)
+    }
+
+    /// Adds `count` copies of a prediction (a negative count takes them away).
+    private mutating func add(_ probability: Double, _ isPositive: Bool, count: Int) {
+        guard probability.isFinite, count != 0 else { return }
         let p = Swift.min(1, Swift.max(0, probability))
         let y = isPositive ? 1.0 : 0.0
         let clipped = Swift.min(1 - Self.clipEpsilon, Swift.max(Self.clipEpsilon, p))
