@@ -295,12 +295,12 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> BucketRead {
+    public func buckets(model: String?, version: String?, starting range: Range<Int64>, parts: LiveProfile.Parts) async throws(StoreError) -> BucketRead {
         try await read { db in
             Self.decodeBuckets(try Row.fetchAll(db, sql: """
                 SELECT model, version, start_ms, saved_position, payload FROM buckets
-                WHERE start_ms >= ? AND start_ms < ? AND (? IS NULL OR model = ?) ORDER BY model, version, start_ms
-                """, arguments: [range.lowerBound, range.upperBound, model, model]))
+                WHERE start_ms >= ? AND start_ms < ? AND (? IS NULL OR model = ?) AND (? IS NULL OR version = ?) ORDER BY model, version, start_ms
+                """, arguments: [range.lowerBound, range.upperBound, model, model, version, version]), parts: parts)
         }
     }
 
@@ -320,22 +320,29 @@ public final class SQLiteStore: Store {
         """
     }
 
-    public func rollupRead(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> RollupRead {
+    public func rollupRead(model: String?, version: String?, starting range: Range<Int64>, width: Int64, parts: LiveProfile.Parts) async throws(StoreError) -> RollupRead {
         try await read { db in
-            let arguments: StatementArguments = [range.lowerBound, range.upperBound, model, model]
-            let rollups = Self.decodeBuckets(try Row.fetchAll(db, sql: """
+            // Equality only where a value is given, so that SQLite walks the (model, version, start) indexes:
+            // `? IS NULL OR model = ?` made it scan every bucket of the range once per rollup.
+            func filters(_ table: String) -> String {
+                "\(table).start_ms >= ? AND \(table).start_ms < ?" + (model == nil ? "" : " AND \(table).model = ?") + (version == nil ? "" : " AND \(table).version = ?")
+            }
+            var arguments: StatementArguments = [range.lowerBound, range.upperBound]
+            for value in [model, version].compactMap({ $0 }) { arguments += [value] }
+            let rollupRows = try Row.fetchAll(db, sql: """
                 SELECT r.model, r.version, r.start_ms, r.through_position AS saved_position, r.payload FROM rollups AS r
-                WHERE r.start_ms >= ? AND r.start_ms < ? AND (? IS NULL OR r.model = ?) AND NOT \(Self.staleRollup(width: width))
+                WHERE \(filters("r")) AND NOT \(Self.staleRollup(width: width))
                 ORDER BY r.model, r.version, r.start_ms
-                """, arguments: arguments))
-            let uncovered = Self.decodeBuckets(try Row.fetchAll(db, sql: """
-                SELECT b.model, b.version, b.start_ms, b.saved_position, b.payload FROM buckets AS b
-                WHERE b.start_ms >= ? AND b.start_ms < ? AND (? IS NULL OR b.model = ?)
-                AND NOT EXISTS (SELECT 1 FROM rollups AS r WHERE r.model = b.model AND r.version = b.version
-                                AND r.start_ms = b.start_ms - b.start_ms % \(width) AND NOT \(Self.staleRollup(width: width)))
-                ORDER BY b.model, b.version, b.start_ms
-                """, arguments: arguments))
-            return RollupRead(rollups: rollups, uncovered: uncovered)
+                """, arguments: arguments)
+            let covered = Set(rollupRows.map { BucketKey(model: $0["model"], version: $0["version"], start: $0["start_ms"]) })
+            // The buckets no current rollup covers: their keys from the covering index, then the payloads of
+            // those alone (the edges of a window, an hour built again after late events).
+            let keys = try Row.fetchAll(db, sql: "SELECT b.model, b.version, b.start_ms FROM buckets AS b WHERE \(filters("b")) ORDER BY b.model, b.version, b.start_ms", arguments: arguments)
+                .map { BucketKey(model: $0["model"], version: $0["version"], start: $0["start_ms"]) }
+                .filter { !covered.contains(BucketKey(model: $0.model, version: $0.version, start: $0.start - $0.start % width)) }
+            let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, saved_position, payload FROM buckets WHERE model = ? AND version = ? AND start_ms = ?")
+            let uncovered = try keys.compactMap { key in try Row.fetchOne(select, arguments: [key.model, key.version, key.start]) }
+            return RollupRead(rollups: Self.decodeBuckets(rollupRows, parts: parts), uncovered: Self.decodeBuckets(uncovered, parts: parts))
         }
     }
 
@@ -353,12 +360,12 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private static func decodeBuckets(_ rows: [Row]) -> BucketRead {
+    private static func decodeBuckets(_ rows: [Row], parts: LiveProfile.Parts = .all) -> BucketRead {
         var read = BucketRead(buckets: [], unreadable: [:])
         for row in rows {
             let key = BucketKey(model: row["model"], version: row["version"], start: row["start_ms"])
             do {
-                let profile = try SketchEnvelope.deserialize(LiveProfile.self, from: [UInt8](row["payload"] as Data))
+                let profile = try LiveProfile.decode([UInt8](row["payload"] as Data), parts: parts)
                 read.buckets.append(LiveBucket(key: key, profile: profile, savedPosition: row["saved_position"]))
             } catch {
                 read.unreadable[key] = error.description

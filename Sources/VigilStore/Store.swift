@@ -34,8 +34,9 @@ public protocol Store: QualityStore {
     /// buckets and the watermark always agree.
     func saveBuckets(_ buckets: [LiveBucket], watermark name: String, position: Int64) async throws(StoreError)
 
-    /// Buckets whose start lies in `range` (milliseconds since 1970); all models when `model` is nil.
-    func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> BucketRead
+    /// Buckets whose start lies in `range` (milliseconds since 1970); all models when `model` is nil, all
+    /// versions when `version` is nil; `parts` says whether the features are read.
+    func buckets(model: String?, version: String?, starting range: Range<Int64>, parts: LiveProfile.Parts) async throws(StoreError) -> BucketRead
 
     /// The stored buckets among `keys`.
     func buckets(_ keys: [BucketKey]) async throws(StoreError) -> BucketRead
@@ -45,7 +46,7 @@ public protocol Store: QualityStore {
     /// span from its start) and the buckets in `range` that no current rollup covers. A rollup is current
     /// while no bucket of its span was saved after it was built: late events make it stale until it is
     /// built again.
-    func rollupRead(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> RollupRead
+    func rollupRead(model: String?, version: String?, starting range: Range<Int64>, width: Int64, parts: LiveProfile.Parts) async throws(StoreError) -> RollupRead
 
     /// Saves rollups, replacing older ones; each one's `savedPosition` is the highest `savedPosition` of the
     /// buckets merged into it.
@@ -72,6 +73,16 @@ public protocol Store: QualityStore {
 }
 
 extension Store {
+    /// Every version's buckets, features and all.
+    public func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> BucketRead {
+        try await buckets(model: model, version: nil, starting: range, parts: .all)
+    }
+
+    /// Every version's rollups and uncovered buckets, features and all.
+    public func rollupRead(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> RollupRead {
+        try await rollupRead(model: model, version: nil, starting: range, width: width, parts: .all)
+    }
+
     /// Appends one batch of one model's predictions.
     public func append(predictions: [PredictionEvent], model: String) async throws(StoreError) -> AppendResult {
         try await append([PredictionBatch(model: model, events: predictions)])[0]

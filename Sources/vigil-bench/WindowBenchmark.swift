@@ -67,6 +67,17 @@ struct WindowBenchmark: AsyncParsableCommand {
         print(String(format: "%d-day window, %d events: %d buckets read and merged in %.3f s; %d hourly rollups in %.3f s (%.0fx faster)",
                      days, rolled.requestCount, read.buckets.count, bucketSeconds, hourly.buckets.count, rollupSeconds, bucketSeconds / rollupSeconds))
         precondition(rolled.requestCount == merged.requestCount, "the rollups must hold every event")
+
+        // Without the features, as /performance reads a window (coverage, business metrics, the CBPE estimate).
+        started = Date()
+        let traffic = try await store.rollupRead(model: "bench", version: "v1", starting: range, width: 3_600_000, parts: .traffic).rollups
+        let trafficReadSeconds = Date().timeIntervalSince(started)
+        var trafficOnly = LiveProfile()
+        for rollup in traffic.buckets { trafficOnly.merge(rollup.profile) }
+        let trafficSeconds = Date().timeIntervalSince(started)
+        print(String(format: "  (read %.3f s, merge %.3f s)", trafficReadSeconds, trafficSeconds - trafficReadSeconds))
+        precondition(trafficOnly.requestCount == merged.requestCount, "a traffic read must count every event")
+        print(String(format: "the same rollups without their features (a /performance read): %.3f s (%.0fx faster than with them)", trafficSeconds, rollupSeconds / trafficSeconds))
         print("bucket size: \(profile.serialized().count) bytes; embedding dimension \(embeddingDimension)")
         print("(`swift run -c release vigil-bench window --days \(days) --events-per-bucket \(eventsPerBucket) --embedding-dimension \(embeddingDimension)`)")
     }

@@ -194,6 +194,27 @@ struct SegmentBreakdownTests {
         #expect(restored.segments.isEmpty && restored.requestCount == 1)
     }
 
+    @Test func aTrafficReadStepsOverTheFeaturesOfEitherLayout() throws {
+        var profile = LiveProfile()
+        for index in 0..<40 { profile.add(Self.event(index, segment: ["tier": index % 2 == 0 ? "gold" : "free"], latency: Double(index))) }
+        let framed = SketchEnvelope.serialize(profile)
+        #expect(try LiveProfile.decode(framed) == profile)
+        #expect(try LiveProfile.decode(framed, parts: .traffic) == profile.traffic())
+        // The bytes of releases before the features had a length: kind 33, read whole or without features.
+        var payload = BinaryEncoder()
+        profile.encodePayload(into: &payload, framed: false)
+        var envelope = BinaryEncoder()
+        envelope.write(rawBytes: SketchEnvelope.magic)
+        envelope.write(SketchEnvelope.formatVersion)
+        envelope.write(SketchKind.liveProfileUnframed.rawValue)
+        envelope.write(UInt64(payload.bytes.count))
+        envelope.write(rawBytes: payload.bytes)
+        envelope.write(CRC32.checksum(envelope.bytes))
+        #expect(try LiveProfile.decode(envelope.bytes) == profile)
+        #expect(try LiveProfile.decode(envelope.bytes, parts: .traffic) == profile.traffic())
+        #expect(profile.traffic().requestCount == 40 && profile.traffic().features.names.isEmpty && profile.traffic().latency.rowCount == 0)
+    }
+
     @Test func scoredPredictionsKeepEstimationScoresThroughMergesAndStorage() throws {
         var first = LiveProfile()
         var second = LiveProfile()

@@ -327,6 +327,30 @@ struct IngestionTests {
         try await server.stop()
     }
 
+    /// `/performance` reads a window's traffic without its features: the same prediction count, and no rollup
+    /// built from feature-less buckets (the hours' rollups, built in the background, keep every feature), so
+    /// `/summary` still reads whole hours with their features.
+    @Test func aTrafficReadCountsEveryPredictionAndStoresNoRollup() async throws {
+        let directory = TestServer.temporaryDirectory()
+        let hour = 3_600_000.0
+        let start = ((Date().timeIntervalSince1970 * 1000 - 13 * hour) / hour).rounded(.down) * hour
+        let events = (0..<60).map { (index: Int) -> String in
+            let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: (start + Double(index) * 600_000) / 1000))
+            return predictionJSON(id: "t\(index)", age: Double(index), city: "x", latency: 5, timestamp: time)
+        }
+        let first = try await TestServer.start(directory: directory)
+        _ = try await first.request("POST", "/v1/models/m/predictions", body: events.joined(separator: "\n"), contentType: "application/x-ndjson")
+        try await first.stop()
+        let server = try await TestServer.start(directory: directory)
+        let performance = try await server.request("GET", "/v1/models/m/performance?window=1d").json()
+        #expect(value(performance, "overall", "predictions") as? Int == 60)
+        let summary = try await server.summary("m", query: "window=1d")
+        #expect(number(summary, "requests", "count") == 60)
+        let age = (summary["features"] as? [[String: Any]])?.first { $0["name"] as? String == "age" }
+        #expect(number(age, "statistics", "mean") == 29.5 && number(age, "rows") == 60, "the features are all there: \(String(describing: age))")
+        try await server.stop()
+    }
+
     @Test func longWindowsReadRollupsThatLateEventsRefresh() async throws {
         let directory = TestServer.temporaryDirectory()
         let hour = 3_600_000.0

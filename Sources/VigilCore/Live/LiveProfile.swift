@@ -67,13 +67,56 @@ public struct LiveProfile: Sendable, Equatable {
 }
 
 extension SketchKind {
-    public static let liveProfile = SketchKind(rawValue: 33)
+    /// A live profile whose features section is written with its length, so a reader can step over it.
+    public static let liveProfile = SketchKind(rawValue: 35)
+    /// The layout of releases before the features section had a length; still read.
+    public static let liveProfileUnframed = SketchKind(rawValue: 33)
+}
+
+extension LiveProfile {
+    /// What of a stored profile to read.
+    public enum Parts: Sendable {
+        /// Everything.
+        case all
+        /// The traffic alone: request and error counts, error types, business metrics, segments and estimation
+        /// scores, without the sketches of latency, predictions, confidence and features: what model quality's
+        /// coverage, business metrics and estimates need, at a fraction of the cost (those sketches are most of
+        /// a profile's bytes and of a merge's time).
+        case traffic
+    }
+
+    /// Reads a profile from its envelope, either layout; with `.traffic` the observations and features are
+    /// stepped over (or read and dropped, for the older layout) and the profile holds none.
+    public static func decode(_ bytes: [UInt8], parts: Parts = .all) throws(DecodingError) -> LiveProfile {
+        var (kind, payload) = try SketchEnvelope.open(bytes)
+        guard kind == .liveProfile || kind == .liveProfileUnframed else {
+            throw DecodingError("expected a live profile but found \(kind)", at: 5)
+        }
+        let profile = try LiveProfile(decoding: &payload, framed: kind == .liveProfile, parts: parts)
+        try payload.expectEnd("LiveProfile")
+        return profile
+    }
+
+    /// The profile as a `.traffic` read gives it: counts, error types, metrics, segments and estimation scores.
+    public func traffic() -> LiveProfile {
+        var copy = self
+        copy.latency = NumericColumnSketch()
+        copy.predictedValues = NumericColumnSketch()
+        copy.predictedClasses = CategoricalColumnSketch()
+        copy.confidence = NumericColumnSketch()
+        copy.features = LiveFeatures()
+        return copy
+    }
 }
 
 extension LiveProfile: BinarySerializable {
     public static var kind: SketchKind { .liveProfile }
 
-    public func encodePayload(into encoder: inout BinaryEncoder) {
+    public func encodePayload(into encoder: inout BinaryEncoder) { encodePayload(into: &encoder, framed: true) }
+
+    /// Writes the payload; `framed: false` writes the layout of releases before the features had a length
+    /// (kind ``SketchKind/liveProfileUnframed``), kept so that tests can check those bytes still read.
+    func encodePayload(into encoder: inout BinaryEncoder, framed: Bool) {
         encoder.writeVarint(requestCount)
         encoder.writeVarint(errorCount)
         encoder.writeVarint(errorTypes.count)
@@ -81,11 +124,22 @@ extension LiveProfile: BinarySerializable {
             encoder.write(name)
             encoder.writeVarint(count)
         }
-        latency.encodePayload(into: &encoder)
-        predictedValues.encodePayload(into: &encoder)
-        predictedClasses.encodePayload(into: &encoder)
-        confidence.encodePayload(into: &encoder)
-        features.encodePayload(into: &encoder)
+        // Framed: the observations (latency, predictions, confidence) and the features each after their length,
+        // so that a read of the traffic alone steps over them.
+        func section(_ write: (inout BinaryEncoder) -> Void) {
+            guard framed else { return write(&encoder) }
+            var bytes = BinaryEncoder()
+            write(&bytes)
+            encoder.writeVarint(bytes.bytes.count)
+            encoder.write(rawBytes: bytes.bytes)
+        }
+        section { encoder in
+            latency.encodePayload(into: &encoder)
+            predictedValues.encodePayload(into: &encoder)
+            predictedClasses.encodePayload(into: &encoder)
+            confidence.encodePayload(into: &encoder)
+        }
+        section { features.encodePayload(into: &$0) }
         encoder.writeVarint(metrics.count)
         for (name, moments) in metrics.sorted(by: { $0.key < $1.key }) {
             encoder.write(name)
@@ -98,6 +152,10 @@ extension LiveProfile: BinarySerializable {
     }
 
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
+        try self.init(decoding: &decoder, framed: true, parts: .all)
+    }
+
+    init(decoding decoder: inout BinaryDecoder, framed: Bool, parts: Parts) throws(DecodingError) {
         requestCount = try decoder.readCount("request count", limit: Int.max)
         errorCount = try decoder.readCount("error count", limit: requestCount)
         let typeCount = try decoder.readCount("error type count", limit: 1 << 20)
@@ -105,11 +163,35 @@ extension LiveProfile: BinarySerializable {
             let name = try decoder.readString("error type")
             errorTypes[name] = try decoder.readCount("error type count", limit: errorCount)
         }
-        latency = try NumericColumnSketch(decodingPayload: &decoder)
-        predictedValues = try NumericColumnSketch(decodingPayload: &decoder)
-        predictedClasses = try CategoricalColumnSketch(decodingPayload: &decoder)
-        confidence = try NumericColumnSketch(decodingPayload: &decoder)
-        features = try LiveFeatures(decodingPayload: &decoder)
+        // The framed layout's sections are skipped whole for a traffic read; the older one is read and dropped.
+        var observations = decoder
+        if framed {
+            let length = try decoder.readCount("observations length", limit: decoder.remaining)
+            observations = try decoder.section(length, "observations")
+        }
+        if parts == .all || !framed {
+            latency = try NumericColumnSketch(decodingPayload: &observations)
+            predictedValues = try NumericColumnSketch(decodingPayload: &observations)
+            predictedClasses = try CategoricalColumnSketch(decodingPayload: &observations)
+            confidence = try NumericColumnSketch(decodingPayload: &observations)
+            if framed { try observations.expectEnd("the observations") } else { decoder = observations }
+        }
+        var featureSection = decoder
+        if framed {
+            let length = try decoder.readCount("features length", limit: decoder.remaining)
+            featureSection = try decoder.section(length, "features")
+        }
+        if parts == .all || !framed {
+            features = try LiveFeatures(decodingPayload: &featureSection)
+            if framed { try featureSection.expectEnd("the features") } else { decoder = featureSection }
+        }
+        if parts == .traffic {
+            latency = NumericColumnSketch()
+            predictedValues = NumericColumnSketch()
+            predictedClasses = CategoricalColumnSketch()
+            confidence = NumericColumnSketch()
+            features = LiveFeatures()
+        }
         let metricCount = try decoder.readCount("metric count", limit: 1 << 20)
         for _ in 0..<metricCount {
             let name = try decoder.readString("metric name")
@@ -117,7 +199,7 @@ extension LiveProfile: BinarySerializable {
         }
         if !decoder.isAtEnd { segments = try SegmentBreakdown(decodingPayload: &decoder, requestCount: requestCount) }
         if !decoder.isAtEnd { estimationScores = try EstimationScores(decoding: &decoder) }
-        guard latency.rowCount == requestCount, features.rowCount == requestCount, estimationScores.rows <= requestCount else {
+        guard parts == .traffic || (latency.rowCount == requestCount && features.rowCount == requestCount), estimationScores.rows <= requestCount else {
             throw DecodingError("a live profile's parts disagree on the number of predictions", at: decoder.offset)
         }
     }

@@ -177,11 +177,11 @@ final class LiveStatistics: Service, Sendable {
     /// Held buckets come from memory. Older ones come from the store: whole hours as rollups where a current
     /// one exists (one row instead of sixty), the rest bucket by bucket; the hours read bucket by bucket are
     /// then saved as rollups, so the next window over them reads one row per hour.
-    func window(model: String, version: String?, range: Range<Int64>) async throws(StoreError) -> LiveProfile {
+    func window(model: String, version: String?, range: Range<Int64>, parts: LiveProfile.Parts = .all) async throws(StoreError) -> LiveProfile {
         let bucketRange = aggregator.bucketStart(range.lowerBound)..<range.upperBound
         let held = aggregator.buckets(model: model, version: version, starting: bucketRange)
         var merged = LiveProfile()
-        for profile in held.values { merged.merge(profile) }
+        for profile in held.values { merged.merge(parts == .all ? profile : profile.traffic()) }
         let heldSince = heldSince.withLock { $0 }
         guard bucketRange.lowerBound < heldSince else { return merged }
         // A held bucket is newer than its stored copy, which is then skipped.
@@ -192,7 +192,7 @@ final class LiveStatistics: Service, Sendable {
             let first = BucketKey.start(of: bucketRange.lowerBound + width - 1, width: width)
             let end = max(first, BucketKey.start(of: min(bucketRange.upperBound, heldSince), width: width))
             if first < end {
-                let spans = try await store.rollupRead(model: model, starting: first..<end, width: width)
+                let spans = try await store.rollupRead(model: model, version: version, starting: first..<end, width: width, parts: parts)
                 let rollups = spans.rollups
                 // Hours whose current rollup cannot stand for them: it is unreadable, or a bucket of the hour
                 // is held (late events), so the rollup holds that bucket's older stored copy. Their buckets
@@ -205,16 +205,17 @@ final class LiveStatistics: Service, Sendable {
                 let uncovered = try await readable(spans.uncovered)
                 for bucket in uncovered where wanted(bucket.key) { merged.merge(bucket.profile) }
                 for hour in readHourly.sorted() {
-                    for bucket in try await readable(store.buckets(model: model, starting: hour.start..<(hour.start + width))) where wanted(bucket.key) {
+                    for bucket in try await readable(store.buckets(model: model, version: version, starting: hour.start..<(hour.start + width), parts: parts)) where wanted(bucket.key) {
                         merged.merge(bucket.profile)
                     }
                 }
-                await saveRollups(of: uncovered, width: width)
+                // Rollups are built from whole buckets only: a read without features must not store one.
+                if parts == .all { await saveRollups(of: uncovered, width: width) }
                 bucketByBucket = [bucketRange.lowerBound..<first, end..<bucketRange.upperBound].filter { !$0.isEmpty }
             }
         }
         for part in bucketByBucket {
-            for bucket in try await readable(store.buckets(model: model, starting: part)) where wanted(bucket.key) { merged.merge(bucket.profile) }
+            for bucket in try await readable(store.buckets(model: model, version: version, starting: part, parts: parts)) where wanted(bucket.key) { merged.merge(bucket.profile) }
         }
         return merged
     }

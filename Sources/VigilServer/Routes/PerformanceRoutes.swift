@@ -72,7 +72,8 @@ struct PerformanceRoutes {
         var estimates: [String: PerformanceDocument.Estimated] = [:]
         for name in versions where version == nil || name == version {
             var profile = try await quality.window(model: model, version: name, range: range)
-            let traffic = try await live.window(model: model, version: name, range: range)
+            // The window's traffic without its features: coverage, business metrics and the estimate need no feature.
+            let traffic = try await live.window(model: model, version: name, range: range, parts: .traffic)
             var successful = traffic.requestCount - traffic.errorCount
             var metrics = traffic.metrics
             if let (tag, value) = segment {

@@ -128,6 +128,12 @@ public struct BinaryDecoder: Sendable {
         return bytes[start..<(start + count)]
     }
 
+    /// A decoder over the next `count` bytes, which this one steps past: for a section written with its length.
+    public mutating func section(_ count: Int, _ what: String) throws(DecodingError) -> BinaryDecoder {
+        let start = try take(count, what)
+        return BinaryDecoder(bytes, range: start..<(start + count))
+    }
+
     /// Throws when the payload has bytes nobody read: a sign of a version or kind mix-up.
     public func expectEnd(_ what: String) throws(DecodingError) {
         guard isAtEnd else { throw DecodingError("\(remaining) unexpected trailing bytes after \(what)", at: offset) }

@@ -55,6 +55,18 @@ public enum SketchEnvelope {
         _ type: Value.Type,
         from bytes: [UInt8]
     ) throws(DecodingError) -> Value {
+        var (kind, payload) = try open(bytes)
+        guard kind == Value.kind else {
+            throw DecodingError("expected \(Value.kind) (\(Value.self)) but found \(kind)", at: 5)
+        }
+        let value = try Value(decodingPayload: &payload)
+        try payload.expectEnd("\(Value.self)")
+        return value
+    }
+
+    /// Checks an envelope (magic, version, length, checksum) and returns its kind and a decoder over its
+    /// payload: for a type that reads more than one layout, told apart by kind.
+    public static func open(_ bytes: [UInt8]) throws(DecodingError) -> (kind: SketchKind, payload: BinaryDecoder) {
         let headerLength = magic.count + 2 + 8
         guard bytes.count >= headerLength + 4 else {
             throw DecodingError("truncated input: \(bytes.count) bytes is shorter than an envelope", at: 0)
@@ -66,9 +78,6 @@ public enum SketchEnvelope {
             throw DecodingError("unsupported format version \(version); this build reads \(formatVersion)", at: 4)
         }
         let kind = SketchKind(rawValue: try header.readUInt8("kind"))
-        guard kind == Value.kind else {
-            throw DecodingError("expected \(Value.kind) (\(Value.self)) but found \(kind)", at: 5)
-        }
         let length = try header.readUInt64("payload length")
         guard length == UInt64(bytes.count - headerLength - 4) else {
             throw DecodingError(
@@ -82,10 +91,7 @@ public enum SketchEnvelope {
         guard stored == CRC32.checksum(bytes[0..<checksumOffset]) else {
             throw DecodingError("checksum mismatch: the bytes are corrupt", at: checksumOffset)
         }
-        var payload = BinaryDecoder(bytes, range: headerLength..<checksumOffset)
-        let value = try Value(decodingPayload: &payload)
-        try payload.expectEnd("\(Value.self)")
-        return value
+        return (kind, BinaryDecoder(bytes, range: headerLength..<checksumOffset))
     }
 }
 
