@@ -155,6 +155,13 @@ public final class SQLiteStore: Store {
                 ) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v7-traffic") { db in
+            // A profile's traffic alone (LiveProfile.traffic()), beside its whole payload: what a model-quality
+            // window reads, a few hundred bytes where the payload is tens of kilobytes. Null in rows saved
+            // before; those are read from the payload.
+            try db.execute(sql: "ALTER TABLE buckets ADD COLUMN traffic BLOB")
+            try db.execute(sql: "ALTER TABLE rollups ADD COLUMN traffic BLOB")
+        }
         return migrator
     }
 
@@ -282,23 +289,34 @@ public final class SQLiteStore: Store {
     }
 
     public func saveBuckets(_ buckets: [LiveBucket], watermark name: String, position: Int64) async throws(StoreError) {
-        let encoded = buckets.map { Data(SketchEnvelope.serialize($0.profile)) }
+        let encoded = buckets.map { Self.payloads($0.profile) }
         try await write { db in
             let upsert = try db.cachedStatement(sql: """
-                INSERT INTO buckets (model, version, start_ms, saved_position, payload) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload, saved_position = excluded.saved_position
+                INSERT INTO buckets (model, version, start_ms, saved_position, payload, traffic) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload, traffic = excluded.traffic, saved_position = excluded.saved_position
                 """)
             for (bucket, payload) in zip(buckets, encoded) {
-                try upsert.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start, position, payload])
+                try upsert.execute(arguments: [bucket.key.model, bucket.key.version, bucket.key.start, position, payload.whole, payload.traffic])
             }
             try Self.setWatermark(db, name, position)
         }
     }
 
+    /// A profile's stored forms: whole, and its traffic alone.
+    private static func payloads(_ profile: LiveProfile) -> (whole: Data, traffic: Data) {
+        (Data(SketchEnvelope.serialize(profile)), Data(SketchEnvelope.serialize(profile.traffic())))
+    }
+
+    /// The column a read of `parts` decodes, named `payload`.
+    private static func payloadColumn(_ parts: LiveProfile.Parts, table: String? = nil) -> String {
+        let prefix = table.map { "\($0)." } ?? ""
+        return parts == .all ? "\(prefix)payload" : "COALESCE(\(prefix)traffic, \(prefix)payload) AS payload"
+    }
+
     public func buckets(model: String?, version: String?, starting range: Range<Int64>, parts: LiveProfile.Parts) async throws(StoreError) -> BucketRead {
         try await read { db in
             Self.decodeBuckets(try Row.fetchAll(db, sql: """
-                SELECT model, version, start_ms, saved_position, payload FROM buckets
+                SELECT model, version, start_ms, saved_position, \(Self.payloadColumn(parts)) FROM buckets
                 WHERE start_ms >= ? AND start_ms < ? AND (? IS NULL OR model = ?) AND (? IS NULL OR version = ?) ORDER BY model, version, start_ms
                 """, arguments: [range.lowerBound, range.upperBound, model, model, version, version]), parts: parts)
         }
@@ -330,17 +348,35 @@ public final class SQLiteStore: Store {
             var arguments: StatementArguments = [range.lowerBound, range.upperBound]
             for value in [model, version].compactMap({ $0 }) { arguments += [value] }
             let rollupRows = try Row.fetchAll(db, sql: """
-                SELECT r.model, r.version, r.start_ms, r.through_position AS saved_position, r.payload FROM rollups AS r
+                SELECT r.model, r.version, r.start_ms, r.through_position AS saved_position, \(Self.payloadColumn(parts, table: "r")) FROM rollups AS r
                 WHERE \(filters("r")) AND NOT \(Self.staleRollup(width: width))
                 ORDER BY r.model, r.version, r.start_ms
                 """, arguments: arguments)
             let covered = Set(rollupRows.map { BucketKey(model: $0["model"], version: $0["version"], start: $0["start_ms"]) })
             // The buckets no current rollup covers: their keys from the covering index, then the payloads of
             // those alone (the edges of a window, an hour built again after late events).
-            let keys = try Row.fetchAll(db, sql: "SELECT b.model, b.version, b.start_ms FROM buckets AS b WHERE \(filters("b")) ORDER BY b.model, b.version, b.start_ms", arguments: arguments)
-                .map { BucketKey(model: $0["model"], version: $0["version"], start: $0["start_ms"]) }
-                .filter { !covered.contains(BucketKey(model: $0.model, version: $0.version, start: $0.start - $0.start % width)) }
-            let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, saved_position, payload FROM buckets WHERE model = ? AND version = ? AND start_ms = ?")
+            var spans = [range]
+            if let model, let version {
+                // One model version: only the hours without a current rollup are looked at, as runs of hours.
+                spans = []
+                var hour = range.lowerBound - range.lowerBound % width
+                while hour < range.upperBound {
+                    if !covered.contains(BucketKey(model: model, version: version, start: hour)) {
+                        let part = Swift.max(hour, range.lowerBound)..<Swift.min(hour + width, range.upperBound)
+                        if let last = spans.last, last.upperBound == part.lowerBound { spans[spans.count - 1] = last.lowerBound..<part.upperBound } else { spans.append(part) }
+                    }
+                    hour += width
+                }
+            }
+            var keys: [BucketKey] = []
+            for span in spans {
+                var spanArguments: StatementArguments = [span.lowerBound, span.upperBound]
+                for value in [model, version].compactMap({ $0 }) { spanArguments += [value] }
+                keys += try Row.fetchAll(db, sql: "SELECT b.model, b.version, b.start_ms FROM buckets AS b WHERE \(filters("b")) ORDER BY b.model, b.version, b.start_ms", arguments: spanArguments)
+                    .map { BucketKey(model: $0["model"], version: $0["version"], start: $0["start_ms"]) }
+                    .filter { !covered.contains(BucketKey(model: $0.model, version: $0.version, start: $0.start - $0.start % width)) }
+            }
+            let select = try db.cachedStatement(sql: "SELECT model, version, start_ms, saved_position, \(Self.payloadColumn(parts)) FROM buckets WHERE model = ? AND version = ? AND start_ms = ?")
             let uncovered = try keys.compactMap { key in try Row.fetchOne(select, arguments: [key.model, key.version, key.start]) }
             return RollupRead(rollups: Self.decodeBuckets(rollupRows, parts: parts), uncovered: Self.decodeBuckets(uncovered, parts: parts))
         }
@@ -348,14 +384,14 @@ public final class SQLiteStore: Store {
 
     public func saveRollups(_ rollups: [LiveBucket]) async throws(StoreError) {
         guard !rollups.isEmpty else { return }
-        let encoded = rollups.map { Data(SketchEnvelope.serialize($0.profile)) }
+        let encoded = rollups.map { Self.payloads($0.profile) }
         try await write { db in
             let upsert = try db.cachedStatement(sql: """
-                INSERT INTO rollups (model, version, start_ms, through_position, payload) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload, through_position = excluded.through_position
+                INSERT INTO rollups (model, version, start_ms, through_position, payload, traffic) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (model, version, start_ms) DO UPDATE SET payload = excluded.payload, traffic = excluded.traffic, through_position = excluded.through_position
                 """)
             for (rollup, payload) in zip(rollups, encoded) {
-                try upsert.execute(arguments: [rollup.key.model, rollup.key.version, rollup.key.start, rollup.savedPosition, payload])
+                try upsert.execute(arguments: [rollup.key.model, rollup.key.version, rollup.key.start, rollup.savedPosition, payload.whole, payload.traffic])
             }
         }
     }

@@ -280,6 +280,32 @@ struct SQLiteStoreTests {
         let database = try openDatabase(store.path)
         #expect(try await database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rollups") } == 0)
     }
+
+    /// A traffic read (what /performance reads) decodes the small `traffic` column, or the whole payload of
+    /// rows saved before the column existed, and gives the profile's traffic either way; version by version
+    /// it looks only at the hours no current rollup covers.
+    @Test func trafficReadsGiveEachProfilesTrafficFromEitherColumn() async throws {
+        let store = try SQLiteStore(directory: Self.temporaryDirectory())
+        let hour: Int64 = 3_600_000
+        let start = 1_800_000_000_000 / hour * hour
+        var profile = LiveProfile()
+        for index in 0..<5 { profile.add(Self.prediction("t\(index)")) }
+        let buckets = (0..<3).map { LiveBucket(key: BucketKey(model: "m", version: $0 == 2 ? "v2" : "v1", start: start + Int64($0) * 60_000), profile: profile) }
+        try await store.saveBuckets(buckets, watermark: "w", position: 3)
+        let read = try await store.buckets(model: "m", version: "v1", starting: start..<(start + hour), parts: .traffic)
+        #expect(read.buckets.map(\.profile) == [profile.traffic(), profile.traffic()])
+        let database = try openDatabase(store.path)
+        try await database.write { try $0.execute(sql: "UPDATE buckets SET traffic = NULL") }
+        let fromPayload = try await store.rollupRead(model: "m", version: "v1", starting: start..<(start + 2 * hour), width: hour, parts: .traffic)
+        #expect(fromPayload.uncovered.buckets.map(\.profile) == [profile.traffic(), profile.traffic()])
+        #expect(fromPayload.uncovered.buckets.allSatisfy { $0.key.version == "v1" })
+        var rollup = LiveBucket(key: BucketKey(model: "m", version: "v1", start: start), profile: profile, savedPosition: 3)
+        rollup.profile.merge(profile)
+        try await store.saveRollups([rollup])
+        let covered = try await store.rollupRead(model: "m", version: "v1", starting: start..<(start + 2 * hour), width: hour, parts: .traffic)
+        #expect(covered.rollups.buckets.map(\.profile) == [rollup.profile.traffic()] && covered.uncovered.buckets.isEmpty)
+        #expect(try await store.rollupRead(model: "m", version: "v2", starting: start..<(start + 2 * hour), width: hour, parts: .all).uncovered.buckets.map(\.profile) == [profile])
+    }
 }
 
 /// A connection of the test's own to a store's database file. It waits for locks, as the store's own
