@@ -72,6 +72,16 @@ extension SQLiteStore {
         }
     }
 
+    /// Adds to a model's label counts (`label_counts`), inside the transaction that changes them.
+    static func addLabelCounts(_ db: Database, model: String, labels: Int, matched: Int, late: Int) throws {
+        guard labels != 0 || matched != 0 || late != 0 else { return }
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO label_counts (model, labels, matched, late) VALUES (?, ?, ?, ?)
+            ON CONFLICT (model) DO UPDATE SET labels = labels + excluded.labels, matched = matched + excluded.matched, late = late + excluded.late
+            """)
+        try upsert.execute(arguments: [model, labels, matched, late])
+    }
+
     /// Inside the transaction that stores a prediction: if a label waits for it, log the label again as
     /// `matched`, so that it folds now. Returns whether one did.
     static func matchWaitingLabel(_ db: Database, model: String, predictionId: String) throws -> Bool {
@@ -82,6 +92,7 @@ extension SQLiteStore {
         let position = db.lastInsertedRowID
         let update = try db.cachedStatement(sql: "UPDATE labels SET position = ?, folded_position = ? WHERE model = ? AND prediction_id = ?")
         try update.execute(arguments: [position, position, model, predictionId])
+        try addLabelCounts(db, model: model, labels: 0, matched: 1, late: 0)
         return true
     }
 
@@ -90,7 +101,8 @@ extension SQLiteStore {
         return try await write { db in
             // One statement for both look-ups: the prediction's time, and the label stored before (if any).
             let lookUp = try db.cachedStatement(sql: """
-                SELECT (SELECT timestamp_ms FROM predictions WHERE model = ?1 AND id = ?2), l.folded_position, l.rowid
+                SELECT (SELECT timestamp_ms FROM predictions WHERE model = ?1 AND id = ?2), l.folded_position, l.rowid,
+                       (SELECT kind FROM label_log WHERE position = l.position)
                 FROM (SELECT 1) LEFT JOIN labels l ON l.model = ?1 AND l.prediction_id = ?2
                 """)
             let log = try db.cachedStatement(sql: """
@@ -103,6 +115,7 @@ extension SQLiteStore {
                 """)
             var result = AppendResult(stored: 0, alreadyPresent: [])
             var newlyWaiting = 0
+            var counts = (labels: 0, matched: 0, late: 0)
             for (label, payload) in zip(labels, encoded) {
                 let found = RawStatement(lookUp, db)
                 found.bind(1, model)
@@ -111,6 +124,7 @@ extension SQLiteStore {
                 let predictionTime = found.int64(0)
                 let previousFolded = found.int64(1)
                 let present = found.int64(2) != nil
+                let previousKind = found.int64(3)
                 found.reset()
                 let kind: LabelLogEntryKind
                 if let predictionTime {
@@ -142,8 +156,14 @@ extension SQLiteStore {
                 if present { result.alreadyPresent.append(label.predictionId) }
                 if kind == .late { result.late.append(label.predictionId) }
                 if kind == .early && !present { newlyWaiting += 1 }
+                if !present {
+                    counts.labels += 1
+                    if predictionTime != nil { counts.matched += 1 }
+                }
+                counts.late += (kind == .late ? 1 : 0) - (previousKind == Int64(LabelLogEntryKind.late.rawValue) ? 1 : 0)
                 result.stored += 1
             }
+            try Self.addLabelCounts(db, model: model, labels: counts.labels, matched: counts.matched, late: counts.late)
             // Raised before the commit: a prediction stored right after it must look for these labels.
             if newlyWaiting > 0 { self.waitingLabels.withLock { $0[model, default: 0] += newlyWaiting } }
             return result
@@ -202,15 +222,7 @@ extension SQLiteStore {
 
     public func labelCounts(model: String) async throws(StoreError) -> LabelCounts {
         try await read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT COUNT(*) AS labels,
-                       COUNT(p.id) AS matched,
-                       SUM(CASE WHEN e.kind = \(LabelLogEntryKind.late.rawValue) THEN 1 ELSE 0 END) AS late
-                FROM labels l
-                LEFT JOIN predictions p ON p.model = l.model AND p.id = l.prediction_id
-                LEFT JOIN label_log e ON e.position = l.position
-                WHERE l.model = ?
-                """, arguments: [model])
+            let row = try Row.fetchOne(db, sql: "SELECT labels, matched, late FROM label_counts WHERE model = ?", arguments: [model])
             return LabelCounts(labels: row?["labels"] ?? 0, matched: row?["matched"] ?? 0, late: row?["late"] ?? 0)
         }
     }

@@ -162,6 +162,25 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "ALTER TABLE buckets ADD COLUMN traffic BLOB")
             try db.execute(sql: "ALTER TABLE rollups ADD COLUMN traffic BLOB")
         }
+        migrator.registerMigration("v8-label-counts") { db in
+            // What labelCounts reports, kept as each label, prediction and deletion changes it: counted afresh it
+            // joined every label of the model with its prediction and log entry (0.6 s for 432k labels, on every
+            // /performance).
+            try db.execute(sql: """
+                CREATE TABLE label_counts (
+                    model TEXT PRIMARY KEY,
+                    labels INTEGER NOT NULL,
+                    matched INTEGER NOT NULL,
+                    late INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO label_counts (model, labels, matched, late)
+                    SELECT l.model, COUNT(*), COUNT(p.id), SUM(CASE WHEN e.kind = \(LabelLogEntryKind.late.rawValue) THEN 1 ELSE 0 END)
+                    FROM labels l
+                    LEFT JOIN predictions p ON p.model = l.model AND p.id = l.prediction_id
+                    LEFT JOIN label_log e ON e.position = l.position
+                    GROUP BY l.model;
+                """)
+        }
         return migrator
     }
 
@@ -454,6 +473,16 @@ public final class SQLiteStore: Store {
 
     public func deletePredictions(before milliseconds: Int64) async throws(StoreError) -> Int {
         try await write { db in
+            // The labels about to go all met their prediction; those whose latest entry came late counted late.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT l.model, COUNT(*) AS labels, SUM(CASE WHEN e.kind = \(LabelLogEntryKind.late.rawValue) THEN 1 ELSE 0 END) AS late
+                FROM labels l JOIN predictions p ON p.model = l.model AND p.id = l.prediction_id
+                LEFT JOIN label_log e ON e.position = l.position
+                WHERE p.timestamp_ms < ? GROUP BY l.model
+                """, arguments: [milliseconds]) {
+                let labels: Int = row["labels"]
+                try Self.addLabelCounts(db, model: row["model"], labels: -labels, matched: -labels, late: -(row["late"] as Int? ?? 0))
+            }
             try db.execute(sql: """
                 DELETE FROM labels WHERE (model, prediction_id) IN (SELECT model, id FROM predictions WHERE timestamp_ms < ?)
                 """, arguments: [milliseconds])

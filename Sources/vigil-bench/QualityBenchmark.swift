@@ -23,13 +23,16 @@ struct QualityBenchmark: AsyncParsableCommand {
     @Option(help: "A Python with scikit-learn: times the same 7-day figures computed from the raw rows.")
     var peerPython: String?
 
+    @Option(help: "Keep the store in this directory (for `vigil serve --data-dir` and an end-to-end /performance timing) instead of deleting it.")
+    var keep: String?
+
     func run() async throws {
         let minute: Int64 = 60_000
         let now = Int64(Date().timeIntervalSince1970 * 1000) / minute * minute
         let start = now - Int64(days) * 86_400_000
         let count = days * 1440 * perMinute
-        let directory = NSTemporaryDirectory() + "vigil-bench-quality-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = keep ?? NSTemporaryDirectory() + "vigil-bench-quality-\(UUID().uuidString)"
+        defer { if keep == nil { try? FileManager.default.removeItem(atPath: directory) } }
         let store = try SQLiteStore(directory: directory)
 
         // A binary classifier with class scores, 70 % of traffic on v1; the truth follows the score.

@@ -30,6 +30,42 @@ struct LabelLogTests {
         #expect(counts.labels == 3 && counts.matched == 2 && counts.unmatched == 1 && counts.late == 0)
     }
 
+    /// The kept counts equal the counts taken afresh from the tables, through early, applied, late and
+    /// corrected labels, predictions that meet waiting labels, and retention.
+    @Test func keptLabelCountsEqualACountFromTheTables() async throws {
+        let store = try SQLiteStore(directory: SQLiteStoreTests.temporaryDirectory())
+        var random = SystemRandomNumberGenerator()
+        func fresh() async throws -> [Int] {
+            let database = try openDatabase(store.path)
+            return try await database.read { db in
+                let row = try Row.fetchOne(db, sql: """
+                    SELECT COUNT(*) AS labels, COUNT(p.id) AS matched, SUM(CASE WHEN e.kind = \(LabelLogEntryKind.late.rawValue) THEN 1 ELSE 0 END) AS late
+                    FROM labels l LEFT JOIN predictions p ON p.model = l.model AND p.id = l.prediction_id
+                    LEFT JOIN label_log e ON e.position = l.position WHERE l.model = 'm'
+                    """)
+                return [row?["labels"] ?? 0, row?["matched"] ?? 0, row?["late"] ?? 0]
+            }
+        }
+        func kept() async throws -> [Int] {
+            let counts = try await store.labelCounts(model: "m")
+            return [counts.labels, counts.matched, counts.late]
+        }
+        for round in 0..<6 {
+            let ids = (0..<40).map { "r\(round)-\($0)" }
+            // Half the predictions first, some labels (early, on time, late, and corrections), then the rest.
+            _ = try await store.append(predictions: ids.prefix(20).map { SQLiteStoreTests.prediction($0, at: Int64(round) * 1000) }, model: "m")
+            let labels = ids.shuffled(using: &random).prefix(30).map { id in
+                Self.label(id, Bool.random(using: &random) ? "yes" : "no", at: Int64(round) * 1000 + (Bool.random(using: &random) ? 10 : 100_000))
+            }
+            _ = try await store.append(labels: labels, model: "m", lateness: 50_000)
+            _ = try await store.append(labels: Array(labels.prefix(8)).map { Self.label($0.predictionId, "yes", at: $0.timestampMilliseconds + 5) }, model: "m", lateness: 50_000)
+            _ = try await store.append(predictions: ids.suffix(20).map { SQLiteStoreTests.prediction($0, at: Int64(round) * 1000) }, model: "m")
+            #expect(try await kept() == fresh(), "round \(round)")
+        }
+        _ = try await store.deletePredictions(before: 3000)
+        #expect(try await kept() == fresh(), "after retention")
+    }
+
     @Test func aLabelLaterThanTheLatenessIsStoredNotFolded() async throws {
         let store = try SQLiteStore(directory: SQLiteStoreTests.temporaryDirectory())
         _ = try await store.append(predictions: [SQLiteStoreTests.prediction("a", at: 0), SQLiteStoreTests.prediction("b", at: 0)], model: "m")

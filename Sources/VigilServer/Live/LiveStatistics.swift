@@ -24,6 +24,11 @@ final class LiveStatistics: Service, Sendable {
     private let lastFlush = Clock()
     /// Every bucket starting at or after this time is held in memory; older ones may be only in the store.
     private let heldSince = Mutex(Int64.max)
+    /// Complete hours a traffic read (`/performance`) found without a current rollup: it reads no features,
+    /// so it cannot build one; the run loop builds them a few at a time.
+    private let wantedRollups = Mutex(Set<Int64>())
+    /// Hours built per turn of the run loop (about 40 ms each for a busy hour), so that flushes are not held up.
+    static let rollupsPerTurn = 4
 
     /// Where "now" comes from: windows, the hot horizon, retention.
     let clock: WallClock
@@ -204,6 +209,10 @@ final class LiveStatistics: Service, Sendable {
                 }
                 let uncovered = try await readable(spans.uncovered)
                 for bucket in uncovered where wanted(bucket.key) { merged.merge(bucket.profile) }
+                if parts == .traffic {
+                    let hours = Set(uncovered.map { Self.rollupKey(of: $0.key, width: width).start })
+                    if !hours.isEmpty { wantedRollups.withLock { $0.formUnion(hours) } }
+                }
                 for hour in readHourly.sorted() {
                     for bucket in try await readable(store.buckets(model: model, version: version, starting: hour.start..<(hour.start + width), parts: parts)) where wanted(bucket.key) {
                         merged.merge(bucket.profile)
@@ -232,12 +241,29 @@ final class LiveStatistics: Service, Sendable {
         guard let width = rollupMilliseconds else { return }
         let end = BucketKey.start(of: clock.milliseconds(), width: width)
         for hour in stride(from: end - Int64(hours) * width, to: end, by: Int(width)) {
-            do {
-                await saveRollups(of: try await readable(store.rollupRead(model: nil, starting: hour..<(hour + width), width: width).uncovered), width: width)
-            } catch {
-                logger.warning("reading buckets for rollups failed; windows read them one by one meanwhile", metadata: ["error": "\(error)"])
-                return
-            }
+            guard await rollUp(hour: hour, width: width) else { return }
+        }
+    }
+
+    /// Builds a few of the hours traffic reads asked for (``rollupsPerTurn``), oldest first.
+    func rollUpWantedHours() async {
+        guard let width = rollupMilliseconds else { return }
+        let hours = wantedRollups.withLock { wanted in
+            let chosen = Array(wanted.sorted().prefix(Self.rollupsPerTurn))
+            wanted.subtract(chosen)
+            return chosen
+        }
+        for hour in hours { guard await rollUp(hour: hour, width: width) else { return } }
+    }
+
+    /// Builds and saves the rollups of one hour that lack a current one; false when reading failed (logged).
+    private func rollUp(hour: Int64, width: Int64) async -> Bool {
+        do {
+            await saveRollups(of: try await readable(store.rollupRead(model: nil, starting: hour..<(hour + width), width: width).uncovered), width: width)
+            return true
+        } catch {
+            logger.warning("reading buckets for rollups failed; windows read them one by one meanwhile", metadata: ["error": "\(error)"])
+            return false
         }
     }
 
@@ -270,6 +296,7 @@ final class LiveStatistics: Service, Sendable {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.flushIntervalSeconds)) }
             do {
                 try await flush()
+                await rollUpWantedHours()
                 if Date().timeIntervalSince(lastRetention) >= configuration.retentionIntervalSeconds {
                     try await applyRetention()
                     lastRetention = Date()
