@@ -79,7 +79,7 @@ public struct PerformanceDocument: Encodable, Sendable {
         public var version: String?
         /// `classification`, `regression` or `none`.
         public var task: String
-        /// Successful predictions; absent in a series' points, where only the labelled ones are counted.
+        /// Successful predictions in the window (in a series' point: in its trailing span).
         public var predictions: Int?
         /// Predictions with a label.
         public var labelled: Int

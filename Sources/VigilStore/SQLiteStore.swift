@@ -323,7 +323,7 @@ public final class SQLiteStore: Store {
 
     /// A profile's stored forms: whole, and its traffic alone.
     private static func payloads(_ profile: LiveProfile) -> (whole: Data, traffic: Data) {
-        (Data(SketchEnvelope.serialize(profile)), Data(SketchEnvelope.serialize(profile.traffic())))
+        (Data(SketchEnvelope.serialize(profile)), Data(profile.trafficSerialized()))
     }
 
     /// The column a read of `parts` decodes, named `payload`.
@@ -338,6 +338,28 @@ public final class SQLiteStore: Store {
                 SELECT model, version, start_ms, saved_position, \(Self.payloadColumn(parts)) FROM buckets
                 WHERE start_ms >= ? AND start_ms < ? AND (? IS NULL OR model = ?) AND (? IS NULL OR version = ?) ORDER BY model, version, start_ms
                 """, arguments: [range.lowerBound, range.upperBound, model, model, version, version]), parts: parts)
+        }
+    }
+
+    public func bucketCounts(model: String, version: String?, starting range: Range<Int64>) async throws(StoreError) -> (counts: [(key: BucketKey, successful: Int)], unreadable: [BucketKey]) {
+        try await read { db in
+            var counts: [(key: BucketKey, successful: Int)] = []
+            var unreadable: [BucketKey] = []
+            var arguments: StatementArguments = [model, range.lowerBound, range.upperBound]
+            if let version { arguments += [version] }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT model, version, start_ms, COALESCE(traffic, payload) AS payload FROM buckets
+                WHERE model = ? AND start_ms >= ? AND start_ms < ?\(version == nil ? "" : " AND version = ?") ORDER BY start_ms
+                """, arguments: arguments)
+            while let row = try rows.next() {
+                let key = BucketKey(model: row["model"], version: row["version"], start: row["start_ms"])
+                if let found = try? LiveProfile.decodeCounts([UInt8](row["payload"] as Data)) {
+                    counts.append((key, found.requests - found.errors))
+                } else {
+                    unreadable.append(key)
+                }
+            }
+            return (counts, unreadable)
         }
     }
 

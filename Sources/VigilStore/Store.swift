@@ -38,6 +38,11 @@ public protocol Store: QualityStore {
     /// versions when `version` is nil; `parts` says whether the features are read.
     func buckets(model: String?, version: String?, starting range: Range<Int64>, parts: LiveProfile.Parts) async throws(StoreError) -> BucketRead
 
+    /// The successful predictions (requests less errors) of each bucket of a model (one version, or all) whose
+    /// start lies in `range`, read from the start of the stored traffic without building the profiles; the
+    /// keys of buckets whose stored form does not read come apart.
+    func bucketCounts(model: String, version: String?, starting range: Range<Int64>) async throws(StoreError) -> (counts: [(key: BucketKey, successful: Int)], unreadable: [BucketKey])
+
     /// The stored buckets among `keys`.
     func buckets(_ keys: [BucketKey]) async throws(StoreError) -> BucketRead
 

@@ -213,6 +213,11 @@ struct SegmentBreakdownTests {
         #expect(try LiveProfile.decode(envelope.bytes) == profile)
         #expect(try LiveProfile.decode(envelope.bytes, parts: .traffic) == profile.traffic())
         #expect(profile.traffic().requestCount == 40 && profile.traffic().features.names.isEmpty && profile.traffic().latency.rowCount == 0)
+        // The traffic column's form: empty sections, read back as the traffic; a whole read refuses it.
+        let traffic = profile.trafficSerialized()
+        #expect(try LiveProfile.decode(traffic, parts: .traffic) == profile.traffic())
+        #expect(traffic.count < SketchEnvelope.serialize(profile.traffic()).count / 4, "\(traffic.count) bytes")
+        #expect(throws: DecodingError.self) { try LiveProfile.decode(traffic) }
     }
 
     @Test func scoredPredictionsKeepEstimationScoresThroughMergesAndStorage() throws {

@@ -348,6 +348,12 @@ struct IngestionTests {
         #expect(number(summary, "requests", "count") == 60)
         let age = (summary["features"] as? [[String: Any]])?.first { $0["name"] as? String == "age" }
         #expect(number(age, "statistics", "mean") == 29.5 && number(age, "rows") == 60, "the features are all there: \(String(describing: age))")
+
+        // An hourly series over the day, its hours read from the rollups: six predictions an hour, ten hours.
+        func iso(_ milliseconds: Double) -> String { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: milliseconds / 1000)) }
+        let series = try await server.request("GET", "/v1/models/m/performance?from=\(iso(start - 2 * hour))&to=\(iso(start + 12 * hour))&granularity=1h").json()
+        let counts = (value(series, "series", "points") as? [[String: Any]] ?? []).compactMap { value($0, "quality", "predictions") as? Int }
+        #expect(counts.count == 14 && counts.filter { $0 > 0 } == Array(repeating: 6, count: 10), "\(counts)")
         try await server.stop()
     }
 

@@ -33,7 +33,14 @@ struct QualityWindowTests {
         let labelled = points.compactMap { value($0, "quality", "labelled") as? Int }.reduce(0, +)
         #expect(labelled == value(series, "overall", "labelled") as? Int)
         #expect(labelled == (PerformanceTests.fixture["binary"] as! [String: Any])["labelled"] as? Int)
-        #expect(points.allSatisfy { value($0, "quality", "predictions") == nil }, "a point counts labelled predictions only")
+        // Coverage on every point: each prediction counted in its point, once.
+        let predicted = points.compactMap { value($0, "quality", "predictions") as? Int }
+        #expect(predicted.count == 6 && predicted.reduce(0, +) == value(series, "overall", "predictions") as? Int)
+        for point in points {
+            let coverage = try #require(number(point, "quality", "coverage"))
+            let labels = Double(try #require(value(point, "quality", "labelled") as? Int))
+            #expect(abs(coverage - labels / Double(try #require(value(point, "quality", "predictions") as? Int))) < 1e-12)
+        }
 
         let trailing = try await server.request("GET", "/v1/models/binary/performance?from=\(time(from + 1800))&to=\(time(from + 3600))&granularity=30m&trailing=1h").json()
         let last = try #require((value(trailing, "series", "points") as? [[String: Any]])?.last)
@@ -41,6 +48,7 @@ struct QualityWindowTests {
         // Offset by 30 s, the same hour is read bucket by bucket and from its edges: the same labels.
         let shifted = try await server.request("GET", "/v1/models/binary/performance?from=\(time(from - 30))&to=\(time(from + 3570))").json()
         #expect(accuracy(value(last, "quality")) == accuracy(value(series, "overall")))
+        #expect(value(last, "quality", "predictions") as? Int == value(series, "overall", "predictions") as? Int, "a point trailing the hour counts the hour's predictions")
         #expect(value(shifted, "overall", "labelled") as? Int == value(series, "overall", "labelled") as? Int)
 
         let bad = try await server.request("GET", "/v1/models/binary/performance?window=30d&granularity=1m")

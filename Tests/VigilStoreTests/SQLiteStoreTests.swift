@@ -305,6 +305,13 @@ struct SQLiteStoreTests {
         let covered = try await store.rollupRead(model: "m", version: "v1", starting: start..<(start + 2 * hour), width: hour, parts: .traffic)
         #expect(covered.rollups.buckets.map(\.profile) == [rollup.profile.traffic()] && covered.uncovered.buckets.isEmpty)
         #expect(try await store.rollupRead(model: "m", version: "v2", starting: start..<(start + 2 * hour), width: hour, parts: .all).uncovered.buckets.map(\.profile) == [profile])
+
+        // Counts alone, from either column; a bucket that does not read comes apart.
+        let counts = try await store.bucketCounts(model: "m", version: "v1", starting: start..<(start + hour))
+        #expect(counts.counts.map(\.successful) == [5, 5] && counts.unreadable.isEmpty)
+        try await database.write { try $0.execute(sql: "UPDATE buckets SET payload = x'00', traffic = NULL WHERE version = 'v2'") }
+        let all = try await store.bucketCounts(model: "m", version: nil, starting: start..<(start + hour))
+        #expect(all.counts.count == 2 && all.unreadable == [buckets[2].key])
     }
 }
 

@@ -97,6 +97,17 @@ extension LiveProfile {
         return profile
     }
 
+    /// The request and error counts of a stored profile (either layout, whole or traffic alone), read from the
+    /// start of its payload without building the profile: what a series' coverage needs of each bucket.
+    public static func decodeCounts(_ bytes: [UInt8]) throws(DecodingError) -> (requests: Int, errors: Int) {
+        var (kind, payload) = try SketchEnvelope.open(bytes)
+        guard kind == .liveProfile || kind == .liveProfileUnframed else {
+            throw DecodingError("expected a live profile but found \(kind)", at: 5)
+        }
+        let requests = try payload.readCount("request count", limit: Int.max)
+        return (requests, try payload.readCount("error count", limit: requests))
+    }
+
     /// The profile as a `.traffic` read gives it: counts, error types, metrics, segments and estimation scores.
     public func traffic() -> LiveProfile {
         var copy = self
@@ -114,9 +125,17 @@ extension LiveProfile: BinarySerializable {
 
     public func encodePayload(into encoder: inout BinaryEncoder) { encodePayload(into: &encoder, framed: true) }
 
+    /// The profile's traffic alone in an envelope: the framed layout with its observations and features
+    /// sections empty. It reads back only as `.traffic` (``decode(_:parts:)``); a few hundred bytes where the
+    /// whole profile's empty sketches alone would take kilobytes.
+    public func trafficSerialized() -> [UInt8] {
+        SketchEnvelope.serialize(kind: .liveProfile) { encodePayload(into: &$0, framed: true, trafficOnly: true) }
+    }
+
     /// Writes the payload; `framed: false` writes the layout of releases before the features had a length
-    /// (kind ``SketchKind/liveProfileUnframed``), kept so that tests can check those bytes still read.
-    func encodePayload(into encoder: inout BinaryEncoder, framed: Bool) {
+    /// (kind ``SketchKind/liveProfileUnframed``), kept so that tests can check those bytes still read;
+    /// `trafficOnly` leaves the framed sections empty.
+    func encodePayload(into encoder: inout BinaryEncoder, framed: Bool, trafficOnly: Bool = false) {
         encoder.writeVarint(requestCount)
         encoder.writeVarint(errorCount)
         encoder.writeVarint(errorTypes.count)
@@ -129,7 +148,7 @@ extension LiveProfile: BinarySerializable {
         func section(_ write: (inout BinaryEncoder) -> Void) {
             guard framed else { return write(&encoder) }
             var bytes = BinaryEncoder()
-            write(&bytes)
+            if !trafficOnly { write(&bytes) }
             encoder.writeVarint(bytes.bytes.count)
             encoder.write(rawBytes: bytes.bytes)
         }

@@ -229,6 +229,65 @@ final class LiveStatistics: Service, Sendable {
         return merged
     }
 
+    /// The width of a bucket, in milliseconds.
+    var bucketMilliseconds: Int64 { aggregator.bucketMilliseconds }
+
+    /// Successful predictions (requests less errors) of the buckets starting in each of `spans`: what a
+    /// quality series' coverage is counted from, point by point. Whole hours below the held buckets come from
+    /// their current rollups and the buckets no rollup covers (read once for all the spans); the edges and the
+    /// recent hours from the buckets' counts (read from the start of each stored bucket, no profile built)
+    /// and the buckets held in memory.
+    func successfulPredictions(model: String, version: String?, spans: [Range<Int64>]) async throws(StoreError) -> [Int] {
+        let bucket = aggregator.bucketMilliseconds
+        let width = rollupMilliseconds
+        var plans = spans.map { QualityProfiles.plan($0, bucket: bucket, rollup: width) }
+        // Hours at or after the one the held buckets start in are read bucket by bucket, as windows read them.
+        let cutoff = width.map { BucketKey.start(of: heldSince.withLock { $0 }, width: $0) } ?? .min
+        for index in plans.indices {
+            guard let hours = plans[index].rollups, hours.upperBound > cutoff else { continue }
+            plans[index].buckets.append(max(hours.lowerBound, cutoff)..<hours.upperBound)
+            plans[index].rollups = hours.lowerBound < cutoff ? hours.lowerBound..<cutoff : nil
+        }
+        var hourTotals: [Int64: Int] = [:]
+        var unreadableHours: [Range<Int64>] = []
+        if let width {
+            for span in QualityProfiles.union(plans.compactMap(\.rollups)) {
+                let read = try await store.rollupRead(model: model, version: version, starting: span, width: width, parts: .traffic)
+                for rollup in read.rollups.buckets { hourTotals[rollup.key.start, default: 0] += rollup.profile.requestCount - rollup.profile.errorCount }
+                for bucket in try await readable(read.uncovered) {
+                    hourTotals[BucketKey.start(of: bucket.key.start, width: width), default: 0] += bucket.profile.requestCount - bucket.profile.errorCount
+                }
+                unreadableHours += read.rollups.unreadable.keys.map { $0.start..<($0.start + width) }
+            }
+        }
+        // Bucket by bucket: the edges, the recent hours, and hours whose rollup does not read.
+        let bucketSpans = QualityProfiles.union(plans.flatMap(\.buckets) + unreadableHours)
+        var buckets: [Int64: Int] = [:]
+        for span in bucketSpans {
+            let held = aggregator.buckets(model: model, version: version, starting: span)
+            for (key, profile) in held { buckets[key.start, default: 0] += profile.requestCount - profile.errorCount }
+            let stored = try await store.bucketCounts(model: model, version: version, starting: span)
+            for entry in stored.counts where held[entry.key] == nil { buckets[entry.key.start, default: 0] += entry.successful }
+            for found in try await readable(store.buckets(stored.unreadable)) where held[found.key] == nil {
+                buckets[found.key.start, default: 0] += found.profile.requestCount - found.profile.errorCount
+            }
+        }
+        // Hours whose rollup did not read are counted from their buckets instead.
+        for hours in unreadableHours {
+            hourTotals[hours.lowerBound] = buckets.filter { hours.contains($0.key) }.reduce(0) { $0 + $1.value }
+        }
+        let hourStarts = hourTotals.keys.sorted()
+        let bucketStarts = buckets.keys.sorted()
+        let hourPrefix = hourStarts.reduce(into: [0]) { $0.append($0.last! + hourTotals[$1]!) }
+        let bucketPrefix = bucketStarts.reduce(into: [0]) { $0.append($0.last! + buckets[$1]!) }
+        func sum(_ starts: [Int64], _ prefix: [Int], _ span: Range<Int64>) -> Int {
+            prefix[starts.partitioningIndex { $0 >= span.upperBound }] - prefix[starts.partitioningIndex { $0 >= span.lowerBound }]
+        }
+        return plans.map { plan in
+            (plan.rollups.map { sum(hourStarts, hourPrefix, $0) } ?? 0) + plan.buckets.reduce(0) { $0 + sum(bucketStarts, bucketPrefix, $1) }
+        }
+    }
+
     /// Builds and saves the rollups of the complete hours among the last `hours` that lack a current one,
     /// so that windows find them ready; hour by hour, so that memory holds one hour's buckets at a time.
     /// Late events make a rollup stale; the next call builds it again. A failure is logged: windows read
@@ -245,11 +304,12 @@ final class LiveStatistics: Service, Sendable {
         }
     }
 
-    /// Builds a few of the hours traffic reads asked for (``rollupsPerTurn``), oldest first.
+    /// Builds a few of the hours traffic reads asked for (``rollupsPerTurn``), newest first: recent windows
+    /// are read most.
     func rollUpWantedHours() async {
         guard let width = rollupMilliseconds else { return }
         let hours = wantedRollups.withLock { wanted in
-            let chosen = Array(wanted.sorted().prefix(Self.rollupsPerTurn))
+            let chosen = Array(wanted.sorted(by: >).prefix(Self.rollupsPerTurn))
             wanted.subtract(chosen)
             return chosen
         }

@@ -51,7 +51,13 @@ struct PerformanceRoutes {
             throw Problem.badParameter("granularity", "\(text) makes \(points) points over the window; at most \(QualityProfiles.maximumPoints)")
         }
         let profiles = try await quality.series(model: model, version: version, range: range, granularity: granularity, trailing: trailing)
-        return (granularity, trailing, profiles.map { ($0.end, QualitySummary(profile: $0.profile, predictions: nil, windowEnd: $0.end, now: now, positiveClass: positive)) })
+        // Coverage on every point: a point's labels are those of the predictions in the buckets starting in its
+        // span, as its quality's are; their successful predictions are counted for all points at once.
+        let spans = profiles.map { BucketKey.start(of: $0.end - trailing, width: live.bucketMilliseconds)..<$0.end }
+        let predictions = try await live.successfulPredictions(model: model, version: version, spans: spans)
+        return (granularity, trailing, zip(profiles, predictions).map { point, count in
+            (point.end, QualitySummary(profile: point.profile, predictions: count, windowEnd: point.end, now: now, positiveClass: positive))
+        })
     }
 
     private func performance(_ request: Request, _ context: VigilRequestContext) async throws -> Response {

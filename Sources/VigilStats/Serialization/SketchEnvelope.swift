@@ -38,14 +38,20 @@ public enum SketchEnvelope {
     public static let formatVersion: UInt8 = 2
 
     public static func serialize<Value: BinarySerializable>(_ value: Value) -> [UInt8] {
+        serialize(kind: Value.kind) { value.encodePayload(into: &$0) }
+    }
+
+    /// An envelope of `kind` around the payload `write` produces: for a type that writes more than one form
+    /// of itself (a whole live profile, or its traffic alone).
+    public static func serialize(kind: SketchKind, _ write: (inout BinaryEncoder) -> Void) -> [UInt8] {
         var frame = BinaryEncoder()
         frame.write(rawBytes: magic)
         frame.write(formatVersion)
-        frame.write(Value.kind.rawValue)
+        frame.write(kind.rawValue)
         // The payload is written in place after its length, which is filled in once known: one buffer, no copy.
         let lengthOffset = frame.bytes.count
         frame.write(UInt64(0))
-        value.encodePayload(into: &frame)
+        write(&frame)
         frame.overwrite(UInt64(frame.bytes.count - lengthOffset - 8), at: lengthOffset)
         frame.write(CRC32.checksum(frame.bytes))
         return frame.bytes
