@@ -174,6 +174,19 @@ extension LiveProfile: BinarySerializable {
         try self.init(decoding: &decoder, framed: true, parts: .all)
     }
 
+    /// Reads one section: in the framed layout from the bytes its length names (stepped over unless `wanted`),
+    /// in the older one where it stands.
+    private static func section(
+        _ decoder: inout BinaryDecoder, framed: Bool, wanted: Bool, _ what: String, _ read: (inout BinaryDecoder) throws(DecodingError) -> Void
+    ) throws(DecodingError) {
+        guard framed else { return try read(&decoder) }
+        let length = try decoder.readCount("\(what) length", limit: decoder.remaining)
+        var section = try decoder.section(length, what)
+        guard wanted else { return }
+        try read(&section)
+        try section.expectEnd("the \(what)")
+    }
+
     init(decoding decoder: inout BinaryDecoder, framed: Bool, parts: Parts) throws(DecodingError) {
         requestCount = try decoder.readCount("request count", limit: Int.max)
         errorCount = try decoder.readCount("error count", limit: requestCount)
@@ -182,28 +195,20 @@ extension LiveProfile: BinarySerializable {
             let name = try decoder.readString("error type")
             errorTypes[name] = try decoder.readCount("error type count", limit: errorCount)
         }
-        // The framed layout's sections are skipped whole for a traffic read; the older one is read and dropped.
-        var observations = decoder
-        if framed {
-            let length = try decoder.readCount("observations length", limit: decoder.remaining)
-            observations = try decoder.section(length, "observations")
+        // The framed layout's sections are skipped whole for a traffic read; the older one is read (and dropped).
+        var observations = (NumericColumnSketch(), NumericColumnSketch(), CategoricalColumnSketch(), NumericColumnSketch())
+        try Self.section(&decoder, framed: framed, wanted: parts == .all, "observations") { (section: inout BinaryDecoder) throws(DecodingError) in
+            observations = (
+                try NumericColumnSketch(decodingPayload: &section), try NumericColumnSketch(decodingPayload: &section),
+                try CategoricalColumnSketch(decodingPayload: &section), try NumericColumnSketch(decodingPayload: &section)
+            )
         }
-        if parts == .all || !framed {
-            latency = try NumericColumnSketch(decodingPayload: &observations)
-            predictedValues = try NumericColumnSketch(decodingPayload: &observations)
-            predictedClasses = try CategoricalColumnSketch(decodingPayload: &observations)
-            confidence = try NumericColumnSketch(decodingPayload: &observations)
-            if framed { try observations.expectEnd("the observations") } else { decoder = observations }
+        (latency, predictedValues, predictedClasses, confidence) = observations
+        var readFeatures = LiveFeatures()
+        try Self.section(&decoder, framed: framed, wanted: parts == .all, "features") { (section: inout BinaryDecoder) throws(DecodingError) in
+            readFeatures = try LiveFeatures(decodingPayload: &section)
         }
-        var featureSection = decoder
-        if framed {
-            let length = try decoder.readCount("features length", limit: decoder.remaining)
-            featureSection = try decoder.section(length, "features")
-        }
-        if parts == .all || !framed {
-            features = try LiveFeatures(decodingPayload: &featureSection)
-            if framed { try featureSection.expectEnd("the features") } else { decoder = featureSection }
-        }
+        features = readFeatures
         if parts == .traffic {
             latency = NumericColumnSketch()
             predictedValues = NumericColumnSketch()
