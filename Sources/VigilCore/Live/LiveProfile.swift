@@ -209,7 +209,7 @@ extension LiveProfile: BinarySerializable {
             readFeatures = try LiveFeatures(decodingPayload: &section)
         }
         features = readFeatures
-        if parts == .traffic {
+        if parts == .traffic && !framed {
             latency = NumericColumnSketch()
             predictedValues = NumericColumnSketch()
             predictedClasses = CategoricalColumnSketch()
