@@ -56,7 +56,9 @@ struct DemoCommand: AsyncParsableCommand {
                   labels follow 60 % of predictions 2 to 20 s later: ml_label_coverage_ratio fills in, ml_model_quality appears
                   after the drift, watch ml_feature_drift_score (amount, country, merchant_embedding),
                   ml_embedding_reference_similarity, ml_prediction_errors_total, the v2 latency and v2's
-                  ml_model_quality{metric="accuracy"} (v1 knows the new country's fraud; v2 does not)
+                  ml_model_quality{metric="accuracy"} (v1 knows the new country's fraud; v2 does not), beside
+                  ml_model_quality_estimated: CBPE, fitted just before the drift, keeps v2's estimate high while its labels say
+                  otherwise, the gap that concept drift leaves
                 Ctrl-C stops it.
 
                 """.utf8))

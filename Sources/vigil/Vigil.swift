@@ -33,6 +33,9 @@ struct Vigil: AsyncParsableCommand {
             }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch where exitCode(for: error) == .success {
+            // `--help` on a command: ArgumentParser's help command shows it from its run.
+            exit(withError: error)
         } catch {
             // An input or configuration error found while running: one line, no usage.
             FileHandle.standardError.write(Data(("Error: " + message(for: error) + "\n").utf8))

@@ -11,13 +11,15 @@ struct DemoQualityTests {
         var logger = Logger(label: "demo-test")
         logger.logLevel = .warning
         let driver = DemoDriver(
-            baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, eventsPerSecond: 500, driftAfterSeconds: 1.5, labelDelaySeconds: 0.05..<0.4,
+            baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, eventsPerSecond: 1500, driftAfterSeconds: 2.5, labelDelaySeconds: 0.05..<0.4,
             logger: logger
         )
         let started = Date()
-        try await driver.run(duration: 7)
+        // 150 predictions a tick: even when the whole suite slows the ticks to a few before the drift, v1 has
+        // the 100 labelled predictions its estimator needs.
+        try await driver.run(duration: 8)
         try await Task.sleep(for: .milliseconds(500))
-        let after = ISO8601DateFormatter().string(from: started.addingTimeInterval(2))
+        let after = ISO8601DateFormatter().string(from: started.addingTimeInterval(3))
         let document = try await server.request("GET", "/v1/models/\(DemoDriver.model)/performance?from=\(after)").json()
         let versions = try #require(value(document, "versions") as? [[String: Any]])
         func accuracy(_ version: String) -> Double? {
@@ -29,6 +31,10 @@ struct DemoQualityTests {
         #expect(v2 < v1 - 0.05, "v1 \(v1), v2 \(v2)")
         let coverage = try #require(number(document, "overall", "coverage"))
         #expect(coverage > 0.4 && coverage <= 0.7, "about 60 % of predictions are labelled: \(coverage)")
+        // The estimators fitted before the drift estimate v1's quality beside its labels.
+        let estimated = versions.first { $0["version"] as? String == "v1" }?["estimated"] as? [String: Any]
+        let estimatedAccuracy = (estimated?["metrics"] as? [[String: Any]])?.first { $0["name"] as? String == "accuracy" }?["value"] as? Double
+        #expect(estimatedAccuracy.map { $0 > 0.5 && $0 <= 1 } == true, "v1's estimate: \(String(describing: estimated))")
         try await server.stop()
     }
 }

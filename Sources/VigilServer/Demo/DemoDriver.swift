@@ -6,7 +6,10 @@ public import Logging
 import VigilStats
 
 /// Feeds ``DemoTraffic`` to a running server over its public HTTP API, as a model service would: a
-/// reference first, then predictions every tick and, for most of them, labels 2 to 20 seconds later.
+/// reference first, then predictions every tick and, for most of them, labels 2 to 20 seconds later. Once the
+/// labels of the traffic before the drift are in (or 150 per version), it fits the performance estimators
+/// (CBPE) on that traffic, so that `/performance` shows estimated quality beside the realized one: after the
+/// drift v2's scores stay confident while its labels say it is wrong, the gap CBPE cannot see and labels can.
 public struct DemoDriver: Sendable {
     let baseURL: URL
     let eventsPerSecond: Int
@@ -29,8 +32,13 @@ public struct DemoDriver: Sendable {
         try await send("PUT", "/v1/models/\(DemoTraffic.model)/reference?source=demo-training-data.ndjson", body: DemoTraffic.referenceNDJSON(rows: 5000), contentType: "application/x-ndjson")
         var random = SplitMix64(seed: 2026)
         let start = ContinuousClock.now
+        let startDate = Date()
+        var estimatorsFitted = false
+        // Labels sent for predictions made before the drift, per version, and those still to come.
+        var preDriftLabels: [String: Int] = [:]
+        var preDriftPending = 0
         let tick = Duration.milliseconds(100)
-        var pendingLabels: [(due: ContinuousClock.Instant, rows: [String])] = []
+        var pendingLabels: [(due: ContinuousClock.Instant, rows: [String], preDriftVersion: String?)] = []
         var sequence = 0
         while !Task.isCancelled {
             let elapsed = (ContinuousClock.now - start).seconds
@@ -38,20 +46,55 @@ public struct DemoDriver: Sendable {
             let events = traffic.events(count: max(1, eventsPerSecond / 10), elapsed: elapsed, sequence: sequence, random: &random)
             sequence += 1
             try await send("POST", "/v1/models/\(DemoTraffic.model)/predictions", body: events.map(\.json).joined(separator: "\n"), contentType: "application/x-ndjson")
+            let preDrift = elapsed < traffic.driftAfterSeconds
             for event in events {
                 guard let label = event.label else { continue }
-                pendingLabels.append((ContinuousClock.now + .milliseconds(Int(event.labelDelay * 1000)), [#"{"prediction_id":"\#(event.id)","label":"\#(label)"}"#]))
+                pendingLabels.append((
+                    ContinuousClock.now + .milliseconds(Int(event.labelDelay * 1000)), [#"{"prediction_id":"\#(event.id)","label":"\#(label)"}"#],
+                    preDrift ? event.version : nil
+                ))
+                if preDrift { preDriftPending += 1 }
             }
             let now = ContinuousClock.now
-            let due = pendingLabels.filter { $0.due <= now }.flatMap(\.rows)
+            let due = pendingLabels.filter { $0.due <= now }
             pendingLabels.removeAll { $0.due <= now }
             if !due.isEmpty {
-                try await send("POST", "/v1/models/\(DemoTraffic.model)/labels", body: due.joined(separator: "\n"), contentType: "application/x-ndjson")
+                try await send("POST", "/v1/models/\(DemoTraffic.model)/labels", body: due.flatMap(\.rows).joined(separator: "\n"), contentType: "application/x-ndjson")
+                for version in due.compactMap(\.preDriftVersion) {
+                    preDriftLabels[version, default: 0] += 1
+                    preDriftPending -= 1
+                }
+            }
+            let enough = preDriftLabels.count == 2 && preDriftLabels.values.allSatisfy { $0 >= 150 }
+            if !estimatorsFitted && (enough || (!preDrift && preDriftPending == 0)) {
+                estimatorsFitted = true
+                try await fitEstimators(from: startDate, to: startDate.addingTimeInterval(traffic.driftAfterSeconds))
             }
             if sequence % 100 == 0 {
                 logger.info("demo traffic", metadata: ["events": "\(sequence * max(1, eventsPerSecond / 10))", "drifted": "\(elapsed >= traffic.driftAfterSeconds)"])
             }
             try? await Task.sleep(for: tick)
+        }
+        // A demo stopped before the condition above held (a busy machine, a short run) fits them on the way out.
+        if !estimatorsFitted, (ContinuousClock.now - start).seconds >= traffic.driftAfterSeconds {
+            try await fitEstimators(from: startDate, to: startDate.addingTimeInterval(traffic.driftAfterSeconds))
+        }
+    }
+
+    /// Fits the estimators on the labelled traffic before the drift; a version with too few labels (a very
+    /// short demo) is left without one, as the server's answer says.
+    private func fitEstimators(from: Date, to: Date) async throws {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let path = "/v1/models/\(DemoTraffic.model)/estimator?from=\(format.string(from: from.addingTimeInterval(-1)))&to=\(format.string(from: to))&positive_class=fraud"
+        var request = URLRequest(url: URL(string: path, relativeTo: baseURL)!)
+        request.httpMethod = "PUT"
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        if status == 200 {
+            logger.info("demo fitted its performance estimators", metadata: ["answer": "\(String(decoding: data, as: UTF8.self).prefix(300))"])
+        } else {
+            logger.info("demo traffic too short to fit performance estimators", metadata: ["status": "\(status)"])
         }
     }
 

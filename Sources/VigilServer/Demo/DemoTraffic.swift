@@ -22,6 +22,7 @@ struct DemoTraffic: Sendable {
         var id: String
         var label: String?
         var labelDelay: Double = 0
+        var version = ""
     }
 
     /// Features drawn from the pre-drift distribution, for the reference: NDJSON, since one is a vector.
@@ -100,7 +101,7 @@ struct DemoTraffic: Sendable {
             let truth = Double.random(in: 0..<1, using: &random) < trueFraud ? "fraud" : "legit"
             // 60 % of predictions get a label, 2 to 20 s later by default (chargebacks, in a demo's time): coverage fills in.
             let labelled = Double.random(in: 0..<1, using: &random) < 0.6
-            return Event(json: json, id: id, label: labelled ? truth : nil, labelDelay: Double.random(in: labelDelaySeconds, using: &random))
+            return Event(json: json, id: id, label: labelled ? truth : nil, labelDelay: Double.random(in: labelDelaySeconds, using: &random), version: version)
         }
     }
 }
