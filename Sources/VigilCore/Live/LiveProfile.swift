@@ -123,6 +123,7 @@ extension LiveProfile {
 extension LiveProfile: BinarySerializable {
     public static var kind: SketchKind { .liveProfile }
 
+    /// Writes the payload in the framed layout (kind ``SketchKind/liveProfile``).
     public func encodePayload(into encoder: inout BinaryEncoder) { encodePayload(into: &encoder, framed: true) }
 
     /// The profile's traffic alone in an envelope: the framed layout with its observations and features
@@ -170,6 +171,7 @@ extension LiveProfile: BinarySerializable {
         if !estimationScores.isEmpty { estimationScores.encode(into: &encoder) }
     }
 
+    /// Reads a whole profile in the framed layout; ``decode(_:parts:)`` reads either layout, whole or traffic alone.
     public init(decodingPayload decoder: inout BinaryDecoder) throws(DecodingError) {
         try self.init(decoding: &decoder, framed: true, parts: .all)
     }

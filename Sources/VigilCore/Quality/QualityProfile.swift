@@ -21,14 +21,18 @@ public struct QualityProfile: Sendable, Equatable {
     /// Labelled predictions that cannot be scored: no prediction value (a failed request), or a class label
     /// for a numeric prediction.
     public internal(set) var unscorable = 0
+    /// Actual against predicted class of the labelled predictions of a classifier.
     public internal(set) var confusion = ConfusionMatrix()
+    /// One-vs-rest histograms of each class's score, by whether it was the actual class (ROC AUC, PR AUC).
     public internal(set) var scores = ClassScoreHistograms()
     /// One-vs-rest probabilistic sums per class (Brier score and calibration of each class's score).
     public internal(set) var probabilities: [String: ProbabilisticMetrics] = [:]
     /// Multiclass log loss: Σ −log p(actual) with scores normalized to sum to 1, its square sum and count.
     var logLossSum = ExactSum()
     var logLossSquaredSum = ExactSum()
+    /// Labelled predictions in the log loss sums.
     public internal(set) var logLossCount = 0
+    /// Error sums of a regressor's labelled predictions.
     public internal(set) var regression = RegressionMetrics()
     /// Business outcomes sent with labels (`metrics`), by name: at most ``maximumOutcomes`` names per bucket.
     public private(set) var outcomes: [String: ExactMoments] = [:]

@@ -11,9 +11,11 @@ import VigilStats
 public struct ModelQualityComparison: Sendable, Equatable {
     /// The reference's quality, when it has target and prediction columns.
     public var reference: QualitySummary?
+    /// The current dataset's quality.
     public var current: QualitySummary
     /// The relative tolerance the tests used.
     public var tolerance: Double
+    /// Evidently's default tests, one per metric of its preset that both sides have; empty without a labelled reference.
     public var tests: [Test]
     /// The current dataset's confusion matrix, row by actual class (classes sorted), for a classifier.
     public var currentConfusion: [(actual: String, counts: [Int])] { confusionRows.map { ($0.actual, $0.counts) } }
@@ -32,11 +34,14 @@ public struct ModelQualityComparison: Sendable, Equatable {
         public var average: String?
         /// The class a binary model's precision, recall and F1 are about.
         public var className: String?
+        /// The metric on the current dataset.
         public var current: Double
+        /// The metric on the reference.
         public var reference: Double
         /// The range the current value must lie in.
         public var lower: Double
         public var upper: Double
+        /// True when the current value lies in [lower, upper].
         public var passed: Bool
 
         /// `f1 (fraud)`, `f1 (macro)`, `rmse`.
@@ -54,6 +59,7 @@ public struct ModelQualityComparison: Sendable, Equatable {
         /// Evidently's default for regression metrics: ±10 %.
         public var regression: Double
 
+        /// Tolerances relative to the reference's value; Evidently's by default.
         public init(classification: Double = 0.2, regression: Double = 0.1) {
             self.classification = classification
             self.regression = regression

@@ -37,6 +37,7 @@ public struct ReportConfiguration: Decodable, Sendable, Equatable {
         public var timestamp: [String]?
         public var target: String?
         public var prediction: String?
+        /// With a probability for the prediction: the class it is the probability of (`positive_class`).
         public var positiveClass: String?
         enum CodingKeys: String, CodingKey {
             case categorical, numeric, ignore, id, timestamp, target, prediction
@@ -68,7 +69,9 @@ public struct ReportConfiguration: Decodable, Sendable, Equatable {
         public var missing: Double?
         public var outOfRange: Double?
         public var duplicates: Double?
+        /// How far a classification metric may move from the reference's, relative (`classification_tolerance`, default 0.2).
         public var classificationTolerance: Double?
+        /// How far a regression metric may move from the reference's, relative (`regression_tolerance`, default 0.1).
         public var regressionTolerance: Double?
         enum CodingKeys: String, CodingKey {
             case missing, outOfRange = "out_of_range", duplicates
