@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "VigilStats", targets: ["VigilStats"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
+        .library(name: "VigilAlerting", targets: ["VigilAlerting"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilRender", targets: ["VigilRender"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
@@ -30,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Notifications: Alertmanager, webhooks, Slack and Telegram over HTTP(S).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Numbers only: sketches, exact distributions, drift tests, special functions, quality metrics.
@@ -38,11 +41,14 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The domain: datasets, schema, dataset profiles, drift analysis, the report model.
         .target(name: "VigilCore", dependencies: ["VigilStats", "CZlib"], swiftSettings: strictSettings),
+        // Alert rules, their state machine and Alertmanager's delivery timing: plain values, no I/O.
+        .target(name: "VigilAlerting", dependencies: ["VigilCore"], swiftSettings: strictSettings),
         // Durable storage behind the `EventStore` protocol; embedded SQLite (GRDB) first, PostgreSQL later.
         .target(
             name: "VigilStore",
             dependencies: [
                 "VigilCore",
+                "VigilAlerting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -58,6 +64,7 @@ let package = Package(
                 "VigilCore",
                 "VigilStore",
                 "VigilRender",
+                "VigilAlerting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -65,6 +72,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: strictSettings
@@ -74,6 +83,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilCore",
+                "VigilAlerting",
                 "VigilRender",
                 "VigilServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -111,6 +121,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "VigilAlertingTests", dependencies: ["VigilAlerting"], swiftSettings: strictSettings),
         .testTarget(
             name: "VigilStoreTests",
             // GRDB directly, to damage stored rows the way a bad disk would.
@@ -123,7 +134,9 @@ let package = Package(
             dependencies: [
                 "VigilServer",
                 "VigilStats",
+                "VigilAlerting",
                 "ChildProcess",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

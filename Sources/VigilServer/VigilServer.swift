@@ -61,6 +61,10 @@ public struct VigilServer: Sendable {
             configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger, clock: clock
         )
 
+        let alerts = AlertService(
+            configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger, clock: clock
+        )
+
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ProblemMiddleware(logger: logger))
         router.add(middleware: AuthenticationMiddleware(tokens: configuration.tokens))
@@ -69,16 +73,21 @@ public struct VigilServer: Sendable {
         ModelRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
         PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
         EstimatorRoutes(configuration: configuration, store: store, cardinality: cardinality, clock: clock).register(on: router)
+        AlertRoutes(configuration: configuration, service: alerts, store: store).register(on: router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                alerts.listening(on: port)
+                await onListening(port)
+            },
             logger: logger
         )
-        // Services stop in reverse order: the HTTP server drains first, then the monitor, then the last flush.
-        application.addServices(live, quality, monitor)
+        // Services stop in reverse order: the HTTP server drains first, then alerting and the monitor, then the last flush.
+        application.addServices(live, quality, monitor, alerts)
         return VigilServer(configuration: configuration, store: store, logger: logger, application: application)
     }
 

@@ -181,6 +181,7 @@ public final class SQLiteStore: Store {
                     GROUP BY l.model;
                 """)
         }
+        migrator.registerMigration("v9-alerts") { db in try Self.migrateToAlerts(db) }
         return migrator
     }
 

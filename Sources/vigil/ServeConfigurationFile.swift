@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilAlerting
 import VigilCore
 import VigilServer
 import Yams
@@ -20,6 +21,7 @@ import Yams
 /// monitor: {window_seconds: 3600, interval_seconds: 15, quality_window_seconds: 604800, quality_window_interval_seconds: 300, label_lateness_days: 30}
 /// drift: {dataset_drift_share: 0.5, embedding_method: ratio}   # as in `vigil report --config`
 /// quality: {missing: 0.1, out_of_range: 0.05}
+/// alerting: {evaluation_interval: 15s, alertmanager: {url: "http://127.0.0.1:9093"}, rules: [...]}   # AlertingConfigurationFile
 /// ```
 /// Unknown keys are errors. Tokens are best given through the environment (`token_env`), so the file
 /// holds no secret.
@@ -85,7 +87,7 @@ enum ServeConfigurationFile {
     }
 
     static let knownKeys: [String: Set<String>] = [
-        "": ["host", "port", "data_dir", "tokens", "limits", "cardinality", "live", "retention", "monitor", "drift", "quality"],
+        "": ["host", "port", "data_dir", "tokens", "limits", "cardinality", "live", "retention", "monitor", "drift", "quality", "alerting"],
         "drift": ConfigurationErrors.knownKeys["drift"]!,
         "quality": ConfigurationErrors.knownKeys["quality"]!,
         "limits": ["max_body_bytes", "max_rows_per_batch", "max_features_per_row", "max_string_length", "max_vector_length", "max_queued_rows", "max_reference_bytes"],
@@ -96,11 +98,19 @@ enum ServeConfigurationFile {
     ]
 
     /// Applies the file at `path` over `configuration`.
-    static func apply(_ path: String, to configuration: inout ServerConfiguration, environment: [String: String]) throws {
+    ///
+    /// A token whose `token_env` variable is not set is an error, unless `missingVariable` is given: then it is
+    /// reported there (as `vigil config check` does, on a machine that is not the server) and skipped.
+    static func apply(
+        _ path: String, to configuration: inout ServerConfiguration, environment: [String: String], missingVariable: ((String) -> Void)? = nil
+    ) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("\(path): cannot be read") }
         let file: File
         do { file = try YAMLDecoder().decode(File.self, from: text) } catch {
             throw ValidationError("\(path): not a valid configuration: \(ConfigurationErrors.describe(error))")
+        }
+        if let alerting = try Yams.compose(yaml: text)?.mapping?["alerting"] {
+            configuration.alerting = try AlertingConfigurationFile(path: path).decode(alerting)
         }
         if let root = (try? Yams.load(yaml: text)) as? [String: Any] {
             for (key, value) in root {
@@ -119,6 +129,10 @@ enum ServeConfigurationFile {
             case (let value?, nil): secret = value
             case (nil, let variable?):
                 guard let value = environment[variable], !value.isEmpty else {
+                    if let missingVariable {
+                        missingVariable("tokens[\(index)] (\(token.name)): environment variable \(variable) is not set here; vigil serve needs it")
+                        continue
+                    }
                     throw ValidationError("\(path): tokens[\(index)] (\(token.name)): environment variable \(variable) is not set")
                 }
                 secret = value

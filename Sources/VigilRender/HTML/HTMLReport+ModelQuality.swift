@@ -1,4 +1,4 @@
-public import VigilCore
+import VigilCore
 import VigilStats
 
 extension HTMLReport {

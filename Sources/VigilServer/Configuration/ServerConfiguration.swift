@@ -1,3 +1,4 @@
+public import VigilAlerting
 public import VigilCore
 
 /// Everything `vigil serve` can be told, with the defaults a first start uses.
@@ -14,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     /// API tokens; when empty the server accepts unauthenticated requests on loopback only.
     public var tokens: [APIToken] = []
     public var limits = IngestLimits()
+    /// Alert rules, their evaluation and delivery (the `alerting:` section).
+    public var alerting = AlertingConfiguration()
     /// Largest reference upload (CSV, NDJSON or profile), in bytes.
     public var maxReferenceBytes = 512 << 20
     /// Distinct models accepted; beyond it new models are refused (each one adds Prometheus series).

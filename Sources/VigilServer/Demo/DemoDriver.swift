@@ -27,8 +27,10 @@ public struct DemoDriver: Sendable {
     /// The model the demo feeds.
     public static var model: String { DemoTraffic.model }
 
-    /// Sends traffic until the task is cancelled or `duration` seconds have passed.
-    public func run(duration: Double?) async throws {
+    /// Sends traffic until the task is cancelled or `duration` seconds have passed; returns when the drift began
+    /// (the first drifted prediction was sent), if it did.
+    @discardableResult
+    public func run(duration: Double?) async throws -> Date? {
         try await send("PUT", "/v1/models/\(DemoTraffic.model)/reference?source=demo-training-data.ndjson", body: DemoTraffic.referenceNDJSON(rows: 5000), contentType: "application/x-ndjson")
         var random = SplitMix64(seed: 2026)
         let start = ContinuousClock.now
@@ -40,9 +42,11 @@ public struct DemoDriver: Sendable {
         let tick = Duration.milliseconds(100)
         var pendingLabels: [(due: ContinuousClock.Instant, rows: [String], preDriftVersion: String?)] = []
         var sequence = 0
+        var driftBegan: Date?
         while !Task.isCancelled {
             let elapsed = (ContinuousClock.now - start).seconds
             if let duration, elapsed >= duration { break }
+            if driftBegan == nil, elapsed >= traffic.driftAfterSeconds { driftBegan = Date() }
             let events = traffic.events(count: max(1, eventsPerSecond / 10), elapsed: elapsed, sequence: sequence, random: &random)
             sequence += 1
             try await send("POST", "/v1/models/\(DemoTraffic.model)/predictions", body: events.map(\.json).joined(separator: "\n"), contentType: "application/x-ndjson")
@@ -79,6 +83,7 @@ public struct DemoDriver: Sendable {
         if !estimatorsFitted, (ContinuousClock.now - start).seconds >= traffic.driftAfterSeconds {
             try await fitEstimators(from: startDate, to: startDate.addingTimeInterval(traffic.driftAfterSeconds))
         }
+        return driftBegan
     }
 
     /// Fits the estimators on the labelled traffic before the drift; a version with too few labels (a very

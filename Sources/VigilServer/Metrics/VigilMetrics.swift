@@ -60,6 +60,9 @@ final class VigilMetrics: Sendable {
         case labelsFolded = "vigil_labels_folded_total"
         case storeSize = "vigil_store_size_bytes"
         case monitorSeconds = "vigil_monitor_duration_seconds"
+        case alerts = "vigil_alerts"
+        case alertEvaluationSeconds = "vigil_alert_evaluation_duration_seconds"
+        case notifications = "vigil_notifications_total"
         case buildInfo = "vigil_build_info"
         case processStart = "process_start_time_seconds"
         case processMemory = "process_resident_memory_bytes"
@@ -97,6 +100,9 @@ final class VigilMetrics: Sendable {
             case .labelsFolded: "Label-log entries folded into model quality (labels for stored predictions, and waiting labels when their prediction came)."
             case .storeSize: "Size of the embedded store on disk."
             case .monitorSeconds: "Duration of one computation of the monitoring-window gauges."
+            case .alerts: "Alerts by state (pending, firing, resolved and still resent)."
+            case .alertEvaluationSeconds: "Duration of one evaluation of every alert rule, delivery included."
+            case .notifications: "Alert deliveries by receiver and result (sent or failed), counted per alert."
             case .buildInfo: "Always 1; the labels say which Vigil is running."
             case .processStart: "Start time of the process since the Unix epoch, in seconds."
             case .processMemory: "Resident memory of the process, in bytes."
@@ -278,6 +284,10 @@ final class VigilMetrics: Sendable {
         endVersionRun()
         endClassRun()
         if count > 0 { counter(.ingested, [("kind", "prediction")]).increment(by: Double(count)) }
+    }
+
+    func recordNotification(receiver: String, result: String, count: Int) {
+        counter(.notifications, [("receiver", receiver), ("result", result)]).increment(by: Double(count))
     }
 
     func recordFolded(_ count: Int) { counter(.labelsFolded, []).increment(by: Double(count)) }

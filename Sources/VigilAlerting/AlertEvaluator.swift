@@ -1,0 +1,189 @@
+import Foundation
+public import VigilCore
+
+/// Evaluates rules against model windows: no I/O, no clock. The caller computes the windows the rules ask for
+/// (``windowRequests(rules:models:)``), passes them with the current alerts and the time, and stores and
+/// delivers what comes back.
+public struct AlertEvaluator: Sendable {
+    /// Identifies a window: a model, one of its versions (nil: every version merged), and a length.
+    public struct WindowKey: Sendable, Hashable {
+        public var model: String
+        public var version: String?
+        /// Milliseconds.
+        public var length: Int64
+
+        public init(model: String, version: String?, length: Int64) {
+            self.model = model
+            self.version = version
+            self.length = length
+        }
+    }
+
+    /// A window some rule needs, with what must be computed for it.
+    public struct WindowRequest: Sendable, Equatable {
+        public var key: WindowKey
+        public var needsReport = false
+        public var needsPSI = false
+        public var needsQuality = false
+    }
+
+    /// The result of one evaluation.
+    public struct Evaluation: Sendable {
+        /// Every alert that is pending, firing or recently resolved, by fingerprint.
+        public var instances: [String: AlertInstance]
+        /// Alerts whose stored state must change (new, changed state, new value).
+        public var changed: [AlertInstance]
+        /// Fingerprints of alerts that became inactive or were resolved long enough ago to be forgotten.
+        public var removed: [String]
+        public var transitions: [AlertTransition]
+    }
+
+    public var rules: [AlertRule]
+    /// How long a resolved alert is kept (and its resolution resent): 15 minutes, as Prometheus.
+    public var resolvedRetention: Int64
+
+    public init(rules: [AlertRule], resolvedRetention: Int64 = 15 * 60_000) {
+        self.rules = rules
+        self.resolvedRetention = resolvedRetention
+    }
+
+    /// The windows the rules need for these models and their versions, each once, with the union of what its
+    /// rules read.
+    public func windowRequests(models: [(model: String, versions: [String])]) -> [WindowRequest] {
+        var requests: [WindowKey: WindowRequest] = [:]
+        var order: [WindowKey] = []
+        for (model, versions) in models {
+            for rule in rules where rule.model == nil || rule.model == model {
+                let scopes: [String?] = rule.perVersion ? versions.filter { rule.version == nil || rule.version == $0 } : [nil]
+                for version in scopes {
+                    let key = WindowKey(model: model, version: version, length: rule.window)
+                    if requests[key] == nil {
+                        requests[key] = WindowRequest(key: key)
+                        order.append(key)
+                    }
+                    requests[key]!.needsReport = requests[key]!.needsReport || (rule.metric.needsReference && rule.metric != .psi)
+                    requests[key]!.needsPSI = requests[key]!.needsPSI || rule.metric == .psi
+                    requests[key]!.needsQuality = requests[key]!.needsQuality || rule.metric.needsLabels || rule.metric == .businessMean
+                }
+            }
+        }
+        return order.map { requests[$0]! }
+    }
+
+    /// Evaluates every rule on the windows at `now`.
+    ///
+    /// An alert whose series was not seen (its feature left the window, its model has no window) is observed
+    /// as no data; one whose rule is gone resolves (if firing) or ends (if pending).
+    public func evaluate(windows: [WindowKey: ModelWindow], instances: [String: AlertInstance], now: Int64) -> Evaluation {
+        var result = Evaluation(instances: instances, changed: [], removed: [], transitions: [])
+        var seen = Set<String>()
+        func apply(_ rule: AlertRule, _ fingerprint: String, _ observation: AlertObservation, labels: [String: String], annotations: [String: String]) {
+            seen.insert(fingerprint)
+            let before = result.instances[fingerprint]
+            let (after, transition) = rule.step(
+                before, observation: observation, now: now, fingerprint: fingerprint, labels: labels, annotations: annotations
+            )
+            if let transition { result.transitions.append(transition) }
+            if let after {
+                result.instances[fingerprint] = after
+                if after != before { result.changed.append(after) }
+            } else if before != nil {
+                result.instances[fingerprint] = nil
+                result.removed.append(fingerprint)
+            }
+        }
+        let rulesByName = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (key, window) in windows.sorted(by: { ($0.key.model, $0.key.version ?? "", $0.key.length) < ($1.key.model, $1.key.version ?? "", $1.key.length) }) {
+            for rule in rules where rule.window == key.length && (rule.model == nil || rule.model == key.model) {
+                if rule.perVersion {
+                    guard let version = key.version, rule.version == nil || rule.version == version else { continue }
+                } else if key.version != nil {
+                    continue
+                }
+                let base = baseLabels(rule, model: key.model, version: key.version)
+                let samples = window.samples(rule.metric, rule.selector)
+                if samples.isEmpty {
+                    let fingerprint = AlertInstance.fingerprint(base)
+                    apply(rule, fingerprint, .noData, labels: base, annotations: annotations(rule, labels: base, value: nil))
+                }
+                for sample in samples {
+                    let labels = base.merging(sample.labels) { rule, _ in rule }
+                    let fingerprint = AlertInstance.fingerprint(labels)
+                    apply(rule, fingerprint, .value(sample.value, events: sample.events), labels: labels, annotations: annotations(rule, labels: labels, value: sample.value))
+                }
+            }
+        }
+        for (fingerprint, instance) in instances.sorted(by: { $0.key < $1.key }) where !seen.contains(fingerprint) {
+            guard let rule = rulesByName[instance.rule] else {
+                // The rule left the configuration: a firing alert resolves (so receivers hear of it), others end.
+                if instance.state == .firing {
+                    var resolved = instance
+                    resolved.state = .resolved
+                    resolved.resolvedAt = now
+                    result.instances[fingerprint] = resolved
+                    result.changed.append(resolved)
+                    result.transitions.append(
+                        AlertTransition(time: now, fingerprint: fingerprint, rule: instance.rule, labels: instance.labels, from: "firing", to: "resolved", value: instance.value, reason: "rule removed")
+                    )
+                } else if instance.state == .pending || now - (instance.resolvedAt ?? now) >= resolvedRetention {
+                    result.instances[fingerprint] = nil
+                    result.removed.append(fingerprint)
+                }
+                continue
+            }
+            apply(rule, fingerprint, .noData, labels: instance.labels, annotations: instance.annotations)
+        }
+        // Resolved alerts are forgotten once their resolution has been resent long enough.
+        for (fingerprint, instance) in result.instances where instance.state == .resolved {
+            if let resolvedAt = instance.resolvedAt, now - resolvedAt >= resolvedRetention {
+                result.instances[fingerprint] = nil
+                result.removed.append(fingerprint)
+                result.changed.removeAll { $0.fingerprint == fingerprint }
+            }
+        }
+        return result
+    }
+
+    /// `alertname`, `severity`, `model_name`, `model_version` (for a per-version rule) and the rule's own labels.
+    func baseLabels(_ rule: AlertRule, model: String, version: String?) -> [String: String] {
+        var labels = rule.labels
+        labels["alertname"] = rule.name
+        labels["severity"] = rule.severity.rawValue
+        labels["model_name"] = model
+        if let version { labels["model_version"] = version }
+        return labels
+    }
+
+    /// The rule's annotations with `{{ $value }}` and `{{ $labels.NAME }}` filled in, and a `summary` and
+    /// `description` written from the rule when it gives none.
+    func annotations(_ rule: AlertRule, labels: [String: String], value: Double?) -> [String: String] {
+        var result = rule.annotations
+        let subject = [labels["model_name"], labels["model_version"], labels["feature_name"], labels["class"], labels["business_metric"]]
+            .compactMap { $0 }.joined(separator: " ")
+        let comparison = "\(rule.direction == .above ? "above" : "below") \(formatNumber(rule.threshold))"
+        if result["summary"] == nil { result["summary"] = "\(rule.metric) of \(subject) is \(comparison)" }
+        if result["description"] == nil {
+            let measured = value.map { "is \(formatNumber($0))" } ?? "has no data"
+            result["description"] =
+                "\(rule.metric) over \(PrometheusDuration.format(milliseconds: rule.window)) \(measured) for \(subject) (threshold: \(comparison))."
+        }
+        for (name, text) in result where text.contains("{{") {
+            var filled = text.replacingOccurrences(of: "{{ $value }}", with: value.map(formatNumber) ?? "no data")
+            for (label, labelValue) in labels { filled = filled.replacingOccurrences(of: "{{ $labels.\(label) }}", with: labelValue) }
+            result[name] = filled
+        }
+        return result
+    }
+}
+
+extension AlertRule {
+    /// A threshold or value as alerts and `vigil config check` print it: `0.01`, `500`, `1.5e-07`.
+    public static func formatted(_ value: Double) -> String { formatNumber(value) }
+}
+
+/// Up to six significant digits, without a trailing `.0`: `0.0123`, `512`, `1.5e-07`.
+func formatNumber(_ value: Double) -> String {
+    guard value.isFinite else { return "\(value)" }
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return String(format: "%.6g", value)
+}

@@ -1,0 +1,87 @@
+/// One alert of a rule: a rule applied to one model version (and feature, class…), identified by its labels.
+///
+/// An alert that is inactive has no instance. A resolved one is kept for ``AlertmanagerPolicy/resolvedRetention``
+/// so its resolution can be sent again, as Prometheus does.
+public struct AlertInstance: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Equatable, Codable {
+        /// The condition holds, for less than the rule's `for`: never sent.
+        case pending
+        case firing
+        /// It fired and no longer does; kept so the resolution is resent for a while.
+        case resolved
+    }
+
+    /// The stable identity of ``labels``, as ``AlertInstance/fingerprint(_:)`` computes it.
+    public var fingerprint: String
+    public var rule: String
+    public var labels: [String: String]
+    public var annotations: [String: String]
+    public var state: State
+    /// When the condition first held in this activation (Prometheus' `ActiveAt`), milliseconds since 1970.
+    public var activeAt: Int64
+    /// When the alert began firing (Alertmanager's `startsAt`).
+    public var firedAt: Int64?
+    public var resolvedAt: Int64?
+    /// When the condition last held, which `keep_firing_for` counts from.
+    public var lastTrueAt: Int64
+    /// The metric's value at the last evaluation that had one.
+    public var value: Double?
+    /// When the alert was last delivered to Alertmanager (or the receivers); nil if never.
+    public var lastSentAt: Int64?
+
+    public init(
+        fingerprint: String, rule: String, labels: [String: String], annotations: [String: String], state: State, activeAt: Int64,
+        firedAt: Int64? = nil, resolvedAt: Int64? = nil, lastTrueAt: Int64, value: Double?, lastSentAt: Int64? = nil
+    ) {
+        self.fingerprint = fingerprint
+        self.rule = rule
+        self.labels = labels
+        self.annotations = annotations
+        self.state = state
+        self.activeAt = activeAt
+        self.firedAt = firedAt
+        self.resolvedAt = resolvedAt
+        self.lastTrueAt = lastTrueAt
+        self.value = value
+        self.lastSentAt = lastSentAt
+    }
+
+    /// A label set's identity: FNV-1a (64 bits) over the sorted names and values, in hexadecimal. Any order of
+    /// the same labels gives the same fingerprint, and it is the same after a restart.
+    public static func fingerprint(_ labels: [String: String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (name, value) in labels.sorted(by: { $0.key < $1.key }) {
+            for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            hash = (hash ^ 0xff) &* 0x100_0000_01b3
+            for byte in value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            hash = (hash ^ 0xfe) &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// A change of an alert's state, as the history keeps it.
+public struct AlertTransition: Sendable, Equatable, Codable {
+    public var time: Int64
+    public var fingerprint: String
+    public var rule: String
+    public var labels: [String: String]
+    /// `inactive`, `pending`, `firing` or `resolved`.
+    public var from: String
+    public var to: String
+    public var value: Double?
+    /// Why, when it is not the value: `no data`, `too few events`, `rule removed`.
+    public var reason: String?
+
+    public init(time: Int64, fingerprint: String, rule: String, labels: [String: String], from: String, to: String, value: Double?, reason: String? = nil) {
+        self.time = time
+        self.fingerprint = fingerprint
+        self.rule = rule
+        self.labels = labels
+        self.from = from
+        self.to = to
+        self.value = value
+        self.reason = reason
+    }
+}

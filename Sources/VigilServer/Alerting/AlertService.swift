@@ -1,0 +1,156 @@
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+import VigilAlerting
+import VigilCore
+import VigilStats
+import VigilStore
+
+/// Evaluates the alert rules every `evaluation_interval`, stores their state, and delivers what is due.
+///
+/// One evaluation: compute each window the rules ask for once (``ModelWindow``), step every alert
+/// (``AlertEvaluator``), store the new state and the transitions in one transaction, then send the alerts
+/// that are due to Alertmanager and store when they were sent. Killed between the two writes, the restart
+/// sends those alerts again, which Alertmanager takes as the resend it is (same labels, same `startsAt`).
+final class AlertService: Service, Sendable {
+    private let configuration: ServerConfiguration
+    private let store: any Store
+    private let live: LiveStatistics
+    private let quality: QualityProfiles
+    private let cardinality: CardinalityGuard
+    private let metrics: VigilMetrics
+    private let logger: Logger
+    private let clock: WallClock
+    private let evaluator: AlertEvaluator
+    private let alertmanager: AlertmanagerClient?
+    /// The alerts as of the last evaluation, by fingerprint; loaded from the store at the first one.
+    private let state = Mutex<[String: AlertInstance]?>(nil)
+    /// The address the server listens on, for the links in alerts when no `external_url` is set.
+    private let listeningURL = Mutex<String?>(nil)
+
+    init(
+        configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard,
+        metrics: VigilMetrics, logger: Logger, clock: WallClock
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.live = live
+        self.quality = quality
+        self.cardinality = cardinality
+        self.metrics = metrics
+        self.logger = logger
+        self.clock = clock
+        evaluator = AlertEvaluator(rules: configuration.alerting.rules)
+        alertmanager = configuration.alerting.alertmanagerURL.map { AlertmanagerClient(baseURL: $0, timeout: configuration.alerting.timeout) }
+    }
+
+    func listening(on port: Int) {
+        let host = configuration.host == "0.0.0.0" || configuration.host == "::" ? "127.0.0.1" : configuration.host
+        listeningURL.withLock { $0 = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    }
+
+    func run() async throws {
+        let interval = configuration.alerting.evaluationInterval
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let started = ContinuousClock.now
+            do { try await evaluate() } catch { logger.error("alert evaluation failed; will retry", metadata: ["error": "\(error)"]) }
+            let spent = ContinuousClock.now - started
+            metrics.gauge(.alertEvaluationSeconds).set(to: spent.seconds)
+            let wait = Duration.milliseconds(interval) - spent
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: max(wait, .milliseconds(10))) }
+        }
+    }
+
+    /// The current alerts, by fingerprint (read by `/v1/alerts`).
+    func alerts() async throws -> [AlertInstance] {
+        if let current = state.withLock({ $0 }) { return current.values.sorted { $0.fingerprint < $1.fingerprint } }
+        return try await store.alerts()
+    }
+
+    /// One evaluation at the clock's time.
+    func evaluate() async throws {
+        let now = clock.milliseconds()
+        let previous: [String: AlertInstance]
+        if let loaded = state.withLock({ $0 }) {
+            previous = loaded
+        } else {
+            previous = Dictionary(uniqueKeysWithValues: try await store.alerts().map { ($0.fingerprint, $0) })
+        }
+        var windows: [AlertEvaluator.WindowKey: ModelWindow] = [:]
+        for request in evaluator.windowRequests(models: cardinality.models) {
+            windows[request.key] = try await window(request, now: now)
+        }
+        let result = evaluator.evaluate(windows: windows, instances: previous, now: now)
+        try await store.saveAlerts(result.changed, removing: result.removed, history: result.transitions)
+        for transition in result.transitions {
+            logger.info(
+                "alert \(transition.rule) \(transition.from) → \(transition.to)",
+                metadata: ["labels": "\(transition.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))", "value": "\(transition.value.map(AlertRule.formatted) ?? "none")"]
+            )
+        }
+        var current = result.instances
+        state.withLock { $0 = current }
+        if let alertmanager {
+            let sent = await deliver(current, with: alertmanager, now: now)
+            if !sent.isEmpty {
+                for fingerprint in sent { current[fingerprint]?.lastSentAt = now }
+                try await store.saveAlerts(sent.compactMap { current[$0] }, removing: [], history: [])
+                state.withLock { $0 = current }
+            }
+        }
+        for alertState in [AlertInstance.State.pending, .firing, .resolved] {
+            metrics.gauge(.alerts, [("state", alertState.rawValue)]).set(to: Double(current.values.filter { $0.state == alertState }.count))
+        }
+    }
+
+    /// Sends the alerts that are due; returns the fingerprints Alertmanager took.
+    private func deliver(_ instances: [String: AlertInstance], with alertmanager: AlertmanagerClient, now: Int64) async -> [String] {
+        let policy = configuration.alerting.alertmanagerPolicy
+        let due = instances.values.filter { policy.isDue($0, now: now) }.sorted { $0.fingerprint < $1.fingerprint }
+        guard !due.isEmpty else { return [] }
+        let base = configuration.alerting.externalURL ?? listeningURL.withLock { $0 } ?? "http://\(configuration.host):\(configuration.port)"
+        let alerts = due.map { AlertmanagerClient.alert($0, policy: policy, now: now, generatorURL: "\(base)/v1/alerts?fingerprint=\($0.fingerprint)") }
+        do {
+            try await alertmanager.post(alerts)
+            metrics.recordNotification(receiver: "alertmanager", result: "sent", count: alerts.count)
+            return due.map(\.fingerprint)
+        } catch {
+            metrics.recordNotification(receiver: "alertmanager", result: "failed", count: alerts.count)
+            logger.warning("alert delivery failed; will retry at the next evaluation", metadata: ["error": "\(error)", "alerts": "\(alerts.count)"])
+            return []
+        }
+    }
+
+    /// The window a request names, with what its rules read.
+    private func window(_ request: AlertEvaluator.WindowRequest, now: Int64) async throws -> ModelWindow {
+        let key = request.key
+        let range = (now - key.length)..<(now + 1)
+        let parts: LiveProfile.Parts = request.needsReport || request.needsPSI ? .all : .traffic
+        var traffic = LiveProfile()
+        let versions = key.version.map { [$0] } ?? (cardinality.versions(of: key.model) ?? [])
+        for version in versions { traffic.merge(try await live.window(model: key.model, version: version, range: range, parts: parts)) }
+        var window = ModelWindow(model: key.model, version: key.version ?? "", range: range, traffic: traffic)
+        if (request.needsReport || request.needsPSI), traffic.requestCount > 0, let reference = try await store.reference(model: key.model) {
+            if request.needsReport { window.report = ModelMonitor.report(reference: reference.profile, current: traffic, configuration: configuration) }
+            if request.needsPSI {
+                var options = configuration.drift
+                options.numericMethod = .populationStabilityIndex
+                options.categoricalMethod = .populationStabilityIndex
+                options.threshold = 0.1
+                options.columns = [:]
+                options.ignoredColumns.formUnion(reference.profile.schema.filter { $0.role != .feature }.map(\.name))
+                window.psi = DatasetDrift.analyze(reference: reference.profile, current: traffic.features.datasetProfile(), options: options)
+            }
+        }
+        if request.needsQuality, let version = key.version {
+            let profile = try await quality.window(model: key.model, version: version, range: range)
+            window.quality = QualitySummary(
+                profile: profile, predictions: traffic.requestCount - traffic.errorCount, windowEnd: range.upperBound, now: now,
+                predictionMetrics: traffic.metrics
+            )
+        }
+        return window
+    }
+}

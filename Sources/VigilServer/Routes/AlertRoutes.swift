@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import VigilAlerting
+import VigilCore
+import VigilStore
+
+/// `GET /v1/alerts`: the alerts that are pending, firing or recently resolved, the recent transitions, and the
+/// rules evaluated (`read` scope). `?state=firing`, `?model=fraud` and `?fingerprint=…` narrow it down.
+struct AlertRoutes {
+    let configuration: ServerConfiguration
+    let service: AlertService
+    let store: any Store
+
+    /// The answer (`vigil.alerts.v1`).
+    struct Answer: Encodable {
+        var schema = "vigil.alerts.v1"
+        var evaluationInterval: String
+        var alertmanager: String?
+        var alerts: [Alert]
+        var history: [Transition]
+        var rules: [Rule]
+    }
+
+    struct Alert: Encodable {
+        var fingerprint: String
+        var rule: String
+        var state: String
+        var labels: [String: String]
+        var annotations: [String: String]
+        var activeAt: String
+        var firedAt: String?
+        var resolvedAt: String?
+        var value: Double?
+        var lastSentAt: String?
+    }
+
+    struct Transition: Encodable {
+        var time: String
+        var fingerprint: String
+        var rule: String
+        var labels: [String: String]
+        var from: String
+        var to: String
+        var value: Double?
+        var reason: String?
+    }
+
+    struct Rule: Encodable {
+        var name: String
+        var builtIn: Bool
+        var model: String?
+        var version: String?
+        var perVersion: Bool
+        var metric: String
+        var feature: String?
+        var `class`: String?
+        var businessMetric: String?
+        var window: String
+        var above: Double?
+        var below: Double?
+        var resolveThreshold: Double?
+        var `for`: String
+        var keepFiringFor: String
+        var minEvents: Int
+        var noData: String
+        var severity: String
+        var labels: [String: String]
+    }
+
+    func register(on router: Router<VigilRequestContext>) {
+        router.get("/v1/alerts") { request, context in try await list(request, context) }
+    }
+
+    private func list(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try context.require(.read)
+        let state = request.query("state")
+        if let state, AlertInstance.State(rawValue: state) == nil {
+            throw Problem.badParameter("state", "must be pending, firing or resolved")
+        }
+        let model = request.query("model")
+        let fingerprint = request.query("fingerprint")
+        let limit = try request.query("history").map { text throws(Problem) -> Int in
+            guard let value = Int(text), (0...1000).contains(value) else { throw Problem.badParameter("history", "must be a whole number from 0 to 1000") }
+            return value
+        } ?? 50
+        func matches(_ labels: [String: String], _ print: String) -> Bool {
+            (model == nil || labels["model_name"] == model) && (fingerprint == nil || print == fingerprint)
+        }
+        let time = Timestamp.formatRFC3339(milliseconds:)
+        let alerts = try await service.alerts().filter { (state == nil || $0.state.rawValue == state) && matches($0.labels, $0.fingerprint) }.map {
+            Alert(
+                fingerprint: $0.fingerprint, rule: $0.rule, state: $0.state.rawValue, labels: $0.labels, annotations: $0.annotations, activeAt: time($0.activeAt),
+                firedAt: $0.firedAt.map(time), resolvedAt: $0.resolvedAt.map(time), value: $0.value.flatMap { $0.isFinite ? $0 : nil },
+                lastSentAt: $0.lastSentAt.map(time)
+            )
+        }
+        let history = try await store.alertHistory(limit: limit).filter { matches($0.labels, $0.fingerprint) }.map {
+            Transition(
+                time: time($0.time), fingerprint: $0.fingerprint, rule: $0.rule, labels: $0.labels, from: $0.from, to: $0.to,
+                value: $0.value.flatMap { $0.isFinite ? $0 : nil }, reason: $0.reason
+            )
+        }
+        let alerting = configuration.alerting
+        let rules = alerting.rules.map { rule in
+            Rule(
+                name: rule.name, builtIn: rule.isBuiltIn, model: rule.model, version: rule.version, perVersion: rule.perVersion, metric: "\(rule.metric)",
+                feature: rule.selector.feature, class: rule.selector.className, businessMetric: rule.selector.businessMetric,
+                window: PrometheusDuration.format(milliseconds: rule.window), above: rule.direction == .above ? rule.threshold : nil,
+                below: rule.direction == .below ? rule.threshold : nil, resolveThreshold: rule.resolveThreshold,
+                for: PrometheusDuration.format(milliseconds: rule.holdFor), keepFiringFor: PrometheusDuration.format(milliseconds: rule.keepFiringFor),
+                minEvents: rule.minimumEvents, noData: rule.noData.rawValue, severity: rule.severity.rawValue, labels: rule.labels
+            )
+        }
+        return try JSONResponse.make(
+            Answer(
+                evaluationInterval: PrometheusDuration.format(milliseconds: alerting.evaluationInterval), alertmanager: alerting.alertmanagerURL,
+                alerts: alerts, history: history, rules: rules
+            )
+        )
+    }
+}

@@ -1,0 +1,237 @@
+import ArgumentParser
+import VigilAlerting
+import VigilCore
+import Yams
+
+/// Reads the `alerting:` section of the server's YAML into an ``AlertingConfiguration``, strictly: an unknown
+/// key, a value of the wrong kind or an impossible one is an error naming the file, line and key path.
+///
+/// ```yaml
+/// alerting:
+///   evaluation_interval: 15s
+///   external_url: http://vigil.example.com:8080     # for the links in alerts
+///   alertmanager: {url: "http://127.0.0.1:9093", resend_delay: 1m, timeout: 10s}
+///   builtin_rules: true                            # the seeds' table, on by default
+///   disable: [MLModelDown]                          # built-in rules turned off by name
+///   rules:
+///     - name: FraudErrors
+///       model: fraud            # every model when left out
+///       metric: error_rate
+///       window: 5m
+///       above: 0.01             # or below:
+///       resolve_threshold: 0.008
+///       for: 10m
+///       severity: critical
+///     - name: MLModelHighLatency  # a built-in's name changes only the fields given
+///       above: 300
+/// ```
+struct AlertingConfigurationFile {
+    let path: String
+
+    static let sectionKeys: Set<String> = ["evaluation_interval", "external_url", "alertmanager", "builtin_rules", "disable", "rules"]
+    static let alertmanagerKeys: Set<String> = ["url", "resend_delay", "timeout"]
+    static let ruleKeys: Set<String> = [
+        "name", "model", "version", "per_version", "metric", "feature", "class", "business_metric", "window", "above", "below", "resolve_threshold",
+        "for", "keep_firing_for", "min_events", "no_data", "severity", "labels", "annotations",
+    ]
+    /// Labels Vigil sets itself on every alert.
+    static let reservedLabels: Set<String> = ["alertname", "severity", "model_name", "model_version", "feature_name", "class", "business_metric"]
+
+    /// An error at a node: `FILE:LINE: alerting.rules[0].above: MESSAGE`.
+    func error(_ node: Node?, _ keyPath: String, _ message: String) -> ValidationError {
+        let line = node?.mark.map { ":\($0.line)" } ?? ""
+        return ValidationError("\(path)\(line): \(keyPath): \(message)")
+    }
+
+    /// The mapping at `node`, with every key checked against `known`.
+    func mapping(_ node: Node, _ keyPath: String, known: Set<String>) throws -> [(key: String, value: Node)] {
+        guard let mapping = node.mapping else { throw error(node, keyPath, "must be a mapping of settings") }
+        var entries: [(key: String, value: Node)] = []
+        for (key, value) in mapping {
+            guard let name = key.string else { throw error(key, keyPath, "keys must be names") }
+            guard known.contains(name) else {
+                throw error(key, "\(keyPath).\(name)", "unknown setting (known: \(known.sorted().joined(separator: ", ")))")
+            }
+            entries.append((name, value))
+        }
+        return entries
+    }
+
+    func string(_ node: Node, _ keyPath: String) throws -> String {
+        guard let scalar = node.scalar, !scalar.string.isEmpty else { throw error(node, keyPath, "must be a non-empty text") }
+        return scalar.string
+    }
+
+    func number(_ node: Node, _ keyPath: String) throws -> Double {
+        guard let scalar = node.scalar, let value = Double(scalar.string), value.isFinite else { throw error(node, keyPath, "must be a number") }
+        return value
+    }
+
+    func duration(_ node: Node, _ keyPath: String, positive: Bool = false) throws -> Int64 {
+        guard let text = node.scalar?.string, let value = PrometheusDuration.milliseconds(text) else {
+            throw error(node, keyPath, "must be a duration such as 15s, 5m, 1h30m or 7d")
+        }
+        if positive, value <= 0 { throw error(node, keyPath, "must be longer than 0") }
+        return value
+    }
+
+    func bool(_ node: Node, _ keyPath: String) throws -> Bool {
+        guard let value = node.bool else { throw error(node, keyPath, "must be true or false") }
+        return value
+    }
+
+    func url(_ node: Node, _ keyPath: String) throws -> String {
+        let text = try string(node, keyPath)
+        guard text.hasPrefix("http://") || text.hasPrefix("https://"), text.count > 8 else {
+            throw error(node, keyPath, "must be an http:// or https:// URL")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    func labelMap(_ node: Node, _ keyPath: String, checkNames: Bool) throws -> [String: String] {
+        guard let mapping = node.mapping else { throw error(node, keyPath, "must be a mapping of names to texts") }
+        var result: [String: String] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else { throw error(key, keyPath, "keys must be names") }
+            if checkNames {
+                guard Self.isLabelName(name) else { throw error(key, "\(keyPath).\(name)", "a label name must match [a-zA-Z_][a-zA-Z0-9_]*") }
+                guard !Self.reservedLabels.contains(name) else { throw error(key, "\(keyPath).\(name)", "is set by Vigil itself") }
+            }
+            guard let text = value.scalar?.string else { throw error(value, "\(keyPath).\(name)", "must be a text") }
+            result[name] = text
+        }
+        return result
+    }
+
+    static func isLabelName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
+    /// Decodes the section at `node` (the value of the top-level `alerting` key).
+    func decode(_ node: Node) throws -> AlertingConfiguration {
+        var configuration = AlertingConfiguration()
+        var builtIn = true
+        var disabled: [(name: String, node: Node)] = []
+        var ruleNodes: [Node] = []
+        for (key, value) in try mapping(node, "alerting", known: Self.sectionKeys) {
+            let keyPath = "alerting.\(key)"
+            switch key {
+            case "evaluation_interval": configuration.evaluationInterval = try duration(value, keyPath, positive: true)
+            case "external_url": configuration.externalURL = try url(value, keyPath)
+            case "builtin_rules": builtIn = try bool(value, keyPath)
+            case "disable":
+                guard let sequence = value.sequence else { throw error(value, keyPath, "must be a list of built-in rule names") }
+                disabled = try sequence.enumerated().map { index, item in (try string(item, "\(keyPath)[\(index)]"), item) }
+            case "rules":
+                guard let sequence = value.sequence else { throw error(value, keyPath, "must be a list of rules") }
+                ruleNodes = Array(sequence)
+            case "alertmanager":
+                for (name, setting) in try mapping(value, keyPath, known: Self.alertmanagerKeys) {
+                    switch name {
+                    case "url": configuration.alertmanagerURL = try url(setting, "\(keyPath).url")
+                    case "resend_delay": configuration.resendDelay = try duration(setting, "\(keyPath).resend_delay", positive: true)
+                    default: configuration.timeout = try duration(setting, "\(keyPath).timeout", positive: true)
+                    }
+                }
+            default: break
+            }
+        }
+        let builtIns = Dictionary(uniqueKeysWithValues: BuiltInRules.all.map { ($0.name, $0) })
+        for (index, entry) in disabled.enumerated() where builtIns[entry.name] == nil {
+            throw error(entry.node, "alerting.disable[\(index)]", "no built-in rule is called \(entry.name) (built-in: \(BuiltInRules.all.map(\.name).joined(separator: ", ")))")
+        }
+        var rules = builtIn ? BuiltInRules.all.filter { rule in !disabled.contains { $0.name == rule.name } } : []
+        var seen: [String: Int] = [:]
+        for (index, ruleNode) in ruleNodes.enumerated() {
+            let rule = try decodeRule(ruleNode, "alerting.rules[\(index)]", builtIns: builtIns)
+            if let first = seen[rule.name] {
+                throw error(ruleNode, "alerting.rules[\(index)].name", "\(rule.name) is already the name of alerting.rules[\(first)]")
+            }
+            seen[rule.name] = index
+            if let existing = rules.firstIndex(where: { $0.name == rule.name }) { rules[existing] = rule } else { rules.append(rule) }
+        }
+        configuration.rules = rules
+        return configuration
+    }
+
+    func decodeRule(_ node: Node, _ keyPath: String, builtIns: [String: AlertRule]) throws -> AlertRule {
+        let entries = try mapping(node, keyPath, known: Self.ruleKeys)
+        let values = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        guard let nameNode = values["name"] else { throw error(node, keyPath, "a rule needs a name") }
+        let name = try string(nameNode, "\(keyPath).name")
+        guard Self.isLabelName(name) else { throw error(nameNode, "\(keyPath).name", "an alert name must match [a-zA-Z_][a-zA-Z0-9_]*") }
+        var rule: AlertRule
+        if let builtIn = builtIns[name] {
+            rule = builtIn
+        } else {
+            for required in ["metric", "window"] where values[required] == nil {
+                throw error(node, keyPath, "rule \(name) needs \(required) (or the name of a built-in rule, to change it)")
+            }
+            guard values["above"] != nil || values["below"] != nil else { throw error(node, keyPath, "rule \(name) needs above: or below:") }
+            rule = AlertRule(name: name, metric: .requests, window: 0, direction: .above, threshold: 0)
+        }
+        rule.isBuiltIn = false
+        if values["above"] != nil, values["below"] != nil { throw error(values["below"], keyPath, "give above: or below:, not both") }
+        for (key, value) in entries {
+            let path = "\(keyPath).\(key)"
+            switch key {
+            case "model": rule.model = try string(value, path)
+            case "version": rule.version = try string(value, path)
+            case "per_version": rule.perVersion = try bool(value, path)
+            case "metric":
+                let text = try string(value, path)
+                guard let metric = WindowMetric(name: text) else {
+                    throw error(value, path, "unknown metric \(text) (known: \(WindowMetric.simpleNames.joined(separator: ", ")), latency_pNN, confidence_pNN, or a quality metric such as \(WindowMetric.qualityNames.sorted().prefix(6).joined(separator: ", "))…)")
+                }
+                rule.metric = metric
+            case "feature": rule.selector.feature = try string(value, path)
+            case "class": rule.selector.className = try string(value, path)
+            case "business_metric": rule.selector.businessMetric = try string(value, path)
+            case "window": rule.window = try duration(value, path, positive: true)
+            case "above", "below":
+                rule.direction = key == "above" ? .above : .below
+                rule.threshold = try number(value, path)
+            case "resolve_threshold": rule.resolveThreshold = try number(value, path)
+            case "for": rule.holdFor = try duration(value, path)
+            case "keep_firing_for": rule.keepFiringFor = try duration(value, path)
+            case "min_events":
+                guard let count = value.int, count >= 0 else { throw error(value, path, "must be a whole number, 0 or more") }
+                rule.minimumEvents = count
+            case "no_data":
+                guard let text = value.scalar?.string, let policy = AlertRule.NoDataPolicy(rawValue: text) else {
+                    throw error(value, path, "must be one of \(AlertRule.NoDataPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                rule.noData = policy
+            case "severity":
+                guard let text = value.scalar?.string, let severity = AlertRule.Severity(rawValue: text) else {
+                    throw error(value, path, "must be one of critical, warning, info")
+                }
+                rule.severity = severity
+            case "labels": rule.labels = try labelMap(value, path, checkNames: true)
+            case "annotations": rule.annotations = rule.annotations.merging(try labelMap(value, path, checkNames: false)) { _, new in new }
+            default: break
+            }
+        }
+        if rule.selector.feature != nil, !rule.metric.isPerFeature {
+            throw error(values["feature"], "\(keyPath).feature", "\(rule.metric) is not measured per feature")
+        }
+        if rule.selector.className != nil, rule.metric != .classShare {
+            throw error(values["class"], "\(keyPath).class", "only class_share is measured per class")
+        }
+        if rule.selector.businessMetric != nil, rule.metric != .businessMean {
+            throw error(values["business_metric"], "\(keyPath).business_metric", "only the business_metric metric names a business metric")
+        }
+        if rule.version != nil, !rule.perVersion { throw error(values["version"], "\(keyPath).version", "a rule with per_version: false watches every version") }
+        if let resolve = rule.resolveThreshold {
+            let wrongSide = rule.direction == .above ? resolve > rule.threshold : resolve < rule.threshold
+            if wrongSide {
+                throw error(
+                    values["resolve_threshold"], "\(keyPath).resolve_threshold",
+                    "\(resolve) would clear the alert before it fires: it must be \(rule.direction == .above ? "at most" : "at least") the threshold \(rule.threshold)"
+                )
+            }
+        }
+        return rule
+    }
+}

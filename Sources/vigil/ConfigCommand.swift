@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import VigilAlerting
+import VigilCore
+import VigilServer
+
+/// `vigil config`: work with the server's configuration file without starting a server.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Validate the server's configuration file.",
+        subcommands: [Check.self]
+    )
+
+    /// `vigil config check FILE`: decodes the file exactly as `vigil serve --config FILE` does and prints what it
+    /// means; an error names the line and key.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Check a `vigil serve` configuration file (every section, alert rules included) and list the rules it runs.",
+            discussion: "Exits 0 when the file is valid. Unknown keys, values of the wrong kind and impossible rules are errors naming the line and key."
+        )
+
+        @Argument(help: "The YAML file given to `vigil serve --config`.")
+        var file: String
+
+        func run() throws {
+            var configuration = ServerConfiguration()
+            var warnings: [String] = []
+            try ServeConfigurationFile.apply(file, to: &configuration, environment: ProcessInfo.processInfo.environment) { warnings.append($0) }
+            print("\(file): valid")
+            for warning in warnings { print("warning: \(warning)") }
+            print(Self.describe(configuration.alerting))
+        }
+
+        /// The alerting section in words and a table of rules.
+        static func describe(_ alerting: AlertingConfiguration) -> String {
+            var lines: [String] = []
+            let delivery = alerting.alertmanagerURL.map { "Alertmanager \($0) (resend every \(PrometheusDuration.format(milliseconds: alerting.resendDelay)))" } ?? "no Alertmanager"
+            lines.append("alerting: evaluated every \(PrometheusDuration.format(milliseconds: alerting.evaluationInterval)), \(delivery)")
+            lines.append("rules (\(alerting.rules.count), \(alerting.rules.filter(\.isBuiltIn).count) built-in):")
+            let rows = alerting.rules.map { rule -> [String] in
+                let scope = (rule.model ?? "every model") + (rule.version.map { " \($0)" } ?? (rule.perVersion ? "" : " (all versions)"))
+                let selector = [rule.selector.feature, rule.selector.className, rule.selector.businessMetric].compactMap { $0 }.first.map { "[\($0)]" } ?? ""
+                var condition = "\(rule.metric)\(selector) over \(PrometheusDuration.format(milliseconds: rule.window)) \(rule.direction.rawValue) \(AlertRule.formatted(rule.threshold))"
+                if let resolve = rule.resolveThreshold { condition += ", clears at \(AlertRule.formatted(resolve))" }
+                var guards: [String] = []
+                if rule.holdFor > 0 { guards.append("for \(PrometheusDuration.format(milliseconds: rule.holdFor))") }
+                if rule.keepFiringFor > 0 { guards.append("keep firing \(PrometheusDuration.format(milliseconds: rule.keepFiringFor))") }
+                if rule.minimumEvents > 0 { guards.append("≥ \(rule.minimumEvents) events") }
+                if rule.noData != .ok { guards.append("no data: \(rule.noData.rawValue)") }
+                return [rule.name + (rule.isBuiltIn ? " *" : ""), scope, condition, guards.joined(separator: ", "), rule.severity.rawValue]
+            }
+            let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+            for row in rows {
+                let line = "  " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
+            }
+            lines.append("* built in (turn off with builtin_rules: false or disable: [NAME]; change with a rule of the same name)")
+            return lines.joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,244 @@
+import ChildProcess
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+import VigilAlerting
+import VigilCore
+import VigilServer
+
+/// Alerts from a running Vigil: to a real Alertmanager (Debian's `prometheus-alertmanager`), and to a
+/// recording receiver that counts every delivery across a restart.
+@Suite(.serialized) struct AlertingTests {
+    /// The issue's rule (error rate above 1 % over 5 minutes), evaluated every 250 ms. It resolves when enough
+    /// successful predictions follow, so no test waits for a window to age and none depends on how fast a busy
+    /// machine restarts a server.
+    static func configure(_ configuration: inout ServerConfiguration, alertmanager: String, resendDelay: Int64 = 600_000) {
+        configuration.alerting.evaluationInterval = 250
+        configuration.alerting.resendDelay = resendDelay
+        configuration.alerting.alertmanagerURL = alertmanager
+        configuration.alerting.rules = [
+            AlertRule(
+                name: "FraudErrors", model: "fraud", metric: .errorRate, window: 300_000, direction: .above, threshold: 0.01, severity: .critical,
+                labels: ["team": "risk"], annotations: ["runbook_url": "https://runbooks.example/fraud-errors"]
+            )
+        ]
+    }
+
+    /// Sends `rounds` batches of 20 predictions, 10 % failed, a little apart.
+    static func sendErrors(_ server: TestServer, rounds: Int) async throws {
+        try await PrometheusTests.feed(server, rounds: rounds, pause: .milliseconds(100))
+    }
+
+    /// Sends `count` successful predictions, enough to bring the window's error rate under 1 %.
+    static func sendSuccesses(_ server: TestServer, count: Int) async throws {
+        let rows = (0..<count).map { _ in predictionJSON(age: 30, city: "x", score: 0.9) }
+        let answer = try await server.request("POST", "/v1/models/fraud/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+        #expect(answer.status == 200, "\(answer.text)")
+    }
+
+    /// Polls `condition` every 100 ms for up to `seconds`.
+    static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
+    }
+
+    static func alerts(_ server: TestServer) async throws -> [[String: Any]] {
+        (try await server.request("GET", "/v1/alerts").json()["alerts"] as? [[String: Any]]) ?? []
+    }
+
+    @Test(.enabled(if: PrometheusTests.tool("prometheus-alertmanager") != nil || PrometheusTests.inCI, "Alertmanager is not installed (apt-get install prometheus-alertmanager); .ci/run installs it"))
+    func anAlertReachesAlertmanagerWithItsLabelsAndItsResolutionFollows() async throws {
+        let binary = try #require(PrometheusTests.tool("prometheus-alertmanager"), "Alertmanager is required in CI")
+        let alertmanager = try await RealAlertmanager.start(binary: binary)
+        defer { alertmanager.stop() }
+        let server = try await TestServer.start { Self.configure(&$0, alertmanager: alertmanager.url) }
+        try await Self.sendErrors(server, rounds: 5)
+
+        var received: [String: Any]?
+        let arrived = try await Self.eventually(15) {
+            received = try await alertmanager.alerts().first { value($0, "labels", "alertname") as? String == "FraudErrors" }
+            return received != nil
+        }
+        #expect(arrived, "Alertmanager never received FraudErrors")
+        let labels = value(received, "labels") as? [String: String]
+        #expect(labels == ["alertname": "FraudErrors", "severity": "critical", "model_name": "fraud", "model_version": "v1", "team": "risk"])
+        #expect(value(received, "annotations", "runbook_url") as? String == "https://runbooks.example/fraud-errors")
+        #expect((value(received, "annotations", "summary") as? String)?.contains("error_rate of fraud v1 is above 0.01") == true)
+        #expect((value(received, "generatorURL") as? String)?.hasPrefix("http://127.0.0.1:\(server.port)/v1/alerts?fingerprint=") == true)
+        #expect(value(received, "status", "state") as? String == "active")
+        // Alertmanager keeps the alert until endsAt: four resend delays (4 minutes) ahead of the last delivery.
+        let startsAt = try #require((value(received, "startsAt") as? String).flatMap(Timestamp.parseRFC3339))
+        let endsAt = try #require((value(received, "endsAt") as? String).flatMap(Timestamp.parseRFC3339))
+        #expect(endsAt - startsAt >= 230_000)
+
+        // Successful traffic brings the error rate under 1 %: the alert resolves in Vigil, and the resolution
+        // (endsAt = when it resolved) takes it out of Alertmanager's active alerts minutes before its endsAt.
+        try await Self.sendSuccesses(server, count: 2_000)
+        let gone = try await Self.eventually(20) { try await alertmanager.alerts().allSatisfy { value($0, "labels", "alertname") as? String != "FraudErrors" } }
+        #expect(gone, "the resolution did not reach Alertmanager")
+        let vigil = try await server.request("GET", "/v1/alerts").json()
+        let states = (vigil["alerts"] as? [[String: Any]])?.compactMap { $0["state"] as? String }
+        #expect(states == ["resolved"])
+        let history = (vigil["history"] as? [[String: Any]])?.compactMap { $0["to"] as? String }
+        #expect(history == ["resolved", "firing"])
+        let metrics = try await server.request("GET", "/metrics").text
+        #expect(metrics.contains(#"vigil_notifications_total{receiver="alertmanager",result="sent"}"#))
+        try await server.stop()
+    }
+
+    @Test func aRestartNeitherPagesAgainNorResolvesAFiringAlert() async throws {
+        let receiver = try await RecordingReceiver.start()
+        let directory = TestServer.temporaryDirectory()
+        let configure: (inout ServerConfiguration) -> Void = { Self.configure(&$0, alertmanager: receiver.url) }
+        var server = try await TestServer.start(directory: directory, configure: configure)
+        try await Self.sendErrors(server, rounds: 3)
+        #expect(try await Self.eventually(10) { receiver.deliveries.count >= 1 }, "the alert was never delivered")
+        let first = try #require(try await Self.alerts(server).first)
+        try await server.stop()
+
+        // Restarted with the errors still inside the window: the alert is the same firing alert (same
+        // activation, same startsAt), and within the resend delay nothing is sent again.
+        server = try await TestServer.start(directory: directory, configure: configure)
+        try await Task.sleep(for: .milliseconds(800))
+        let after = try #require(try await Self.alerts(server).first)
+        #expect(after["state"] as? String == "firing")
+        #expect(after["firedAt"] as? String == first["firedAt"] as? String)
+        #expect(after["activeAt"] as? String == first["activeAt"] as? String)
+        #expect(receiver.deliveries.count == 1)
+        let history = try await server.request("GET", "/v1/alerts").json()["history"] as? [[String: Any]]
+        #expect(history?.compactMap { $0["to"] as? String } == ["firing"])
+        try await server.stop()
+        try await receiver.stop()
+    }
+
+    @Test func aFailedDeliveryIsRetriedAtTheNextEvaluation() async throws {
+        let receiver = try await RecordingReceiver.start(failFirst: 2)
+        let server = try await TestServer.start { Self.configure(&$0, alertmanager: receiver.url) }
+        try await Self.sendErrors(server, rounds: 3)
+        #expect(try await Self.eventually(10) { receiver.deliveries.count >= 1 }, "the alert was never delivered after the receiver recovered")
+        #expect(receiver.attempts >= 3)
+        let metrics = try await server.request("GET", "/metrics").text
+        #expect(metrics.contains(#"vigil_notifications_total{receiver="alertmanager",result="failed"} 2"#))
+        try await server.stop()
+        try await receiver.stop()
+    }
+}
+
+/// Debian's Alertmanager on a free loopback port, with a route to a receiver that sends nothing.
+struct RealAlertmanager {
+    let process: Process
+    let url: String
+
+    static func start(binary: String) async throws -> RealAlertmanager {
+        let directory = TestServer.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = "route: {receiver: quiet, group_wait: 1s}\nreceivers: [{name: quiet}]\n"
+        try config.write(toFile: directory + "/alertmanager.yml", atomically: true, encoding: .utf8)
+        let port = try TestServer.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--config.file=\(directory)/alertmanager.yml", "--storage.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)",
+            "--cluster.listen-address=",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let manager = RealAlertmanager(process: process, url: "http://127.0.0.1:\(port)")
+        let ready = try await AlertingTests.eventually(20) { (try? await manager.get("/-/ready")) == 200 }
+        guard ready else {
+            manager.stop()
+            throw TestFailure("Alertmanager did not start on port \(port)")
+        }
+        return manager
+    }
+
+    func get(_ path: String) async throws -> Int {
+        let (_, response) = try await URLSession.shared.data(from: URL(string: url + path)!)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    func alerts() async throws -> [[String: Any]] {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: url + "/api/v2/alerts")!)
+        return (try JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// An HTTP server that records every `POST /api/v2/alerts` body, and can refuse the first few.
+final class RecordingReceiver: Sendable {
+    private let recorded = Mutex<(attempts: Int, deliveries: [Data])>((0, []))
+    private let failFirst: Int
+    private let group: Mutex<(ServiceGroupBox?, Int)> = Mutex((nil, 0))
+
+    init(failFirst: Int) { self.failFirst = failFirst }
+
+    var deliveries: [Data] { recorded.withLock { $0.deliveries } }
+    var attempts: Int { recorded.withLock { $0.attempts } }
+    var url: String { "http://127.0.0.1:\(group.withLock { $0.1 })" }
+
+    static func start(failFirst: Int = 0) async throws -> RecordingReceiver {
+        let receiver = RecordingReceiver(failFirst: failFirst)
+        let router = Router()
+        router.post("/api/v2/alerts") { request, _ -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let refuse = receiver.recorded.withLock { state -> Bool in
+                state.attempts += 1
+                if state.attempts <= receiver.failFirst { return true }
+                state.deliveries.append(Data(body.readableBytesView))
+                return false
+            }
+            return refuse ? .serviceUnavailable : .ok
+        }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "recording-receiver")
+        logger.logLevel = .critical
+        let application = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger
+        )
+        let box = ServiceGroupBox(application: application)
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("the receiver did not start") }
+        receiver.group.withLock { $0 = (box, port) }
+        return receiver
+    }
+
+    func stop() async throws {
+        guard let box = group.withLock({ $0.0 }) else { return }
+        await box.stop()
+    }
+}
+
+/// Runs a Hummingbird application until stopped, then shuts it down gracefully.
+final class ServiceGroupBox: Sendable {
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    init(application: some Service) {
+        var logger = Logger(label: "recording-receiver")
+        logger.logLevel = .critical
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+        self.group = group
+        task = Task { try await group.run() }
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+}

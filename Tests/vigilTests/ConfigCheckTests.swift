@@ -1,0 +1,82 @@
+import ChildProcess
+import Foundation
+import Testing
+
+/// `vigil config check FILE`: the issue's example works as written, and every mistake is an error naming the
+/// file, the line and the key.
+struct ConfigCheckTests {
+    static let example = """
+        alerting:
+          evaluation_interval: 15s
+          alertmanager: {url: "http://127.0.0.1:9093"}
+          rules:
+            - name: FraudErrors
+              model: fraud
+              metric: error_rate
+              window: 5m
+              above: 0.01
+              for: 10m
+              severity: critical
+        """
+
+    func check(_ yaml: String) async throws -> (status: Int32, output: String, error: String) {
+        let path = VigilProcess.temporaryPath(".yaml")
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try await VigilProcess.run(["config", "check", path])
+        return (run.status, run.standardOutput, run.standardError.replacingOccurrences(of: path, with: "FILE"))
+    }
+
+    @Test func theIssueExampleIsValidAndListedWithTheBuiltInRules() async throws {
+        let result = try await check(Self.example)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("alerting: evaluated every 15s, Alertmanager http://127.0.0.1:9093 (resend every 1m)"))
+        #expect(result.output.contains("rules (12, 11 built-in):"))
+        let line = result.output.split(separator: "\n").first { $0.contains("FraudErrors") }.map(String.init) ?? ""
+        #expect(line.contains("fraud") && line.contains("error_rate over 5m above 0.01") && line.contains("for 10m") && line.hasSuffix("critical"), "\(line)")
+    }
+
+    @Test func aRuleWithABuiltInsNameChangesOnlyTheFieldsItGivesAndBuiltInsCanBeTurnedOff() async throws {
+        let result = try await check("""
+            alerting:
+              disable: [MLModelDown, MLModelLowAccuracy]
+              rules:
+                - name: MLModelHighLatency
+                  above: 300
+            """)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("rules (9, 8 built-in):"))
+        let line = result.output.split(separator: "\n").first { $0.contains("MLModelHighLatency") }.map(String.init) ?? ""
+        #expect(line.contains("latency_p99 over 5m above 300") && line.contains("for 5m, ≥ 20 events") && line.hasSuffix("warning"), "\(line)")
+        #expect(!result.output.contains("MLModelDown"))
+    }
+
+    @Test(arguments: [
+        ("alerting:\n  evaluation_intervall: 15s\n", "FILE:2: alerting.evaluation_intervall: unknown setting"),
+        ("alerting:\n  evaluation_interval: fast\n", "FILE:2: alerting.evaluation_interval: must be a duration such as 15s"),
+        ("alerting:\n  alertmanager: {url: 127.0.0.1:9093}\n", "FILE:2: alerting.alertmanager.url: must be an http:// or https:// URL"),
+        ("alerting:\n  rules:\n    - name: A\n      metric: error_rte\n      window: 5m\n      above: 1\n", "FILE:4: alerting.rules[0].metric: unknown metric error_rte"),
+        ("alerting:\n  rules:\n    - name: A\n      metric: error_rate\n      window: 5m\n", "FILE:3: alerting.rules[0]: rule A needs above: or below:"),
+        ("alerting:\n  rules:\n    - name: A\n      metric: error_rate\n      window: 5m\n      above: 0.01\n      resolve_threshold: 0.05\n",
+         "FILE:7: alerting.rules[0].resolve_threshold: 0.05 would clear the alert before it fires"),
+        ("alerting:\n  rules:\n    - {name: A, metric: error_rate, window: 5m, above: 1}\n    - {name: A, metric: error_rate, window: 1h, above: 1}\n",
+         "FILE:4: alerting.rules[1].name: A is already the name of alerting.rules[0]"),
+        ("alerting:\n  rules:\n    - {name: A, metric: error_rate, window: 5m, above: 1, feature: amount}\n",
+         "FILE:3: alerting.rules[0].feature: error_rate is not measured per feature"),
+        ("alerting:\n  rules:\n    - {name: A, metric: psi, window: 5m, above: 0.2, labels: {severity: low}}\n",
+         "FILE:3: alerting.rules[0].labels.severity: is set by Vigil itself"),
+        ("alerting:\n  rules:\n    - {name: A, metric: psi, window: 5m, above: 0.2, no_data: maybe}\n", "FILE:3: alerting.rules[0].no_data: must be one of ok, keep, alerting"),
+        ("alerting:\n  disable: [MLModelGone]\n", "FILE:2: alerting.disable[0]: no built-in rule is called MLModelGone"),
+        ("alerting:\n  rules:\n    - {name: bad-name, metric: psi, window: 5m, above: 0.2}\n", "FILE:3: alerting.rules[0].name: an alert name must match"),
+    ])
+    func mistakesNameTheLineAndTheKey(_ yaml: String, _ message: String) async throws {
+        let result = try await check(yaml)
+        #expect(result.status != 0)
+        #expect(result.error.contains(message), "\(result.error)")
+    }
+
+    @Test func aTokenVariableThatIsNotSetHereIsAWarningNotAnError() async throws {
+        let result = try await check("tokens:\n  - {name: svc, token_env: VIGIL_TEST_UNSET_TOKEN_\(UInt32.random(in: 0...UInt32.max)), scopes: [ingest]}\n")
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("warning: tokens[0] (svc): environment variable VIGIL_TEST_UNSET_TOKEN_"))
+    }
+}
