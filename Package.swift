@@ -100,8 +100,10 @@ let package = Package(
             dependencies: [
                 "VigilCore",
                 "VigilStore",
-                // The quality benchmark folds labels with the server's own QualityProfiles.
+                // The quality benchmark folds labels with the server's own QualityProfiles; the alert benchmark runs a server.
                 "VigilServer",
+                "VigilAlerting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -39,11 +39,14 @@ public struct AlertEvaluator: Sendable {
     }
 
     public var rules: [AlertRule]
+    /// The SLOs whose burn-rate tiers alert.
+    public var slos: [ServiceLevelObjective]
     /// How long a resolved alert is kept (and its resolution resent): 15 minutes, as Prometheus.
     public var resolvedRetention: Int64
 
-    public init(rules: [AlertRule], resolvedRetention: Int64 = 15 * 60_000) {
+    public init(rules: [AlertRule], slos: [ServiceLevelObjective] = [], resolvedRetention: Int64 = 15 * 60_000) {
         self.rules = rules
+        self.slos = slos
         self.resolvedRetention = resolvedRetention
     }
 
@@ -74,7 +77,7 @@ public struct AlertEvaluator: Sendable {
     ///
     /// An alert whose series was not seen (its feature left the window, its model has no window) is observed
     /// as no data; one whose rule is gone resolves (if firing) or ends (if pending).
-    public func evaluate(windows: [WindowKey: ModelWindow], instances: [String: AlertInstance], now: Int64) -> Evaluation {
+    public func evaluate(windows: [WindowKey: ModelWindow], slos statuses: [SLOStatus] = [], instances: [String: AlertInstance], now: Int64) -> Evaluation {
         var result = Evaluation(instances: instances, changed: [], removed: [], transitions: [])
         var seen = Set<String>()
         func apply(_ rule: AlertRule, _ fingerprint: String, _ observation: AlertObservation, labels: [String: String], annotations: [String: String]) {
@@ -92,7 +95,20 @@ public struct AlertEvaluator: Sendable {
                 result.removed.append(fingerprint)
             }
         }
-        let rulesByName = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var rulesByName = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for slo in slos {
+            for tier in slo.tiers { rulesByName[slo.rule(for: tier).name] = slo.rule(for: tier) }
+        }
+        // Each SLO tier is an alert whose value is the smaller burn rate of its two windows.
+        for status in statuses {
+            for tier in status.slo.tiers {
+                let rule = status.slo.rule(for: tier)
+                let labels = baseLabels(rule, model: status.slo.model, version: status.slo.version)
+                let observation = status.observation(tier)
+                let value: Double? = if case .value(let burn, _) = observation { burn } else { nil }
+                apply(rule, AlertInstance.fingerprint(labels), observation, labels: labels, annotations: annotations(rule, labels: labels, value: value))
+            }
+        }
         for (key, window) in windows.sorted(by: { ($0.key.model, $0.key.version ?? "", $0.key.length) < ($1.key.model, $1.key.version ?? "", $1.key.length) }) {
             for rule in rules where rule.window == key.length && (rule.model == nil || rule.model == key.model) {
                 if rule.perVersion {
@@ -147,7 +163,7 @@ public struct AlertEvaluator: Sendable {
     /// `alertname`, `severity`, `model_name`, `model_version` (for a per-version rule) and the rule's own labels.
     func baseLabels(_ rule: AlertRule, model: String, version: String?) -> [String: String] {
         var labels = rule.labels
-        labels["alertname"] = rule.name
+        labels["alertname"] = rule.alertName ?? rule.name
         labels["severity"] = rule.severity.rawValue
         labels["model_name"] = model
         if let version { labels["model_version"] = version }

@@ -63,12 +63,15 @@ public struct AlertRule: Sendable, Equatable {
     public var annotations: [String: String]
     /// Whether Vigil ships the rule (on by default for every model, overridable by name).
     public var isBuiltIn: Bool
+    /// The `alertname` label; ``name`` when nil. Rules that share an alert name (an SLO's burn-rate tiers, all
+    /// `SLOErrorBudgetBurn`) keep unique ``name``s, which identify them.
+    public var alertName: String?
 
     public init(
         name: String, model: String? = nil, version: String? = nil, perVersion: Bool = true, metric: WindowMetric, selector: ModelWindow.Selector = .init(),
         window: Int64, direction: Direction, threshold: Double, resolveThreshold: Double? = nil, holdFor: Int64 = 0, keepFiringFor: Int64 = 0,
         minimumEvents: Int = 0, noData: NoDataPolicy = .ok, severity: Severity = .warning, labels: [String: String] = [:],
-        annotations: [String: String] = [:], isBuiltIn: Bool = false
+        annotations: [String: String] = [:], isBuiltIn: Bool = false, alertName: String? = nil
     ) {
         self.name = name
         self.model = model
@@ -88,6 +91,7 @@ public struct AlertRule: Sendable, Equatable {
         self.labels = labels
         self.annotations = annotations
         self.isBuiltIn = isBuiltIn
+        self.alertName = alertName
     }
 
     /// Whether `value` is on the bad side: of the threshold for an inactive alert, of the resolve threshold

@@ -13,6 +13,8 @@ public struct AlertingConfiguration: Sendable, Equatable {
     public var externalURL: String?
     /// The rules evaluated: the built-in ones (unless turned off) with their overrides, then the configured ones.
     public var rules: [AlertRule] = BuiltInRules.all
+    /// The service-level objectives (`slos`), each with its burn-rate alerts.
+    public var slos: [ServiceLevelObjective] = []
 
     public init() {}
 

@@ -25,6 +25,7 @@ public struct VigilServer: Sendable {
     public let store: any Store
     private let logger: Logger
     private let application: Application<RouterResponder<VigilRequestContext>>
+    private let alerts: AlertService
 
     /// Opens the store under `configuration.dataDirectory`, recovers the live profiles from it, and builds
     /// the application. `onListening` receives the bound port once the server accepts connections.
@@ -88,7 +89,13 @@ public struct VigilServer: Sendable {
         )
         // Services stop in reverse order: the HTTP server drains first, then alerting and the monitor, then the last flush.
         application.addServices(live, quality, monitor, alerts)
-        return VigilServer(configuration: configuration, store: store, logger: logger, application: application)
+        return VigilServer(configuration: configuration, store: store, logger: logger, application: application, alerts: alerts)
+    }
+
+    /// Evaluates every alert rule and SLO once, now, stores the result and delivers what is due: what the
+    /// alerting service does every `evaluation_interval` (benchmarks and embedding programs call it directly).
+    public func evaluateAlerts() async throws {
+        try await alerts.evaluate()
     }
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.

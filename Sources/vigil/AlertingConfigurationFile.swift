@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VigilAlerting
 import VigilCore
 import Yams
@@ -28,7 +29,9 @@ import Yams
 struct AlertingConfigurationFile {
     let path: String
 
-    static let sectionKeys: Set<String> = ["evaluation_interval", "external_url", "alertmanager", "builtin_rules", "disable", "rules"]
+    static let sectionKeys: Set<String> = ["evaluation_interval", "external_url", "alertmanager", "builtin_rules", "disable", "rules", "slos"]
+    static let sloKeys: Set<String> = ["name", "model", "version", "indicator", "latency_threshold", "objective", "period", "tiers", "min_events", "labels"]
+    static let tierKeys: Set<String> = ["name", "long", "short", "factor", "budget_percent", "for", "severity"]
     static let alertmanagerKeys: Set<String> = ["url", "resend_delay", "timeout"]
     static let ruleKeys: Set<String> = [
         "name", "model", "version", "per_version", "metric", "feature", "class", "business_metric", "window", "above", "below", "resolve_threshold",
@@ -114,6 +117,7 @@ struct AlertingConfigurationFile {
         var builtIn = true
         var disabled: [(name: String, node: Node)] = []
         var ruleNodes: [Node] = []
+        var sloNodes: [Node] = []
         for (key, value) in try mapping(node, "alerting", known: Self.sectionKeys) {
             let keyPath = "alerting.\(key)"
             switch key {
@@ -126,6 +130,9 @@ struct AlertingConfigurationFile {
             case "rules":
                 guard let sequence = value.sequence else { throw error(value, keyPath, "must be a list of rules") }
                 ruleNodes = Array(sequence)
+            case "slos":
+                guard let sequence = value.sequence else { throw error(value, keyPath, "must be a list of SLOs") }
+                sloNodes = Array(sequence)
             case "alertmanager":
                 for (name, setting) in try mapping(value, keyPath, known: Self.alertmanagerKeys) {
                     switch name {
@@ -152,7 +159,124 @@ struct AlertingConfigurationFile {
             if let existing = rules.firstIndex(where: { $0.name == rule.name }) { rules[existing] = rule } else { rules.append(rule) }
         }
         configuration.rules = rules
+        var sloNames: [String: Int] = [:]
+        for (index, sloNode) in sloNodes.enumerated() {
+            let slo = try decodeSLO(sloNode, "alerting.slos[\(index)]")
+            if let first = sloNames[slo.name] {
+                throw error(sloNode, "alerting.slos[\(index)].name", "\(slo.name) is already the name of alerting.slos[\(first)]")
+            }
+            sloNames[slo.name] = index
+            configuration.slos.append(slo)
+        }
         return configuration
+    }
+
+    /// An objective as a share (`0.999`) or a percentage (`99.9%`), strictly between 0 and 1.
+    func objective(_ node: Node, _ keyPath: String) throws -> Double {
+        guard let text = node.scalar?.string else { throw error(node, keyPath, "must be a share such as 0.999 or a percentage such as 99.9%") }
+        let value = text.hasSuffix("%") ? Double(text.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 } : Double(text)
+        guard let value, value > 0, value < 1 else { throw error(node, keyPath, "must be a share between 0 and 1 (0.999) or a percentage below 100 (99.9%)") }
+        return value
+    }
+
+    func decodeSLO(_ node: Node, _ keyPath: String) throws -> ServiceLevelObjective {
+        let entries = try mapping(node, keyPath, known: Self.sloKeys)
+        let values = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        for required in ["name", "model", "objective"] where values[required] == nil { throw error(node, keyPath, "an SLO needs \(required)") }
+        let name = try string(values["name"]!, "\(keyPath).name")
+        guard name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)) }) else {
+            throw error(values["name"], "\(keyPath).name", "an SLO name may hold letters, digits, _, . and -")
+        }
+        var slo = ServiceLevelObjective(
+            name: name, model: try string(values["model"]!, "\(keyPath).model"), indicator: .availability, objective: try objective(values["objective"]!, "\(keyPath).objective")
+        )
+        if let node = values["version"] { slo.version = try string(node, "\(keyPath).version") }
+        if let node = values["period"] { slo.period = try duration(node, "\(keyPath).period", positive: true) }
+        if let node = values["min_events"] {
+            guard let count = node.int, count >= 0 else { throw error(node, "\(keyPath).min_events", "must be a whole number, 0 or more") }
+            slo.minimumEvents = count
+        }
+        if let node = values["labels"] { slo.labels = try labelMap(node, "\(keyPath).labels", checkNames: true) }
+        let indicator = try values["indicator"].map { try string($0, "\(keyPath).indicator") } ?? "availability"
+        switch indicator {
+        case "availability":
+            if let node = values["latency_threshold"] { throw error(node, "\(keyPath).latency_threshold", "only a latency SLO has a latency threshold") }
+        case "latency":
+            guard let node = values["latency_threshold"] else { throw error(values["indicator"], keyPath, "a latency SLO needs latency_threshold (such as 250ms)") }
+            slo.indicator = .latency(thresholdMilliseconds: Double(try duration(node, "\(keyPath).latency_threshold", positive: true)))
+        default:
+            throw error(values["indicator"], "\(keyPath).indicator", "must be availability or latency")
+        }
+        let defaults = ServiceLevelObjective.defaultTiers(period: slo.period)
+        if let node = values["tiers"] {
+            guard let sequence = node.sequence else { throw error(node, "\(keyPath).tiers", "must be a list of tier names or tiers") }
+            slo.tiers = try sequence.enumerated().map { index, item in try decodeTier(item, "\(keyPath).tiers[\(index)]", defaults: defaults, period: slo.period) }
+        } else {
+            slo.tiers = defaults
+        }
+        for (index, tier) in slo.tiers.enumerated() {
+            let path = values["tiers"] == nil ? "\(keyPath).objective" : "\(keyPath).tiers[\(index)]"
+            let at = values["tiers"]?.sequence.map { Array($0)[index] } ?? values["objective"]
+            if tier.long > slo.period {
+                throw error(at, path, "tier \(tier.name)'s long window \(PrometheusDuration.format(milliseconds: tier.long)) is longer than the period \(PrometheusDuration.format(milliseconds: slo.period))")
+            }
+            if tier.factor * slo.errorBudget > 1 {
+                throw error(
+                    at, path,
+                    "tier \(tier.name) can never fire: it needs an error ratio of \(AlertRule.formatted(tier.factor)) × \(AlertRule.formatted(slo.errorBudget)) = \(AlertRule.formatted(tier.factor * slo.errorBudget)), above 1 (raise the objective or drop the tier)"
+                )
+            }
+        }
+        return slo
+    }
+
+    /// A tier: a default tier's name, or a mapping (a default tier's name with fields to change, or a new tier
+    /// with long, short, factor or budget_percent, for and severity).
+    func decodeTier(_ node: Node, _ keyPath: String, defaults: [ServiceLevelObjective.Tier], period: Int64) throws -> ServiceLevelObjective.Tier {
+        let names = defaults.map(\.name).joined(separator: ", ")
+        if let text = node.scalar?.string {
+            guard let tier = defaults.first(where: { $0.name == text }) else { throw error(node, keyPath, "no default tier is called \(text) (\(names))") }
+            return tier
+        }
+        let entries = try mapping(node, keyPath, known: Self.tierKeys)
+        let values = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        guard let nameNode = values["name"] else { throw error(node, keyPath, "a tier needs a name") }
+        let name = try string(nameNode, "\(keyPath).name")
+        var tier: ServiceLevelObjective.Tier
+        if let base = defaults.first(where: { $0.name == name }) {
+            tier = base
+        } else {
+            for required in ["long", "for", "severity"] where values[required] == nil {
+                throw error(node, keyPath, "tier \(name) is not a default tier (\(names)), so it needs \(required)")
+            }
+            guard values["factor"] != nil || values["budget_percent"] != nil else { throw error(node, keyPath, "tier \(name) needs factor or budget_percent") }
+            tier = ServiceLevelObjective.Tier(name: name, long: 0, short: 0, factor: 0, holdFor: 0, severity: .warning)
+        }
+        if values["factor"] != nil, values["budget_percent"] != nil { throw error(values["factor"], keyPath, "give factor or budget_percent, not both") }
+        if let node = values["long"] {
+            tier.long = try duration(node, "\(keyPath).long", positive: true)
+            tier.short = tier.long / 12
+        }
+        if let node = values["short"] { tier.short = try duration(node, "\(keyPath).short", positive: true) }
+        if let node = values["factor"] {
+            tier.factor = try number(node, "\(keyPath).factor")
+            guard tier.factor > 0 else { throw error(node, "\(keyPath).factor", "must be above 0") }
+        }
+        if let node = values["budget_percent"] {
+            guard let percent = node.int, (1...100).contains(percent) else { throw error(node, "\(keyPath).budget_percent", "must be a whole percentage from 1 to 100") }
+            tier.factor = ServiceLevelObjective.Tier.spending(percent, of: period, in: tier.long, name: name, holdFor: 0, severity: .warning).factor
+        }
+        if let node = values["for"] { tier.holdFor = try duration(node, "\(keyPath).for") }
+        if let node = values["severity"] {
+            guard let text = node.scalar?.string, let severity = AlertRule.Severity(rawValue: text) else {
+                throw error(node, "\(keyPath).severity", "must be one of critical, warning, info")
+            }
+            tier.severity = severity
+        }
+        guard tier.short < tier.long else {
+            throw error(values["short"] ?? node, keyPath, "the short window (\(PrometheusDuration.format(milliseconds: tier.short))) must be shorter than the long one")
+        }
+        return tier
     }
 
     func decodeRule(_ node: Node, _ keyPath: String, builtIns: [String: AlertRule]) throws -> AlertRule {

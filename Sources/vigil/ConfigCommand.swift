@@ -57,6 +57,16 @@ struct ConfigCommand: ParsableCommand {
                 lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
             }
             lines.append("* built in (turn off with builtin_rules: false or disable: [NAME]; change with a rule of the same name)")
+            if !alerting.slos.isEmpty { lines.append("SLOs (\(alerting.slos.count)):") }
+            for slo in alerting.slos {
+                let indicator: String = if case .latency(let bound) = slo.indicator { "latency ≤ \(AlertRule.formatted(bound)) ms" } else { "availability" }
+                let scope = slo.model + (slo.version.map { " \($0)" } ?? "")
+                lines.append("  \(slo.name): \(scope) \(indicator) ≥ \(AlertRule.formatted(slo.objective * 100)) % over \(PrometheusDuration.format(milliseconds: slo.period))")
+                for tier in slo.tiers {
+                    let windows = "\(PrometheusDuration.format(milliseconds: tier.long))/\(PrometheusDuration.format(milliseconds: tier.short))"
+                    lines.append("    \(tier.name): burn > \(AlertRule.formatted(tier.factor))× over \(windows) for \(PrometheusDuration.format(milliseconds: tier.holdFor)) → \(tier.severity.rawValue)")
+                }
+            }
             return lines.joined(separator: "\n")
         }
     }

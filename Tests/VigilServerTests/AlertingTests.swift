@@ -132,6 +132,100 @@ import VigilServer
         try await server.stop()
         try await receiver.stop()
     }
+
+    @Test func anAvailabilitySLOReportsItsBudgetAndItsFastTierPages() async throws {
+        let receiver = try await RecordingReceiver.start()
+        let server = try await TestServer.start { configuration in
+            Self.configure(&configuration, alertmanager: receiver.url)
+            configuration.alerting.rules = []
+            var slo = ServiceLevelObjective(name: "fraud-availability", model: "fraud", indicator: .availability, objective: 0.99)
+            // The fast page tier without its two minutes of `for`, so the test sees it fire at once.
+            slo.tiers[0].holdFor = 0
+            configuration.alerting.slos = [slo]
+        }
+        // 10 % of predictions fail: the budget (1 %) burns 10 times as fast as the period allows. That is below
+        // the fast tier's 14.4, so nothing pages yet; the slower tiers (6, 3, 1) are pending for their `for`.
+        try await Self.sendErrors(server, rounds: 5)
+        try await Task.sleep(for: .milliseconds(600))
+        var slos = try await server.request("GET", "/v1/slos").json()
+        var slo = try #require((slos["slos"] as? [[String: Any]])?.first)
+        #expect(slo["events"] as? Int == 100)
+        #expect(abs((number(slo, "sli") ?? 0) - 0.9) < 1e-12)
+        // 10 bad of the 1 allowed in 100 predictions: the budget is overspent nine times over.
+        #expect(abs((number(slo, "errorBudgetRemaining") ?? 0) - -9) < 1e-9)
+        let burns = slo["burnRates"] as? [[String: Any]] ?? []
+        #expect(burns.map { $0["window"] as? String } == ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"])
+        #expect(burns.allSatisfy { abs((number($0, "burnRate") ?? 0) - 10) < 1e-9 })
+        #expect((slo["tiers"] as? [[String: Any]])?.map { $0["state"] as? String } == ["inactive", "pending", "pending", "pending"])
+        #expect(receiver.deliveries.isEmpty)
+
+        // Now one in five fails: the burn rate passes 14.4 over both the hour and five minutes, and it pages.
+        let failing = (0..<60).map { _ in predictionJSON(age: 30, city: "x", status: "error", errorType: "timeout") }
+        #expect(try await server.request("POST", "/v1/models/fraud/predictions", body: failing.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+        #expect(try await Self.eventually(10) { !receiver.deliveries.isEmpty }, "the page_fast tier never paged")
+        let delivered = try JSONSerialization.jsonObject(with: receiver.deliveries[0]) as? [[String: Any]]
+        #expect(value(delivered?.first, "labels") as? [String: String] == [
+            "alertname": "SLOErrorBudgetBurn", "slo": "fraud-availability", "model_name": "fraud", "tier": "page_fast", "long": "1h", "short": "5m",
+            "severity": "critical",
+        ])
+        slos = try await server.request("GET", "/v1/slos").json()
+        slo = try #require((slos["slos"] as? [[String: Any]])?.first)
+        let tiers = slo["tiers"] as? [[String: Any]] ?? []
+        #expect(tiers.map { $0["state"] as? String } == ["firing", "pending", "pending", "pending"])
+        #expect(tiers.first.flatMap { number($0, "errorRatioThreshold") } == 0.144)
+        let metrics = try await server.request("GET", "/metrics").text
+        #expect(metrics.contains(#"ml_slo_error_budget_remaining{slo="fraud-availability",model_name="fraud"}"#))
+        #expect(metrics.contains(#"ml_slo_burn_rate{slo="fraud-availability",model_name="fraud",window="1h"} 43.75"#), "\(metrics.split(separator: "\n").filter { $0.contains("ml_slo") })")
+        try await server.stop()
+        try await receiver.stop()
+    }
+
+    @Test func longSLOWindowsCountedIncrementallyEqualAFreshCountAsTimeMoves() async throws {
+        let start: Int64 = 1_800_000_000_000
+        let clock = ManualClock(milliseconds: start)
+        let server = try await TestServer.start(clock: clock.clock) { configuration in
+            configuration.alerting.evaluationInterval = 100
+            configuration.alerting.rules = []
+            configuration.alerting.slos = [ServiceLevelObjective(name: "fraud-availability", model: "fraud", indicator: .availability, objective: 0.99)]
+        }
+        func send(_ count: Int, at milliseconds: Int64, failed: Int = 0) async throws {
+            let rows = (0..<count).map { index in
+                predictionJSON(age: 30, city: "x", status: index < failed ? "error" : nil, timestamp: Timestamp.formatRFC3339(milliseconds: milliseconds))
+            }
+            #expect(try await server.request("POST", "/v1/models/fraud/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+        }
+        /// Events per window once an evaluation has seen `total` predictions over the period.
+        func windows(total: Int) async throws -> [String: Int] {
+            var events: [String: Int] = [:]
+            _ = try await Self.eventually(10) {
+                let slo = (try await server.request("GET", "/v1/slos").json()["slos"] as? [[String: Any]])?.first
+                events = Dictionary(uniqueKeysWithValues: (slo?["burnRates"] as? [[String: Any]] ?? []).map { ($0["window"] as! String, $0["events"] as! Int) })
+                return events["30d"] == total
+            }
+            return events
+        }
+        let day: Int64 = 86_400_000
+        try await send(10, at: start - 3 * day + 30_000, failed: 2)
+        try await send(20, at: start - 3_600_000)
+        try await send(5, at: start)
+        var events = try await windows(total: 35)
+        #expect(events["30d"] == 35 && events["3d"] == 35 && events["1d"] == 25 && events["1h"] == 25, "\(events)")
+
+        // Two minutes on, the oldest ten leave the three-day window, and seven more arrive.
+        clock.advance(by: .seconds(120))
+        try await send(7, at: start + 120_000)
+        events = try await windows(total: 42)
+        #expect(events["3d"] == 32 && events["1d"] == 32 && events["5m"] == 12, "\(events)")
+        // A day later still: only the period keeps the first twenty-five.
+        clock.advance(by: .seconds(86_400))
+        try await send(1, at: start + 120_000 + day)
+        events = try await windows(total: 43)
+        #expect(events["3d"] == 33 && events["1d"] == 8 && events["1h"] == 1, "\(events)")
+        let slo = (try await server.request("GET", "/v1/slos").json()["slos"] as? [[String: Any]])?.first
+        // 2 failed of 43 with a 1 % budget: 1 − 2 / 0.43.
+        #expect(abs((number(slo, "errorBudgetRemaining") ?? 0) - (1 - 2 / 0.43)) < 1e-9)
+        try await server.stop()
+    }
 }
 
 /// Debian's Alertmanager on a free loopback port, with a route to a receiver that sends nothing.

@@ -17,7 +17,8 @@ struct DemoQualityTests {
         // 150 predictions a tick: even when the whole suite slows the ticks to a few before the drift, v1 has
         // the 100 labelled predictions its estimator needs.
         // The window starts when the driver began sending drifted traffic, however late a busy machine made it.
-        let driftBegan = try #require(try await driver.run(duration: 8), "the demo ended before its drift")
+        // At least 30 ticks (4,500 predictions) after it, so that a slowed machine still labels enough of v2's.
+        let driftBegan = try #require(try await driver.run(duration: 8, minimumTicksAfterDrift: 30), "the demo ended before its drift")
         try await Task.sleep(for: .milliseconds(500))
         let after = ISO8601DateFormatter().string(from: driftBegan.addingTimeInterval(0.2))
         let document = try await server.request("GET", "/v1/models/\(DemoDriver.model)/performance?from=\(after)").json()

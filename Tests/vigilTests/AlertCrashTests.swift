@@ -80,7 +80,7 @@ import Testing
                   metric: error_rate
                   window: 5m
                   above: 0.01
-                  for: 3s
+                  for: 8s
                   severity: critical
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let directory = VigilProcess.temporaryPath("-data")
@@ -88,7 +88,8 @@ import Testing
         // Pending: killed right after the first evaluation that saw the errors.
         var server = try await ServerProcess.start(dataDirectory: directory, config: config)
         try await Self.send(server, count: 50)
-        #expect(try await Self.waitFor(5) { (try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first?["state"] as? String == "pending" })
+        // `for: 8s` leaves a busy machine (a parallel test run) time to see the pending state before it fires.
+        #expect(try await Self.waitFor(20) { (try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first?["state"] as? String == "pending" })
         let activeAt = (try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first?["activeAt"] as? String
         await server.kill()
 
@@ -96,7 +97,7 @@ import Testing
         // delivers once; killed after that delivery, the next restart sends nothing within the resend delay.
         server = try await ServerProcess.start(dataDirectory: directory, config: config)
         try await Self.send(server, count: 50)
-        #expect(try await Self.waitFor(10) { Self.deliveries(recorded).count == 1 }, "the firing alert was not delivered")
+        #expect(try await Self.waitFor(30) { Self.deliveries(recorded).count == 1 }, "the firing alert was not delivered")
         let firing = try #require((try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first)
         #expect(firing["activeAt"] as? String == activeAt)
         await server.kill()
@@ -109,7 +110,7 @@ import Testing
         // Resolving: successful traffic brings the error rate under 1 %, the resolution is delivered once, and a
         // kill right after it neither resends it nor brings the alert back.
         try await Self.send(server, count: 20_000, failed: false)
-        #expect(try await Self.waitFor(10) { Self.deliveries(recorded).count == 2 }, "the resolution was not delivered")
+        #expect(try await Self.waitFor(30) { Self.deliveries(recorded).count == 2 }, "the resolution was not delivered")
         await server.kill()
         server = try await ServerProcess.start(dataDirectory: directory, config: config)
         try await Task.sleep(for: .seconds(1))

@@ -74,6 +74,47 @@ struct ConfigCheckTests {
         #expect(result.error.contains(message), "\(result.error)")
     }
 
+    @Test func sloTiersAreListedWithExactFactorsAndCanBeChanged() async throws {
+        let result = try await check("""
+            alerting:
+              slos:
+                - name: fraud-availability
+                  model: fraud
+                  objective: 99.9%
+                - name: fraud-latency
+                  model: fraud
+                  indicator: latency
+                  latency_threshold: 250ms
+                  objective: 0.99
+                  period: 28d
+                  tiers: [page_fast, {name: ticket_slow, for: 1h}, {name: weekly, long: 7d, budget_percent: 25, for: 6h, severity: info}]
+            """)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("  fraud-availability: fraud availability ≥ 99.9 % over 30d"))
+        #expect(result.output.contains("    page_fast: burn > 14.4× over 1h/5m for 2m → critical"))
+        #expect(result.output.contains("    ticket_slow: burn > 1× over 3d/6h for 3h → warning"))
+        #expect(result.output.contains("  fraud-latency: fraud latency ≤ 250 ms ≥ 99 % over 28d"))
+        #expect(result.output.contains("    page_fast: burn > 13.44× over 1h/5m for 2m → critical"))
+        #expect(result.output.contains("    ticket_slow: burn > 0.933333× over 3d/6h for 1h → warning"))
+        #expect(result.output.contains("    weekly: burn > 1× over 7d/14h for 6h → info"))
+    }
+
+    @Test(arguments: [
+        ("alerting:\n  slos:\n    - {name: loose, model: fraud, objective: 0.9}\n",
+         "FILE:3: alerting.slos[0].objective: tier page_fast can never fire: it needs an error ratio of 14.4 × 0.1 = 1.44, above 1"),
+        ("alerting:\n  slos:\n    - name: loose\n      model: fraud\n      objective: 0.95\n      tiers:\n        - page_slow\n        - {name: x, long: 1h, factor: 30, for: 0s, severity: critical}\n",
+         "FILE:8: alerting.slos[0].tiers[1]: tier x can never fire"),
+        ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 1.2}\n", "FILE:3: alerting.slos[0].objective: must be a share between 0 and 1"),
+        ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.99, indicator: latency}\n", "a latency SLO needs latency_threshold"),
+        ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.99, tiers: [page_fastest]}\n", "FILE:3: alerting.slos[0].tiers[0]: no default tier is called page_fastest"),
+        ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.99, period: 1d}\n", "tier ticket_slow's long window 3d is longer than the period 1d"),
+    ])
+    func sloMistakesNameTheLineAndTheKey(_ yaml: String, _ message: String) async throws {
+        let result = try await check(yaml)
+        #expect(result.status != 0)
+        #expect(result.error.contains(message), "\(result.error)")
+    }
+
     @Test func aTokenVariableThatIsNotSetHereIsAWarningNotAnError() async throws {
         let result = try await check("tokens:\n  - {name: svc, token_env: VIGIL_TEST_UNSET_TOKEN_\(UInt32.random(in: 0...UInt32.max)), scopes: [ingest]}\n")
         #expect(result.status == 0, "\(result.error)")

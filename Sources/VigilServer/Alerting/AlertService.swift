@@ -29,6 +29,15 @@ final class AlertService: Service, Sendable {
     private let state = Mutex<[String: AlertInstance]?>(nil)
     /// The address the server listens on, for the links in alerts when no `external_url` is set.
     private let listeningURL = Mutex<String?>(nil)
+    /// The SLOs as of the last evaluation.
+    private let sloStatuses = Mutex<[SLOStatus]>([])
+    /// The closed part of each window longer than a day (an SLO's period, its slow tiers' long windows), by
+    /// SLO name and length: the complete buckets from `first` up to `current` (the bucket that was current), as
+    /// of the full count at `fullAt`. A window's count is the sum of its buckets', so the next evaluation adds
+    /// the buckets that completed and takes away those that left (two short reads) and counts the current
+    /// bucket afresh, instead of reading 30 days of rollups. Events for a bucket already counted (late ones,
+    /// backfills: `lateBatches` moved) and ten minutes since the last full count make it count in full again.
+    private let longCounts = Mutex<[String: (fullAt: Int64, lateBatches: Int, windows: [Int64: (first: Int64, current: Int64, closed: SLICounts)])]>([:])
 
     init(
         configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard,
@@ -42,7 +51,7 @@ final class AlertService: Service, Sendable {
         self.metrics = metrics
         self.logger = logger
         self.clock = clock
-        evaluator = AlertEvaluator(rules: configuration.alerting.rules)
+        evaluator = AlertEvaluator(rules: configuration.alerting.rules, slos: configuration.alerting.slos)
         alertmanager = configuration.alerting.alertmanagerURL.map { AlertmanagerClient(baseURL: $0, timeout: configuration.alerting.timeout) }
     }
 
@@ -69,6 +78,9 @@ final class AlertService: Service, Sendable {
         return try await store.alerts()
     }
 
+    /// The SLOs as of the last evaluation (read by `/v1/slos`).
+    func slos() -> [SLOStatus] { sloStatuses.withLock { $0 } }
+
     /// One evaluation at the clock's time.
     func evaluate() async throws {
         let now = clock.milliseconds()
@@ -82,7 +94,11 @@ final class AlertService: Service, Sendable {
         for request in evaluator.windowRequests(models: cardinality.models) {
             windows[request.key] = try await window(request, now: now)
         }
-        let result = evaluator.evaluate(windows: windows, instances: previous, now: now)
+        var statuses: [SLOStatus] = []
+        for slo in configuration.alerting.slos { statuses.append(try await status(slo, now: now)) }
+        sloStatuses.withLock { $0 = statuses }
+        setSLOMetrics(statuses)
+        let result = evaluator.evaluate(windows: windows, slos: statuses, instances: previous, now: now)
         try await store.saveAlerts(result.changed, removing: result.removed, history: result.transitions)
         for transition in result.transitions {
             logger.info(
@@ -102,6 +118,55 @@ final class AlertService: Service, Sendable {
         }
         for alertState in [AlertInstance.State.pending, .firing, .resolved] {
             metrics.gauge(.alerts, [("state", alertState.rawValue)]).set(to: Double(current.values.filter { $0.state == alertState }.count))
+        }
+    }
+
+    /// An SLO's counts over its period and tier windows, ending now: each window holds the buckets from the one
+    /// containing `now − length + 1` to the current one, as every window Vigil reads.
+    private func status(_ slo: ServiceLevelObjective, now: Int64) async throws -> SLOStatus {
+        let day: Int64 = 86_400_000
+        let width = live.bucketMilliseconds
+        let versions = slo.version.map { [$0] } ?? (cardinality.versions(of: slo.model) ?? [])
+        func count(_ range: Range<Int64>) async throws -> SLICounts {
+            guard !range.isEmpty else { return SLICounts(good: 0, total: 0) }
+            var traffic = LiveProfile()
+            for version in versions { traffic.merge(try await live.window(model: slo.model, version: version, range: range, parts: .traffic)) }
+            return SLICounts(traffic, indicator: slo.indicator)
+        }
+        let current = BucketKey.start(of: now, width: width)
+        let cached = longCounts.withLock { $0[slo.name] }
+        let lateBatches = live.lateBatchCount(model: slo.model)
+        let incremental = cached.map { now - $0.fullAt < 600_000 && $0.lateBatches == lateBatches } ?? false
+        var counts: [Int64: SLICounts] = [:]
+        var closedParts: [Int64: (first: Int64, current: Int64, closed: SLICounts)] = [:]
+        for length in slo.windowLengths {
+            guard length > day else {
+                counts[length] = try await count((now - length + 1)..<(now + 1))
+                continue
+            }
+            let first = BucketKey.start(of: now - length + 1, width: width)
+            var closed: SLICounts
+            if incremental, let before = cached?.windows[length], before.current <= current, before.first <= first {
+                // Buckets [first, current) = [before.first, before.current) + [before.current, current) − [before.first, first).
+                closed = before.closed + (try await count(before.current..<current)) - (try await count(before.first..<first))
+            } else {
+                closed = try await count(first..<current)
+            }
+            closedParts[length] = (first, current, closed)
+            counts[length] = closed + (try await count(current..<(now + 1)))
+        }
+        if !closedParts.isEmpty { longCounts.withLock { $0[slo.name] = (incremental ? cached!.fullAt : now, lateBatches, closedParts) } }
+        return SLOStatus(slo: slo, counts: counts)
+    }
+
+    private func setSLOMetrics(_ statuses: [SLOStatus]) {
+        for status in statuses {
+            let labels = [("slo", status.slo.name), ("model_name", status.slo.model)]
+            metrics.gauge(.sloBudgetRemaining, labels).set(to: status.budgetRemaining)
+            metrics.gauge(.sloObjective, labels).set(to: status.slo.objective)
+            for (length, burn) in status.burnRates where burn.isFinite {
+                metrics.gauge(.sloBurnRate, labels + [("window", PrometheusDuration.format(milliseconds: length))]).set(to: burn)
+            }
         }
     }
 

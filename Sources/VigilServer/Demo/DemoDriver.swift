@@ -27,10 +27,11 @@ public struct DemoDriver: Sendable {
     /// The model the demo feeds.
     public static var model: String { DemoTraffic.model }
 
-    /// Sends traffic until the task is cancelled or `duration` seconds have passed; returns when the drift began
-    /// (the first drifted prediction was sent), if it did.
+    /// Sends traffic until the task is cancelled or `duration` seconds have passed (and at least
+    /// `minimumTicksAfterDrift` ticks of drifted traffic were sent, however slowly a busy machine sends them);
+    /// returns when the drift began (the first drifted prediction was sent), if it did.
     @discardableResult
-    public func run(duration: Double?) async throws -> Date? {
+    public func run(duration: Double?, minimumTicksAfterDrift: Int = 0) async throws -> Date? {
         try await send("PUT", "/v1/models/\(DemoTraffic.model)/reference?source=demo-training-data.ndjson", body: DemoTraffic.referenceNDJSON(rows: 5000), contentType: "application/x-ndjson")
         var random = SplitMix64(seed: 2026)
         let start = ContinuousClock.now
@@ -43,10 +44,14 @@ public struct DemoDriver: Sendable {
         var pendingLabels: [(due: ContinuousClock.Instant, rows: [String], preDriftVersion: String?)] = []
         var sequence = 0
         var driftBegan: Date?
+        var ticksAfterDrift = 0
         while !Task.isCancelled {
             let elapsed = (ContinuousClock.now - start).seconds
-            if let duration, elapsed >= duration { break }
-            if driftBegan == nil, elapsed >= traffic.driftAfterSeconds { driftBegan = Date() }
+            if let duration, elapsed >= duration, ticksAfterDrift >= minimumTicksAfterDrift { break }
+            if elapsed >= traffic.driftAfterSeconds {
+                if driftBegan == nil { driftBegan = Date() }
+                ticksAfterDrift += 1
+            }
             let events = traffic.events(count: max(1, eventsPerSecond / 10), elapsed: elapsed, sequence: sequence, random: &random)
             sequence += 1
             try await send("POST", "/v1/models/\(DemoTraffic.model)/predictions", body: events.map(\.json).joined(separator: "\n"), contentType: "application/x-ndjson")

@@ -27,6 +27,9 @@ final class LiveStatistics: Service, Sendable {
     /// Complete hours a traffic read (`/performance`) found without a current rollup: it reads no features,
     /// so it cannot build one; the run loop builds them a few at a time.
     private let wantedRollups = Mutex(Set<Int64>())
+    /// Per model, how many applied batches held events for a bucket older than the current one (late events,
+    /// backfills): what tells a count kept incrementally over complete buckets that one of them changed.
+    private let lateBatches = Mutex<[String: Int]>([:])
     /// Hours built per turn of the run loop (about 40 ms each for a busy hour), so that flushes are not held up.
     static let rollupsPerTurn = 4
 
@@ -71,6 +74,9 @@ final class LiveStatistics: Service, Sendable {
     /// (late events), so a bucket is never overwritten by a partial one. Called by the single writer, in
     /// log order.
     func apply(_ batches: [CommittedPredictions]) async throws(StoreError) {
+        let current = aggregator.bucketStart(clock.milliseconds())
+        let late = batches.filter { batch in batch.events.contains { $0.timestampMilliseconds < current } }
+        if !late.isEmpty { lateBatches.withLock { for batch in late { $0[batch.model, default: 0] += 1 } } }
         let absent = aggregator.absentKeys(aggregator.keys(of: batches))
         if !absent.isEmpty {
             let stored = try await readable(store.buckets(Array(absent)))
@@ -228,6 +234,9 @@ final class LiveStatistics: Service, Sendable {
         }
         return merged
     }
+
+    /// How many batches so far brought a model events for a bucket older than the one current when they came.
+    func lateBatchCount(model: String) -> Int { lateBatches.withLock { $0[model] ?? 0 } }
 
     /// The width of a bucket, in milliseconds.
     var bucketMilliseconds: Int64 { aggregator.bucketMilliseconds }

@@ -67,8 +67,78 @@ struct AlertRoutes {
         var labels: [String: String]
     }
 
+    /// The answer of `GET /v1/slos` (`vigil.slos.v1`).
+    struct SLOAnswer: Encodable {
+        var schema = "vigil.slos.v1"
+        var slos: [SLO]
+    }
+
+    struct SLO: Encodable {
+        var name: String
+        var model: String
+        var version: String?
+        var indicator: String
+        var latencyThresholdMs: Double?
+        var objective: Double
+        var period: String
+        /// Good / all over the period.
+        var sli: Double?
+        var events: Int
+        var errorBudgetRemaining: Double
+        /// When the budget runs out at the fastest page tier's burn rate; absent when it does not burn.
+        var exhaustedIn: String?
+        var burnRates: [Burn]
+        var tiers: [Tier]
+    }
+
+    struct Burn: Encodable {
+        var window: String
+        var burnRate: Double?
+        var events: Int
+    }
+
+    struct Tier: Encodable {
+        var name: String
+        var long: String
+        var short: String
+        var factor: Double
+        /// The error ratio both windows must exceed: factor × (1 − objective).
+        var errorRatioThreshold: Double
+        var `for`: String
+        var severity: String
+        /// `inactive`, `pending` or `firing`.
+        var state: String
+    }
+
     func register(on router: Router<VigilRequestContext>) {
         router.get("/v1/alerts") { request, context in try await list(request, context) }
+        router.get("/v1/slos") { request, context in try await slos(request, context) }
+    }
+
+    private func slos(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try context.require(.read)
+        let model = request.query("model")
+        let alerts = try await service.alerts()
+        let format = PrometheusDuration.format(milliseconds:)
+        let slos = service.slos().filter { model == nil || $0.slo.model == model }.map { status in
+            let slo = status.slo
+            let threshold: Double? = if case .latency(let bound) = slo.indicator { bound } else { nil }
+            return SLO(
+                name: slo.name, model: slo.model, version: slo.version, indicator: threshold == nil ? "availability" : "latency", latencyThresholdMs: threshold,
+                objective: slo.objective, period: format(slo.period), sli: status.indicator, events: status.events,
+                errorBudgetRemaining: status.budgetRemaining, exhaustedIn: status.timeToExhaustion.map(format),
+                burnRates: slo.windowLengths.map { Burn(window: format($0), burnRate: status.burnRates[$0], events: status.windowEvents[$0] ?? 0) },
+                tiers: slo.tiers.map { tier in
+                    let rule = slo.rule(for: tier).name
+                    let state = alerts.first { $0.rule == rule && $0.state != .resolved }?.state.rawValue ?? "inactive"
+                    return Tier(
+                        name: tier.name, long: format(tier.long), short: format(tier.short), factor: tier.factor, errorRatioThreshold: ((tier.factor * slo.errorBudget) * 1e12).rounded() / 1e12,
+                        for: format(tier.holdFor), severity: tier.severity.rawValue, state: state
+                    )
+                }
+            )
+        }
+        return try JSONResponse.make(SLOAnswer(slos: slos))
     }
 
     private func list(_ request: Request, _ context: VigilRequestContext) async throws -> Response {

@@ -1,0 +1,185 @@
+import VigilCore
+
+/// A service-level objective on a model's predictions, with the multi-window, multi-burn-rate alerts of the
+/// SRE workbook.
+///
+/// The indicator counts good and bad predictions; the objective is the share that must be good over the
+/// period (30 days by default). The error budget is what the objective leaves: `1 − objective` of the
+/// period's predictions may be bad.
+public struct ServiceLevelObjective: Sendable, Equatable {
+    /// What makes a prediction good.
+    public enum Indicator: Sendable, Equatable {
+        /// It succeeded (status not `error`): availability = ok / all.
+        case availability
+        /// It succeeded within this many milliseconds: the share under a latency bound.
+        case latency(thresholdMilliseconds: Double)
+    }
+
+    /// One burn-rate alert: it fires when the budget burns at least `factor` times as fast as the period
+    /// allows over both the long and the short window.
+    public struct Tier: Sendable, Equatable {
+        /// `page_fast`, `page_slow`, `ticket_fast`, `ticket_slow`, or a name of the configuration's.
+        public var name: String
+        /// Milliseconds.
+        public var long: Int64
+        /// Milliseconds; the SRE workbook uses a twelfth of the long window.
+        public var short: Int64
+        /// The burn rate that fires: budget percent × period / long window.
+        public var factor: Double
+        /// How long both windows must burn before the alert fires (the kubernetes-mixin's values), in milliseconds.
+        public var holdFor: Int64
+        public var severity: AlertRule.Severity
+
+        public init(name: String, long: Int64, short: Int64, factor: Double, holdFor: Int64, severity: AlertRule.Severity) {
+            self.name = name
+            self.long = long
+            self.short = short
+            self.factor = factor
+            self.holdFor = holdFor
+            self.severity = severity
+        }
+
+        /// The tier that spends `budgetPercent` % of the budget of `period` in `long`: factor = percent × period /
+        /// (100 × long), computed from whole numbers so that 2 % of 30 days in 1 hour is exactly 14.4.
+        public static func spending(
+            _ budgetPercent: Int, of period: Int64, in long: Int64, name: String, holdFor: Int64, severity: AlertRule.Severity
+        ) -> Tier {
+            Tier(name: name, long: long, short: long / 12, factor: Double(Int64(budgetPercent) * period) / Double(100 * long), holdFor: holdFor, severity: severity)
+        }
+    }
+
+    private static let minute: Int64 = 60_000
+    private static let hour: Int64 = 3_600_000
+
+    /// The SRE workbook's four tiers for a period: 2 % of the budget in 1 h (page), 5 % in 6 h (page), 10 % in
+    /// 1 d (ticket), 10 % in 3 d (ticket); for 30 days the factors 14.4, 6, 3 and 1.
+    public static func defaultTiers(period: Int64) -> [Tier] {
+        [
+            .spending(2, of: period, in: hour, name: "page_fast", holdFor: 2 * minute, severity: .critical),
+            .spending(5, of: period, in: 6 * hour, name: "page_slow", holdFor: 15 * minute, severity: .critical),
+            .spending(10, of: period, in: 24 * hour, name: "ticket_fast", holdFor: hour, severity: .warning),
+            .spending(10, of: period, in: 72 * hour, name: "ticket_slow", holdFor: 3 * hour, severity: .warning),
+        ]
+    }
+
+    public var name: String
+    public var model: String
+    /// One version; nil counts every version of the model.
+    public var version: String?
+    public var indicator: Indicator
+    /// The share of good predictions aimed at, in (0, 1).
+    public var objective: Double
+    /// Milliseconds; 30 days by default.
+    public var period: Int64
+    public var tiers: [Tier]
+    /// A tier whose short window has fewer predictions does not fire, so a quiet model cannot page.
+    public var minimumEvents: Int
+    public var labels: [String: String]
+
+    public init(
+        name: String, model: String, version: String? = nil, indicator: Indicator, objective: Double, period: Int64 = 30 * 24 * 3_600_000,
+        tiers: [Tier]? = nil, minimumEvents: Int = 10, labels: [String: String] = [:]
+    ) {
+        self.name = name
+        self.model = model
+        self.version = version
+        self.indicator = indicator
+        self.objective = objective
+        self.period = period
+        self.tiers = tiers ?? Self.defaultTiers(period: period)
+        self.minimumEvents = minimumEvents
+        self.labels = labels
+    }
+
+    /// The share of predictions that may be bad: `1 − objective` to twelve decimals, so that 0.999 leaves 0.001
+    /// and not 0.0010000000000000009, and burn rates come out as people compute them.
+    public var errorBudget: Double { ((1 - objective) * 1e12).rounded() / 1e12 }
+
+    /// Tiers that can never fire: their threshold, factor × (1 − objective), is above 1, and no window can have
+    /// more than all of its predictions bad.
+    public var unreachableTiers: [Tier] { tiers.filter { $0.factor * errorBudget > 1 } }
+
+    /// Every window length the status needs: the period and each tier's two windows.
+    public var windowLengths: [Int64] { Array(Set([period] + tiers.flatMap { [$0.long, $0.short] })).sorted() }
+
+    /// The rule of a tier's alert: its value is the smaller of the two burn rates, so it breaches exactly when
+    /// both windows burn faster than the factor.
+    public func rule(for tier: Tier) -> AlertRule {
+        var labels = self.labels
+        labels["slo"] = name
+        labels["tier"] = tier.name
+        labels["long"] = PrometheusDuration.format(milliseconds: tier.long)
+        labels["short"] = PrometheusDuration.format(milliseconds: tier.short)
+        return AlertRule(
+            name: "slo:\(name):\(tier.name)", model: model, version: version, metric: .requests, window: tier.long, direction: .above, threshold: tier.factor,
+            holdFor: tier.holdFor, minimumEvents: minimumEvents, noData: .ok, severity: tier.severity, labels: labels,
+            annotations: [
+                "summary": "SLO \(name) of \(model) is burning its error budget \(AlertRule.formatted(tier.factor))× too fast",
+                "description": "The error budget of \(name) (objective \(AlertRule.formatted(objective * 100)) % over \(PrometheusDuration.format(milliseconds: period))) burned at {{ $value }}× the sustainable rate over both \(PrometheusDuration.format(milliseconds: tier.long)) and \(PrometheusDuration.format(milliseconds: tier.short)).",
+            ],
+            alertName: "SLOErrorBudgetBurn"
+        )
+    }
+}
+
+/// Good and total predictions of one window.
+public struct SLICounts: Sendable, Equatable {
+    public var good: Double
+    public var total: Int
+
+    public init(good: Double, total: Int) {
+        self.good = good
+        self.total = total
+    }
+
+    public static func + (lhs: SLICounts, rhs: SLICounts) -> SLICounts { SLICounts(good: lhs.good + rhs.good, total: lhs.total + rhs.total) }
+    public static func - (lhs: SLICounts, rhs: SLICounts) -> SLICounts { SLICounts(good: lhs.good - rhs.good, total: lhs.total - rhs.total) }
+
+    /// Bad over total; nil without predictions.
+    public var errorRatio: Double? { total > 0 ? max(0, Double(total) - good) / Double(total) : nil }
+}
+
+/// Where an SLO stands at one time: the indicator over the period, the budget left, the burn rate of every
+/// window, when the budget runs out at the current pace, and the state of each tier.
+public struct SLOStatus: Sendable, Equatable {
+    public var slo: ServiceLevelObjective
+    /// Good / total over the period; nil without predictions.
+    public var indicator: Double?
+    /// Predictions over the period.
+    public var events: Int
+    /// 1 − bad / (error budget × events) over the period: 1 for a fresh period, 0 when spent, below 0 when overspent.
+    public var budgetRemaining: Double
+    /// Error ratio / error budget, by window length (milliseconds); a burn rate of 1 spends the budget exactly over the period.
+    public var burnRates: [Int64: Double]
+    /// Predictions by window length.
+    public var windowEvents: [Int64: Int]
+    /// Milliseconds until the budget is spent at the burn rate of the fastest page tier's long window (1 h by
+    /// default); nil when it is not burning or already spent.
+    public var timeToExhaustion: Int64?
+
+    /// The status from the counts of each of ``ServiceLevelObjective/windowLengths``.
+    public init(slo: ServiceLevelObjective, counts: [Int64: SLICounts]) {
+        self.slo = slo
+        let period = counts[slo.period] ?? SLICounts(good: 0, total: 0)
+        events = period.total
+        indicator = period.total > 0 ? period.good / Double(period.total) : nil
+        let bad = max(0, Double(period.total) - period.good)
+        budgetRemaining = period.total > 0 ? 1 - bad / (slo.errorBudget * Double(period.total)) : 1
+        var burnRates: [Int64: Double] = [:]
+        var windowEvents: [Int64: Int] = [:]
+        for (length, count) in counts {
+            windowEvents[length] = count.total
+            if let ratio = count.errorRatio { burnRates[length] = ratio / slo.errorBudget }
+        }
+        self.burnRates = burnRates
+        self.windowEvents = windowEvents
+        let pace = slo.tiers.first.flatMap { burnRates[$0.long] } ?? 0
+        timeToExhaustion = pace > 0 && budgetRemaining > 0 ? Int64((budgetRemaining * Double(slo.period) / pace).rounded()) : nil
+    }
+
+    /// A tier's observation: the smaller of its windows' burn rates, over the short window's predictions.
+    public func observation(_ tier: ServiceLevelObjective.Tier) -> AlertObservation {
+        guard let long = burnRates[tier.long], let short = burnRates[tier.short] else { return .noData }
+        return .value(min(long, short), events: windowEvents[tier.short] ?? 0)
+    }
+}
