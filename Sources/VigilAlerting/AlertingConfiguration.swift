@@ -15,6 +15,12 @@ public struct AlertingConfiguration: Sendable, Equatable {
     public var rules: [AlertRule] = BuiltInRules.all
     /// The service-level objectives (`slos`), each with its burn-rate alerts.
     public var slos: [ServiceLevelObjective] = []
+    /// Receivers Vigil sends to itself (`receivers`), for when there is no Alertmanager.
+    public var receivers: [Receiver] = []
+    /// The routing tree over ``receivers`` (`route`); nil routes nothing.
+    public var route: NotificationRoute?
+    /// Inhibition rules (`inhibit_rules`); by default a critical alert mutes the warnings of the same model.
+    public var inhibitRules: [InhibitRule] = [.criticalMutesWarningOfTheSameModel]
 
     public init() {}
 

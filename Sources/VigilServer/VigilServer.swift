@@ -74,7 +74,8 @@ public struct VigilServer: Sendable {
         ModelRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
         PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
         EstimatorRoutes(configuration: configuration, store: store, cardinality: cardinality, clock: clock).register(on: router)
-        AlertRoutes(configuration: configuration, service: alerts, store: store).register(on: router)
+        AlertRoutes(configuration: configuration, service: alerts, store: store, clock: clock).register(on: router)
+        SilenceRoutes(store: store, clock: clock).register(on: router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 
         var application = Application(

@@ -182,6 +182,7 @@ public final class SQLiteStore: Store {
                 """)
         }
         migrator.registerMigration("v9-alerts") { db in try Self.migrateToAlerts(db) }
+        migrator.registerMigration("v10-notifications") { db in try Self.migrateToNotifications(db) }
         return migrator
     }
 

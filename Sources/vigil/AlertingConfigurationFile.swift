@@ -29,7 +29,10 @@ import Yams
 struct AlertingConfigurationFile {
     let path: String
 
-    static let sectionKeys: Set<String> = ["evaluation_interval", "external_url", "alertmanager", "builtin_rules", "disable", "rules", "slos"]
+    static let sectionKeys: Set<String> = ["evaluation_interval", "external_url", "alertmanager", "builtin_rules", "disable", "rules", "slos", "receivers", "route", "inhibit_rules"]
+    static let receiverKeys: Set<String> = ["name", "webhook", "slack", "telegram", "send_resolved"]
+    static let routeKeys: Set<String> = ["receiver", "matchers", "group_by", "group_wait", "group_interval", "repeat_interval", "continue", "routes"]
+    static let inhibitKeys: Set<String> = ["source_matchers", "target_matchers", "equal"]
     static let sloKeys: Set<String> = ["name", "model", "version", "indicator", "latency_threshold", "objective", "period", "tiers", "min_events", "labels"]
     static let tierKeys: Set<String> = ["name", "long", "short", "factor", "budget_percent", "for", "severity"]
     static let alertmanagerKeys: Set<String> = ["url", "resend_delay", "timeout"]
@@ -118,6 +121,9 @@ struct AlertingConfigurationFile {
         var disabled: [(name: String, node: Node)] = []
         var ruleNodes: [Node] = []
         var sloNodes: [Node] = []
+        var receiverNodes: [Node] = []
+        var routeNode: Node?
+        var inhibitNode: Node?
         for (key, value) in try mapping(node, "alerting", known: Self.sectionKeys) {
             let keyPath = "alerting.\(key)"
             switch key {
@@ -133,6 +139,11 @@ struct AlertingConfigurationFile {
             case "slos":
                 guard let sequence = value.sequence else { throw error(value, keyPath, "must be a list of SLOs") }
                 sloNodes = Array(sequence)
+            case "receivers":
+                guard let sequence = value.sequence else { throw error(value, keyPath, "must be a list of receivers") }
+                receiverNodes = Array(sequence)
+            case "route": routeNode = value
+            case "inhibit_rules": inhibitNode = value
             case "alertmanager":
                 for (name, setting) in try mapping(value, keyPath, known: Self.alertmanagerKeys) {
                     switch name {
@@ -168,7 +179,106 @@ struct AlertingConfigurationFile {
             sloNames[slo.name] = index
             configuration.slos.append(slo)
         }
+        for (index, node) in receiverNodes.enumerated() {
+            let receiver = try decodeReceiver(node, "alerting.receivers[\(index)]")
+            if let first = configuration.receivers.firstIndex(where: { $0.name == receiver.name }) {
+                throw error(node, "alerting.receivers[\(index)].name", "\(receiver.name) is already the name of alerting.receivers[\(first)]")
+            }
+            configuration.receivers.append(receiver)
+        }
+        if let routeNode {
+            configuration.route = try decodeRoute(routeNode, "alerting.route", parent: nil, receivers: Set(configuration.receivers.map(\.name)))
+        } else if !configuration.receivers.isEmpty {
+            throw error(node, "alerting", "receivers are given but no route says which alerts go to them (route: {receiver: \(configuration.receivers[0].name)})")
+        }
+        if let inhibitNode {
+            guard let sequence = inhibitNode.sequence else { throw error(inhibitNode, "alerting.inhibit_rules", "must be a list of inhibition rules") }
+            configuration.inhibitRules = try sequence.enumerated().map { index, item in
+                let path = "alerting.inhibit_rules[\(index)]"
+                let values = Dictionary(try mapping(item, path, known: Self.inhibitKeys).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+                return InhibitRule(
+                    source: try matchers(values["source_matchers"], "\(path).source_matchers"), target: try matchers(values["target_matchers"], "\(path).target_matchers"),
+                    equal: try values["equal"].map { try strings($0, "\(path).equal") } ?? []
+                )
+            }
+        }
         return configuration
+    }
+
+    func strings(_ node: Node, _ keyPath: String) throws -> [String] {
+        guard let sequence = node.sequence else { throw error(node, keyPath, "must be a list") }
+        return try sequence.enumerated().map { index, item in try string(item, "\(keyPath)[\(index)]") }
+    }
+
+    /// Matchers as Alertmanager writes them: `severity="critical"`, `model_name=~"fraud|churn"`.
+    func matchers(_ node: Node?, _ keyPath: String) throws -> [LabelMatcher] {
+        guard let node else { return [] }
+        guard let sequence = node.sequence else { throw error(node, keyPath, "must be a list of matchers such as severity=\"critical\"") }
+        return try sequence.enumerated().map { index, item in
+            let text = try string(item, "\(keyPath)[\(index)]")
+            guard let matcher = LabelMatcher(parsing: text) else {
+                throw error(item, "\(keyPath)[\(index)]", "\(text) is not a matcher (name=\"value\", name!=\"value\", name=~\"regex\" or name!~\"regex\")")
+            }
+            return matcher
+        }
+    }
+
+    func decodeReceiver(_ node: Node, _ keyPath: String) throws -> Receiver {
+        let values = Dictionary(try mapping(node, keyPath, known: Self.receiverKeys).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        guard let nameNode = values["name"] else { throw error(node, keyPath, "a receiver needs a name") }
+        let name = try string(nameNode, "\(keyPath).name")
+        let kinds = ["webhook", "slack", "telegram"].filter { values[$0] != nil }
+        guard kinds.count == 1 else { throw error(node, keyPath, "receiver \(name) needs exactly one of webhook, slack, telegram") }
+        let kindNode = values[kinds[0]]!
+        let path = "\(keyPath).\(kinds[0])"
+        let kind: Receiver.Kind
+        switch kinds[0] {
+        case "webhook":
+            let settings = Dictionary(try mapping(kindNode, path, known: ["url"]).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            guard let url = settings["url"] else { throw error(kindNode, path, "a webhook needs url") }
+            kind = .webhook(url: try self.url(url, "\(path).url"))
+        case "slack":
+            let settings = Dictionary(try mapping(kindNode, path, known: ["url_env"]).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            guard let variable = settings["url_env"] else { throw error(kindNode, path, "Slack needs url_env: the environment variable holding the incoming-webhook URL") }
+            kind = .slack(urlVariable: try string(variable, "\(path).url_env"))
+        default:
+            let settings = Dictionary(try mapping(kindNode, path, known: ["token_env", "chat_id", "api_url"]).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            guard let variable = settings["token_env"], let chat = settings["chat_id"] else {
+                throw error(kindNode, path, "Telegram needs token_env (the environment variable holding the bot token) and chat_id")
+            }
+            kind = .telegram(
+                tokenVariable: try string(variable, "\(path).token_env"), chatID: try string(chat, "\(path).chat_id"),
+                apiURL: try settings["api_url"].map { try url($0, "\(path).api_url") } ?? "https://api.telegram.org"
+            )
+        }
+        return Receiver(name: name, kind: kind, sendResolved: try values["send_resolved"].map { try bool($0, "\(keyPath).send_resolved") })
+    }
+
+    /// A route; a child takes its parent's receiver, grouping and timers unless it gives its own.
+    func decodeRoute(_ node: Node, _ keyPath: String, parent: NotificationRoute?, receivers: Set<String>) throws -> NotificationRoute {
+        let values = Dictionary(try mapping(node, keyPath, known: Self.routeKeys).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        var route = parent.map { NotificationRoute(receiver: $0.receiver, groupBy: $0.groupBy, groupWait: $0.groupWait, groupInterval: $0.groupInterval, repeatInterval: $0.repeatInterval) }
+            ?? NotificationRoute(receiver: "")
+        if let receiverNode = values["receiver"] {
+            route.receiver = try string(receiverNode, "\(keyPath).receiver")
+            guard receivers.contains(route.receiver) else {
+                throw error(receiverNode, "\(keyPath).receiver", "no receiver is called \(route.receiver) (receivers: \(receivers.sorted().joined(separator: ", ")))")
+            }
+        } else if parent == nil {
+            throw error(node, keyPath, "the root route needs a receiver")
+        }
+        if parent == nil, values["matchers"] != nil { throw error(values["matchers"], "\(keyPath).matchers", "the root route takes every alert; give matchers to its routes") }
+        route.matchers = try matchers(values["matchers"], "\(keyPath).matchers")
+        if let node = values["group_by"] { route.groupBy = try strings(node, "\(keyPath).group_by") }
+        if let node = values["group_wait"] { route.groupWait = try duration(node, "\(keyPath).group_wait") }
+        if let node = values["group_interval"] { route.groupInterval = try duration(node, "\(keyPath).group_interval", positive: true) }
+        if let node = values["repeat_interval"] { route.repeatInterval = try duration(node, "\(keyPath).repeat_interval", positive: true) }
+        if let node = values["continue"] { route.continueMatching = try bool(node, "\(keyPath).continue") }
+        if let node = values["routes"] {
+            guard let sequence = node.sequence else { throw error(node, "\(keyPath).routes", "must be a list of routes") }
+            route.routes = try sequence.enumerated().map { index, child in try decodeRoute(child, "\(keyPath).routes[\(index)]", parent: route, receivers: receivers) }
+        }
+        return route
     }
 
     /// An objective as a share (`0.999`) or a percentage (`99.9%`), strictly between 0 and 1.

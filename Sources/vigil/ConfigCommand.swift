@@ -57,6 +57,34 @@ struct ConfigCommand: ParsableCommand {
                 lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
             }
             lines.append("* built in (turn off with builtin_rules: false or disable: [NAME]; change with a rule of the same name)")
+            if !alerting.receivers.isEmpty {
+                let receivers = alerting.receivers.map { receiver -> String in
+                    let kind: String =
+                        switch receiver.kind {
+                        case .webhook: "webhook"
+                        case .slack: "slack"
+                        case .telegram: "telegram"
+                        }
+                    let defaultResolved = Receiver(name: receiver.name, kind: receiver.kind).sendResolved
+                    let note = receiver.sendResolved == defaultResolved ? "" : receiver.sendResolved ? ", with resolutions" : ", no resolutions"
+                    return "\(receiver.name) (\(kind)\(note))"
+                }
+                lines.append("receivers: \(receivers.joined(separator: ", "))")
+            }
+            if let route = alerting.route {
+                lines.append("route:")
+                func describe(_ route: NotificationRoute, depth: Int, root: Bool) {
+                    let format = PrometheusDuration.format(milliseconds:)
+                    let match = root ? "0" : route.matchers.map(\.description).joined(separator: ", ")
+                    let grouping = route.groupBy.isEmpty ? "one group" : "by \(route.groupBy.joined(separator: ", "))"
+                    lines.append(
+                        String(repeating: "  ", count: depth + 1)
+                            + "\(match) → \(route.receiver)\(route.continueMatching ? " (continue)" : ""), \(grouping), wait \(format(route.groupWait)), interval \(format(route.groupInterval)), repeat \(format(route.repeatInterval))"
+                    )
+                    for child in route.routes { describe(child, depth: depth + 1, root: false) }
+                }
+                describe(route, depth: 0, root: true)
+            }
             if !alerting.slos.isEmpty { lines.append("SLOs (\(alerting.slos.count)):") }
             for slo in alerting.slos {
                 let indicator: String = if case .latency(let bound) = slo.indicator { "latency ≤ \(AlertRule.formatted(bound)) ms" } else { "availability" }

@@ -194,15 +194,17 @@ import VigilServer
             }
             #expect(try await server.request("POST", "/v1/models/fraud/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
         }
-        /// Events per window once an evaluation has seen `total` predictions over the period.
+        /// Events per window once an evaluation has seen `total` predictions over the period. An evaluation reads
+        /// its windows one after another, so one that ran while the predictions came may have counted them in
+        /// some windows only: the answer is read again after the next evaluations (every 100 ms).
         func windows(total: Int) async throws -> [String: Int] {
-            var events: [String: Int] = [:]
-            _ = try await Self.eventually(10) {
+            func read() async throws -> [String: Int] {
                 let slo = (try await server.request("GET", "/v1/slos").json()["slos"] as? [[String: Any]])?.first
-                events = Dictionary(uniqueKeysWithValues: (slo?["burnRates"] as? [[String: Any]] ?? []).map { ($0["window"] as! String, $0["events"] as! Int) })
-                return events["30d"] == total
+                return Dictionary(uniqueKeysWithValues: (slo?["burnRates"] as? [[String: Any]] ?? []).map { ($0["window"] as! String, $0["events"] as! Int) })
             }
-            return events
+            _ = try await Self.eventually(10) { try await read()["30d"] == total }
+            try await Task.sleep(for: .seconds(1))
+            return try await read()
         }
         let day: Int64 = 86_400_000
         try await send(10, at: start - 3 * day + 30_000, failed: 2)
@@ -225,6 +227,63 @@ import VigilServer
         // 2 failed of 43 with a 1 % budget: 1 − 2 / 0.43.
         #expect(abs((number(slo, "errorBudgetRemaining") ?? 0) - (1 - 2 / 0.43)) < 1e-9)
         try await server.stop()
+    }
+
+    @Test func vigilsOwnReceiversGetGroupedMessagesAndSilencesMuteThem() async throws {
+        let receiver = try await RecordingReceiver.start()
+        let server = try await TestServer.start { configuration in
+            Self.configure(&configuration, alertmanager: receiver.url)
+            configuration.alerting.alertmanagerURL = nil
+            configuration.environment = ["TEST_SLACK_URL": receiver.url + "/slack", "TEST_BOT_TOKEN": "123:secret"]
+            configuration.alerting.receivers = [
+                Receiver(name: "hook", kind: .webhook(url: receiver.url + "/hook")),
+                Receiver(name: "chat", kind: .slack(urlVariable: "TEST_SLACK_URL")),
+                Receiver(name: "bot", kind: .telegram(tokenVariable: "TEST_BOT_TOKEN", chatID: "-100", apiURL: receiver.url)),
+            ]
+            configuration.alerting.route = NotificationRoute(
+                receiver: "hook", groupWait: 0, groupInterval: 500,
+                routes: [
+                    NotificationRoute(receiver: "chat", matchers: [LabelMatcher("severity", .equal, "critical")], groupWait: 0, groupInterval: 500, continueMatching: true),
+                    NotificationRoute(receiver: "bot", matchers: [LabelMatcher("model_name", .equal, "fraud")], groupWait: 0, groupInterval: 500),
+                ]
+            )
+        }
+        try await Self.sendErrors(server, rounds: 3)
+        #expect(try await Self.eventually(10) { Set(receiver.posts.map(\.path)).count == 2 }, "\(receiver.posts.map(\.path))")
+        // A critical alert of fraud: the chat route matches and continues, the bot route matches and stops.
+        let slack = try #require(receiver.posts.first { $0.path == "/slack" })
+        let text = try #require((try JSONSerialization.jsonObject(with: slack.body) as? [String: String])?["text"])
+        #expect(text.hasPrefix("[FIRING:1] FraudErrors fraud\n🔥 error_rate of fraud v1 is above 0.01"), "\(text)")
+        let telegram = try #require(receiver.posts.first { $0.path.hasPrefix("/bot") })
+        #expect(telegram.path == "/bot123:secret/sendMessage")
+        #expect((try JSONSerialization.jsonObject(with: telegram.body) as? [String: String])?["chat_id"] == "-100")
+        #expect(!receiver.posts.contains { $0.path == "/hook" })
+
+        // Resolved: Telegram (send_resolved by default) hears of it, Slack (not by default) does not.
+        try await Self.sendSuccesses(server, count: 2_000)
+        #expect(try await Self.eventually(10) { receiver.posts.filter { $0.path.hasPrefix("/bot") }.count == 2 })
+        let resolution = try JSONSerialization.jsonObject(with: receiver.posts.last { $0.path.hasPrefix("/bot") }!.body) as? [String: String]
+        #expect(resolution?["text"]?.hasPrefix("[RESOLVED] FraudErrors fraud\n✅ resolved:") == true, "\(resolution ?? [:])")
+        #expect(receiver.posts.filter { $0.path == "/slack" }.count == 1)
+        let log = try await server.request("GET", "/v1/notifications").json()["notifications"] as? [[String: Any]] ?? []
+        #expect(log.count == 3 && log.allSatisfy { $0["deliveredAt"] != nil && $0["attempts"] as? Int == 1 }, "\(log)")
+
+        // A silence on the model: the next firing is not sent, and /v1/alerts says why.
+        let created = try await server.request(
+            "POST", "/v1/silences", body: #"{"matchers": ["model_name=\"fraud\""], "duration": "1h", "createdBy": "ana", "comment": "retraining"}"#
+        )
+        #expect(created.status == 201, "\(created.text)")
+        try await Self.sendErrors(server, rounds: 30)
+        #expect(try await Self.eventually(10) { (try await Self.alerts(server)).first?["state"] as? String == "firing" })
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(receiver.posts.count == 3)
+        #expect(try await Self.alerts(server).first?["muted"] as? String == "silenced")
+        let silences = try await server.request("GET", "/v1/silences").json()["silences"] as? [[String: Any]]
+        #expect(silences?.first?["state"] as? String == "active")
+        let bad = try await server.request("POST", "/v1/silences", body: #"{"matchers": ["model_name=~\"(\""], "duration": "1h", "createdBy": "ana", "comment": "x"}"#)
+        #expect(bad.status == 400 && bad.text.contains("matchers[0]"), "\(bad.text)")
+        try await server.stop()
+        try await receiver.stop()
     }
 }
 
@@ -276,12 +335,15 @@ struct RealAlertmanager {
 /// An HTTP server that records every `POST /api/v2/alerts` body, and can refuse the first few.
 final class RecordingReceiver: Sendable {
     private let recorded = Mutex<(attempts: Int, deliveries: [Data])>((0, []))
+    private let other = Mutex<[(path: String, body: Data)]>([])
     private let failFirst: Int
     private let group: Mutex<(ServiceGroupBox?, Int)> = Mutex((nil, 0))
 
     init(failFirst: Int) { self.failFirst = failFirst }
 
     var deliveries: [Data] { recorded.withLock { $0.deliveries } }
+    /// POSTs to any other path (webhooks, Slack, Telegram), in order.
+    var posts: [(path: String, body: Data)] { other.withLock { $0 } }
     var attempts: Int { recorded.withLock { $0.attempts } }
     var url: String { "http://127.0.0.1:\(group.withLock { $0.1 })" }
 
@@ -297,6 +359,13 @@ final class RecordingReceiver: Sendable {
                 return false
             }
             return refuse ? .serviceUnavailable : .ok
+        }
+        for path in ["/hook", "/slack", "/:bot/sendMessage"] {
+            router.post(RouterPath(path)) { request, _ -> HTTPResponse.Status in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                receiver.other.withLock { $0.append((request.uri.path, Data(body.readableBytesView))) }
+                return .ok
+            }
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "recording-receiver")

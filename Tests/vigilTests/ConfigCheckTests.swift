@@ -115,6 +115,44 @@ struct ConfigCheckTests {
         #expect(result.error.contains(message), "\(result.error)")
     }
 
+    @Test func receiversAndRoutesAreCheckedAndListed() async throws {
+        let result = try await check("""
+            alerting:
+              receivers:
+                - {name: oncall, webhook: {url: "http://127.0.0.1:9000/hook"}}
+                - {name: ml-chat, slack: {url_env: SLACK_URL}}
+                - {name: ml-bot, telegram: {token_env: BOT_TOKEN, chat_id: "-100123"}, send_resolved: false}
+              route:
+                receiver: oncall
+                group_by: [alertname, model_name]
+                routes:
+                  - {matchers: ['severity="warning"'], receiver: ml-chat, continue: true}
+                  - {matchers: ['model_name=~"fraud|churn"'], receiver: ml-bot, group_wait: 10s}
+              inhibit_rules:
+                - {source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: [model_name]}
+            """)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("receivers: oncall (webhook), ml-chat (slack), ml-bot (telegram, no resolutions)"), "\(result.output)")
+        #expect(result.output.contains("  0 → oncall, by alertname, model_name, wait 30s, interval 5m, repeat 4h"))
+        #expect(result.output.contains("    severity=\"warning\" → ml-chat (continue), by alertname, model_name, wait 30s, interval 5m, repeat 4h"))
+        #expect(result.output.contains("    model_name=~\"fraud|churn\" → ml-bot, by alertname, model_name, wait 10s, interval 5m, repeat 4h"))
+    }
+
+    @Test(arguments: [
+        ("alerting:\n  receivers: [{name: a, webhook: {url: \"http://x/y\"}}]\n", "FILE:2: alerting: receivers are given but no route"),
+        ("alerting:\n  receivers: [{name: a, email: {to: x}}]\n  route: {receiver: a}\n", "FILE:2: alerting.receivers[0].email: unknown setting"),
+        ("alerting:\n  receivers: [{name: a, slack: {url: x}}]\n  route: {receiver: a}\n", "FILE:2: alerting.receivers[0].slack.url: unknown setting"),
+        ("alerting:\n  receivers: [{name: a, webhook: {url: \"http://x/y\"}}]\n  route: {receiver: b}\n", "FILE:3: alerting.route.receiver: no receiver is called b"),
+        ("alerting:\n  receivers: [{name: a, webhook: {url: \"http://x/y\"}}]\n  route:\n    receiver: a\n    routes: [{matchers: ['severity'], receiver: a}]\n",
+         "FILE:5: alerting.route.routes[0].matchers[0]"),
+        ("alerting:\n  inhibit_rules: [{source_matchers: ['x=~\"(\"'], target_matchers: []}]\n", "FILE:2: alerting.inhibit_rules[0].source_matchers[0]"),
+    ])
+    func receiverMistakesNameTheLineAndTheKey(_ yaml: String, _ message: String) async throws {
+        let result = try await check(yaml)
+        #expect(result.status != 0)
+        #expect(result.error.contains(message), "\(result.error)")
+    }
+
     @Test func aTokenVariableThatIsNotSetHereIsAWarningNotAnError() async throws {
         let result = try await check("tokens:\n  - {name: svc, token_env: VIGIL_TEST_UNSET_TOKEN_\(UInt32.random(in: 0...UInt32.max)), scopes: [ingest]}\n")
         #expect(result.status == 0, "\(result.error)")

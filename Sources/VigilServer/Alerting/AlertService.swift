@@ -25,6 +25,8 @@ final class AlertService: Service, Sendable {
     private let clock: WallClock
     private let evaluator: AlertEvaluator
     private let alertmanager: AlertmanagerClient?
+    /// Vigil's own receivers, routes, silences and outbox.
+    let notifications: NotificationService
     /// The alerts as of the last evaluation, by fingerprint; loaded from the store at the first one.
     private let state = Mutex<[String: AlertInstance]?>(nil)
     /// The address the server listens on, for the links in alerts when no `external_url` is set.
@@ -53,6 +55,9 @@ final class AlertService: Service, Sendable {
         self.clock = clock
         evaluator = AlertEvaluator(rules: configuration.alerting.rules, slos: configuration.alerting.slos)
         alertmanager = configuration.alerting.alertmanagerURL.map { AlertmanagerClient(baseURL: $0, timeout: configuration.alerting.timeout) }
+        notifications = NotificationService(
+            configuration: configuration.alerting, store: store, metrics: metrics, logger: logger, environment: configuration.environment
+        )
     }
 
     func listening(on port: Int) {
@@ -116,6 +121,10 @@ final class AlertService: Service, Sendable {
                 state.withLock { $0 = current }
             }
         }
+        if notifications.isEnabled {
+            try await notifications.dispatch(Array(current.values), now: now, externalURL: externalURL)
+            await notifications.deliver(now: now)
+        }
         for alertState in [AlertInstance.State.pending, .firing, .resolved] {
             metrics.gauge(.alerts, [("state", alertState.rawValue)]).set(to: Double(current.values.filter { $0.state == alertState }.count))
         }
@@ -170,12 +179,17 @@ final class AlertService: Service, Sendable {
         }
     }
 
+    /// Where people reach Vigil: `external_url`, or the address it listens on.
+    private var externalURL: String {
+        configuration.alerting.externalURL ?? listeningURL.withLock { $0 } ?? "http://\(configuration.host):\(configuration.port)"
+    }
+
     /// Sends the alerts that are due; returns the fingerprints Alertmanager took.
     private func deliver(_ instances: [String: AlertInstance], with alertmanager: AlertmanagerClient, now: Int64) async -> [String] {
         let policy = configuration.alerting.alertmanagerPolicy
         let due = instances.values.filter { policy.isDue($0, now: now) }.sorted { $0.fingerprint < $1.fingerprint }
         guard !due.isEmpty else { return [] }
-        let base = configuration.alerting.externalURL ?? listeningURL.withLock { $0 } ?? "http://\(configuration.host):\(configuration.port)"
+        let base = externalURL
         let alerts = due.map { AlertmanagerClient.alert($0, policy: policy, now: now, generatorURL: "\(base)/v1/alerts?fingerprint=\($0.fingerprint)") }
         do {
             try await alertmanager.post(alerts)

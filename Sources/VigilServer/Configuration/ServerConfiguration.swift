@@ -1,3 +1,4 @@
+import Foundation
 public import VigilAlerting
 public import VigilCore
 
@@ -17,6 +18,9 @@ public struct ServerConfiguration: Sendable {
     public var limits = IngestLimits()
     /// Alert rules, their evaluation and delivery (the `alerting:` section).
     public var alerting = AlertingConfiguration()
+    /// Where receivers' secrets (`url_env`, `token_env`) are read from when a message is sent: the process's
+    /// environment.
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
     /// Largest reference upload (CSV, NDJSON or profile), in bytes.
     public var maxReferenceBytes = 512 << 20
     /// Distinct models accepted; beyond it new models are refused (each one adds Prometheus series).

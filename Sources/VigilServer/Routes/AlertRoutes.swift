@@ -10,6 +10,7 @@ struct AlertRoutes {
     let configuration: ServerConfiguration
     let service: AlertService
     let store: any Store
+    let clock: WallClock
 
     /// The answer (`vigil.alerts.v1`).
     struct Answer: Encodable {
@@ -32,6 +33,8 @@ struct AlertRoutes {
         var resolvedAt: String?
         var value: Double?
         var lastSentAt: String?
+        /// `silenced` or `inhibited` when Vigil's own receivers are not told of it.
+        var muted: String?
     }
 
     struct Transition: Encodable {
@@ -157,11 +160,13 @@ struct AlertRoutes {
             (model == nil || labels["model_name"] == model) && (fingerprint == nil || print == fingerprint)
         }
         let time = Timestamp.formatRFC3339(milliseconds:)
-        let alerts = try await service.alerts().filter { (state == nil || $0.state.rawValue == state) && matches($0.labels, $0.fingerprint) }.map {
+        let current = try await service.alerts()
+        let muted = try await service.notifications.muting(current, now: clock.milliseconds())
+        let alerts = current.filter { (state == nil || $0.state.rawValue == state) && matches($0.labels, $0.fingerprint) }.map {
             Alert(
                 fingerprint: $0.fingerprint, rule: $0.rule, state: $0.state.rawValue, labels: $0.labels, annotations: $0.annotations, activeAt: time($0.activeAt),
                 firedAt: $0.firedAt.map(time), resolvedAt: $0.resolvedAt.map(time), value: $0.value.flatMap { $0.isFinite ? $0 : nil },
-                lastSentAt: $0.lastSentAt.map(time)
+                lastSentAt: $0.lastSentAt.map(time), muted: muted[$0.fingerprint]?.rawValue
             )
         }
         let history = try await store.alertHistory(limit: limit).filter { matches($0.labels, $0.fingerprint) }.map {
