@@ -12,10 +12,12 @@ extension AlertRule {
     ///
     /// - Parameters:
     ///   - instance: the alert's current state; nil when inactive.
-    ///   - fingerprint, labels, annotations: the alert's identity and text, for a new instance.
+    ///   - fingerprint, labels: the alert's identity.
+    ///   - annotations: its text, evaluated only for an alert that is (or becomes) active: most samples of an
+    ///     evaluation breach nothing, and filling their templates was most of a cycle's time.
     public func step(
         _ instance: AlertInstance?, observation: AlertObservation, now: Int64, fingerprint: String, labels: [String: String],
-        annotations: [String: String]
+        annotations: @autoclosure () -> [String: String]
     ) -> (instance: AlertInstance?, transition: AlertTransition?) {
         let live = instance.flatMap { $0.state == .resolved ? nil : $0 }
         let condition: Bool
@@ -48,13 +50,13 @@ extension AlertRule {
             // Inactive (or resolved) → pending; with no `for`, straight to firing, as Prometheus does.
             let fires = holdFor <= 0
             let next = AlertInstance(
-                fingerprint: fingerprint, rule: name, labels: labels, annotations: annotations, state: fires ? .firing : .pending, activeAt: now,
+                fingerprint: fingerprint, rule: name, labels: labels, annotations: annotations(), state: fires ? .firing : .pending, activeAt: now,
                 firedAt: fires ? now : nil, lastTrueAt: now, value: value, lastSentAt: instance?.lastSentAt
             )
             return transition(instance?.state.rawValue ?? "inactive", next.state, next)
         }
         current.value = value
-        current.annotations = annotations
+        current.annotations = annotations()
         if condition {
             current.lastTrueAt = now
             if current.state == .pending, now - current.activeAt >= holdFor {

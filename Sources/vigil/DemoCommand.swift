@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import VigilAlerting
 import VigilServer
 
 /// `vigil demo`: a server on a temporary store, fed with simulated traffic that drifts.
@@ -35,6 +36,17 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.monitorWindowSeconds = 300
         // A demo lasts minutes: its 7-day quality gauges follow as closely as the others.
         configuration.qualityWindowIntervalSeconds = 15
+        // A demo lasts minutes: the built-in alert rules hold for 30 s instead of 5 to 60 minutes, so the drift
+        // fires them while people watch (v2's errors and latency, the drifted features), and an SLO shows its budget burn.
+        configuration.alerting.evaluationInterval = 5_000
+        configuration.alerting.rules = configuration.alerting.rules.map { rule in
+            var rule = rule
+            rule.holdFor = min(rule.holdFor, 30_000)
+            return rule
+        }
+        var availability = ServiceLevelObjective(name: "\(DemoDriver.model)-availability", model: DemoDriver.model, indicator: .availability, objective: 0.99)
+        for index in availability.tiers.indices { availability.tiers[index].holdFor = min(availability.tiers[index].holdFor, 30_000) }
+        configuration.alerting.slos = [availability]
         let logger = try ServeCommand.makeLogger(level: logLevel, format: "text")
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = try await VigilServer.make(configuration: configuration, logger: logger) { continuation.yield($0) }
@@ -52,6 +64,7 @@ struct DemoCommand: AsyncParsableCommand {
                   \(base)/v1/models/\(model)/summary?window=5m
                   \(base)/v1/models/\(model)/summary?window=1m&version=v2
                   \(base)/v1/models/\(model)/performance?window=5m&granularity=30s
+                  \(base)/v1/alerts   (the built-in rules, holding 30 s here) and \(base)/v1/slos
                   \(base)/openapi.yaml
                   labels follow 60 % of predictions 2 to 20 s later: ml_label_coverage_ratio fills in, ml_model_quality appears
                   after the drift, watch ml_feature_drift_score (amount, country, merchant_embedding),

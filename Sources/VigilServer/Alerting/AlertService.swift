@@ -31,6 +31,13 @@ final class AlertService: Service, Sendable {
     private let state = Mutex<[String: AlertInstance]?>(nil)
     /// The address the server listens on, for the links in alerts when no `external_url` is set.
     private let listeningURL = Mutex<String?>(nil)
+    /// Drift, data-quality and PSI analyses of windows, by window, with when they were made: a window of an hour
+    /// or more moves by under 2 % in a minute, so its analyses (tens of milliseconds each: `vigil-bench alerts
+    /// --builtin`) are reused for up to a sixtieth of its length, at most a minute.
+    private let analyses = Mutex<[AlertEvaluator.WindowKey: (at: Int64, report: DatasetReport?, psi: DatasetDrift?)]>([:])
+    /// Windows of a day or more (the built-in 7-day accuracy), reused for a minute: they read days of stored
+    /// rollups and quality per version, and a minute moves them by under 0.1 %.
+    private let longWindows = Mutex<[AlertEvaluator.WindowKey: (at: Int64, window: ModelWindow)]>([:])
     /// The SLOs as of the last evaluation.
     private let sloStatuses = Mutex<[SLOStatus]>([])
     /// The closed part of each window longer than a day (an SLO's period, its slow tiers' long windows), by
@@ -205,13 +212,27 @@ final class AlertService: Service, Sendable {
     /// The window a request names, with what its rules read.
     private func window(_ request: AlertEvaluator.WindowRequest, now: Int64) async throws -> ModelWindow {
         let key = request.key
+        guard key.length >= 86_400_000 else { return try await computeWindow(request, now: now) }
+        if let kept = longWindows.withLock({ $0[key] }), now - kept.at < 60_000, now >= kept.at { return kept.window }
+        let window = try await computeWindow(request, now: now)
+        longWindows.withLock { $0[key] = (now, window) }
+        return window
+    }
+
+    private func computeWindow(_ request: AlertEvaluator.WindowRequest, now: Int64) async throws -> ModelWindow {
+        let key = request.key
         let range = (now - key.length)..<(now + 1)
-        let parts: LiveProfile.Parts = request.needsReport || request.needsPSI ? .all : .traffic
+        let cached = analyses.withLock { $0[key] }.flatMap { now - $0.at < min(60_000, key.length / 60) ? $0 : nil }
+        let analyse = (request.needsReport || request.needsPSI) && cached == nil
+        let parts: LiveProfile.Parts = analyse ? .all : .traffic
         var traffic = LiveProfile()
         let versions = key.version.map { [$0] } ?? (cardinality.versions(of: key.model) ?? [])
         for version in versions { traffic.merge(try await live.window(model: key.model, version: version, range: range, parts: parts)) }
         var window = ModelWindow(model: key.model, version: key.version ?? "", range: range, traffic: traffic)
-        if (request.needsReport || request.needsPSI), traffic.requestCount > 0, let reference = try await store.reference(model: key.model) {
+        if let cached {
+            window.report = cached.report
+            window.psi = cached.psi
+        } else if analyse, traffic.requestCount > 0, let reference = try await store.reference(model: key.model) {
             if request.needsReport { window.report = ModelMonitor.report(reference: reference.profile, current: traffic, configuration: configuration) }
             if request.needsPSI {
                 var options = configuration.drift
@@ -222,6 +243,8 @@ final class AlertService: Service, Sendable {
                 options.ignoredColumns.formUnion(reference.profile.schema.filter { $0.role != .feature }.map(\.name))
                 window.psi = DatasetDrift.analyze(reference: reference.profile, current: traffic.features.datasetProfile(), options: options)
             }
+            // Without a reference nothing is kept: missing ratios then come from the window's own features.
+            analyses.withLock { $0[key] = (now, window.report, window.psi) }
         }
         if request.needsQuality, let version = key.version {
             let profile = try await quality.window(model: key.model, version: version, range: range)
