@@ -21,6 +21,8 @@ public struct AlertingConfiguration: Sendable, Equatable {
     public var route: NotificationRoute?
     /// Inhibition rules (`inhibit_rules`); by default a critical alert mutes the warnings of the same model.
     public var inhibitRules: [InhibitRule] = [.criticalMutesWarningOfTheSameModel]
+    /// Remediation hooks (`hooks`).
+    public var hooks: [RemediationHook] = []
 
     public init() {}
 

@@ -76,6 +76,7 @@ public struct VigilServer: Sendable {
         EstimatorRoutes(configuration: configuration, store: store, cardinality: cardinality, clock: clock).register(on: router)
         AlertRoutes(configuration: configuration, service: alerts, store: store, clock: clock).register(on: router)
         SilenceRoutes(store: store, clock: clock).register(on: router)
+        HookRoutes(service: alerts, store: store).register(on: router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 
         var application = Application(

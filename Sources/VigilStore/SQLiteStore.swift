@@ -183,6 +183,7 @@ public final class SQLiteStore: Store {
         }
         migrator.registerMigration("v9-alerts") { db in try Self.migrateToAlerts(db) }
         migrator.registerMigration("v10-notifications") { db in try Self.migrateToNotifications(db) }
+        migrator.registerMigration("v11-hook-runs") { db in try Self.migrateToHooks(db) }
         return migrator
     }
 

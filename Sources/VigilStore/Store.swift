@@ -7,7 +7,7 @@ public import VigilCore
 /// Every method commits before it returns: a caller that answers 2xx after `append` has the data on disk.
 /// Implementations: ``SQLiteStore`` (embedded, the default); PostgreSQL comes later and must pass the same
 /// conformance tests.
-public protocol Store: QualityStore, AlertStore, NotificationStore {
+public protocol Store: QualityStore, AlertStore, NotificationStore, HookStore {
     // MARK: Event log
 
     /// Appends the batches in one transaction (group commit), in order. Ids already stored for a model are

@@ -29,7 +29,8 @@ import Yams
 struct AlertingConfigurationFile {
     let path: String
 
-    static let sectionKeys: Set<String> = ["evaluation_interval", "external_url", "alertmanager", "builtin_rules", "disable", "rules", "slos", "receivers", "route", "inhibit_rules"]
+    static let sectionKeys: Set<String> = ["evaluation_interval", "external_url", "alertmanager", "builtin_rules", "disable", "rules", "slos", "receivers", "route", "inhibit_rules", "hooks"]
+    static let hookKeys: Set<String> = ["name", "command", "http", "matchers", "on", "timeout", "cooldown", "dry_run", "approval"]
     static let receiverKeys: Set<String> = ["name", "webhook", "slack", "telegram", "send_resolved"]
     static let routeKeys: Set<String> = ["receiver", "matchers", "group_by", "group_wait", "group_interval", "repeat_interval", "continue", "routes"]
     static let inhibitKeys: Set<String> = ["source_matchers", "target_matchers", "equal"]
@@ -124,6 +125,7 @@ struct AlertingConfigurationFile {
         var receiverNodes: [Node] = []
         var routeNode: Node?
         var inhibitNode: Node?
+        var hookNodes: [Node] = []
         for (key, value) in try mapping(node, "alerting", known: Self.sectionKeys) {
             let keyPath = "alerting.\(key)"
             switch key {
@@ -144,6 +146,9 @@ struct AlertingConfigurationFile {
                 receiverNodes = Array(sequence)
             case "route": routeNode = value
             case "inhibit_rules": inhibitNode = value
+            case "hooks":
+                guard let sequence = value.sequence else { throw error(value, keyPath, "must be a list of hooks") }
+                hookNodes = Array(sequence)
             case "alertmanager":
                 for (name, setting) in try mapping(value, keyPath, known: Self.alertmanagerKeys) {
                     switch name {
@@ -202,7 +207,49 @@ struct AlertingConfigurationFile {
                 )
             }
         }
+        for (index, node) in hookNodes.enumerated() {
+            let hook = try decodeHook(node, "alerting.hooks[\(index)]")
+            if let first = configuration.hooks.firstIndex(where: { $0.name == hook.name }) {
+                throw error(node, "alerting.hooks[\(index)].name", "\(hook.name) is already the name of alerting.hooks[\(first)]")
+            }
+            configuration.hooks.append(hook)
+        }
         return configuration
+    }
+
+    func decodeHook(_ node: Node, _ keyPath: String) throws -> RemediationHook {
+        let values = Dictionary(try mapping(node, keyPath, known: Self.hookKeys).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        guard let nameNode = values["name"] else { throw error(node, keyPath, "a hook needs a name") }
+        let name = try string(nameNode, "\(keyPath).name")
+        let action: RemediationHook.Action
+        switch (values["command"], values["http"]) {
+        case (let command?, nil):
+            let argv = try strings(command, "\(keyPath).command")
+            guard let program = argv.first, program.hasPrefix("/") else {
+                throw error(command, "\(keyPath).command", "must start with the program's absolute path (it runs without a shell), such as [/usr/local/bin/rollback, --model, fraud]")
+            }
+            action = .command(argv)
+        case (nil, let http?):
+            let settings = Dictionary(try mapping(http, "\(keyPath).http", known: ["url"]).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            guard let url = settings["url"] else { throw error(http, "\(keyPath).http", "an HTTP hook needs url") }
+            action = .http(url: try self.url(url, "\(keyPath).http.url"))
+        default:
+            throw error(node, keyPath, "hook \(name) needs command or http, one of them")
+        }
+        var hook = RemediationHook(name: name, action: action, matchers: try matchers(values["matchers"], "\(keyPath).matchers"))
+        if let node = values["on"] {
+            let triggers = try strings(node, "\(keyPath).on")
+            hook.on = []
+            for (index, text) in triggers.enumerated() {
+                guard let trigger = RemediationHook.Trigger(rawValue: text) else { throw error(node, "\(keyPath).on[\(index)]", "must be firing or resolved") }
+                hook.on.insert(trigger)
+            }
+        }
+        if let node = values["timeout"] { hook.timeout = try duration(node, "\(keyPath).timeout", positive: true) }
+        if let node = values["cooldown"] { hook.cooldown = try duration(node, "\(keyPath).cooldown") }
+        if let node = values["dry_run"] { hook.dryRun = try bool(node, "\(keyPath).dry_run") }
+        if let node = values["approval"] { hook.requiresApproval = try bool(node, "\(keyPath).approval") }
+        return hook
     }
 
     func strings(_ node: Node, _ keyPath: String) throws -> [String] {

@@ -85,6 +85,19 @@ struct ConfigCommand: ParsableCommand {
                 }
                 describe(route, depth: 0, root: true)
             }
+            for hook in alerting.hooks {
+                let action: String =
+                    switch hook.action {
+                    case .command(let argv): argv.joined(separator: " ")
+                    case .http(let url): "POST \(url)"
+                    }
+                let guards = [
+                    "on \(hook.on.map(\.rawValue).sorted().joined(separator: ", "))", "timeout \(PrometheusDuration.format(milliseconds: hook.timeout))",
+                    "cooldown \(PrometheusDuration.format(milliseconds: hook.cooldown))", hook.requiresApproval ? "needs approval" : nil, hook.dryRun ? "dry run" : nil,
+                ].compactMap { $0 }
+                let scope = hook.matchers.isEmpty ? "every alert" : hook.matchers.map(\.description).joined(separator: ", ")
+                lines.append("hook \(hook.name): \(action) for \(scope) (\(guards.joined(separator: ", ")))")
+            }
             if !alerting.slos.isEmpty { lines.append("SLOs (\(alerting.slos.count)):") }
             for slo in alerting.slos {
                 let indicator: String = if case .latency(let bound) = slo.indicator { "latency ≤ \(AlertRule.formatted(bound)) ms" } else { "availability" }

@@ -285,6 +285,58 @@ import VigilServer
         try await server.stop()
         try await receiver.stop()
     }
+
+    @Test func hooksRunOncePerFiringWithTheAlertOnTheirInputAndWaitForApproval() async throws {
+        let directory = TestServer.temporaryDirectory()
+        let recorded = TestServer.temporaryDirectory() + ".json"
+        let configure: (inout ServerConfiguration) -> Void = { configuration in
+            Self.configure(&configuration, alertmanager: "")
+            configuration.alerting.alertmanagerURL = nil
+            configuration.alerting.hooks = [
+                RemediationHook(name: "record", action: .command(["/usr/bin/tee", recorded]), matchers: [LabelMatcher("alertname", .equal, "FraudErrors")]),
+                RemediationHook(name: "environment", action: .command(["/usr/bin/env"])),
+                RemediationHook(name: "rollback", action: .command(["/bin/sh", "-c", "echo rolled back $VIGIL_LABEL_MODEL_NAME"]), requiresApproval: true),
+            ]
+        }
+        var server = try await TestServer.start(directory: directory, configure: configure)
+        try await Self.sendErrors(server, rounds: 3)
+        func runs() async throws -> [String: [String: Any]] {
+            let list = try await server.request("GET", "/v1/hooks/runs").json()["runs"] as? [[String: Any]] ?? []
+            return Dictionary(list.map { ($0["hook"] as! String, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        let settled = try await Self.eventually(10) {
+            let current = try await runs()
+            return current["record"]?["state"] as? String == "succeeded" && current["environment"]?["state"] as? String == "succeeded"
+                && current["rollback"]?["state"] as? String == "awaiting_approval"
+        }
+        let seen = try await runs()
+        #expect(settled, "\(seen)")
+        // The alert on the command's input, as JSON.
+        let input = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: recorded))) as? [String: Any]
+        #expect(value(input, "labels", "alertname") as? String == "FraudErrors")
+        #expect(input?["trigger"] as? String == "firing")
+        #expect((input?["key"] as? String)?.hasPrefix("record/") == true)
+        // And in its environment.
+        let environment = try #require(try await runs()["environment"]?["output"] as? String)
+        #expect(environment.contains("VIGIL_LABEL_MODEL_NAME=fraud") && environment.contains("VIGIL_ALERT_STATUS=firing") && environment.contains("VIGIL_ALERT_NAME=FraudErrors"))
+
+        // Approved through the API, the rollback runs, once.
+        let rollback = try #require(try await runs()["rollback"]?["id"] as? Int)
+        let approved = try await server.request("POST", "/v1/hooks/runs/\(rollback)/approve")
+        #expect(approved.status == 200, "\(approved.text)")
+        #expect(try approved.json()["approvedBy"] as? String == "anonymous (loopback, no tokens)")
+        #expect(try await Self.eventually(10) { try await runs()["rollback"]?["state"] as? String == "succeeded" })
+        #expect(try await runs()["rollback"]?["output"] as? String == "rolled back fraud\n")
+        #expect(try await server.request("POST", "/v1/hooks/runs/\(rollback)/approve").status == 409)
+        try await server.stop()
+
+        // Restarted with the alert still firing: the same activation, so no hook runs again.
+        server = try await TestServer.start(directory: directory, configure: configure)
+        try await Task.sleep(for: .milliseconds(800))
+        let all = try await server.request("GET", "/v1/hooks/runs").json()["runs"] as? [[String: Any]] ?? []
+        #expect(all.count == 3, "\(all.map { $0["key"] ?? "" })")
+        try await server.stop()
+    }
 }
 
 /// Debian's Alertmanager on a free loopback port, with a route to a receiver that sends nothing.

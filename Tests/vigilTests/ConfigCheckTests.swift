@@ -153,6 +153,22 @@ struct ConfigCheckTests {
         #expect(result.error.contains(message), "\(result.error)")
     }
 
+    @Test func hooksAreCheckedAndListed() async throws {
+        let result = try await check("""
+            alerting:
+              hooks:
+                - {name: rollback, command: [/usr/local/bin/rollback, --model, fraud], matchers: ['alertname="FraudErrors"'], approval: true}
+                - {name: retrain, http: {url: "http://trainer.internal/retrain"}, on: [firing, resolved], dry_run: true, cooldown: 1h}
+            """)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains(#"hook rollback: /usr/local/bin/rollback --model fraud for alertname="FraudErrors" (on firing, timeout 30s, cooldown 10m, needs approval)"#), "\(result.output)")
+        #expect(result.output.contains("hook retrain: POST http://trainer.internal/retrain for every alert (on firing, resolved, timeout 30s, cooldown 1h, dry run)"))
+        let relative = try await check("alerting:\n  hooks: [{name: r, command: [rollback.sh]}]\n")
+        #expect(relative.error.contains("FILE:2: alerting.hooks[0].command: must start with the program's absolute path"), "\(relative.error)")
+        let neither = try await check("alerting:\n  hooks: [{name: r}]\n")
+        #expect(neither.error.contains("FILE:2: alerting.hooks[0]: hook r needs command or http"), "\(neither.error)")
+    }
+
     @Test func aTokenVariableThatIsNotSetHereIsAWarningNotAnError() async throws {
         let result = try await check("tokens:\n  - {name: svc, token_env: VIGIL_TEST_UNSET_TOKEN_\(UInt32.random(in: 0...UInt32.max)), scopes: [ingest]}\n")
         #expect(result.status == 0, "\(result.error)")

@@ -27,6 +27,8 @@ final class AlertService: Service, Sendable {
     private let alertmanager: AlertmanagerClient?
     /// Vigil's own receivers, routes, silences and outbox.
     let notifications: NotificationService
+    /// Remediation hooks and their audit log.
+    let hooks: HookService
     /// The alerts as of the last evaluation, by fingerprint; loaded from the store at the first one.
     private let state = Mutex<[String: AlertInstance]?>(nil)
     /// The address the server listens on, for the links in alerts when no `external_url` is set.
@@ -62,6 +64,7 @@ final class AlertService: Service, Sendable {
         self.clock = clock
         evaluator = AlertEvaluator(rules: configuration.alerting.rules, slos: configuration.alerting.slos)
         alertmanager = configuration.alerting.alertmanagerURL.map { AlertmanagerClient(baseURL: $0, timeout: configuration.alerting.timeout) }
+        hooks = HookService(hooks: configuration.alerting.hooks, store: store, logger: logger, clock: clock)
         notifications = NotificationService(
             configuration: configuration.alerting, store: store, metrics: metrics, logger: logger, environment: configuration.environment
         )
@@ -101,6 +104,7 @@ final class AlertService: Service, Sendable {
             previous = loaded
         } else {
             previous = Dictionary(uniqueKeysWithValues: try await store.alerts().map { ($0.fingerprint, $0) })
+            try await hooks.recover()
         }
         var windows: [AlertEvaluator.WindowKey: ModelWindow] = [:]
         for request in evaluator.windowRequests(models: cardinality.models) {
@@ -132,6 +136,7 @@ final class AlertService: Service, Sendable {
             try await notifications.dispatch(Array(current.values), now: now, externalURL: externalURL)
             await notifications.deliver(now: now)
         }
+        try await hooks.offer(Array(current.values), now: now)
         for alertState in [AlertInstance.State.pending, .firing, .resolved] {
             metrics.gauge(.alerts, [("state", alertState.rawValue)]).set(to: Double(current.values.filter { $0.state == alertState }.count))
         }
