@@ -152,10 +152,7 @@ struct AlertRoutes {
         }
         let model = request.query("model")
         let fingerprint = request.query("fingerprint")
-        let limit = try request.query("history").map { text throws(Problem) -> Int in
-            guard let value = Int(text), (0...1000).contains(value) else { throw Problem.badParameter("history", "must be a whole number from 0 to 1000") }
-            return value
-        } ?? 50
+        let limit = try request.count("history", in: 0...1000, default: 50)
         func matches(_ labels: [String: String], _ print: String) -> Bool {
             (model == nil || labels["model_name"] == model) && (fingerprint == nil || print == fingerprint)
         }

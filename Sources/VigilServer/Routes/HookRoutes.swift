@@ -50,10 +50,7 @@ struct HookRoutes {
 
     private func list(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         try context.require(.read)
-        let limit = try request.query("limit").map { text throws(Problem) -> Int in
-            guard let value = Int(text), (1...1000).contains(value) else { throw Problem.badParameter("limit", "must be a whole number from 1 to 1000") }
-            return value
-        } ?? 100
+        let limit = try request.count("limit", in: 1...1000, default: 100)
         let runs = try await store.hookRuns(hook: request.query("hook"), fingerprint: request.query("fingerprint"), limit: limit)
         return try JSONResponse.make(Runs(runs: runs.map(Self.entry)))
     }

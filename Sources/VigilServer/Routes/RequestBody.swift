@@ -30,6 +30,15 @@ extension Request {
         return raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding : raw
     }
 
+    /// A whole-number query parameter within `range`, or `fallback` when absent; anything else is a 400 naming it.
+    func count(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws(Problem) -> Int {
+        guard let text = query(name) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem.badParameter(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
     /// A query parameter as text, if present.
     func query(_ name: String) -> String? {
         uri.queryParameters[Substring(name)].map(String.init)
