@@ -77,6 +77,7 @@ public struct VigilServer: Sendable {
         AlertRoutes(configuration: configuration, service: alerts, store: store, clock: clock).register(on: router)
         SilenceRoutes(store: store, clock: clock).register(on: router)
         HookRoutes(service: alerts, store: store).register(on: router)
+        AlertmanagerWebhookRoutes(service: alerts, clock: clock).register(on: router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 
         var application = Application(

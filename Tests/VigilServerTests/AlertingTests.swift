@@ -96,6 +96,42 @@ import VigilServer
         try await server.stop()
     }
 
+    @Test(.enabled(if: PrometheusTests.tool("prometheus-alertmanager") != nil || PrometheusTests.inCI, "Alertmanager is not installed (apt-get install prometheus-alertmanager); .ci/run installs it"))
+    func alertsRoutedThroughAlertmanagerGetVigilsHooksOncePerFiring() async throws {
+        let binary = try #require(PrometheusTests.tool("prometheus-alertmanager"), "Alertmanager is required in CI")
+        let recorded = TestServer.temporaryDirectory() + ".json"
+        let server = try await TestServer.start { configuration in
+            configuration.alerting.rules = []
+            configuration.alerting.hooks = [
+                RemediationHook(name: "restart-api", action: .command(["/usr/bin/tee", recorded]), matchers: [LabelMatcher("alertname", .equal, "APIDown")])
+            ]
+        }
+        // Alertmanager routes to Vigil's webhook, and re-notifies the group every second while it changes.
+        let alertmanager = try await RealAlertmanager.start(
+            binary: binary,
+            config: """
+                route: {receiver: vigil, group_wait: 1s, group_interval: 1s, repeat_interval: 1m}
+                receivers: [{name: vigil, webhook_configs: [{url: "http://127.0.0.1:\(server.port)/v1/alertmanager/webhook"}]}]
+                """
+        )
+        defer { alertmanager.stop() }
+        // A Prometheus rule's alert, posted as Prometheus posts it, then a second one that changes the group.
+        let now = Timestamp.formatRFC3339(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        #expect(try await alertmanager.post(#"[{"labels": {"alertname": "APIDown", "service": "api"}, "annotations": {"summary": "api is down"}, "startsAt": "\#(now)"}]"#) == 200)
+        func runs() async throws -> [[String: Any]] { try await server.request("GET", "/v1/hooks/runs").json()["runs"] as? [[String: Any]] ?? [] }
+        let ran = try await Self.eventually(15) { try await runs().first?["state"] as? String == "succeeded" }
+        let first = try await runs()
+        #expect(ran, "\(first)")
+        #expect(try await alertmanager.post(#"[{"labels": {"alertname": "DiskFull", "service": "db"}, "startsAt": "\#(now)"}]"#) == 200)
+        try await Task.sleep(for: .seconds(3))
+        let all = try await runs()
+        #expect(all.count == 1, "Alertmanager's repeated messages ran the hook again: \(all.map { $0["key"] ?? "" })")
+        #expect(value(all.first, "labels", "service") as? String == "api")
+        let input = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: recorded))) as? [String: Any]
+        #expect(value(input, "annotations", "summary") as? String == "api is down")
+        try await server.stop()
+    }
+
     @Test func aRestartNeitherPagesAgainNorResolvesAFiringAlert() async throws {
         let receiver = try await RecordingReceiver.start()
         let directory = TestServer.temporaryDirectory()
@@ -344,10 +380,9 @@ struct RealAlertmanager {
     let process: Process
     let url: String
 
-    static func start(binary: String) async throws -> RealAlertmanager {
+    static func start(binary: String, config: String = "route: {receiver: quiet, group_wait: 1s}\nreceivers: [{name: quiet}]\n") async throws -> RealAlertmanager {
         let directory = TestServer.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let config = "route: {receiver: quiet, group_wait: 1s}\nreceivers: [{name: quiet}]\n"
         try config.write(toFile: directory + "/alertmanager.yml", atomically: true, encoding: .utf8)
         let port = try TestServer.freePort()
         let process = Process()
@@ -370,6 +405,16 @@ struct RealAlertmanager {
 
     func get(_ path: String) async throws -> Int {
         let (_, response) = try await URLSession.shared.data(from: URL(string: url + path)!)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    /// Posts alerts as Prometheus does.
+    func post(_ json: String) async throws -> Int {
+        var request = URLRequest(url: URL(string: url + "/api/v2/alerts")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(json.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let (_, response) = try await URLSession.shared.data(for: request)
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
