@@ -13,6 +13,38 @@ public struct Receiver: Sendable, Equatable {
         case slack(urlVariable: String)
         /// The bot token is read from `tokenVariable`; `apiURL` is Telegram's (`https://api.telegram.org`) unless changed.
         case telegram(tokenVariable: String, chatID: String, apiURL: String)
+        case email(Email)
+    }
+
+    /// Email over SMTP, as Alertmanager's `email_configs` (the password from the environment).
+    public struct Email: Sendable, Equatable {
+        public var to: [String]
+        public var from: String
+        public var host: String
+        public var port: Int
+        public var username: String?
+        public var passwordVariable: String?
+        /// Refuse to send without STARTTLS (default true, Alertmanager's `smtp_require_tls`).
+        public var requireTLS: Bool
+        /// Certificates to trust instead of the system's.
+        public var caFile: String?
+        /// The EHLO name (default `localhost`, Alertmanager's `smtp_hello`).
+        public var hello: String
+
+        public init(
+            to: [String], from: String, host: String, port: Int, username: String? = nil, passwordVariable: String? = nil, requireTLS: Bool = true,
+            caFile: String? = nil, hello: String = "localhost"
+        ) {
+            self.to = to
+            self.from = from
+            self.host = host
+            self.port = port
+            self.username = username
+            self.passwordVariable = passwordVariable
+            self.requireTLS = requireTLS
+            self.caFile = caFile
+            self.hello = hello
+        }
     }
 
     public var name: String
@@ -27,6 +59,8 @@ public struct Receiver: Sendable, Equatable {
             self.sendResolved = sendResolved
         } else if case .slack = kind {
             self.sendResolved = false
+        } else if case .email = kind {
+            self.sendResolved = false
         } else {
             self.sendResolved = true
         }
@@ -38,6 +72,7 @@ public struct Receiver: Sendable, Equatable {
         case .webhook: nil
         case .slack(let variable): variable
         case .telegram(let variable, _, _): variable
+        case .email(let email): email.passwordVariable
         }
     }
 }
@@ -56,6 +91,9 @@ extension NotificationDispatcher.Notification {
         case .slack: return try encoder.encode(["text": text(externalURL: externalURL)])
         case .telegram(_, let chatID, _):
             return try encoder.encode(["chat_id": chatID, "text": text(externalURL: externalURL), "disable_web_page_preview": "true"])
+        case .email:
+            // The subject is the text's first line; the message itself is written when it is sent.
+            return Data(text(externalURL: externalURL).utf8)
         }
     }
 

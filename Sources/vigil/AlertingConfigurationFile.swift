@@ -31,7 +31,8 @@ struct AlertingConfigurationFile {
 
     static let sectionKeys: Set<String> = ["evaluation_interval", "external_url", "alertmanager", "builtin_rules", "disable", "rules", "slos", "receivers", "route", "inhibit_rules", "hooks"]
     static let hookKeys: Set<String> = ["name", "command", "http", "matchers", "on", "timeout", "cooldown", "dry_run", "approval"]
-    static let receiverKeys: Set<String> = ["name", "webhook", "slack", "telegram", "send_resolved"]
+    static let receiverKeys: Set<String> = ["name", "webhook", "slack", "telegram", "email", "send_resolved"]
+    static let emailKeys: Set<String> = ["to", "from", "smarthost", "auth_username", "auth_password_env", "require_tls", "ca_file", "hello"]
     static let routeKeys: Set<String> = ["receiver", "matchers", "group_by", "group_wait", "group_interval", "repeat_interval", "continue", "routes"]
     static let inhibitKeys: Set<String> = ["source_matchers", "target_matchers", "equal"]
     static let sloKeys: Set<String> = ["name", "model", "version", "indicator", "latency_threshold", "objective", "period", "tiers", "min_events", "labels"]
@@ -274,8 +275,8 @@ struct AlertingConfigurationFile {
         let values = Dictionary(try mapping(node, keyPath, known: Self.receiverKeys).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         guard let nameNode = values["name"] else { throw error(node, keyPath, "a receiver needs a name") }
         let name = try string(nameNode, "\(keyPath).name")
-        let kinds = ["webhook", "slack", "telegram"].filter { values[$0] != nil }
-        guard kinds.count == 1 else { throw error(node, keyPath, "receiver \(name) needs exactly one of webhook, slack, telegram") }
+        let kinds = ["webhook", "slack", "telegram", "email"].filter { values[$0] != nil }
+        guard kinds.count == 1 else { throw error(node, keyPath, "receiver \(name) needs exactly one of webhook, slack, telegram, email") }
         let kindNode = values[kinds[0]]!
         let path = "\(keyPath).\(kinds[0])"
         let kind: Receiver.Kind
@@ -288,6 +289,26 @@ struct AlertingConfigurationFile {
             let settings = Dictionary(try mapping(kindNode, path, known: ["url_env"]).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             guard let variable = settings["url_env"] else { throw error(kindNode, path, "Slack needs url_env: the environment variable holding the incoming-webhook URL") }
             kind = .slack(urlVariable: try string(variable, "\(path).url_env"))
+        case "email":
+            let settings = Dictionary(try mapping(kindNode, path, known: Self.emailKeys).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            guard let toNode = settings["to"], let fromNode = settings["from"], let hostNode = settings["smarthost"] else {
+                throw error(kindNode, path, "email needs to, from and smarthost (host:port)")
+            }
+            let to = toNode.sequence != nil ? try strings(toNode, "\(path).to") : [try string(toNode, "\(path).to")]
+            let smarthost = try string(hostNode, "\(path).smarthost")
+            guard let colon = smarthost.lastIndex(of: ":"), let port = Int(smarthost[smarthost.index(after: colon)...]), (1...65535).contains(port), colon != smarthost.startIndex else {
+                throw error(hostNode, "\(path).smarthost", "must be host:port, such as smtp.example.com:587")
+            }
+            var email = Receiver.Email(to: to, from: try string(fromNode, "\(path).from"), host: String(smarthost[..<colon]), port: port)
+            if let node = settings["auth_username"] { email.username = try string(node, "\(path).auth_username") }
+            if let node = settings["auth_password_env"] { email.passwordVariable = try string(node, "\(path).auth_password_env") }
+            if let node = settings["require_tls"] { email.requireTLS = try bool(node, "\(path).require_tls") }
+            if let node = settings["ca_file"] { email.caFile = try string(node, "\(path).ca_file") }
+            if let node = settings["hello"] { email.hello = try string(node, "\(path).hello") }
+            if email.username != nil, !email.requireTLS {
+                throw error(settings["require_tls"], "\(path).require_tls", "a password is never sent without TLS: keep require_tls on when auth_username is set")
+            }
+            kind = .email(email)
         default:
             let settings = Dictionary(try mapping(kindNode, path, known: ["token_env", "chat_id", "api_url"]).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             guard let variable = settings["token_env"], let chat = settings["chat_id"] else {

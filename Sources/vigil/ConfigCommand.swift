@@ -64,6 +64,7 @@ struct ConfigCommand: ParsableCommand {
                         case .webhook: "webhook"
                         case .slack: "slack"
                         case .telegram: "telegram"
+                        case .email: "email"
                         }
                     let defaultResolved = Receiver(name: receiver.name, kind: receiver.kind).sendResolved
                     let note = receiver.sendResolved == defaultResolved ? "" : receiver.sendResolved ? ", with resolutions" : ", no resolutions"

@@ -122,6 +122,7 @@ struct ConfigCheckTests {
                 - {name: oncall, webhook: {url: "http://127.0.0.1:9000/hook"}}
                 - {name: ml-chat, slack: {url_env: SLACK_URL}}
                 - {name: ml-bot, telegram: {token_env: BOT_TOKEN, chat_id: "-100123"}, send_resolved: false}
+                - {name: ml-mail, email: {to: [ml@example.com], from: vigil@example.com, smarthost: "smtp.example.com:587", auth_username: vigil, auth_password_env: SMTP_PASSWORD}}
               route:
                 receiver: oncall
                 group_by: [alertname, model_name]
@@ -132,7 +133,7 @@ struct ConfigCheckTests {
                 - {source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: [model_name]}
             """)
         #expect(result.status == 0, "\(result.error)")
-        #expect(result.output.contains("receivers: oncall (webhook), ml-chat (slack), ml-bot (telegram, no resolutions)"), "\(result.output)")
+        #expect(result.output.contains("receivers: oncall (webhook), ml-chat (slack), ml-bot (telegram, no resolutions), ml-mail (email)"), "\(result.output)")
         #expect(result.output.contains("  0 → oncall, by alertname, model_name, wait 30s, interval 5m, repeat 4h"))
         #expect(result.output.contains("    severity=\"warning\" → ml-chat (continue), by alertname, model_name, wait 30s, interval 5m, repeat 4h"))
         #expect(result.output.contains("    model_name=~\"fraud|churn\" → ml-bot, by alertname, model_name, wait 10s, interval 5m, repeat 4h"))
@@ -140,7 +141,10 @@ struct ConfigCheckTests {
 
     @Test(arguments: [
         ("alerting:\n  receivers: [{name: a, webhook: {url: \"http://x/y\"}}]\n", "FILE:2: alerting: receivers are given but no route"),
-        ("alerting:\n  receivers: [{name: a, email: {to: x}}]\n  route: {receiver: a}\n", "FILE:2: alerting.receivers[0].email: unknown setting"),
+        ("alerting:\n  receivers: [{name: a, email: {to: x, from: y, smarthost: z}}]\n  route: {receiver: a}\n", "FILE:2: alerting.receivers[0].email.smarthost: must be host:port"),
+        ("alerting:\n  receivers: [{name: a, email: {to: x, from: y, smarthost: \"z:25\", auth_username: u, require_tls: false}}]\n  route: {receiver: a}\n",
+         "FILE:2: alerting.receivers[0].email.require_tls: a password is never sent without TLS"),
+        ("alerting:\n  receivers: [{name: a, pager: {to: x}}]\n  route: {receiver: a}\n", "FILE:2: alerting.receivers[0].pager: unknown setting"),
         ("alerting:\n  receivers: [{name: a, slack: {url: x}}]\n  route: {receiver: a}\n", "FILE:2: alerting.receivers[0].slack.url: unknown setting"),
         ("alerting:\n  receivers: [{name: a, webhook: {url: \"http://x/y\"}}]\n  route: {receiver: b}\n", "FILE:3: alerting.route.receiver: no receiver is called b"),
         ("alerting:\n  receivers: [{name: a, webhook: {url: \"http://x/y\"}}]\n  route:\n    receiver: a\n    routes: [{matchers: ['severity'], receiver: a}]\n",

@@ -112,6 +112,25 @@ final class NotificationService: Sendable {
         case .telegram(let variable, _, let api):
             guard let token = environment[variable], !token.isEmpty else { return "environment variable \(variable) is not set" }
             url = "\(api)/bot\(token)/sendMessage"
+        case .email(let email):
+            var password: String?
+            if let variable = email.passwordVariable {
+                guard let value = environment[variable], !value.isEmpty else { return "environment variable \(variable) is not set" }
+                password = value
+            }
+            let text = String(decoding: entry.body, as: UTF8.self)
+            let subject = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "Vigil alert"
+            let message = SMTPClient.message(from: email.from, to: email.to, subject: subject, body: text)
+            let settings = SMTPClient.Settings(
+                host: email.host, port: email.port, hello: email.hello, username: email.username, password: password, requireTLS: email.requireTLS,
+                caFile: email.caFile, timeout: configuration.timeout
+            )
+            do {
+                try await SMTPClient.send(message, from: email.from, to: email.to, settings: settings)
+                return nil
+            } catch {
+                return "\(receiver.name): \(error)"
+            }
         }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
