@@ -174,8 +174,9 @@ public struct AlertEvaluator: Sendable {
     /// `description` written from the rule when it gives none.
     func annotations(_ rule: AlertRule, labels: [String: String], value: Double?) -> [String: String] {
         var result = rule.annotations
-        let subject = [labels["model_name"], labels["model_version"], labels["feature_name"], labels["class"], labels["business_metric"]]
-            .compactMap { $0 }.joined(separator: " ")
+        let segments = labels.filter { $0.key.hasPrefix("segment_") }.sorted { $0.key < $1.key }.map { "\($0.key.dropFirst(8))=\($0.value)" }
+        let subject = ([labels["model_name"], labels["model_version"], labels["feature_name"], labels["class"], labels["business_metric"]].compactMap { $0 } + segments)
+            .joined(separator: " ")
         let comparison = "\(rule.direction == .above ? "above" : "below") \(formatNumber(rule.threshold))"
         if result["summary"] == nil { result["summary"] = "\(rule.metric) of \(subject) is \(comparison)" }
         if result["description"] == nil {

@@ -39,7 +39,7 @@ struct AlertingConfigurationFile {
     static let tierKeys: Set<String> = ["name", "long", "short", "factor", "budget_percent", "for", "severity"]
     static let alertmanagerKeys: Set<String> = ["url", "resend_delay", "timeout"]
     static let ruleKeys: Set<String> = [
-        "name", "model", "version", "per_version", "metric", "feature", "class", "business_metric", "window", "above", "below", "resolve_threshold",
+        "name", "model", "version", "per_version", "metric", "feature", "class", "business_metric", "segment", "window", "above", "below", "resolve_threshold",
         "for", "keep_firing_for", "min_events", "no_data", "severity", "labels", "annotations",
     ]
     /// Labels Vigil sets itself on every alert.
@@ -490,6 +490,16 @@ struct AlertingConfigurationFile {
             case "feature": rule.selector.feature = try string(value, path)
             case "class": rule.selector.className = try string(value, path)
             case "business_metric": rule.selector.businessMetric = try string(value, path)
+            case "segment":
+                // `segment: channel` measures every value of the tag; `segment: {channel: partner-api}` one value.
+                if let tag = value.scalar?.string, !tag.isEmpty {
+                    rule.selector.segmentTag = tag
+                } else if let entries = value.mapping, entries.count == 1, let entry = entries.first, let tag = entry.key.string, let tagValue = entry.value.scalar?.string {
+                    rule.selector.segmentTag = tag
+                    rule.selector.segmentValue = tagValue
+                } else {
+                    throw error(value, path, "must be a segment tag (channel) or one tag and its value ({channel: partner-api})")
+                }
             case "window": rule.window = try duration(value, path, positive: true)
             case "above", "below":
                 rule.direction = key == "above" ? .above : .below
@@ -523,6 +533,9 @@ struct AlertingConfigurationFile {
         }
         if rule.selector.businessMetric != nil, rule.metric != .businessMean {
             throw error(values["business_metric"], "\(keyPath).business_metric", "only the business_metric metric names a business metric")
+        }
+        if rule.selector.segmentTag != nil, !ModelWindow.measuresSegments(rule.metric) {
+            throw error(values["segment"], "\(keyPath).segment", "segments are measured on requests, request_rate, error_rate and latency_pNN, not \(rule.metric)")
         }
         if rule.version != nil, !rule.perVersion { throw error(values["version"], "\(keyPath).version", "a rule with per_version: false watches every version") }
         if let resolve = rule.resolveThreshold {

@@ -41,7 +41,8 @@ struct ConfigCommand: ParsableCommand {
             lines.append("rules (\(alerting.rules.count), \(alerting.rules.filter(\.isBuiltIn).count) built-in):")
             let rows = alerting.rules.map { rule -> [String] in
                 let scope = (rule.model ?? "every model") + (rule.version.map { " \($0)" } ?? (rule.perVersion ? "" : " (all versions)"))
-                let selector = [rule.selector.feature, rule.selector.className, rule.selector.businessMetric].compactMap { $0 }.first.map { "[\($0)]" } ?? ""
+                let segment = rule.selector.segmentTag.map { tag in rule.selector.segmentValue.map { "\(tag)=\($0)" } ?? "each \(tag)" }
+                let selector = [rule.selector.feature, rule.selector.className, rule.selector.businessMetric, segment].compactMap { $0 }.first.map { "[\($0)]" } ?? ""
                 var condition = "\(rule.metric)\(selector) over \(PrometheusDuration.format(milliseconds: rule.window)) \(rule.direction.rawValue) \(AlertRule.formatted(rule.threshold))"
                 if let resolve = rule.resolveThreshold { condition += ", clears at \(AlertRule.formatted(resolve))" }
                 var guards: [String] = []

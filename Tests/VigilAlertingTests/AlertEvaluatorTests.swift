@@ -72,6 +72,33 @@ import VigilCore
         #expect(pending == ["MLModelHighLatency", "MLModelPredictionSkew", "MLModelVeryHighLatency"])
     }
 
+    @Test func segmentRulesMeasureEachValueOfATagOrOne() {
+        var profile = LiveProfile()
+        for index in 0..<200 {
+            let partner = index % 2 == 0
+            profile.add(
+                PredictionEvent(
+                    id: "\(index)", timestampMilliseconds: 0, version: "v1", prediction: .label("no"), latencyMilliseconds: partner ? 900 : 20,
+                    status: partner && index % 10 == 0 ? "error" : "ok", segment: ["channel": partner ? "partner-api" : "web"]
+                )
+            )
+        }
+        let window = ModelWindow(model: "fraud", version: "v1", range: 0..<(5 * Self.minute), traffic: profile)
+        let latency = window.samples(.latency(quantile: 0.99), ModelWindow.Selector(segmentTag: "channel"))
+        #expect(latency.map(\.labels) == [["segment_channel": "partner-api"], ["segment_channel": "web"]])
+        #expect(latency.map(\.events) == [100, 100])
+        #expect(abs(latency[0].value - 900) < 1e-9 && abs(latency[1].value - 20) < 1e-9)
+        let errors = window.samples(.errorRate, ModelWindow.Selector(segmentTag: "channel", segmentValue: "partner-api"))
+        #expect(errors == [ModelWindow.Sample(labels: ["segment_channel": "partner-api"], value: 0.2, events: 100)])
+        let rule = AlertRule(
+            name: "PartnerSlow", metric: .latency(quantile: 0.99), selector: ModelWindow.Selector(segmentTag: "channel"), window: 5 * Self.minute, direction: .above,
+            threshold: 500
+        )
+        let alerts = AlertEvaluator(rules: [rule]).evaluate(windows: [key(): window], instances: [:], now: 0).instances.values
+        #expect(alerts.map { $0.labels["segment_channel"] } == ["partner-api"])
+        #expect(alerts.first?.annotations["summary"] == "latency_p99 of fraud v1 channel=partner-api is above 500")
+    }
+
     @Test func modelDownFiresForAModelWithoutPredictionsAfterFiveMinutes() {
         let evaluator = AlertEvaluator(rules: BuiltInRules.all.filter { $0.name == "MLModelDown" })
         let requests = evaluator.windowRequests(models: [(model: "fraud", versions: ["v1", "v2"])])

@@ -35,6 +35,19 @@ struct ConfigCheckTests {
         #expect(line.contains("fraud") && line.contains("error_rate over 5m above 0.01") && line.contains("for 10m") && line.hasSuffix("critical"), "\(line)")
     }
 
+    @Test func segmentRulesAreListedWithTheirSegment() async throws {
+        let result = try await check("""
+            alerting:
+              builtin_rules: false
+              rules:
+                - {name: PartnerSlow, model: fraud, metric: latency_p99, window: 5m, above: 500, segment: {channel: partner-api}}
+                - {name: ChannelErrors, metric: error_rate, window: 5m, above: 0.05, segment: channel}
+            """)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("latency_p99[channel=partner-api] over 5m above 500"), "\(result.output)")
+        #expect(result.output.contains("error_rate[each channel] over 5m above 0.05"))
+    }
+
     @Test func aRuleWithABuiltInsNameChangesOnlyTheFieldsItGivesAndBuiltInsCanBeTurnedOff() async throws {
         let result = try await check("""
             alerting:
@@ -66,6 +79,7 @@ struct ConfigCheckTests {
          "FILE:3: alerting.rules[0].labels.severity: is set by Vigil itself"),
         ("alerting:\n  rules:\n    - {name: A, metric: psi, window: 5m, above: 0.2, no_data: maybe}\n", "FILE:3: alerting.rules[0].no_data: must be one of ok, keep, alerting"),
         ("alerting:\n  disable: [MLModelGone]\n", "FILE:2: alerting.disable[0]: no built-in rule is called MLModelGone"),
+        ("alerting:\n  rules:\n    - {name: A, metric: psi, window: 5m, above: 0.2, segment: channel}\n", "FILE:3: alerting.rules[0].segment: segments are measured on requests"),
         ("alerting:\n  rules:\n    - {name: bad-name, metric: psi, window: 5m, above: 0.2}\n", "FILE:3: alerting.rules[0].name: an alert name must match"),
     ])
     func mistakesNameTheLineAndTheKey(_ yaml: String, _ message: String) async throws {

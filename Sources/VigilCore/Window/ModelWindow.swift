@@ -55,17 +55,24 @@ public struct ModelWindow: Sendable {
         public var className: String?
         /// The business metric, for `business_metric`.
         public var businessMetric: String?
+        /// A segment tag: traffic metrics are measured per value of it (one sample each, labelled
+        /// `segment_<tag>`), or for ``segmentValue`` alone.
+        public var segmentTag: String?
+        public var segmentValue: String?
 
-        public init(feature: String? = nil, className: String? = nil, businessMetric: String? = nil) {
+        public init(feature: String? = nil, className: String? = nil, businessMetric: String? = nil, segmentTag: String? = nil, segmentValue: String? = nil) {
             self.feature = feature
             self.className = className
             self.businessMetric = businessMetric
+            self.segmentTag = segmentTag
+            self.segmentValue = segmentValue
         }
     }
 
     /// The values of `metric` in this window; empty when there is nothing to measure (no traffic, no reference,
     /// no labels, a feature that is not there), which a rule treats with its no-data policy.
     public func samples(_ metric: WindowMetric, _ selector: Selector = Selector()) -> [Sample] {
+        if let tag = selector.segmentTag { return segmentSamples(metric, tag: tag, value: selector.segmentValue) }
         let requests = traffic.requestCount
         let successful = requests - traffic.errorCount
         switch metric {
@@ -121,6 +128,35 @@ public struct ModelWindow: Sendable {
                 metric.count > 0 && metric.mean.isFinite
                     ? Sample(labels: ["business_metric": metric.name, "source": metric.source], value: metric.mean, events: metric.count) : nil
             }
+        }
+    }
+
+    /// Traffic metrics of one segment tag's values (the breakdown every bucket keeps: 32 tags × 100 values).
+    private func segmentSamples(_ metric: WindowMetric, tag: String, value wanted: String?) -> [Sample] {
+        let values = (traffic.segments.tags[tag] ?? [:]).filter { wanted == nil || $0.key == wanted }
+        return values.sorted { $0.key < $1.key }.compactMap { value, segment -> Sample? in
+            let requests = segment.requestCount
+            let labels = ["segment_\(tag)": value]
+            let measured: Double?
+            switch metric {
+            case .requests: measured = Double(requests)
+            case .requestRate:
+                let seconds = Double(range.upperBound - range.lowerBound) / 1000
+                measured = seconds > 0 ? Double(requests) / seconds : nil
+            case .errorRate: measured = requests > 0 ? Double(segment.errorCount) / Double(requests) : nil
+            case .latency(let quantile): measured = segment.latency.count > 0 ? segment.latency.quantiles([quantile])[0] : nil
+            default: measured = nil
+            }
+            guard let measured, measured.isFinite else { return nil }
+            return Sample(labels: labels, value: measured, events: requests)
+        }
+    }
+
+    /// The metrics a segment can be measured on.
+    public static func measuresSegments(_ metric: WindowMetric) -> Bool {
+        switch metric {
+        case .requests, .requestRate, .errorRate, .latency: true
+        default: false
         }
     }
 

@@ -58,6 +58,8 @@ struct AlertRoutes {
         var feature: String?
         var `class`: String?
         var businessMetric: String?
+        /// A segment tag (each value) or `tag=value`.
+        var segment: String?
         var window: String
         var above: Double?
         var below: Double?
@@ -177,6 +179,7 @@ struct AlertRoutes {
             Rule(
                 name: rule.name, builtIn: rule.isBuiltIn, model: rule.model, version: rule.version, perVersion: rule.perVersion, metric: "\(rule.metric)",
                 feature: rule.selector.feature, class: rule.selector.className, businessMetric: rule.selector.businessMetric,
+                segment: rule.selector.segmentTag.map { tag in rule.selector.segmentValue.map { "\(tag)=\($0)" } ?? tag },
                 window: PrometheusDuration.format(milliseconds: rule.window), above: rule.direction == .above ? rule.threshold : nil,
                 below: rule.direction == .below ? rule.threshold : nil, resolveThreshold: rule.resolveThreshold,
                 for: PrometheusDuration.format(milliseconds: rule.holdFor), keepFiringFor: PrometheusDuration.format(milliseconds: rule.keepFiringFor),
