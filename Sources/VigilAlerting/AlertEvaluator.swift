@@ -7,11 +7,14 @@ public import VigilCore
 public struct AlertEvaluator: Sendable {
     /// Identifies a window: a model, one of its versions (nil: every version merged), and a length.
     public struct WindowKey: Sendable, Hashable {
+        /// The model the window belongs to.
         public var model: String
+        /// One of its versions; nil for the model's versions merged.
         public var version: String?
         /// Milliseconds.
         public var length: Int64
 
+        /// The window of `model` (one `version`, or all when nil) over the last `length` milliseconds.
         public init(model: String, version: String?, length: Int64) {
             self.model = model
             self.version = version
@@ -21,9 +24,13 @@ public struct AlertEvaluator: Sendable {
 
     /// A window some rule needs, with what must be computed for it.
     public struct WindowRequest: Sendable, Equatable {
+        /// The window.
         public var key: WindowKey
+        /// Whether a rule reads drift or data quality against the reference (features needed).
         public var needsReport = false
+        /// Whether a rule reads PSI (a second drift analysis with PSI on every feature).
         public var needsPSI = false
+        /// Whether a rule reads model quality, label coverage or business metrics (the quality window).
         public var needsQuality = false
     }
 
@@ -35,15 +42,18 @@ public struct AlertEvaluator: Sendable {
         public var changed: [AlertInstance]
         /// Fingerprints of alerts that became inactive or were resolved long enough ago to be forgotten.
         public var removed: [String]
+        /// The state changes of this evaluation, for the history.
         public var transitions: [AlertTransition]
     }
 
+    /// The rules evaluated on windows.
     public var rules: [AlertRule]
     /// The SLOs whose burn-rate tiers alert.
     public var slos: [ServiceLevelObjective]
     /// How long a resolved alert is kept (and its resolution resent): 15 minutes, as Prometheus.
     public var resolvedRetention: Int64
 
+    /// An evaluator of `rules` and of the burn-rate tiers of `slos`.
     public init(rules: [AlertRule], slos: [ServiceLevelObjective] = [], resolvedRetention: Int64 = 15 * 60_000) {
         self.rules = rules
         self.slos = slos
@@ -97,7 +107,10 @@ public struct AlertEvaluator: Sendable {
         }
         var rulesByName = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for slo in slos {
-            for tier in slo.tiers { rulesByName[slo.rule(for: tier).name] = slo.rule(for: tier) }
+            for tier in slo.tiers {
+                let rule = slo.rule(for: tier)
+                rulesByName[rule.name] = rule
+            }
         }
         // Each SLO tier is an alert whose value is the smaller burn rate of its two windows.
         for status in statuses {

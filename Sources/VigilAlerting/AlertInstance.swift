@@ -3,6 +3,7 @@
 /// An alert that is inactive has no instance. A resolved one is kept for ``AlertmanagerPolicy/resolvedRetention``
 /// so its resolution can be sent again, as Prometheus does.
 public struct AlertInstance: Sendable, Equatable, Codable {
+    /// Where an alert stands; an inactive alert has no instance.
     public enum State: String, Sendable, Equatable, Codable {
         /// The condition holds, for less than the rule's `for`: never sent.
         case pending
@@ -13,14 +14,19 @@ public struct AlertInstance: Sendable, Equatable, Codable {
 
     /// The stable identity of ``labels``, as ``AlertInstance/fingerprint(_:)`` computes it.
     public var fingerprint: String
+    /// The name of the rule (``AlertRule/name``) that made it.
     public var rule: String
+    /// Its identity: `alertname`, `severity`, the model, version and sample labels, the rule's labels.
     public var labels: [String: String]
+    /// Its text (`summary`, `description`…), filled in at the last evaluation.
     public var annotations: [String: String]
+    /// Pending, firing, or resolved (and still resent).
     public var state: State
     /// When the condition first held in this activation (Prometheus' `ActiveAt`), milliseconds since 1970.
     public var activeAt: Int64
     /// When the alert began firing (Alertmanager's `startsAt`).
     public var firedAt: Int64?
+    /// When it stopped firing.
     public var resolvedAt: Int64?
     /// When the condition last held, which `keep_firing_for` counts from.
     public var lastTrueAt: Int64
@@ -29,6 +35,7 @@ public struct AlertInstance: Sendable, Equatable, Codable {
     /// When the alert was last delivered to Alertmanager (or the receivers); nil if never.
     public var lastSentAt: Int64?
 
+    /// An alert with every field given.
     public init(
         fingerprint: String, rule: String, labels: [String: String], annotations: [String: String], state: State, activeAt: Int64,
         firedAt: Int64? = nil, resolvedAt: Int64? = nil, lastTrueAt: Int64, value: Double?, lastSentAt: Int64? = nil
@@ -58,30 +65,5 @@ public struct AlertInstance: Sendable, Equatable, Codable {
         }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
-    }
-}
-
-/// A change of an alert's state, as the history keeps it.
-public struct AlertTransition: Sendable, Equatable, Codable {
-    public var time: Int64
-    public var fingerprint: String
-    public var rule: String
-    public var labels: [String: String]
-    /// `inactive`, `pending`, `firing` or `resolved`.
-    public var from: String
-    public var to: String
-    public var value: Double?
-    /// Why, when it is not the value: `no data`, `too few events`, `rule removed`.
-    public var reason: String?
-
-    public init(time: Int64, fingerprint: String, rule: String, labels: [String: String], from: String, to: String, value: Double?, reason: String? = nil) {
-        self.time = time
-        self.fingerprint = fingerprint
-        self.rule = rule
-        self.labels = labels
-        self.from = from
-        self.to = to
-        self.value = value
-        self.reason = reason
     }
 }

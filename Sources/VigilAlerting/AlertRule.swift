@@ -38,12 +38,15 @@ public struct AlertRule: Sendable, Equatable {
     /// Whether each version is watched on its own (the default) or the model's versions merged, as a rule about
     /// the model itself (no predictions at all) needs.
     public var perVersion: Bool
+    /// What is measured.
     public var metric: WindowMetric
     /// A feature, class or business metric the rule is restricted to.
     public var selector: ModelWindow.Selector
     /// The window the metric is measured over, in milliseconds.
     public var window: Int64
+    /// Which side of the threshold is bad.
     public var direction: Direction
+    /// The value the metric must pass to start an alert.
     public var threshold: Double
     /// The value the metric must cross back over before a pending or firing alert clears; the threshold
     /// itself when nil. Above a threshold of 0.01 with 0.008 here, an error rate of 0.009 keeps firing.
@@ -55,7 +58,9 @@ public struct AlertRule: Sendable, Equatable {
     /// Windows with fewer events (predictions, or labelled predictions for model quality) do not meet the
     /// condition, so low traffic cannot page.
     public var minimumEvents: Int
+    /// What a window with nothing to measure means.
     public var noData: NoDataPolicy
+    /// The `severity` label.
     public var severity: Severity
     /// Labels added to every alert of the rule.
     public var labels: [String: String]
@@ -67,6 +72,7 @@ public struct AlertRule: Sendable, Equatable {
     /// `SLOErrorBudgetBurn`) keep unique ``name``s, which identify them.
     public var alertName: String?
 
+    /// A rule; everything but its name, metric, window and threshold has Prometheus' default.
     public init(
         name: String, model: String? = nil, version: String? = nil, perVersion: Bool = true, metric: WindowMetric, selector: ModelWindow.Selector = .init(),
         window: Int64, direction: Direction, threshold: Double, resolveThreshold: Double? = nil, holdFor: Int64 = 0, keepFiringFor: Int64 = 0,

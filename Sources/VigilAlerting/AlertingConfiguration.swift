@@ -24,6 +24,7 @@ public struct AlertingConfiguration: Sendable, Equatable {
     /// Remediation hooks (`hooks`).
     public var hooks: [RemediationHook] = []
 
+    /// The defaults: a 15 s interval, no Alertmanager, the built-in rules.
     public init() {}
 
     /// Alertmanager's delivery timing for this configuration.

@@ -10,6 +10,7 @@ public struct AlertmanagerPolicy: Sendable, Equatable {
     /// Milliseconds between resends of an unchanged alert (Prometheus' `--rules.alert.resend-delay`, 1 minute).
     public var resendDelay: Int64
 
+    /// The policy for an evaluation interval and a resend delay (Prometheus' 1 minute by default).
     public init(evaluationInterval: Int64, resendDelay: Int64 = 60_000) {
         self.evaluationInterval = evaluationInterval
         self.resendDelay = resendDelay

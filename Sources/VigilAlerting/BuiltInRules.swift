@@ -10,6 +10,7 @@ public enum BuiltInRules {
     private static let minute: Int64 = 60_000
     private static let hour: Int64 = 3_600_000
 
+    /// Every built-in rule, in the order `vigil config check` lists them.
     public static let all: [AlertRule] = [
         rule(
             "MLModelHighLatency", .latency(quantile: 0.99), window: 5 * minute, .above, 500, for: 5 * minute, .warning, minimumEvents: 20,

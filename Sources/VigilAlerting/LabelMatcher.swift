@@ -2,14 +2,19 @@ import Foundation
 
 /// A label matcher as Alertmanager writes them: `severity="critical"`, `model_name=~"fraud|churn"`, `team!=risk`.
 public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
+    /// Alertmanager's four operators: equal, not equal, matches and does not match a regular expression.
     public enum Operator: String, Sendable, Equatable, CaseIterable {
         case equal = "=", notEqual = "!=", matches = "=~", doesNotMatch = "!~"
     }
 
+    /// The label.
     public var name: String
+    /// How it is compared.
     public var op: Operator
+    /// The value, or the regular expression (anchored at both ends).
     public var value: String
 
+    /// A matcher of `name` against `value`.
     public init(_ name: String, _ op: Operator = .equal, _ value: String) {
         self.name = name
         self.op = op
@@ -46,6 +51,7 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// As Alertmanager writes it: `name="value"`.
     public var description: String { "\(name)\(op.rawValue)\"\(value)\"" }
 }
 

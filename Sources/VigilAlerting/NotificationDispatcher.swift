@@ -4,12 +4,17 @@
 public struct NotificationDispatcher: Sendable, Equatable, Codable {
     /// One aggregation group: the alerts of one route with the same group labels.
     public struct Group: Sendable, Equatable, Codable {
+        /// The route's identifier in the tree (`0.1`).
         public var route: String
+        /// Where its messages go.
         public var receiver: String
+        /// The group labels its alerts share.
         public var labels: [String: String]
+        /// When its first alert came (its `group_wait` counts from here).
         public var createdAt: Int64
         /// The last time the group's timers were checked and it was due (a flush), notified or not.
         public var flushedAt: Int64?
+        /// When its last message was made.
         public var notifiedAt: Int64?
         /// The firing alerts (fingerprints) of the last notification.
         public var notifiedFiring: Set<String>
@@ -18,17 +23,22 @@ public struct NotificationDispatcher: Sendable, Equatable, Codable {
     /// One message for a receiver: the group's firing alerts and, when the receiver wants them, the ones that
     /// resolved since the last message.
     public struct Notification: Sendable, Equatable {
+        /// The receiver's name.
         public var receiver: String
         /// Alertmanager's group key: the route and the group labels.
         public var groupKey: String
+        /// The labels the group's alerts share.
         public var groupLabels: [String: String]
+        /// The group's firing alerts.
         public var firing: [AlertInstance]
+        /// Alerts told as firing before that have resolved since.
         public var resolved: [AlertInstance]
     }
 
     /// Groups by key.
     public var groups: [String: Group] = [:]
 
+    /// A dispatcher with no groups.
     public init() {}
 
     /// Why an alert is not notified, if it is not.

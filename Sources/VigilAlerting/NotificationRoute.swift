@@ -2,6 +2,7 @@
 /// deepest matching route (the first matching child, and the ones after it while `continue` is set), and is
 /// grouped there with the alerts that share the route's `group_by` labels.
 public struct NotificationRoute: Sendable, Equatable {
+    /// Where the route's groups are sent.
     public var receiver: String
     /// Labels an alert must match to take this route (the root takes every alert).
     public var matchers: [LabelMatcher]
@@ -16,8 +17,10 @@ public struct NotificationRoute: Sendable, Equatable {
     public var repeatInterval: Int64
     /// Whether the alert also tries the routes after this one when it matches.
     public var continueMatching: Bool
+    /// Child routes, tried in order.
     public var routes: [NotificationRoute]
 
+    /// A route with Alertmanager's defaults: grouped by alert name and model, 30 s / 5 m / 4 h.
     public init(
         receiver: String, matchers: [LabelMatcher] = [], groupBy: [String] = ["alertname", "model_name"], groupWait: Int64 = 30_000,
         groupInterval: Int64 = 300_000, repeatInterval: Int64 = 14_400_000, continueMatching: Bool = false, routes: [NotificationRoute] = []

@@ -7,6 +7,7 @@ import VigilCore
 /// Secrets (Slack's URL, the bot token) are named by environment variable and read when a message is sent;
 /// they are never stored or logged.
 public struct Receiver: Sendable, Equatable {
+    /// How messages are sent.
     public enum Kind: Sendable, Equatable {
         case webhook(url: String)
         /// The incoming-webhook URL is read from this environment variable.
@@ -18,11 +19,17 @@ public struct Receiver: Sendable, Equatable {
 
     /// Email over SMTP, as Alertmanager's `email_configs` (the password from the environment).
     public struct Email: Sendable, Equatable {
+        /// Recipients.
         public var to: [String]
+        /// The sender address.
         public var from: String
+        /// The SMTP server (`smarthost`'s host).
         public var host: String
+        /// Its port (587 for submission with STARTTLS).
         public var port: Int
+        /// The AUTH PLAIN user; no authentication when nil.
         public var username: String?
+        /// The environment variable holding the password.
         public var passwordVariable: String?
         /// Refuse to send without STARTTLS (default true, Alertmanager's `smtp_require_tls`).
         public var requireTLS: Bool
@@ -31,6 +38,7 @@ public struct Receiver: Sendable, Equatable {
         /// The EHLO name (default `localhost`, Alertmanager's `smtp_hello`).
         public var hello: String
 
+        /// Email settings; STARTTLS required, EHLO `localhost`, as Alertmanager's defaults.
         public init(
             to: [String], from: String, host: String, port: Int, username: String? = nil, passwordVariable: String? = nil, requireTLS: Bool = true,
             caFile: String? = nil, hello: String = "localhost"
@@ -47,11 +55,14 @@ public struct Receiver: Sendable, Equatable {
         }
     }
 
+    /// The name routes refer to.
     public var name: String
+    /// How messages are sent.
     public var kind: Kind
     /// Whether resolutions are sent: by default yes for webhooks and Telegram, no for Slack, as Alertmanager.
     public var sendResolved: Bool
 
+    /// A receiver; `sendResolved` nil takes Alertmanager's default for its kind.
     public init(name: String, kind: Kind, sendResolved: Bool? = nil) {
         self.name = name
         self.kind = kind

@@ -28,8 +28,10 @@ public struct ServiceLevelObjective: Sendable, Equatable {
         public var factor: Double
         /// How long both windows must burn before the alert fires (the kubernetes-mixin's values), in milliseconds.
         public var holdFor: Int64
+        /// The alert's severity (pages `critical`, tickets `warning`).
         public var severity: AlertRule.Severity
 
+        /// A tier with every field given.
         public init(name: String, long: Int64, short: Int64, factor: Double, holdFor: Int64, severity: AlertRule.Severity) {
             self.name = name
             self.long = long
@@ -62,20 +64,26 @@ public struct ServiceLevelObjective: Sendable, Equatable {
         ]
     }
 
+    /// The SLO's name (`slo` label).
     public var name: String
+    /// The model it is about.
     public var model: String
     /// One version; nil counts every version of the model.
     public var version: String?
+    /// What makes a prediction good.
     public var indicator: Indicator
     /// The share of good predictions aimed at, in (0, 1).
     public var objective: Double
     /// Milliseconds; 30 days by default.
     public var period: Int64
+    /// Its burn-rate alerts.
     public var tiers: [Tier]
     /// A tier whose short window has fewer predictions does not fire, so a quiet model cannot page.
     public var minimumEvents: Int
+    /// Labels added to its alerts.
     public var labels: [String: String]
 
+    /// An SLO; the SRE workbook's tiers for its period unless `tiers` are given.
     public init(
         name: String, model: String, version: String? = nil, indicator: Indicator, objective: Double, period: Int64 = 30 * 24 * 3_600_000,
         tiers: [Tier]? = nil, minimumEvents: Int = 10, labels: [String: String] = [:]
@@ -119,67 +127,5 @@ public struct ServiceLevelObjective: Sendable, Equatable {
             ],
             alertName: "SLOErrorBudgetBurn"
         )
-    }
-}
-
-/// Good and total predictions of one window.
-public struct SLICounts: Sendable, Equatable {
-    public var good: Double
-    public var total: Int
-
-    public init(good: Double, total: Int) {
-        self.good = good
-        self.total = total
-    }
-
-    public static func + (lhs: SLICounts, rhs: SLICounts) -> SLICounts { SLICounts(good: lhs.good + rhs.good, total: lhs.total + rhs.total) }
-    public static func - (lhs: SLICounts, rhs: SLICounts) -> SLICounts { SLICounts(good: lhs.good - rhs.good, total: lhs.total - rhs.total) }
-
-    /// Bad over total; nil without predictions.
-    public var errorRatio: Double? { total > 0 ? max(0, Double(total) - good) / Double(total) : nil }
-}
-
-/// Where an SLO stands at one time: the indicator over the period, the budget left, the burn rate of every
-/// window, when the budget runs out at the current pace, and the state of each tier.
-public struct SLOStatus: Sendable, Equatable {
-    public var slo: ServiceLevelObjective
-    /// Good / total over the period; nil without predictions.
-    public var indicator: Double?
-    /// Predictions over the period.
-    public var events: Int
-    /// 1 − bad / (error budget × events) over the period: 1 for a fresh period, 0 when spent, below 0 when overspent.
-    public var budgetRemaining: Double
-    /// Error ratio / error budget, by window length (milliseconds); a burn rate of 1 spends the budget exactly over the period.
-    public var burnRates: [Int64: Double]
-    /// Predictions by window length.
-    public var windowEvents: [Int64: Int]
-    /// Milliseconds until the budget is spent at the burn rate of the fastest page tier's long window (1 h by
-    /// default); nil when it is not burning or already spent.
-    public var timeToExhaustion: Int64?
-
-    /// The status from the counts of each of ``ServiceLevelObjective/windowLengths``.
-    public init(slo: ServiceLevelObjective, counts: [Int64: SLICounts]) {
-        self.slo = slo
-        let period = counts[slo.period] ?? SLICounts(good: 0, total: 0)
-        events = period.total
-        indicator = period.total > 0 ? period.good / Double(period.total) : nil
-        let bad = max(0, Double(period.total) - period.good)
-        budgetRemaining = period.total > 0 ? 1 - bad / (slo.errorBudget * Double(period.total)) : 1
-        var burnRates: [Int64: Double] = [:]
-        var windowEvents: [Int64: Int] = [:]
-        for (length, count) in counts {
-            windowEvents[length] = count.total
-            if let ratio = count.errorRatio { burnRates[length] = ratio / slo.errorBudget }
-        }
-        self.burnRates = burnRates
-        self.windowEvents = windowEvents
-        let pace = slo.tiers.first.flatMap { burnRates[$0.long] } ?? 0
-        timeToExhaustion = pace > 0 && budgetRemaining > 0 ? Int64((budgetRemaining * Double(slo.period) / pace).rounded()) : nil
-    }
-
-    /// A tier's observation: the smaller of its windows' burn rates, over the short window's predictions.
-    public func observation(_ tier: ServiceLevelObjective.Tier) -> AlertObservation {
-        guard let long = burnRates[tier.long], let short = burnRates[tier.short] else { return .noData }
-        return .value(min(long, short), events: windowEvents[tier.short] ?? 0)
     }
 }

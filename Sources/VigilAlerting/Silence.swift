@@ -1,14 +1,20 @@
 /// A silence: while active, alerts whose labels match every matcher are not notified (they still fire and are
 /// listed, marked silenced).
 public struct Silence: Sendable, Equatable, Codable {
+    /// Its identifier (a UUID).
     public var id: String
+    /// Alertmanager matchers, every one of which a silenced alert matches.
     public var matchers: [String]
     /// Milliseconds since 1970.
     public var startsAt: Int64
+    /// When it expires.
     public var endsAt: Int64
+    /// Who made it.
     public var createdBy: String
+    /// Why.
     public var comment: String
 
+    /// A silence with every field given.
     public init(id: String, matchers: [String], startsAt: Int64, endsAt: Int64, createdBy: String, comment: String) {
         self.id = id
         self.matchers = matchers
@@ -26,32 +32,5 @@ public struct Silence: Sendable, Equatable, Codable {
         guard startsAt <= now, now < endsAt else { return false }
         let parsed = matchers.compactMap(LabelMatcher.init(parsing:))
         return parsed.count == matchers.count && parsed.allMatch(labels)
-    }
-}
-
-/// An inhibition rule: while an alert matching the source matchers fires, alerts matching the target matchers
-/// with the same values of the `equal` labels are not notified. By default a critical alert inhibits the
-/// warnings of the same model.
-public struct InhibitRule: Sendable, Equatable {
-    public var source: [LabelMatcher]
-    public var target: [LabelMatcher]
-    public var equal: [String]
-
-    public init(source: [LabelMatcher], target: [LabelMatcher], equal: [String]) {
-        self.source = source
-        self.target = target
-        self.equal = equal
-    }
-
-    public static let criticalMutesWarningOfTheSameModel = InhibitRule(
-        source: [LabelMatcher("severity", .equal, "critical")], target: [LabelMatcher("severity", .equal, "warning")], equal: ["model_name"]
-    )
-
-    /// Whether `labels` are inhibited by one of the `firing` alerts' label sets (never by themselves).
-    public func inhibits(_ labels: [String: String], firing: [[String: String]]) -> Bool {
-        guard target.allMatch(labels) else { return false }
-        return firing.contains { source in
-            source != labels && self.source.allMatch(source) && equal.allSatisfy { source[$0] == labels[$0] }
-        }
     }
 }

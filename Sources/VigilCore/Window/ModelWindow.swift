@@ -6,7 +6,9 @@ import VigilStats
 /// The alert evaluator reads rules' values from it (``samples(_:)``), so a rule means the same number the
 /// summary and `/metrics` show.
 public struct ModelWindow: Sendable {
+    /// The model.
     public var model: String
+    /// The version; empty for the model's versions merged.
     public var version: String
     /// The window, milliseconds since 1970.
     public var range: Range<Int64>
@@ -19,6 +21,7 @@ public struct ModelWindow: Sendable {
     /// Model quality from the labels of the window's predictions; nil unless asked for.
     public var quality: QualitySummary?
 
+    /// A window from its parts; the report, PSI and quality only where a rule reads them.
     public init(
         model: String, version: String, range: Range<Int64>, traffic: LiveProfile, report: DatasetReport? = nil, psi: DatasetDrift? = nil,
         quality: QualitySummary? = nil
@@ -36,10 +39,12 @@ public struct ModelWindow: Sendable {
     public struct Sample: Sendable, Equatable {
         /// `feature_name`, `class` or `business_metric`, with its value; empty for a model-wide number.
         public var labels: [String: String]
+        /// The metric's value.
         public var value: Double
         /// The events the value stands on: predictions, or labelled predictions for model quality.
         public var events: Int
 
+        /// A sample.
         public init(labels: [String: String] = [:], value: Double, events: Int) {
             self.labels = labels
             self.value = value
@@ -58,8 +63,10 @@ public struct ModelWindow: Sendable {
         /// A segment tag: traffic metrics are measured per value of it (one sample each, labelled
         /// `segment_<tag>`), or for ``segmentValue`` alone.
         public var segmentTag: String?
+        /// One value of ``segmentTag``; every value when nil.
         public var segmentValue: String?
 
+        /// A selector; nil everywhere selects every value.
         public init(feature: String? = nil, className: String? = nil, businessMetric: String? = nil, segmentTag: String? = nil, segmentValue: String? = nil) {
             self.feature = feature
             self.className = className

@@ -91,6 +91,7 @@ public enum WindowMetric: Sendable, Hashable, CustomStringConvertible {
 
     private static func pow10(_ exponent: Int) -> Double { (0..<exponent).reduce(1) { value, _ in value * 10 } }
 
+    /// The metric's name in configuration files (`latency_p99`).
     public var description: String {
         switch self {
         case .requests: "requests"
