@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "VigilAlerting", targets: ["VigilAlerting"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilRender", targets: ["VigilRender"]),
+        .library(name: "VigilExport", targets: ["VigilExport"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .executable(name: "vigil", targets: ["vigil"]),
     ],
@@ -46,6 +47,12 @@ let package = Package(
         .target(name: "VigilCore", dependencies: ["VigilStats", "CZlib"], swiftSettings: strictSettings),
         // Alert rules, their state machine and Alertmanager's delivery timing: plain values, no I/O.
         .target(name: "VigilAlerting", dependencies: ["VigilCore"], swiftSettings: strictSettings),
+        // `vigil export`: Prometheus rules with their promtool tests, Alertmanager config, Grafana dashboards; text only, no I/O.
+        .target(
+            name: "VigilExport",
+            dependencies: ["VigilCore", "VigilAlerting", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
         // Durable storage behind the `EventStore` protocol; embedded SQLite (GRDB) first, PostgreSQL later.
         .target(
             name: "VigilStore",
@@ -90,6 +97,7 @@ let package = Package(
             dependencies: [
                 "VigilCore",
                 "VigilAlerting",
+                "VigilExport",
                 "VigilRender",
                 "VigilServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -130,6 +138,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VigilAlertingTests", dependencies: ["VigilAlerting"], swiftSettings: strictSettings),
+        // The exports checked by the real promtool and amtool, and the rules' parity with Vigil's own evaluator.
+        .testTarget(
+            name: "VigilExportTests",
+            dependencies: ["VigilExport", "VigilAlerting", "VigilCore", "ChildProcess", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "VigilStoreTests",
             // GRDB directly, to damage stored rows the way a bad disk would.

@@ -174,7 +174,7 @@ public struct AlertEvaluator: Sendable {
     }
 
     /// `alertname`, `severity`, `model_name`, `model_version` (for a per-version rule) and the rule's own labels.
-    func baseLabels(_ rule: AlertRule, model: String, version: String?) -> [String: String] {
+    public func baseLabels(_ rule: AlertRule, model: String, version: String?) -> [String: String] {
         var labels = rule.labels
         labels["alertname"] = rule.alertName ?? rule.name
         labels["severity"] = rule.severity.rawValue

@@ -59,6 +59,7 @@ extension AlertRule {
         current.annotations = annotations()
         if condition {
             current.lastTrueAt = now
+            current.keepFiringSince = nil
             if current.state == .pending, now - current.activeAt >= holdFor {
                 current.state = .firing
                 current.firedAt = now
@@ -71,7 +72,15 @@ extension AlertRule {
             // A pending alert whose condition stops goes back to inactive, unsent.
             return transition("pending", nil, nil)
         case .firing:
-            if keepFiringFor > 0, now - current.lastTrueAt < keepFiringFor { return (current, nil) }
+            // Counted from the first evaluation without the condition, as Prometheus counts it: with a 1-minute
+            // interval and `keep_firing_for: 5m`, an alert last true at 10:00 still fires at 10:05.
+            if keepFiringFor > 0 {
+                let since = current.keepFiringSince ?? now
+                if now - since < keepFiringFor {
+                    current.keepFiringSince = since
+                    return (current, nil)
+                }
+            }
             current.state = .resolved
             current.resolvedAt = now
             return transition("firing", .resolved, current)

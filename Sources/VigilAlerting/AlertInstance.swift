@@ -28,8 +28,11 @@ public struct AlertInstance: Sendable, Equatable, Codable {
     public var firedAt: Int64?
     /// When it stopped firing.
     public var resolvedAt: Int64?
-    /// When the condition last held, which `keep_firing_for` counts from.
+    /// When the condition last held.
     public var lastTrueAt: Int64
+    /// The first evaluation at which a firing alert's condition no longer held, which `keep_firing_for` counts
+    /// from (Prometheus' `KeepFiringSince`); nil while it holds.
+    public var keepFiringSince: Int64?
     /// The metric's value at the last evaluation that had one.
     public var value: Double?
     /// When the alert was last delivered to Alertmanager (or the receivers); nil if never.

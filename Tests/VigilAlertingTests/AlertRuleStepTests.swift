@@ -43,12 +43,20 @@ import VigilCore
         #expect(run(errorRule(for: 0), [(0, .value(0.02, events: 500))]) == [.firing])
     }
 
-    @Test func keepFiringForHoldsAFiringAlertAfterItsConditionStops() {
+    /// Counted from the first evaluation without the condition (Prometheus' `KeepFiringSince`), not from the
+    /// last one with it: the export's parity test against promtool showed the difference of one interval.
+    @Test func keepFiringForHoldsAFiringAlertFromTheFirstEvaluationWithoutItsCondition() {
         let states = run(
             errorRule(for: 0, keepFiringFor: 10 * Self.minute),
-            [(0, .value(0.02, events: 500)), (5, .value(0, events: 500)), (9, .value(0, events: 500)), (10, .value(0, events: 500))]
+            [(0, .value(0.02, events: 500)), (5, .value(0, events: 500)), (10, .value(0, events: 500)), (14, .value(0, events: 500)), (15, .value(0, events: 500))]
         )
-        #expect(states == [.firing, .firing, .firing, .resolved])
+        #expect(states == [.firing, .firing, .firing, .firing, .resolved])
+        // The condition coming back starts the count again.
+        let again = run(
+            errorRule(for: 0, keepFiringFor: 10 * Self.minute),
+            [(0, .value(0.02, events: 500)), (5, .value(0, events: 500)), (8, .value(0.02, events: 500)), (9, .value(0, events: 500)), (18, .value(0, events: 500)), (19, .value(0, events: 500))]
+        )
+        #expect(again == [.firing, .firing, .firing, .firing, .firing, .resolved])
     }
 
     @Test func aResolveThresholdKeepsAnAlertFiringUntilTheValueCrossesBack() {

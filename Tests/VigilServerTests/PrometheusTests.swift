@@ -79,7 +79,7 @@ struct PrometheusTests {
         let exposition = try await server.request("GET", "/metrics").text
         let classes = exposition.split(separator: "\n").filter { $0.hasPrefix("ml_prediction_class_total{") }
         #expect(classes.count == 3, "two classes and __other__: \(classes)")
-        #expect(exposition.contains(#"ml_prediction_class_total{model_name="m",predicted_class="__other__"} 2"#))
+        #expect(classes.contains { $0.hasPrefix(#"ml_prediction_class_total{model_name="m",model_version="#) && $0.contains(#"predicted_class="__other__"} 2"#) }, "\(classes)")
         #expect(exposition.contains(#"error_type="__other__"} 2"#))
         try await server.stop()
     }

@@ -239,15 +239,7 @@ final class AlertService: Service, Sendable {
             window.psi = cached.psi
         } else if analyse, traffic.requestCount > 0, let reference = try await store.reference(model: key.model) {
             if request.needsReport { window.report = ModelMonitor.report(reference: reference.profile, current: traffic, configuration: configuration) }
-            if request.needsPSI {
-                var options = configuration.drift
-                options.numericMethod = .populationStabilityIndex
-                options.categoricalMethod = .populationStabilityIndex
-                options.threshold = 0.1
-                options.columns = [:]
-                options.ignoredColumns.formUnion(reference.profile.schema.filter { $0.role != .feature }.map(\.name))
-                window.psi = DatasetDrift.analyze(reference: reference.profile, current: traffic.features.datasetProfile(), options: options)
-            }
+            if request.needsPSI { window.psi = ModelMonitor.psi(reference: reference.profile, current: traffic, configuration: configuration) }
             // Without a reference nothing is kept: missing ratios then come from the window's own features.
             analyses.withLock { $0[key] = (now, window.report, window.psi) }
         }

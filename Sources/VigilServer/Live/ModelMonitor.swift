@@ -46,6 +46,18 @@ final class ModelMonitor: Service, Sendable {
         )
     }
 
+    /// Every feature's PSI against the reference, whatever drift test the settings choose for it: the seeds'
+    /// alert (PSI > 0.15) reads it.
+    static func psi(reference: DatasetProfile, current: LiveProfile, configuration: ServerConfiguration) -> DatasetDrift {
+        var options = configuration.drift
+        options.numericMethod = .populationStabilityIndex
+        options.categoricalMethod = .populationStabilityIndex
+        options.threshold = 0.1
+        options.columns = [:]
+        options.ignoredColumns.formUnion(reference.schema.filter { $0.role != .feature }.map(\.name))
+        return DatasetDrift.analyze(reference: reference, current: current.features.datasetProfile(), options: options)
+    }
+
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let started = ContinuousClock.now
@@ -81,6 +93,7 @@ final class ModelMonitor: Service, Sendable {
             guard let reference = try await store.reference(model: model) else { continue }
             for (version, profile) in perVersion where profile.requestCount > 0 {
                 setDrift(model: model, version: version, report: Self.report(reference: reference.profile, current: profile, configuration: configuration))
+                setPSI(model: model, version: version, psi: Self.psi(reference: reference.profile, current: profile, configuration: configuration))
             }
         }
     }
@@ -112,6 +125,7 @@ final class ModelMonitor: Service, Sendable {
                 )
                 let labels = [("model_name", model), ("model_version", entry.version), ("window", label)]
                 if let coverage = summary.coverage { metrics.gauge(.labelCoverage, labels).set(to: coverage) }
+                metrics.gauge(.labelled, labels).set(to: Double(summary.labelled))
                 for figure in summary.metrics where figure.className == nil && figure.value.isFinite {
                     let name = figure.average.map { "\(figure.name)_\($0)" } ?? figure.name
                     metrics.gauge(.modelQuality, labels + [("metric", name)]).set(to: figure.value)
@@ -152,6 +166,12 @@ final class ModelMonitor: Service, Sendable {
             set("p10", q[0])
             set("p50", q[1])
             set("p90", q[2])
+        }
+    }
+
+    private func setPSI(model: String, version: String, psi: DatasetDrift) {
+        for column in psi.columns.prefix(configuration.maxLabelValues) where column.result.score.isFinite {
+            metrics.gauge(.featurePSI, [("model_name", model), ("model_version", version), ("feature_name", column.column)]).set(to: column.result.score)
         }
     }
 

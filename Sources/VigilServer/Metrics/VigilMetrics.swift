@@ -24,7 +24,9 @@ final class VigilMetrics: Sendable {
         var reportedCPU = 0.0
     }
 
-    static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    /// Prometheus' default bounds with 1 ms, 2.5 ms and 2 s added: the seeds' alert thresholds (500 ms, 2 s) are
+    /// bucket bounds, so an exported rule on the histogram means exactly what Vigil's own rule means.
+    static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10]
     static let unitBuckets: [Double] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
     static let rowBuckets: [Double] = [1, 10, 100, 1000, 10_000, 100_000]
 
@@ -40,12 +42,14 @@ final class VigilMetrics: Sendable {
         case featureValue = "ml_feature_value"
         case featureDrift = "ml_feature_drift_score"
         case featureDrifted = "ml_feature_drift_detected"
+        case featurePSI = "ml_feature_psi"
         case datasetDriftShare = "ml_dataset_drift_share"
         case embeddingSimilarity = "ml_embedding_reference_similarity"
         case dataQuality = "ml_data_quality_ratio"
         case modelQuality = "ml_model_quality"
         case modelQualityEstimated = "ml_model_quality_estimated"
         case labelCoverage = "ml_label_coverage_ratio"
+        case labelled = "ml_labelled_predictions"
         case labelDelay = "ml_label_delay_seconds"
         case businessMetric = "ml_business_metric"
         case ingested = "vigil_ingested_events_total"
@@ -83,12 +87,14 @@ final class VigilMetrics: Sendable {
             case .featureValue: "Feature statistics over the monitoring window (mean, std, min, max, null_rate, p10, p50, p90)."
             case .featureDrift: "Drift score of a feature against the model's reference over the monitoring window."
             case .featureDrifted: "1 when the feature's drift test crosses its threshold over the monitoring window, else 0."
+            case .featurePSI: "Population Stability Index of a feature against the model's reference over the monitoring window, whatever its drift test."
             case .datasetDriftShare: "Share of features that drifted over the monitoring window."
             case .embeddingSimilarity: "Mean cosine similarity of a vector feature to the reference centroid over the monitoring window (source=live), and of the reference's own vectors (source=reference)."
             case .dataQuality: "Share of values failing a data-quality check over the monitoring window."
             case .modelQuality: "Model quality from labels over a window of prediction time (accuracy, f1_macro, roc_auc, mae, rmse…)."
             case .modelQualityEstimated: "Model quality estimated from scores before labels come (CBPE: accuracy, precision, recall, f1, specificity, roc_auc)."
             case .labelCoverage: "Share of the window's successful predictions that have a label."
+            case .labelled: "Labelled predictions behind the window's model-quality figures."
             case .labelDelay: "Seconds from a prediction to its first label."
             case .businessMetric: "Business and proxy metrics sent with predictions (source=prediction) or labels (source=label): count, sum and mean over a window."
             case .ingested: "Events committed to the store, by kind (prediction or label)."
@@ -219,6 +225,7 @@ final class VigilMetrics: Sendable {
     private struct SeriesKey: Hashable {
         var model: String
         var value: String
+        var version = ""
     }
 
     private let versionCollectors = Mutex([SeriesKey: VersionCollectors]())
@@ -236,10 +243,12 @@ final class VigilMetrics: Sendable {
         return made
     }
 
-    private func collectors(model: String, predictedClass: String) -> ClassCollectors {
-        let key = SeriesKey(model: model, value: predictedClass)
+    private func collectors(model: String, version: String, predictedClass: String) -> ClassCollectors {
+        let key = SeriesKey(model: model, value: predictedClass, version: version)
         if let known = classCollectors.withLock({ $0[key] }) { return known }
-        let labels = [("model_name", model), ("predicted_class", bounded(predictedClass, model: model, label: "class"))]
+        // By version too, so that a class-share or confidence rule can watch one version as Vigil's own rules
+        // do; the seeds' `sum by (predicted_class)` queries still work.
+        let labels = [("model_name", model), ("model_version", version), ("predicted_class", bounded(predictedClass, model: model, label: "class"))]
         let made = ClassCollectors(count: counter(.classes, labels), confidence: histogram(.confidence, labels, buckets: Self.unitBuckets))
         // Classes past the label bound share `__other__`'s collectors, and are remembered under their own
         // name only while few, so that unbounded class names cannot grow this table.
@@ -252,7 +261,7 @@ final class VigilMetrics: Sendable {
     func recordCommitted(model: String, events: [PredictionEvent], positions: [Int64?]) {
         var count = 0
         var version: (name: String, collectors: VersionCollectors, ok: Int, failed: Int)?
-        var predicted: (name: String, collectors: ClassCollectors, count: Int)?
+        var predicted: (name: String, version: String, collectors: ClassCollectors, count: Int)?
         func endVersionRun() {
             guard let run = version else { return }
             if run.ok > 0 { run.collectors.ok.increment(by: Double(run.ok)) }
@@ -279,9 +288,12 @@ final class VigilMetrics: Sendable {
             if let latency = events[index].latencyMilliseconds { series.latency.record(latency / 1000) }
             if case .number(let value)? = events[index].prediction { series.score.record(value) }
             if let predictedClass = events[index].prediction?.predictedClass {
-                if predicted?.name != predictedClass.name {
+                if predicted?.name != predictedClass.name || predicted?.version != events[index].version {
                     endClassRun()
-                    predicted = (predictedClass.name, collectors(model: model, predictedClass: predictedClass.name), 0)
+                    predicted = (
+                        predictedClass.name, events[index].version,
+                        collectors(model: model, version: events[index].version, predictedClass: predictedClass.name), 0
+                    )
                 }
                 predicted!.count += 1
                 if let score = predictedClass.score { predicted!.collectors.confidence.record(score) }
