@@ -88,7 +88,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
             ],
-            resources: [.copy("Resources/openapi.yaml")],
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/runbooks.md")],
             swiftSettings: strictSettings
         ),
         // The command-line tool: parses arguments and calls the modules.
@@ -157,6 +157,7 @@ let package = Package(
                 "VigilServer",
                 "VigilStats",
                 "VigilAlerting",
+                "VigilExport",
                 "ChildProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

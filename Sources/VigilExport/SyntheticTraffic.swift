@@ -3,7 +3,7 @@ import VigilCore
 /// What one model version did during one step of a generated test: the same numbers become Prometheus series
 /// (counters and histogram buckets sampled at the end of each step) and, for Vigil's evaluator, events in the
 /// middle of the step.
-struct TrafficStep: Sendable, Equatable {
+struct TrafficStep: Sendable, Hashable {
     /// Successful predictions.
     var ok = 0
     /// Failed predictions.
@@ -19,12 +19,12 @@ struct TrafficStep: Sendable, Equatable {
     /// The events behind the gauge (labelled predictions, business-metric count), where the guard reads them.
     var gaugeEvents: Double?
 
-    struct Latency: Sendable, Equatable {
+    struct Latency: Sendable, Hashable {
         var milliseconds: Double
         var count: Int
     }
 
-    struct ClassCount: Sendable, Equatable {
+    struct ClassCount: Sendable, Hashable {
         var name: String
         var count: Int
     }

@@ -8,7 +8,7 @@ import HTTPTypes
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = VigilRequestContext
     let tokens: [APIToken]
-    static let openPaths: Set<String> = ["/healthz", "/readyz"]
+    static let openPaths: Set<String> = ["/healthz", "/readyz", "/runbooks"]
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context

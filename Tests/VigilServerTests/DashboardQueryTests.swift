@@ -1,0 +1,137 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import Testing
+import VigilAlerting
+import VigilExport
+import VigilServer
+
+/// Every query of the exported Grafana dashboards, run against a real Prometheus that scrapes a Vigil fed with
+/// the demo's traffic (and a regression model with a business metric) and evaluates the exported rules: none
+/// fails, none comes back empty. Grafana itself is not installable here; the dashboards' JSON is checked
+/// structurally in `GrafanaDashboardTests`.
+struct DashboardQueryTests {
+    @Test(.enabled(if: PrometheusTests.tool("prometheus") != nil || PrometheusTests.inCI, "prometheus is not installed (apt-get install prometheus); .ci/run installs it"))
+    func everyPanelQueryReturnsSeriesFromARealPrometheus() async throws {
+        let binary = try #require(PrometheusTests.tool("prometheus"), "prometheus is required in CI")
+        // A burn-rate tier short enough to fire within the test once the demo's v2 starts failing.
+        let slo = ServiceLevelObjective(
+            name: "fraud-availability", model: DemoDriver.model, indicator: .availability, objective: 0.999,
+            tiers: [.init(name: "page_fast", long: 60_000, short: 15_000, factor: 1, holdFor: 0, severity: .critical)]
+        )
+        let server = try await TestServer.start { configuration in
+            configuration.monitorIntervalSeconds = 1
+            configuration.qualityWindowIntervalSeconds = 1
+            configuration.alerting.slos = [slo]
+            configuration.alerting.evaluationInterval = 1000
+        }
+        var settings = ExportSettings()
+        settings.target = "127.0.0.1:\(server.port)"
+        var alerting = AlertingConfiguration()
+        alerting.slos = [slo]
+        let export = try MonitoringExport(alerting, settings: settings)
+        let directory = TestServer.temporaryDirectory()
+        for file in export.files where file.path.hasPrefix("prometheus/") {
+            let path = directory + "/" + file.path
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try file.contents.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        // The exported prometheus.yml, with the test's own scrape and evaluation pace.
+        let webPort = try TestServer.freePort()
+        try """
+            global: {scrape_interval: 1s, evaluation_interval: 1s}
+            rule_files: [vigil-rules.yaml, vigil-slo-rules.yaml]
+            scrape_configs:
+              - job_name: vigil
+                static_configs: [{targets: ['127.0.0.1:\(server.port)']}]
+            """.write(toFile: directory + "/prometheus/prometheus.yml", atomically: true, encoding: .utf8)
+        let prometheus = Process()
+        prometheus.executableURL = URL(fileURLWithPath: binary)
+        prometheus.arguments = [
+            "--config.file=\(directory)/prometheus/prometheus.yml", "--storage.tsdb.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(webPort)",
+            "--log.level=warn",
+        ]
+        prometheus.standardOutput = FileHandle.nullDevice
+        try prometheus.run()
+        defer { prometheus.terminate() }
+
+        // A refused row, so that the rejected-rows counter exists from the start.
+        _ = try await server.request("POST", "/v1/models/price/predictions", body: #"{"prediction": "not a number", "latency_ms": "slow"}"#)
+        var logger = Logger(label: "dashboard-test")
+        logger.logLevel = .warning
+        let driver = DemoDriver(
+            baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, eventsPerSecond: 600, driftAfterSeconds: 3, labelDelaySeconds: 0.05..<0.4, logger: logger
+        )
+        // Traffic goes on while the queries run: a rate over a window without traffic is a NaN, drawn as nothing.
+        let demo = Task { try await driver.run(duration: 120, minimumTicksAfterDrift: 20) }
+        let regression = Task { try await Self.feedRegression(server, seconds: 120) }
+        defer {
+            demo.cancel()
+            regression.cancel()
+        }
+        try await Task.sleep(for: .seconds(15))
+
+        let variables = ["$version": ".*", "$baseline": "v1", "$candidate": "v2", "$slo": slo.name, "$__rate_interval": "30s"]
+        var failures: [String] = []
+        let queries = GrafanaDashboards.queries(settings: settings)
+        #expect(queries.count > 40)
+        // A model-specific panel (regression errors, business metrics) has series for one of the two models.
+        for attempt in 0..<20 {
+            failures = []
+            for (dashboard, panel, expr) in queries {
+                var answered = false
+                for model in [DemoDriver.model, "price"] {
+                    var promql = expr.replacingOccurrences(of: "$model", with: model)
+                    for (name, value) in variables { promql = promql.replacingOccurrences(of: name, with: value) }
+                    switch try await Self.query(promql, port: webPort) {
+                    case .failure(let error): failures.append("\(dashboard) / \(panel): \(error) in \(promql)")
+                    case .success(let series): answered = answered || series > 0
+                    }
+                    if answered { break }
+                }
+                if !answered { failures.append("\(dashboard) / \(panel): no series for \(expr)") }
+            }
+            if failures.isEmpty { break }
+            if attempt < 19 { try await Task.sleep(for: .seconds(2)) }
+        }
+        #expect(failures.isEmpty, "\(failures.count) of \(queries.count) queries: \(failures.joined(separator: "\n"))")
+        demo.cancel()
+        regression.cancel()
+        _ = await (demo.result, regression.result)
+        try await server.stop()
+    }
+
+    /// A regression model (versions v1 and v2) with business metrics, twice a second: predictions, then their labels.
+    static func feedRegression(_ server: TestServer, seconds: Int) async throws {
+        for round in 0..<(seconds * 2) {
+            let rows = (0..<20).map { index in
+                #"{"id": "p\#(round)-\#(index)", "version": "v\#(1 + index % 2)", "prediction": \#(100 + index), "latency_ms": \#(5 + index), "metrics": {"revenue": \#(index)}, "features": {"rooms": \#(index % 5)}}"#
+            }
+            if Task.isCancelled { return }
+            _ = try await server.request("POST", "/v1/models/price/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+            // A business metric with the labels too: the 7-day window reads only those (predictions' metrics are per hour).
+            let labels = (0..<20).map { index in #"{"prediction_id": "p\#(round)-\#(index)", "label": \#(102 + index), "metrics": {"refund": \#(index % 3)}}"# }
+            _ = try await server.request("POST", "/v1/models/price/labels", body: labels.joined(separator: "\n"), contentType: "application/x-ndjson")
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    /// The number of series an instant query returns, or Prometheus' error.
+    static func query(_ promql: String, port: Int) async throws -> Result<Int, QueryError> {
+        var components = URLComponents(string: "http://127.0.0.1:\(port)/api/v1/query")!
+        components.queryItems = [URLQueryItem(name: "query", value: promql)]
+        let (data, _) = try await URLSession.shared.data(from: components.url!)
+        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        guard json?["status"] as? String == "success" else { return .failure(QueryError(text: "\(json?["error"] ?? "no answer")")) }
+        let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+        // NaN samples (a quantile of an empty histogram) draw nothing: they do not count as series.
+        return .success(result.filter { (($0["value"] as? [Any])?.last as? String) != "NaN" }.count)
+    }
+
+    struct QueryError: Error, CustomStringConvertible {
+        var text: String
+        var description: String { text }
+    }
+}
