@@ -19,8 +19,10 @@ public enum ChildProcess {
 
     /// Runs `program` to completion.
     ///
-    /// - Parameter standardInput: a file whose content the program reads as its standard input.
-    public static func run(_ program: URL, _ arguments: [String], standardInput: String? = nil) async throws -> Outcome {
+    /// - Parameters:
+    ///   - standardInput: a file whose content the program reads as its standard input.
+    ///   - environment: variables set for the program on top of this process's own.
+    public static func run(_ program: URL, _ arguments: [String], standardInput: String? = nil, environment: [String: String] = [:]) async throws -> Outcome {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -34,6 +36,7 @@ public enum ChildProcess {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = output
         process.standardError = error
         if let standardInput {
@@ -54,8 +57,8 @@ public enum ChildProcess {
     }
 
     /// Runs the program at `path` to completion.
-    public static func run(_ path: String, _ arguments: [String], standardInput: String? = nil) async throws -> Outcome {
-        try await run(URL(fileURLWithPath: path), arguments, standardInput: standardInput)
+    public static func run(_ path: String, _ arguments: [String], standardInput: String? = nil, environment: [String: String] = [:]) async throws -> Outcome {
+        try await run(URL(fileURLWithPath: path), arguments, standardInput: standardInput, environment: environment)
     }
 
     /// Waits for a started process to end, without blocking a thread.

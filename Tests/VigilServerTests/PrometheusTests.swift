@@ -90,33 +90,18 @@ struct PrometheusTests {
         let server = try await TestServer.start()
         let directory = TestServer.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let webPort = try TestServer.freePort()
         try """
             global: {scrape_interval: 1s, evaluation_interval: 1s}
             scrape_configs:
               - job_name: vigil
                 static_configs: [{targets: ['127.0.0.1:\(server.port)']}]
             """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
-        let prometheus = Process()
-        prometheus.executableURL = URL(fileURLWithPath: binary)
-        prometheus.arguments = [
-            "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
-            "--web.listen-address=127.0.0.1:\(webPort)", "--log.level=warn",
-        ]
-        prometheus.standardOutput = FileHandle.nullDevice
-        try prometheus.run()
-        defer { prometheus.terminate() }
+        let prometheus = try RealPrometheus.start(binary: binary, config: directory + "/prometheus.yml", directory: directory)
+        defer { prometheus.stop() }
 
         try await Self.feed(server, rounds: 25, pause: .milliseconds(250))
         try await Self.label(server)
-        func query(_ promql: String) async throws -> Double? {
-            var components = URLComponents(string: "http://127.0.0.1:\(webPort)/api/v1/query")!
-            components.queryItems = [URLQueryItem(name: "query", value: promql)]
-            let (data, _) = try await URLSession.shared.data(from: components.url!)
-            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-            let result = ((json?["data"] as? [String: Any])?["result"] as? [[String: Any]])?.first
-            return ((result?["value"] as? [Any])?.last as? String).flatMap(Double.init)
-        }
+        func query(_ promql: String) async throws -> Double? { try await prometheus.value(promql) }
         // Prometheus needs two scrapes with traffic between them before rate() has a value.
         var requestRate: Double?
         for _ in 0..<40 {

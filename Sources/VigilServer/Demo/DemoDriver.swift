@@ -45,9 +45,16 @@ public struct DemoDriver: Sendable {
         var sequence = 0
         var driftBegan: Date?
         var ticksAfterDrift = 0
+        // Labelled predictions sent before the drift, per version: the drift waits for enough of them to fit the
+        // estimators, so that a machine too busy to send many ticks in the first seconds still gets its estimates.
+        var preDriftLabelled: [String: Int] = [:]
         while !Task.isCancelled {
-            let elapsed = (ContinuousClock.now - start).seconds
+            var elapsed = (ContinuousClock.now - start).seconds
             if let duration, elapsed >= duration, ticksAfterDrift >= minimumTicksAfterDrift { break }
+            let readyToDrift = preDriftLabelled.count == 2 && preDriftLabelled.values.allSatisfy { $0 >= Self.labelsToFit }
+            if elapsed >= traffic.driftAfterSeconds, driftBegan == nil, !readyToDrift {
+                elapsed = traffic.driftAfterSeconds.nextDown
+            }
             if elapsed >= traffic.driftAfterSeconds {
                 if driftBegan == nil { driftBegan = Date() }
                 ticksAfterDrift += 1
@@ -56,6 +63,7 @@ public struct DemoDriver: Sendable {
             sequence += 1
             try await send("POST", "/v1/models/\(DemoTraffic.model)/predictions", body: events.map(\.json).joined(separator: "\n"), contentType: "application/x-ndjson")
             let preDrift = elapsed < traffic.driftAfterSeconds
+            for event in events where preDrift && event.label != nil { preDriftLabelled[event.version, default: 0] += 1 }
             for event in events {
                 guard let label = event.label else { continue }
                 pendingLabels.append((
@@ -74,10 +82,10 @@ public struct DemoDriver: Sendable {
                     preDriftPending -= 1
                 }
             }
-            let enough = preDriftLabels.count == 2 && preDriftLabels.values.allSatisfy { $0 >= 150 }
+            let enough = preDriftLabels.count == 2 && preDriftLabels.values.allSatisfy { $0 >= Self.labelsToFit }
             if !estimatorsFitted && (enough || (!preDrift && preDriftPending == 0)) {
                 estimatorsFitted = true
-                try await fitEstimators(from: startDate, to: startDate.addingTimeInterval(traffic.driftAfterSeconds))
+                try await fitEstimators(from: startDate, to: driftBegan ?? Date())
             }
             if sequence % 100 == 0 {
                 logger.info("demo traffic", metadata: ["events": "\(sequence * max(1, eventsPerSecond / 10))", "drifted": "\(elapsed >= traffic.driftAfterSeconds)"])
@@ -86,10 +94,13 @@ public struct DemoDriver: Sendable {
         }
         // A demo stopped before the condition above held (a busy machine, a short run) fits them on the way out.
         if !estimatorsFitted, (ContinuousClock.now - start).seconds >= traffic.driftAfterSeconds {
-            try await fitEstimators(from: startDate, to: startDate.addingTimeInterval(traffic.driftAfterSeconds))
+            try await fitEstimators(from: startDate, to: driftBegan ?? Date())
         }
         return driftBegan
     }
+
+    /// Labelled predictions per version the estimators are fitted on (the server needs 100).
+    static let labelsToFit = 150
 
     /// Fits the estimators on the labelled traffic before the drift; a version with too few labels (a very
     /// short demo) is left without one, as the server's answer says.
