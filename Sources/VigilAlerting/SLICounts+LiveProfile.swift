@@ -4,7 +4,8 @@ import VigilStats
 extension SLICounts {
     /// The good and total predictions of a window's traffic for an indicator.
     ///
-    /// Availability counts every prediction, good when it did not fail. Latency counts the predictions that
+    /// Availability counts every prediction, good when it did not fail. A quality SLO counts windows, not
+    /// predictions (``init(window:indicator:)``): here it counts nothing. Latency counts the predictions that
     /// reported a latency, good at or under the bound, as a Prometheus histogram's `le` bucket does; over a
     /// sketch's exact range (up to a few thousand values per window) the count is exact, beyond it the share
     /// is within the sketch's rank error bound.
@@ -12,6 +13,8 @@ extension SLICounts {
         switch indicator {
         case .availability:
             self.init(good: Double(traffic.requestCount - traffic.errorCount), total: traffic.requestCount)
+        case .quality:
+            self.init(good: 0, total: 0)
         case .latency(let bound):
             let latency = traffic.latency
             guard latency.count > 0 else {

@@ -13,6 +13,37 @@ public struct ServiceLevelObjective: Sendable, Equatable {
         case availability
         /// It succeeded within this many milliseconds: the share under a latency bound.
         case latency(thresholdMilliseconds: Double)
+        /// Model quality: the share of good windows, each window good when its figure from labels meets a target.
+        case quality(QualityIndicator)
+    }
+
+    /// A model-quality indicator: the period is cut into windows of ``window`` milliseconds (aligned to multiples
+    /// of it since 1970, so an hourly window is a clock hour), and a window with at least ``minimumLabelled``
+    /// labelled predictions is one event, good when its figure meets ``target`` (at least it, or at most it for
+    /// errors such as `rmse`). Windows with fewer labels are not counted; the window still open is not either.
+    public struct QualityIndicator: Sendable, Equatable {
+        /// The figure, as `ml_model_quality{metric}` names it (`accuracy`, `f1_macro`, `rmse`…).
+        public var metric: String
+        /// The value a good window reaches.
+        public var target: Double
+        /// Milliseconds; an hour by default.
+        public var window: Int64
+        /// Labelled predictions a window needs to count.
+        public var minimumLabelled: Int
+
+        /// An indicator; hourly windows of at least 50 labelled predictions unless given.
+        public init(metric: String, target: Double, window: Int64 = 3_600_000, minimumLabelled: Int = 50) {
+            self.metric = metric
+            self.target = target
+            self.window = window
+            self.minimumLabelled = minimumLabelled
+        }
+
+        /// Whether a larger value is better (`accuracy`) rather than a smaller one (`rmse`, `log_loss`, `fpr`).
+        public var higherIsBetter: Bool { !WindowMetric.lowerIsBetterQualityNames.contains(metric) }
+
+        /// Whether a window's figure meets the target.
+        public func isGood(_ value: Double) -> Bool { higherIsBetter ? value >= target : value <= target }
     }
 
     /// One burn-rate alert: it fires when the budget burns at least `factor` times as fast as the period
@@ -47,6 +78,15 @@ public struct ServiceLevelObjective: Sendable, Equatable {
             _ budgetPercent: Int, of period: Int64, in long: Int64, name: String, holdFor: Int64, severity: AlertRule.Severity
         ) -> Tier {
             Tier(name: name, long: long, short: long / 12, factor: Double(Int64(budgetPercent) * period) / Double(100 * long), holdFor: holdFor, severity: severity)
+        }
+
+        /// The tier with both windows at least one window of a quality SLO long: a five-minute window holds no
+        /// complete hourly window. The factor stays: it is a rate, whatever the windows.
+        public func fitted(to window: Int64) -> Tier {
+            var tier = self
+            tier.long = max(long, window)
+            tier.short = max(short, window)
+            return tier
         }
     }
 
@@ -83,10 +123,12 @@ public struct ServiceLevelObjective: Sendable, Equatable {
     /// Labels added to its alerts.
     public var labels: [String: String]
 
-    /// An SLO; the SRE workbook's tiers for its period unless `tiers` are given.
+    /// An SLO; the SRE workbook's tiers for its period unless `tiers` are given (for a quality SLO, with windows
+    /// of at least one quality window). A tier needs `minimumEvents` in its short window: 10 predictions by
+    /// default, or 1 quality window.
     public init(
         name: String, model: String, version: String? = nil, indicator: Indicator, objective: Double, period: Int64 = 30 * 24 * 3_600_000,
-        tiers: [Tier]? = nil, minimumEvents: Int = 10, labels: [String: String] = [:]
+        tiers: [Tier]? = nil, minimumEvents: Int? = nil, labels: [String: String] = [:]
     ) {
         self.name = name
         self.model = model
@@ -95,7 +137,8 @@ public struct ServiceLevelObjective: Sendable, Equatable {
         self.objective = objective
         self.period = period
         self.tiers = tiers ?? Self.defaultTiers(period: period)
-        self.minimumEvents = minimumEvents
+        if case .quality(let quality) = indicator { self.tiers = self.tiers.map { $0.fitted(to: quality.window) } }
+        self.minimumEvents = minimumEvents ?? (indicator.isQuality ? 1 : 10)
         self.labels = labels
     }
 
@@ -127,5 +170,13 @@ public struct ServiceLevelObjective: Sendable, Equatable {
             ],
             alertName: "SLOErrorBudgetBurn"
         )
+    }
+}
+
+extension ServiceLevelObjective.Indicator {
+    /// Whether the indicator counts quality windows rather than predictions.
+    public var isQuality: Bool {
+        if case .quality = self { return true }
+        return false
     }
 }

@@ -32,6 +32,8 @@ public struct ExportedSLO: Sendable, Equatable {
             let seconds = milliseconds / 1000
             fromRawSeries = ExportedAlert.latencyBuckets.contains(seconds)
             if fromRawSeries { bound = PromQL.bucketLabel(seconds) }
+        case .quality:
+            fromRawSeries = false
         }
         let sloLabel = ["slo": slo.name]
         var rules: [PrometheusRuleFile.Rule] = []
@@ -57,7 +59,10 @@ public struct ExportedSLO: Sendable, Equatable {
                 }
             }
         } else {
-            note = "the latency bound is not a bucket bound of ml_prediction_latency_seconds, so the burn rates are the ml_slo_burn_rate gauges Vigil computes"
+            note =
+                slo.indicator.isQuality
+                ? "good windows of model quality are counted by Vigil, so the burn rates are the ml_slo_burn_rate gauges Vigil computes"
+                : "the latency bound is not a bucket bound of ml_prediction_latency_seconds, so the burn rates are the ml_slo_burn_rate gauges Vigil computes"
         }
         let period = PromQL.duration(slo.period)
         let budgetText = DecimalText.text(budget)

@@ -33,7 +33,8 @@ struct SLOScenario {
         func step(badShare: Double) -> TrafficStep {
             let bad = Int((badShare * Double(n)).rounded())
             switch slo.indicator {
-            case .availability:
+            case .availability, .quality:
+                // A quality SLO never gets here: its burn rates are Vigil's gauges (``ExportedSLO/fromRawSeries``).
                 return TrafficStep(ok: n - bad, errors: bad, latencies: [.init(milliseconds: 20, count: n)], classes: [])
             case .latency(let bound):
                 // Fast predictions well under the bound, slow ones in a bucket wholly above it.
@@ -81,7 +82,7 @@ struct SLOScenario {
         // The indicator's counts per step; windows are sums of whole steps, as the server's are sums of buckets.
         let counts = steps.map { step -> (good: Double, total: Int) in
             switch slo.indicator {
-            case .availability: (Double(step.ok), step.requests)
+            case .availability, .quality: (Double(step.ok), step.requests)
             case .latency(let bound): (SyntheticSeries.latencyAtMost(bound, step), step.latencies.reduce(0) { $0 + $1.count })
             }
         }
@@ -132,7 +133,7 @@ struct SLOScenario {
         let from = index - Int(tier.short / stepLength)
         let seconds = Double(tier.short) / 1000
         switch slo.indicator {
-        case .availability:
+        case .availability, .quality:
             let errors = history.total(from, index) { Double($0.errors) } / seconds
             return errors / (errors + history.total(from, index) { Double($0.ok) } / seconds)
         case .latency(let bound):

@@ -35,7 +35,10 @@ struct AlertingConfigurationFile {
     static let emailKeys: Set<String> = ["to", "from", "smarthost", "auth_username", "auth_password_env", "require_tls", "ca_file", "hello"]
     static let routeKeys: Set<String> = ["receiver", "matchers", "group_by", "group_wait", "group_interval", "repeat_interval", "continue", "routes"]
     static let inhibitKeys: Set<String> = ["source_matchers", "target_matchers", "equal"]
-    static let sloKeys: Set<String> = ["name", "model", "version", "indicator", "latency_threshold", "objective", "period", "tiers", "min_events", "labels"]
+    static let sloKeys: Set<String> = [
+        "name", "model", "version", "indicator", "latency_threshold", "metric", "target", "window", "min_labels", "objective", "period", "tiers", "min_events",
+        "labels",
+    ]
     static let tierKeys: Set<String> = ["name", "long", "short", "factor", "budget_percent", "for", "severity"]
     static let alertmanagerKeys: Set<String> = ["url", "resend_delay", "timeout"]
     static let ruleKeys: Set<String> = [
@@ -376,16 +379,26 @@ struct AlertingConfigurationFile {
         }
         if let node = values["labels"] { slo.labels = try labelMap(node, "\(keyPath).labels", checkNames: true) }
         let indicator = try values["indicator"].map { try string($0, "\(keyPath).indicator") } ?? "availability"
+        if indicator != "latency", let node = values["latency_threshold"] { throw error(node, "\(keyPath).latency_threshold", "only a latency SLO has a latency threshold") }
+        if indicator != "quality" {
+            for key in ["metric", "target", "window", "min_labels"] {
+                if let node = values[key] { throw error(node, "\(keyPath).\(key)", "only a quality SLO (indicator: quality) has \(key)") }
+            }
+        }
         switch indicator {
         case "availability":
-            if let node = values["latency_threshold"] { throw error(node, "\(keyPath).latency_threshold", "only a latency SLO has a latency threshold") }
+            break
         case "latency":
             guard let node = values["latency_threshold"] else { throw error(values["indicator"], keyPath, "a latency SLO needs latency_threshold (such as 250ms)") }
             slo.indicator = .latency(thresholdMilliseconds: Double(try duration(node, "\(keyPath).latency_threshold", positive: true)))
+        case "quality":
+            slo.indicator = .quality(try decodeQualityIndicator(values, node, keyPath, period: slo.period))
+            if values["min_events"] == nil { slo.minimumEvents = 1 }
         default:
-            throw error(values["indicator"], "\(keyPath).indicator", "must be availability or latency")
+            throw error(values["indicator"], "\(keyPath).indicator", "must be availability, latency or quality")
         }
-        let defaults = ServiceLevelObjective.defaultTiers(period: slo.period)
+        var defaults = ServiceLevelObjective.defaultTiers(period: slo.period)
+        if case .quality(let quality) = slo.indicator { defaults = defaults.map { $0.fitted(to: quality.window) } }
         if let node = values["tiers"] {
             guard let sequence = node.sequence else { throw error(node, "\(keyPath).tiers", "must be a list of tier names or tiers") }
             slo.tiers = try sequence.enumerated().map { index, item in try decodeTier(item, "\(keyPath).tiers[\(index)]", defaults: defaults, period: slo.period) }
@@ -406,6 +419,28 @@ struct AlertingConfigurationFile {
             }
         }
         return slo
+    }
+
+    /// A quality SLO's indicator: `metric` (a model-quality figure), `target`, `window` (1h) and `min_labels` (50).
+    func decodeQualityIndicator(_ values: [String: Node], _ node: Node, _ keyPath: String, period: Int64) throws -> ServiceLevelObjective.QualityIndicator {
+        guard let metricNode = values["metric"], let targetNode = values["target"] else {
+            throw error(node, keyPath, "a quality SLO needs metric (such as accuracy) and target (such as 0.9)")
+        }
+        let metric = try string(metricNode, "\(keyPath).metric")
+        guard WindowMetric.qualityNames.contains(metric), metric != "mean_error" else {
+            let names = WindowMetric.qualityNames.subtracting(["mean_error"]).sorted().joined(separator: ", ")
+            throw error(metricNode, "\(keyPath).metric", "must be a model-quality figure with a better side (\(names))")
+        }
+        var indicator = ServiceLevelObjective.QualityIndicator(metric: metric, target: try number(targetNode, "\(keyPath).target"))
+        if let window = values["window"] {
+            indicator.window = try duration(window, "\(keyPath).window", positive: true)
+            guard indicator.window <= period else { throw error(window, "\(keyPath).window", "must not be longer than the period") }
+        }
+        if let minimum = values["min_labels"] {
+            guard let count = minimum.int, count >= 1 else { throw error(minimum, "\(keyPath).min_labels", "must be a whole number, 1 or more") }
+            indicator.minimumLabelled = count
+        }
+        return indicator
     }
 
     /// A tier: a default tier's name, or a mapping (a default tier's name with fields to change, or a new tier

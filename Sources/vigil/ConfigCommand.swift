@@ -102,7 +102,13 @@ struct ConfigCommand: ParsableCommand {
             }
             if !alerting.slos.isEmpty { lines.append("SLOs (\(alerting.slos.count)):") }
             for slo in alerting.slos {
-                let indicator: String = if case .latency(let bound) = slo.indicator { "latency ≤ \(AlertRule.formatted(bound)) ms" } else { "availability" }
+                let indicator: String =
+                    switch slo.indicator {
+                    case .availability: "availability"
+                    case .latency(let bound): "latency ≤ \(AlertRule.formatted(bound)) ms"
+                    case .quality(let quality):
+                        "\(PrometheusDuration.format(milliseconds: quality.window)) windows with \(quality.metric) \(quality.higherIsBetter ? "≥" : "≤") \(AlertRule.formatted(quality.target)) (≥ \(quality.minimumLabelled) labels)"
+                    }
                 let scope = slo.model + (slo.version.map { " \($0)" } ?? "")
                 lines.append("  \(slo.name): \(scope) \(indicator) ≥ \(AlertRule.formatted(slo.objective * 100)) % over \(PrometheusDuration.format(milliseconds: slo.period))")
                 for tier in slo.tiers {

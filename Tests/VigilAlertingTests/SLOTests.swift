@@ -21,6 +21,19 @@ import VigilCore
         #expect(ServiceLevelObjective.defaultTiers(period: 28 * Self.day).first?.factor == 13.44)
     }
 
+    @Test func aQualitySLOsTiersSpanAtLeastOneWindowAndNeedOneWindow() {
+        let slo = ServiceLevelObjective(
+            name: "fraud-accuracy", model: "fraud", indicator: .quality(.init(metric: "accuracy", target: 0.9)), objective: 0.95
+        )
+        // A five-minute window holds no complete hour: short windows become an hour; the factors stay.
+        #expect(slo.tiers.map(\.long) == [Self.hour, 6 * Self.hour, Self.day, 3 * Self.day])
+        #expect(slo.tiers.map(\.short) == [Self.hour, Self.hour, 2 * Self.hour, 6 * Self.hour])
+        #expect(slo.tiers.map(\.factor) == [14.4, 6, 3, 1])
+        #expect(slo.minimumEvents == 1)
+        #expect(ServiceLevelObjective.QualityIndicator(metric: "accuracy", target: 0.9).isGood(0.9))
+        #expect(!ServiceLevelObjective.QualityIndicator(metric: "rmse", target: 2).isGood(2.5), "for an error, smaller is better")
+    }
+
     @Test func tiersThatNeedMoreThanEveryPredictionBadAreUnreachable() {
         let loose = ServiceLevelObjective(name: "loose", model: "fraud", indicator: .availability, objective: 0.9)
         // 14.4 × 0.1 = 1.44 and 6 × 0.1 = 0.6: the fast page tier can never fire, the slow one can.

@@ -16,8 +16,8 @@ enum ExportFixtures {
 
     /// A configuration that uses every feature the export knows: each kind of metric, a resolve threshold,
     /// `keep_firing_for`, minimum events, no-data policies, a rule on the model's versions merged, one version,
-    /// one class, one feature, one business metric, a segment (left to Vigil), availability and latency SLOs
-    /// (one at a bucket bound, one not), each kind of receiver, a routing tree and inhibition rules.
+    /// one class, one feature, one business metric, a segment (left to Vigil), availability, latency (one at a
+    /// bucket bound, one not) and quality SLOs, each kind of receiver, a routing tree and inhibition rules.
     static var everyFeature: AlertingConfiguration {
         var configuration = AlertingConfiguration()
         configuration.alertmanagerURL = "http://127.0.0.1:9093"
@@ -67,6 +67,7 @@ enum ExportFixtures {
             ServiceLevelObjective(name: "fraud-availability", model: "fraud", indicator: .availability, objective: 0.999),
             ServiceLevelObjective(name: "fraud-latency", model: "fraud", version: "v1", indicator: .latency(thresholdMilliseconds: 250), objective: 0.99),
             ServiceLevelObjective(name: "fraud-latency-300", model: "fraud", indicator: .latency(thresholdMilliseconds: 300), objective: 0.95),
+            ServiceLevelObjective(name: "fraud-accuracy", model: "fraud", indicator: .quality(.init(metric: "accuracy", target: 0.9)), objective: 0.95),
         ]
         configuration.receivers = [
             Receiver(name: "oncall", kind: .webhook(url: "http://127.0.0.1:5001/hook")),

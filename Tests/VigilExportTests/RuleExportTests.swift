@@ -23,8 +23,9 @@ struct RuleExportTests {
         #expect(!expressions.joined().contains("0.000999"), "no float noise in thresholds")
     }
 
-    @Test func aLatencySLOOffTheBucketBoundsReadsVigilsBurnRateGauges() throws {
-        let slo = try #require(Self.rules.slos.first { $0.slo.name == "fraud-latency-300" })
+    @Test(arguments: ["fraud-latency-300", "fraud-accuracy"])
+    func anSLOPrometheusCannotCountReadsVigilsBurnRateGauges(name: String) throws {
+        let slo = try #require(Self.rules.slos.first { $0.slo.name == name })
         #expect(!slo.fromRawSeries)
         #expect(slo.group.rules.contains { $0.expr.contains("ml_slo_burn_rate") && $0.annotations?.entries["vigil_export_note"] != nil })
     }

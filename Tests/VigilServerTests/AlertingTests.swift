@@ -265,6 +265,57 @@ import VigilServer
         try await server.stop()
     }
 
+    /// A quality SLO counts clock hours: an hour with enough labels is good when its accuracy reaches the target.
+    @Test func aQualitySLOCountsGoodHoursOfAccuracyFromLabels() async throws {
+        let hour: Int64 = 3_600_000
+        let start: Int64 = 1_800_000_000_000 / hour * hour + 20 * 60_000
+        let clock = ManualClock(milliseconds: start)
+        let server = try await TestServer.start(clock: clock.clock) { configuration in
+            configuration.alerting.evaluationInterval = 100
+            configuration.alerting.rules = []
+            configuration.alerting.slos = [
+                ServiceLevelObjective(
+                    name: "fraud-accuracy", model: "fraud", indicator: .quality(.init(metric: "accuracy", target: 0.8, minimumLabelled: 10)), objective: 0.9
+                )
+            ]
+        }
+        /// `count` predictions of "yes" in the hour starting `hoursAgo` hours before the current one, `wrong` of them labelled "no".
+        func send(hoursAgo: Int64, count: Int, wrong: Int) async throws {
+            let at = start / hour * hour - hoursAgo * hour + 60_000
+            let rows = (0..<count).map { index in
+                predictionJSON(id: "h\(hoursAgo)-\(index)", age: 30, city: "x", timestamp: Timestamp.formatRFC3339(milliseconds: at))
+            }
+            #expect(try await server.request("POST", "/v1/models/fraud/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+            let labels = (0..<count).map { #"{"prediction_id": "h\#(hoursAgo)-\#($0)", "label": "\#($0 < wrong ? "no" : "yes")"}"# }
+            #expect(try await server.request("POST", "/v1/models/fraud/labels", body: labels.joined(separator: "\n"), contentType: "application/x-ndjson").status == 200)
+        }
+        try await send(hoursAgo: 4, count: 20, wrong: 0)  // good: accuracy 1
+        try await send(hoursAgo: 3, count: 20, wrong: 10)  // bad: 0.5
+        try await send(hoursAgo: 2, count: 5, wrong: 0)  // too few labels: not counted
+        try await send(hoursAgo: 1, count: 20, wrong: 2)  // good: 0.9
+        try await send(hoursAgo: 0, count: 20, wrong: 20)  // the current hour: still open, not counted
+        func read() async throws -> [String: Any]? { (try await server.request("GET", "/v1/slos").json()["slos"] as? [[String: Any]])?.first }
+        #expect(try await Self.eventually(10) { try await read()?["events"] as? Int == 3 }, "three complete hours with enough labels")
+        let slo = try #require(try await read())
+        #expect(slo["indicator"] as? String == "quality")
+        #expect(abs((number(slo, "sli") ?? 0) - 2.0 / 3) < 1e-12)
+        // One bad window of three against a budget of 10 % of windows: 1 − (1/3) / 0.1.
+        #expect(abs((number(slo, "errorBudgetRemaining") ?? 0) - (1 - (1.0 / 3) / 0.1)) < 1e-9)
+        let burns = Dictionary(uniqueKeysWithValues: (slo["burnRates"] as? [[String: Any]] ?? []).map { ($0["window"] as! String, $0) })
+        #expect(burns["1h"]?["events"] as? Int == 1 && number(burns["1h"], "burnRate") == 0, "the last complete hour was good")
+        #expect(burns["6h"]?["events"] as? Int == 3 && abs((number(burns["6h"], "burnRate") ?? 0) - 10.0 / 3) < 1e-9)
+
+        // The hour closes with every prediction wrong: the fast page tier's single hour burns at 10 (1 / 0.1),
+        // below its 14.4; the slow page tier (6h at 6, 1h) reads 2 bad of 4 windows = 5, below 6.
+        clock.advance(by: .seconds(3600))
+        #expect(try await Self.eventually(10) { try await read()?["events"] as? Int == 4 })
+        let after = try #require(try await read())
+        let later = Dictionary(uniqueKeysWithValues: (after["burnRates"] as? [[String: Any]] ?? []).map { ($0["window"] as! String, $0) })
+        #expect(number(later["1h"], "burnRate") == 10)
+        #expect(abs((number(later["6h"], "burnRate") ?? 0) - 5) < 1e-9)
+        try await server.stop()
+    }
+
     @Test func vigilsOwnReceiversGetGroupedMessagesAndSilencesMuteThem() async throws {
         let receiver = try await RecordingReceiver.start()
         let server = try await TestServer.start { configuration in

@@ -89,6 +89,12 @@ struct ConfigCheckTests {
         ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.99, indicator: latency}\n", "a latency SLO needs latency_threshold"),
         ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.99, tiers: [page_fastest]}\n", "FILE:3: alerting.slos[0].tiers[0]: no default tier is called page_fastest"),
         ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.99, period: 1d}\n", "tier ticket_slow's long window 3d is longer than the period 1d"),
+        ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.9, indicator: quality, metric: accuracy}\n", "a quality SLO needs metric (such as accuracy) and target"),
+        ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.9, indicator: quality, metric: mean_error, target: 0}\n",
+         "FILE:3: alerting.slos[0].metric: must be a model-quality figure with a better side"),
+        ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.9, target: 0.8}\n", "FILE:3: alerting.slos[0].target: only a quality SLO (indicator: quality) has target"),
+        ("alerting:\n  slos:\n    - {name: a, model: fraud, objective: 0.9, indicator: quality, metric: accuracy, target: 0.8, min_labels: 0}\n",
+         "FILE:3: alerting.slos[0].min_labels: must be a whole number, 1 or more"),
         ("alerting:\n  receivers: [{name: a, webhook: {url: \"http://x/y\"}}]\n", "FILE:2: alerting: receivers are given but no route"),
         ("alerting:\n  receivers: [{name: a, email: {to: x, from: y, smarthost: z}}]\n  route: {receiver: a}\n", "FILE:2: alerting.receivers[0].email.smarthost: must be host:port"),
         ("alerting:\n  receivers: [{name: a, email: {to: x, from: y, smarthost: \"z:25\", auth_username: u, require_tls: false}}]\n  route: {receiver: a}\n",
@@ -129,6 +135,20 @@ struct ConfigCheckTests {
         #expect(result.output.contains("    page_fast: burn > 13.44× over 1h/5m for 2m → critical"))
         #expect(result.output.contains("    ticket_slow: burn > 0.933333× over 3d/6h for 1h → warning"))
         #expect(result.output.contains("    weekly: burn > 1× over 7d/14h for 6h → info"))
+    }
+
+    @Test func aQualitySLOIsListedWithItsWindowsAndFittedTiers() async throws {
+        let result = try await check("""
+            alerting:
+              slos:
+                - {name: fraud-accuracy, model: fraud, indicator: quality, metric: accuracy, target: 0.9, min_labels: 20, objective: 95%}
+                - {name: price-error, model: price, indicator: quality, metric: rmse, target: 12.5, window: 6h, objective: 0.95}
+            """)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("  fraud-accuracy: fraud 1h windows with accuracy ≥ 0.9 (≥ 20 labels) ≥ 95 % over 30d"), "\(result.output)")
+        #expect(result.output.contains("    page_fast: burn > 14.4× over 1h/1h for 2m → critical"))
+        #expect(result.output.contains("  price-error: price 6h windows with rmse ≤ 12.5 (≥ 50 labels) ≥ 95 % over 30d"))
+        #expect(result.output.contains("    page_slow: burn > 6× over 6h/6h for 15m → critical"))
     }
 
     @Test func receiversAndRoutesAreCheckedAndListed() async throws {

@@ -44,6 +44,9 @@ public enum WindowMetric: Sendable, Hashable, CustomStringConvertible {
         "mean_error", "mae", "rmse", "mape", "r2", "max_error",
     ]
 
+    /// The model-quality figures where smaller is better: errors, losses and error rates.
+    public static let lowerIsBetterQualityNames: Set<String> = ["fpr", "fnr", "log_loss", "brier", "ece", "mae", "rmse", "mape", "max_error"]
+
     /// Every name accepted by ``init(name:)``, for error messages.
     public static let simpleNames = [
         "requests", "request_rate", "error_rate", "class_share", "dataset_drift", "dataset_drift_share", "drift_score", "psi", "missing_ratio",

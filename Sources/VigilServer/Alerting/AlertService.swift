@@ -36,6 +36,8 @@ final class AlertService: Service, Sendable {
     /// Drift, data-quality and PSI analyses of windows, by window, with when they were made: a window of an hour
     /// or more moves by under 2 % in a minute, so its analyses (tens of milliseconds each: `vigil-bench alerts
     /// --builtin`) are reused for up to a sixtieth of its length, at most a minute.
+    /// Each quality SLO's complete windows by their end, and when they were last all read.
+    private let qualityWindows = Mutex<[String: (fullAt: Int64, folded: Int64?, windows: [Int64: SLICounts])]>([:])
     private let analyses = Mutex<[AlertEvaluator.WindowKey: (at: Int64, report: DatasetReport?, psi: DatasetDrift?)]>([:])
     /// Windows of a day or more (the built-in 7-day accuracy), reused for a minute: they read days of stored
     /// rollups and quality per version, and a minute moves them by under 0.1 %.
@@ -145,6 +147,7 @@ final class AlertService: Service, Sendable {
     /// An SLO's counts over its period and tier windows, ending now: each window holds the buckets from the one
     /// containing `now − length + 1` to the current one, as every window Vigil reads.
     private func status(_ slo: ServiceLevelObjective, now: Int64) async throws -> SLOStatus {
+        if case .quality(let indicator) = slo.indicator { return try await qualityStatus(slo, indicator, now: now) }
         let day: Int64 = 86_400_000
         let width = live.bucketMilliseconds
         let versions = slo.version.map { [$0] } ?? (cardinality.versions(of: slo.model) ?? [])
@@ -177,6 +180,35 @@ final class AlertService: Service, Sendable {
             counts[length] = closed + (try await count(current..<(now + 1)))
         }
         if !closedParts.isEmpty { longCounts.withLock { $0[slo.name] = (incremental ? cached!.fullAt : now, lateBatches, closedParts) } }
+        return SLOStatus(slo: slo, counts: counts)
+    }
+
+    /// A quality SLO's counts: each complete window of the period is read once (one series read for all those
+    /// not yet known) and kept. When labels were folded since, the windows of the last day are read again (most
+    /// labels come within a day); every 10 minutes all of them are, so that late labels for old windows count too.
+    private func qualityStatus(_ slo: ServiceLevelObjective, _ indicator: ServiceLevelObjective.QualityIndicator, now: Int64) async throws -> SLOStatus {
+        let width = indicator.window
+        // Complete windows end at multiples of the width, within the period.
+        let lastEnd = (now + 1) / width * width
+        let firstEnd = ((now - slo.period) / width + 1) * width
+        let cached = qualityWindows.withLock { $0[slo.name] }
+        let folded = await quality.foldedPosition
+        let full = cached.map { now - $0.fullAt >= 600_000 } ?? true
+        var windows = full ? [:] : cached!.windows
+        if let cached, cached.folded != folded { windows = windows.filter { $0.key <= now - 86_400_000 } }
+        let missing = stride(from: firstEnd, through: lastEnd, by: Int(width)).filter { windows[$0] == nil }
+        if let first = missing.first, let last = missing.last {
+            let points = try await quality.series(model: slo.model, version: slo.version, range: (first - width)..<last, granularity: width, trailing: width)
+            for (end, profile) in points where end % width == 0 {
+                windows[end] = SLICounts(window: QualitySummary(profile: profile, predictions: nil, windowEnd: end, now: now), indicator: indicator)
+            }
+        }
+        windows = windows.filter { $0.key >= firstEnd }
+        qualityWindows.withLock { $0[slo.name] = (full ? now : cached!.fullAt, folded, windows) }
+        var counts: [Int64: SLICounts] = [:]
+        for length in slo.windowLengths {
+            counts[length] = windows.filter { $0.key > now - length }.values.reduce(SLICounts(good: 0, total: 0), +)
+        }
         return SLOStatus(slo: slo, counts: counts)
     }
 

@@ -31,6 +31,8 @@ public actor QualityProfiles: Service {
     public private(set) var recounted = 0
     /// The label-log position the stored buckets are complete up to; nil until read from the store.
     private var position: Int64?
+    /// The label-log position folded so far (nil before the first catch-up): it moves whenever labels were folded.
+    public var foldedPosition: Int64? { position }
     /// Whether a catch-up is folding, and the callers waiting for their turn: one folds at a time.
     private var folding = false
     private var waiting: [CheckedContinuation<Void, Never>] = []

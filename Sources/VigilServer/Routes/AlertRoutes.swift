@@ -84,6 +84,8 @@ struct AlertRoutes {
         var version: String?
         var indicator: String
         var latencyThresholdMs: Double?
+        /// A quality SLO's figure, target, window and labels a window needs.
+        var quality: Quality?
         var objective: Double
         var period: String
         /// Good / all over the period.
@@ -94,6 +96,14 @@ struct AlertRoutes {
         var exhaustedIn: String?
         var burnRates: [Burn]
         var tiers: [Tier]
+    }
+
+    struct Quality: Encodable {
+        var metric: String
+        var target: Double
+        var higherIsBetter: Bool
+        var window: String
+        var minLabels: Int
     }
 
     struct Burn: Encodable {
@@ -128,8 +138,16 @@ struct AlertRoutes {
         let slos = service.slos().filter { model == nil || $0.slo.model == model }.map { status in
             let slo = status.slo
             let threshold: Double? = if case .latency(let bound) = slo.indicator { bound } else { nil }
+            var quality: Quality?
+            if case .quality(let indicator) = slo.indicator {
+                quality = Quality(
+                    metric: indicator.metric, target: indicator.target, higherIsBetter: indicator.higherIsBetter, window: format(indicator.window),
+                    minLabels: indicator.minimumLabelled
+                )
+            }
             return SLO(
-                name: slo.name, model: slo.model, version: slo.version, indicator: threshold == nil ? "availability" : "latency", latencyThresholdMs: threshold,
+                name: slo.name, model: slo.model, version: slo.version, indicator: quality != nil ? "quality" : threshold == nil ? "availability" : "latency",
+                latencyThresholdMs: threshold, quality: quality,
                 objective: slo.objective, period: format(slo.period), sli: status.indicator, events: status.events,
                 errorBudgetRemaining: status.budgetRemaining, exhaustedIn: status.timeToExhaustion.map(format),
                 burnRates: slo.windowLengths.map { Burn(window: format($0), burnRate: status.burnRates[$0], events: status.windowEvents[$0] ?? 0) },
