@@ -52,6 +52,9 @@ public struct AlertEvaluator: Sendable {
     public var slos: [ServiceLevelObjective]
     /// How long a resolved alert is kept (and its resolution resent): 15 minutes, as Prometheus.
     public var resolvedRetention: Int64
+    /// Where the runbooks are (`vigil serve`'s `/runbooks`): an alert without a `runbook_url` annotation gets
+    /// this URL with its alert name as the anchor (a built-in's section), or `#your-own-rules`.
+    public var runbookURL: String?
 
     /// An evaluator of `rules` and of the burn-rate tiers of `slos`.
     public init(rules: [AlertRule], slos: [ServiceLevelObjective] = [], resolvedRetention: Int64 = 15 * 60_000) {
@@ -196,6 +199,10 @@ public struct AlertEvaluator: Sendable {
             let measured = value.map { "is \(formatNumber($0))" } ?? "has no data"
             result["description"] =
                 "\(rule.metric) over \(PrometheusDuration.format(milliseconds: rule.window)) \(measured) for \(subject) (threshold: \(comparison))."
+        }
+        if result["runbook_url"] == nil, let runbookURL {
+            let shipped = rule.isBuiltIn || rule.alertName == "SLOErrorBudgetBurn"
+            result["runbook_url"] = runbookURL + "#" + (shipped ? (rule.alertName ?? rule.name).lowercased() : "your-own-rules")
         }
         for (name, text) in result where text.contains("{{") {
             result[name] = Self.fill(text, value: value, labels: labels)

@@ -283,7 +283,7 @@ public struct PrometheusRules: Sendable {
 
 extension ExportedAlert {
     /// `ml_prediction_latency_seconds`'s bucket bounds, in seconds.
-    static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10]
+    public static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10]
     /// `ml_prediction_confidence`'s bucket bounds.
     static let unitBuckets: [Double] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
 }

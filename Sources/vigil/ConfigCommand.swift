@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilAlerting
 import VigilCore
+import VigilExport
 import VigilServer
 
 /// `vigil config`: work with the server's configuration file without starting a server.
@@ -29,6 +30,20 @@ struct ConfigCommand: ParsableCommand {
             var warnings: [String] = []
             try ServeConfigurationFile.apply(file, to: &configuration, environment: ProcessInfo.processInfo.environment) { warnings.append($0) }
             print("\(file): valid")
+            // Off a bucket bound, Prometheus interpolates inside the bucket where Vigil reads its sketch: an
+            // exported copy of the rule (vigil export) could disagree with Vigil near the threshold.
+            let bounds = ExportedAlert.latencyBuckets.map { $0 * 1000 }
+            for rule in configuration.alerting.rules where rule.metric.description.hasPrefix("latency_p") {
+                for limit in [rule.threshold] + (rule.resolveThreshold.map { [$0] } ?? []) where !bounds.contains(limit) {
+                    warnings.append(
+                        "rule \(rule.name): \(AlertRule.formatted(limit)) ms is not a bucket bound of ml_prediction_latency_seconds (\(bounds.map { AlertRule.formatted($0) }.joined(separator: ", ")) ms), so a Prometheus copy of it (vigil export) can disagree near the threshold"
+                    )
+                }
+            }
+            for slo in configuration.alerting.slos {
+                guard case .latency(let bound) = slo.indicator, !bounds.contains(bound) else { continue }
+                warnings.append("SLO \(slo.name): \(AlertRule.formatted(bound)) ms is not a bucket bound of ml_prediction_latency_seconds, so vigil export reads Vigil's burn-rate gauges for it")
+            }
             for warning in warnings { print("warning: \(warning)") }
             print(Self.describe(configuration.alerting))
         }

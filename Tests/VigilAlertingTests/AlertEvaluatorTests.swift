@@ -51,6 +51,20 @@ import VigilCore
         #expect(other.instances.isEmpty)
     }
 
+    @Test func alertsLinkToTheirRunbookSectionUnlessTheyNameTheirOwn() throws {
+        let builtIn = try #require(BuiltInRules.all.first { $0.name == "MLModelHighErrorRate" })
+        let own = AlertRule(name: "FraudErrors", model: "fraud", metric: .errorRate, window: 5 * Self.minute, direction: .above, threshold: 0.01)
+        var linked = own
+        linked.name = "FraudErrorsLinked"
+        linked.annotations["runbook_url"] = "https://runbooks.example/fraud"
+        var evaluator = AlertEvaluator(rules: [builtIn, own, linked])
+        evaluator.runbookURL = "http://vigil:8080/runbooks"
+        let alerts = evaluator.evaluate(windows: [key(): window(count: 1000, errors: 500)], instances: [:], now: 0).instances.values
+        let links = Dictionary(uniqueKeysWithValues: alerts.map { ($0.rule, $0.annotations["runbook_url"]) })
+        #expect(links["MLModelHighErrorRate"] == "http://vigil:8080/runbooks#mlmodelhigherrorrate")
+        #expect(links["FraudErrors"] == "http://vigil:8080/runbooks#your-own-rules")
+        #expect(links["FraudErrorsLinked"] == "https://runbooks.example/fraud")
+    }
     @Test func perFeatureMetricsGiveOneAlertPerFeatureAndTemplatesAreFilledIn() {
         let rule = AlertRule(
             name: "Missing", metric: .dataQuality(.missing), window: 5 * Self.minute, direction: .above, threshold: 0.1,

@@ -58,7 +58,7 @@ struct ConfigCheckTests {
             """)
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("rules (9, 8 built-in):"))
-        let line = result.output.split(separator: "\n").first { $0.contains("MLModelHighLatency") }.map(String.init) ?? ""
+        let line = result.output.split(separator: "\n").first { $0.hasPrefix("  MLModelHighLatency") }.map(String.init) ?? ""
         #expect(line.contains("latency_p99 over 5m above 300") && line.contains("for 5m, ≥ 20 events") && line.hasSuffix("warning"), "\(line)")
         #expect(!result.output.contains("MLModelDown"))
     }
@@ -135,6 +135,18 @@ struct ConfigCheckTests {
         #expect(result.output.contains("    page_fast: burn > 13.44× over 1h/5m for 2m → critical"))
         #expect(result.output.contains("    ticket_slow: burn > 0.933333× over 3d/6h for 1h → warning"))
         #expect(result.output.contains("    weekly: burn > 1× over 7d/14h for 6h → info"))
+    }
+
+    @Test func latencyThresholdsOffTheHistogramsBucketsAreWarnedAbout() async throws {
+        let result = try await check("""
+            alerting:
+              rules:
+                - {name: Slow, model: fraud, metric: latency_p95, window: 5m, above: 300}
+                - {name: Slower, model: fraud, metric: latency_p99, window: 5m, above: 1000}
+            """)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("warning: rule Slow: 300 ms is not a bucket bound of ml_prediction_latency_seconds"), "\(result.output)")
+        #expect(!result.output.contains("rule Slower:"), "1 s is a bound")
     }
 
     @Test func aQualitySLOIsListedWithItsWindowsAndFittedTiers() async throws {

@@ -116,6 +116,8 @@ final class AlertService: Service, Sendable {
         for slo in configuration.alerting.slos { statuses.append(try await status(slo, now: now)) }
         sloStatuses.withLock { $0 = statuses }
         setSLOMetrics(statuses)
+        var evaluator = self.evaluator
+        evaluator.runbookURL = externalURL + "/runbooks"
         let result = evaluator.evaluate(windows: windows, slos: statuses, instances: previous, now: now)
         try await store.saveAlerts(result.changed, removing: result.removed, history: result.transitions)
         for transition in result.transitions {
