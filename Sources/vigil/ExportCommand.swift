@@ -75,9 +75,12 @@ struct ExportCommand: ParsableCommand {
             }
         }
         let checks = export.tests.outcomes.reduce(0) { $0 + $1.checks }
-        print("wrote \(export.files.count) files to \(out)")
-        print("  \(export.rules.alerts.count) alerts and \(export.rules.slos.count) SLOs for Prometheus; \(export.rules.skipped.count) rules left to Vigil")
-        print("  \(export.tests.outcomes.count) generated promtool tests (\(checks) evaluation checks)")
+        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        print("wrote \(count(export.files.count, "file")) to \(out)")
+        print(
+            "  \(count(export.rules.alerts.count, "alert")) and \(count(export.rules.slos.count, "SLO")) for Prometheus; \(count(export.rules.skipped.count, "rule")) left to Vigil"
+        )
+        print("  \(count(export.tests.outcomes.count, "generated promtool test")) (\(count(checks, "evaluation check")))")
         for skipped in export.rules.skipped { print("  Vigil only: \(skipped.name): \(skipped.reason)") }
         for warning in warnings + export.warnings { print("warning: \(warning)") }
     }
