@@ -56,13 +56,11 @@ struct DashboardQueryTests {
         let driver = DemoDriver(
             baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, eventsPerSecond: 600, driftAfterSeconds: 3, labelDelaySeconds: 0.05..<0.4, logger: logger
         )
-        // Traffic goes on while the queries run: a rate over a window without traffic is a NaN, drawn as nothing.
-        let demo = Task { try await driver.run(duration: 120, minimumTicksAfterDrift: 20) }
-        let regression = Task { try await Self.feedRegression(server, seconds: 120) }
-        defer {
-            demo.cancel()
-            regression.cancel()
-        }
+        // Traffic goes on while the queries run (a rate over a window without traffic is a NaN, drawn as nothing),
+        // and ends by itself: cancelling a task inside FoundationNetworking's URLSession.data can deadlock the
+        // process (the canceller waits on the session's queue while the completion waits on the task's lock).
+        let demo = Task { try await driver.run(duration: 50, minimumTicksAfterDrift: 20) }
+        let regression = Task { try await Self.feedRegression(server, seconds: 50) }
         try await Task.sleep(for: .seconds(15))
 
         let variables = ["$version": ".*", "$baseline": "v1", "$candidate": "v2", "$slo": slo.name, "$__rate_interval": "30s"]
@@ -90,9 +88,7 @@ struct DashboardQueryTests {
             if attempt < 19 { try await Task.sleep(for: .seconds(2)) }
         }
         #expect(failures.isEmpty, "\(failures.count) of \(queries.count) queries: \(failures.joined(separator: "\n"))")
-        demo.cancel()
-        regression.cancel()
-        _ = await (demo.result, regression.result)
+        _ = try await (demo.value, regression.value)
         try await server.stop()
     }
 
@@ -102,7 +98,6 @@ struct DashboardQueryTests {
             let rows = (0..<20).map { index in
                 #"{"id": "p\#(round)-\#(index)", "version": "v\#(1 + index % 2)", "prediction": \#(100 + index), "latency_ms": \#(5 + index), "metrics": {"revenue": \#(index)}, "features": {"rooms": \#(index % 5)}}"#
             }
-            if Task.isCancelled { return }
             _ = try await server.request("POST", "/v1/models/price/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
             // A business metric with the labels too: the 7-day window reads only those (predictions' metrics are per hour).
             let labels = (0..<20).map { index in #"{"prediction_id": "p\#(round)-\#(index)", "label": \#(102 + index), "metrics": {"refund": \#(index % 3)}}"# }
