@@ -177,6 +177,8 @@ public struct AlertEvaluator: Sendable {
     }
 
     /// `alertname`, `severity`, `model_name`, `model_version` (for a per-version rule) and the rule's own labels.
+    /// The labels every alert of `rule` on this model (and version) carries; the export's scenarios build
+    /// expected alerts with them, so they are public.
     public func baseLabels(_ rule: AlertRule, model: String, version: String?) -> [String: String] {
         var labels = rule.labels
         labels["alertname"] = rule.alertName ?? rule.name

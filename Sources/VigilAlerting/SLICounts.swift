@@ -11,7 +11,9 @@ public struct SLICounts: Sendable, Equatable {
         self.total = total
     }
 
+    /// Counts of two disjoint spans together.
     public static func + (lhs: SLICounts, rhs: SLICounts) -> SLICounts { SLICounts(good: lhs.good + rhs.good, total: lhs.total + rhs.total) }
+    /// Counts of a span without a part of it (an incremental window drops what left it).
     public static func - (lhs: SLICounts, rhs: SLICounts) -> SLICounts { SLICounts(good: lhs.good - rhs.good, total: lhs.total - rhs.total) }
 
     /// Bad over total; nil without predictions.

@@ -14,8 +14,9 @@ public struct ExportSettings: Sendable, Equatable {
     /// Where the runbooks are, the alert name in lower case appended as an anchor; nil uses the runbooks
     /// `vigil serve` itself serves at `/runbooks`.
     public var runbookURL: String?
-    /// The scrape job's name, and Vigil's address as Prometheus reaches it.
+    /// The scrape job's name.
     public var job = "vigil"
+    /// Vigil's address as Prometheus reaches it (`host:port`).
     public var target = "localhost:8080"
     /// Milliseconds between scrapes.
     public var scrapeInterval: Int64 = 15_000

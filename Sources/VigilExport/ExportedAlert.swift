@@ -36,6 +36,7 @@ public struct ExportedAlert: Sendable, Equatable {
         /// window's predictions when nil.
         public var events: (metric: String, matchers: [String: String])?
 
+        /// Field by field; the tuples keep the synthesized conformance from applying.
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.metric == rhs.metric && lhs.matchers == rhs.matchers && lhs.identity == rhs.identity && lhs.renamed?.from == rhs.renamed?.from
                 && lhs.renamed?.to == rhs.renamed?.to && lhs.events?.metric == rhs.events?.metric && lhs.events?.matchers == rhs.events?.matchers
