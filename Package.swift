@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "VigilAlerting", targets: ["VigilAlerting"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilRender", targets: ["VigilRender"]),
+        .library(name: "VigilDashboard", targets: ["VigilDashboard"]),
         .library(name: "VigilExport", targets: ["VigilExport"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .executable(name: "vigil", targets: ["vigil"]),
@@ -66,7 +67,9 @@ let package = Package(
         ),
         // Rendering of reports: the versioned JSON document and the terminal summary (HTML next).
         .target(name: "VigilRender", dependencies: ["VigilCore"], swiftSettings: strictSettings),
-        // The monitoring server: HTTP API, ingestion pipeline, live aggregation, /metrics.
+        // The built-in web dashboard's pages: HTML and SVG from window values, no I/O; charts shared with the report.
+        .target(name: "VigilDashboard", dependencies: ["VigilStats", "VigilCore", "VigilAlerting", "VigilRender"], swiftSettings: strictSettings),
+        // The monitoring server: HTTP API, ingestion pipeline, live aggregation, /metrics, the dashboard's routes.
         .target(
             name: "VigilServer",
             dependencies: [
@@ -75,6 +78,7 @@ let package = Package(
                 "VigilStore",
                 "VigilRender",
                 "VigilAlerting",
+                "VigilDashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -138,6 +142,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VigilAlertingTests", dependencies: ["VigilAlerting"], swiftSettings: strictSettings),
+        .testTarget(name: "VigilDashboardTests", dependencies: ["VigilDashboard", "VigilRender", "VigilCore", "VigilAlerting"], swiftSettings: strictSettings),
         // The exports checked by the real promtool and amtool, and the rules' parity with Vigil's own evaluator.
         .testTarget(
             name: "VigilExportTests",

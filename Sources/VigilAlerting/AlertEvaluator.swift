@@ -30,6 +30,8 @@ public struct AlertEvaluator: Sendable {
         public var needsReport = false
         /// Whether a rule reads PSI (a second drift analysis with PSI on every feature).
         public var needsPSI = false
+        /// Whether a rule reads latency, confidence or predicted classes (the observation sketches).
+        public var needsObservations = false
         /// Whether a rule reads model quality, label coverage or business metrics (the quality window).
         public var needsQuality = false
     }
@@ -79,6 +81,7 @@ public struct AlertEvaluator: Sendable {
                     }
                     requests[key]!.needsReport = requests[key]!.needsReport || (rule.metric.needsReference && rule.metric != .psi)
                     requests[key]!.needsPSI = requests[key]!.needsPSI || rule.metric == .psi
+                    requests[key]!.needsObservations = requests[key]!.needsObservations || rule.metric.needsObservations
                     requests[key]!.needsQuality = requests[key]!.needsQuality || rule.metric.needsLabels || rule.metric == .businessMean
                 }
             }

@@ -142,7 +142,7 @@ extension NotificationDispatcher.Notification {
             WebhookPayload.Alert(
                 status: alert.state == .resolved ? "resolved" : "firing", labels: alert.labels, annotations: alert.annotations,
                 startsAt: Timestamp.formatRFC3339(milliseconds: alert.firedAt ?? alert.activeAt), endsAt: alert.resolvedAt.map { Timestamp.formatRFC3339(milliseconds: $0) } ?? "0001-01-01T00:00:00Z",
-                generatorURL: "\(externalURL)/v1/alerts?fingerprint=\(alert.fingerprint)", fingerprint: alert.fingerprint
+                generatorURL: "\(externalURL)/alerts?fingerprint=\(alert.fingerprint)#alert-\(alert.fingerprint)", fingerprint: alert.fingerprint
             )
         }
         return WebhookPayload(

@@ -80,8 +80,19 @@ public struct SummaryDocument: Encodable, Sendable {
         public var missingRatio: Double
         public var typeMismatches: Int
         public var statistics: NumericStatistics?
-        public var distinctCount: Double?
+        /// Distinct values, a whole number: exact while few, else the sketch's estimate rounded.
+        public var distinctCount: Int?
+        /// How far an estimated ``distinctCount`` may be off (3 relative standard errors of the sketch, rounded
+        /// up); absent when the count is exact.
+        public var distinctCountBound: Int?
         public var topValues: [ClassCount]?
+    }
+
+    /// A distinct count as a whole number, with its bound when it is an estimate.
+    static func distinct(_ estimate: Double, relativeStandardError: Double?) -> (count: Int, bound: Int?) {
+        let count = Int(estimate.rounded())
+        guard let relativeStandardError else { return (count, nil) }
+        return (count, Int((3 * relativeStandardError * estimate).rounded(.up)))
     }
 
     public struct Vector: Encodable, Sendable {
@@ -217,14 +228,18 @@ public struct SummaryDocument: Encodable, Sendable {
             let rows = column.rowCount
             switch column {
             case .numeric(let sketch):
+                let distinct = Self.distinct(sketch.distinctCount, relativeStandardError: sketch.distinctCountRelativeStandardError)
                 return Feature(
                     name: name, kind: "numeric", rows: rows, missingRatio: rows > 0 ? Double(sketch.missingCount) / Double(rows) : 0,
-                    typeMismatches: mismatches[name] ?? 0, statistics: NumericStatistics(sketch), distinctCount: sketch.distinctCount, topValues: nil
+                    typeMismatches: mismatches[name] ?? 0, statistics: NumericStatistics(sketch), distinctCount: distinct.count,
+                    distinctCountBound: distinct.bound, topValues: nil
                 )
             case .categorical(let sketch):
+                let distinct = Self.distinct(sketch.distinctCount, relativeStandardError: sketch.items.isExact ? nil : sketch.distinctSketch.relativeStandardError)
                 return Feature(
                     name: name, kind: "categorical", rows: rows, missingRatio: rows > 0 ? Double(sketch.missingCount) / Double(rows) : 0,
-                    typeMismatches: mismatches[name] ?? 0, statistics: nil, distinctCount: sketch.distinctCount, topValues: classes(sketch, limit: 20)
+                    typeMismatches: mismatches[name] ?? 0, statistics: nil, distinctCount: distinct.count, distinctCountBound: distinct.bound,
+                    topValues: classes(sketch, limit: 20)
                 )
             }
         }

@@ -4,6 +4,7 @@ public import Logging
 import NIOCore
 public import ServiceLifecycle
 public import UnixSignals
+import VigilAlerting
 import VigilCore
 public import VigilStore
 import HTTPTypes
@@ -58,12 +59,16 @@ public struct VigilServer: Sendable {
             }
         }
         try await quality.catchUp()
+        // Every window's numbers come from here: the monitor, the alerts, the summary and the dashboard share it.
+        let windows = ModelWindows(configuration: configuration, store: store, live: live, quality: quality, clock: clock)
         let monitor = ModelMonitor(
-            configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger, clock: clock
+            configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger, clock: clock,
+            windows: windows
         )
 
         let alerts = AlertService(
-            configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger, clock: clock
+            configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger, clock: clock,
+            windows: windows
         )
 
         let router = Router(context: VigilRequestContext.self)
@@ -71,13 +76,17 @@ public struct VigilServer: Sendable {
         router.add(middleware: AuthenticationMiddleware(tokens: configuration.tokens))
         OperationalRoutes(store: store, metrics: metrics).register(on: router)
         IngestRoutes(configuration: configuration, store: store, writer: writer, cardinality: cardinality, metrics: metrics, clock: clock).register(on: router)
-        ModelRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
-        PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock).register(on: router)
+        ModelRoutes(configuration: configuration, store: store, live: live, windows: windows, cardinality: cardinality, clock: clock).register(on: router)
+        PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, windows: windows, clock: clock).register(on: router)
         EstimatorRoutes(configuration: configuration, store: store, cardinality: cardinality, clock: clock).register(on: router)
         AlertRoutes(configuration: configuration, service: alerts, store: store, clock: clock).register(on: router)
         SilenceRoutes(store: store, clock: clock).register(on: router)
         HookRoutes(service: alerts, store: store).register(on: router)
         AlertmanagerWebhookRoutes(service: alerts, clock: clock).register(on: router)
+        DashboardRoutes(
+            data: DashboardData(configuration: configuration, store: store, live: live, windows: windows, cardinality: cardinality, alerts: alerts),
+            tokens: configuration.tokens, clock: clock, secureCookie: configuration.alerting.externalURL?.hasPrefix("https://") == true
+        ).register(on: router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
 
         var application = Application(

@@ -332,7 +332,7 @@ public final class SQLiteStore: Store {
     /// The column a read of `parts` decodes, named `payload`.
     private static func payloadColumn(_ parts: LiveProfile.Parts, table: String? = nil) -> String {
         let prefix = table.map { "\($0)." } ?? ""
-        return parts == .all ? "\(prefix)payload" : "COALESCE(\(prefix)traffic, \(prefix)payload) AS payload"
+        return parts.hasObservations ? "\(prefix)payload" : "COALESCE(\(prefix)traffic, \(prefix)payload) AS payload"
     }
 
     public func buckets(model: String?, version: String?, starting range: Range<Int64>, parts: LiveProfile.Parts) async throws(StoreError) -> BucketRead {

@@ -59,6 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
             let base = "http://127.0.0.1:\(bound)"
             FileHandle.standardOutput.write(Data("""
                 vigil demo: a server on a temporary store (\(configuration.dataDirectory))
+                  the dashboard: \(base)/   (the model: \(base)/models/\(model)?range=15m&refresh=10)
                   feeding \(rate) predictions/s of "\(model)" (versions v1 and v2); drift begins after \(Int(driftAfter)) s
                   \(base)/metrics
                   \(base)/v1/models/\(model)/summary?window=5m

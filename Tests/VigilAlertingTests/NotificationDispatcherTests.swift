@@ -103,7 +103,7 @@ import VigilAlerting
         let text = String(decoding: body, as: UTF8.self)
         for field in [#""version":"4""#, #""status":"firing""#, #""receiver":"hook""#, #""groupLabels":{"alertname":"Errors","model_name":"fraud"}"#,
                       #""startsAt":"2027-01-15T08:00:00.000Z""#, #""endsAt":"0001-01-01T00:00:00Z""#, #""externalURL":"http://vigil:8080""#,
-                      #""generatorURL":"http://vigil:8080/v1/alerts?fingerprint="#, #""truncatedAlerts":0"#] {
+                      #""generatorURL":"http://vigil:8080/alerts?fingerprint="#, #""truncatedAlerts":0"#] {
             #expect(text.contains(field), "\(field) in \(text)")
         }
         #expect(message.text(externalURL: "http://vigil:8080").hasPrefix("[FIRING:1] Errors fraud\n🔥 Errors of fraud"))

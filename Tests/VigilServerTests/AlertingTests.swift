@@ -74,7 +74,7 @@ import VigilServer
         #expect(labels == ["alertname": "FraudErrors", "severity": "critical", "model_name": "fraud", "model_version": "v1", "team": "risk"])
         #expect(value(received, "annotations", "runbook_url") as? String == "https://runbooks.example/fraud-errors")
         #expect((value(received, "annotations", "summary") as? String)?.contains("error_rate of fraud v1 is above 0.01") == true)
-        #expect((value(received, "generatorURL") as? String)?.hasPrefix("http://127.0.0.1:\(server.port)/v1/alerts?fingerprint=") == true)
+        #expect((value(received, "generatorURL") as? String)?.hasPrefix("http://127.0.0.1:\(server.port)/alerts?fingerprint=") == true)
         #expect(value(received, "status", "state") as? String == "active")
         // Alertmanager keeps the alert until endsAt: four resend delays (4 minutes) ahead of the last delivery.
         let startsAt = try #require((value(received, "startsAt") as? String).flatMap(Timestamp.parseRFC3339))
@@ -155,6 +155,29 @@ import VigilServer
         #expect(history?.compactMap { $0["to"] as? String } == ["firing"])
         try await server.stop()
         try await receiver.stop()
+    }
+
+    /// A window read for a latency rule alone holds the latency sketch: windows without a drift rule beside them
+    /// once read the traffic alone, so such a rule never saw a latency and never fired.
+    @Test func aLatencyRuleAloneFiresOnTheWindowsLatency() async throws {
+        let server = try await TestServer.start { configuration in
+            configuration.alerting.evaluationInterval = 250
+            configuration.alerting.rules = [
+                AlertRule(name: "SlowFraud", model: "fraud", metric: .latency(quantile: 0.99), window: 300_000, direction: .above, threshold: 100, severity: .warning)
+            ]
+        }
+        let rows = (0..<50).map { _ in predictionJSON(age: 30, city: "x", latency: 450) }
+        let answer = try await server.request("POST", "/v1/models/fraud/predictions", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+        #expect(answer.status == 200, "\(answer.text)")
+        var alert: [String: Any]?
+        let fired = try await Self.eventually(10) {
+            alert = try await Self.alerts(server).first { value($0, "labels", "alertname") as? String == "SlowFraud" }
+            return alert?["state"] as? String == "firing"
+        }
+        #expect(fired, "SlowFraud never fired: \(String(describing: alert))")
+        let observed = try #require(alert?["value"] as? Double)
+        #expect(abs(observed - 450) < 450 * 0.01, "p99 of 450 ms latencies read as \(observed)")
+        try await server.stop()
     }
 
     @Test func aFailedDeliveryIsRetriedAtTheNextEvaluation() async throws {

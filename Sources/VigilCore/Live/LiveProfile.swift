@@ -83,6 +83,15 @@ extension LiveProfile {
         /// coverage, business metrics and estimates need, at a fraction of the cost (those sketches are most of
         /// a profile's bytes and of a merge's time).
         case traffic
+        /// The traffic and the observations (latency, predictions, confidence), without the features: what
+        /// latency, confidence and class-share figures and the operational charts need. A stored profile's
+        /// features are most of its bytes, so they are stepped over unread.
+        case observations
+
+        /// Whether the read holds the latency, prediction and confidence sketches.
+        public var hasObservations: Bool { self != .traffic }
+        /// Whether the read holds the features.
+        public var hasFeatures: Bool { self == .all }
     }
 
     /// Reads a profile from its envelope, either layout; with `.traffic` the observations and features are
@@ -109,13 +118,18 @@ extension LiveProfile {
     }
 
     /// The profile as a `.traffic` read gives it: counts, error types, metrics, segments and estimation scores.
-    public func traffic() -> LiveProfile {
+    public func traffic() -> LiveProfile { keeping(.traffic) }
+
+    /// The profile as a read of `parts` gives it.
+    public func keeping(_ parts: Parts) -> LiveProfile {
         var copy = self
-        copy.latency = NumericColumnSketch()
-        copy.predictedValues = NumericColumnSketch()
-        copy.predictedClasses = CategoricalColumnSketch()
-        copy.confidence = NumericColumnSketch()
-        copy.features = LiveFeatures()
+        if !parts.hasObservations {
+            copy.latency = NumericColumnSketch()
+            copy.predictedValues = NumericColumnSketch()
+            copy.predictedClasses = CategoricalColumnSketch()
+            copy.confidence = NumericColumnSketch()
+        }
+        if !parts.hasFeatures { copy.features = LiveFeatures() }
         return copy
     }
 }
@@ -199,7 +213,7 @@ extension LiveProfile: BinarySerializable {
         }
         // The framed layout's sections are skipped whole for a traffic read; the older one is read (and dropped).
         var observations = (NumericColumnSketch(), NumericColumnSketch(), CategoricalColumnSketch(), NumericColumnSketch())
-        try Self.section(&decoder, framed: framed, wanted: parts == .all, "observations") { (section: inout BinaryDecoder) throws(DecodingError) in
+        try Self.section(&decoder, framed: framed, wanted: parts.hasObservations, "observations") { (section: inout BinaryDecoder) throws(DecodingError) in
             observations = (
                 try NumericColumnSketch(decodingPayload: &section), try NumericColumnSketch(decodingPayload: &section),
                 try CategoricalColumnSketch(decodingPayload: &section), try NumericColumnSketch(decodingPayload: &section)
@@ -207,17 +221,18 @@ extension LiveProfile: BinarySerializable {
         }
         (latency, predictedValues, predictedClasses, confidence) = observations
         var readFeatures = LiveFeatures()
-        try Self.section(&decoder, framed: framed, wanted: parts == .all, "features") { (section: inout BinaryDecoder) throws(DecodingError) in
+        try Self.section(&decoder, framed: framed, wanted: parts.hasFeatures, "features") { (section: inout BinaryDecoder) throws(DecodingError) in
             readFeatures = try LiveFeatures(decodingPayload: &section)
         }
         features = readFeatures
-        if parts == .traffic && !framed {
+        // The older layout was read whole: what the read does not want is dropped.
+        if !framed && !parts.hasObservations {
             latency = NumericColumnSketch()
             predictedValues = NumericColumnSketch()
             predictedClasses = CategoricalColumnSketch()
             confidence = NumericColumnSketch()
-            features = LiveFeatures()
         }
+        if !framed && !parts.hasFeatures { features = LiveFeatures() }
         let metricCount = try decoder.readCount("metric count", limit: 1 << 20)
         for _ in 0..<metricCount {
             let name = try decoder.readString("metric name")
@@ -225,7 +240,9 @@ extension LiveProfile: BinarySerializable {
         }
         if !decoder.isAtEnd { segments = try SegmentBreakdown(decodingPayload: &decoder, requestCount: requestCount) }
         if !decoder.isAtEnd { estimationScores = try EstimationScores(decoding: &decoder) }
-        guard parts == .traffic || (latency.rowCount == requestCount && features.rowCount == requestCount), estimationScores.rows <= requestCount else {
+        guard (!parts.hasObservations || latency.rowCount == requestCount) && (!parts.hasFeatures || features.rowCount == requestCount),
+            estimationScores.rows <= requestCount
+        else {
             throw DecodingError("a live profile's parts disagree on the number of predictions", at: decoder.offset)
         }
     }

@@ -14,6 +14,8 @@ public struct QualitySummary: Sendable, Equatable {
 
     /// Classification, regression, or none before any scorable label.
     public var task: Task
+    /// The confusion matrix of a classifier's labelled predictions (bounded classes, the rest as "other").
+    public var confusion: ConfusionMatrix?
     /// Successful predictions in the window (the coverage's denominator); nil when not counted.
     public var predictions: Int?
     /// Predictions with a label.
@@ -67,6 +69,7 @@ public struct QualitySummary: Sendable, Equatable {
         }
         if profile.confusion.total > 0 {
             task = .classification
+            confusion = profile.confusion
             let classes = profile.confusion.classes
             let positive = classes.count == 2 ? (positiveClass.flatMap { classes.contains($0) ? $0 : nil } ?? Self.defaultPositiveClass(profile.confusion)) : nil
             self.positiveClass = positive

@@ -1,4 +1,4 @@
-import VigilStats
+public import VigilStats
 
 /// The numbers of one model version over one window, computed once: traffic, latency, errors, predictions,
 /// drift and data quality against the reference, model quality from labels, business metrics.
@@ -20,6 +20,26 @@ public struct ModelWindow: Sendable {
     public var psi: DatasetDrift?
     /// Model quality from the labels of the window's predictions; nil unless asked for.
     public var quality: QualitySummary?
+    /// The label-free estimate of the window's quality (CBPE) from the version's fitted estimator; nil without
+    /// an estimator or unless asked for.
+    public var estimate: Estimate?
+
+    /// A label-free estimate and the estimator it came from.
+    public struct Estimate: Sendable {
+        /// The fitted estimator.
+        public var estimator: CBPE
+        /// What it was fitted on, as a reader would say it.
+        public var source: String
+        /// The estimate of the window's scores, or why there is none.
+        public var result: Result<CBPE.Estimate, CBPE.EstimationGap>
+
+        /// An estimate.
+        public init(estimator: CBPE, source: String, result: Result<CBPE.Estimate, CBPE.EstimationGap>) {
+            self.estimator = estimator
+            self.source = source
+            self.result = result
+        }
+    }
 
     /// A window from its parts; the report, PSI and quality only where a rule reads them.
     public init(

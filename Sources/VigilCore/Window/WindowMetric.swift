@@ -138,6 +138,14 @@ public enum WindowMetric: Sendable, Hashable, CustomStringConvertible {
     /// Whether the metric needs the reference (drift and data quality are measured against it).
     public var needsReference: Bool { isPerFeature || self == .datasetDriftShare || self == .datasetDrift }
 
+    /// Whether the metric reads the latency, prediction or confidence sketches (``LiveProfile/Parts/observations``).
+    public var needsObservations: Bool {
+        switch self {
+        case .latency, .confidence, .classShare: true
+        default: false
+        }
+    }
+
     /// Whether the metric comes from labels, so that its events are labelled predictions.
     public var needsLabels: Bool {
         switch self {

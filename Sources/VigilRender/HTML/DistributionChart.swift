@@ -1,15 +1,15 @@
 import Foundation
-import VigilCore
+package import VigilCore
 
 /// An inline SVG bar chart of a column's reference and current shares per bin or category.
-enum DistributionChart {
+package enum DistributionChart {
     static let width = 560.0
     static let height = 200.0
     static let margin = (top: 12.0, right: 8.0, bottom: 44.0, left: 44.0)
     static let referenceColor = "#4c78a8"
     static let currentColor = "#f58518"
 
-    static func svg(_ distribution: ColumnDistribution) -> String {
+    package static func svg(_ distribution: ColumnDistribution) -> String {
         let count = distribution.reference.count
         guard count > 0 else { return "" }
         let plotWidth = width - margin.left - margin.right
@@ -56,7 +56,7 @@ enum DistributionChart {
     }
 
     /// Horizontal grid lines with y labels at 0, half and the top of a plot.
-    static func grid(left: Double, right: Double, top: Double, plotHeight: Double, label: (Double) -> String) -> String {
+    package static func grid(left: Double, right: Double, top: Double, plotHeight: Double, label: (Double) -> String) -> String {
         [0.0, 0.5, 1.0].map { fraction in
             let y = top + plotHeight * (1 - fraction)
             return "<line x1=\"\(fmt(left))\" x2=\"\(fmt(right))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" class=\"grid\"/>"
@@ -64,10 +64,10 @@ enum DistributionChart {
         }.joined()
     }
 
-    static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+    package static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
     private static func int(_ value: Double) -> Int { Int(value) }
-    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
-    static func number(_ value: Double) -> String {
+    package static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+    package static func number(_ value: Double) -> String {
         abs(value) >= 1e5 || (abs(value) < 1e-3 && value != 0) ? String(format: "%.3g", value) : String(format: "%.4g", value)
     }
 }

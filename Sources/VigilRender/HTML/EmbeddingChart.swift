@@ -1,14 +1,14 @@
 import Foundation
-import VigilStats
+package import VigilStats
 
 /// An inline SVG bar chart of an embedding's random-projection scores against the component threshold:
 /// how many directions moved, and how far.
-enum EmbeddingChart {
+package enum EmbeddingChart {
     static let width = 560.0
     static let height = 170.0
     static let margin = (top: 12.0, right: 8.0, bottom: 30.0, left: 44.0)
 
-    static func svg(column: String, _ result: EmbeddingDriftResult) -> String {
+    package static func svg(column: String, _ result: EmbeddingDriftResult) -> String {
         let scores = result.componentScores
         guard !scores.isEmpty else { return "" }
         let f = DistributionChart.fmt

@@ -1,7 +1,7 @@
 /// Escapes text for HTML element content and quoted attribute values. Column names and category values
 /// come from user data, so everything interpolated into the report goes through here.
-enum HTMLEscaping {
-    static func escape(_ text: String) -> String {
+package enum HTMLEscaping {
+    package static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text {

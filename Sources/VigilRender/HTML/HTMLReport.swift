@@ -17,7 +17,18 @@ public enum HTMLReport {
 
         let verdictClass = report.passed ? "pass" : "fail"
         let embeddingDrifted = report.embeddingDrift.contains { $0.result?.drifted == true }
-        let heading = drift.datasetDrifted ? "Dataset drift detected" : embeddingDrifted ? "Embedding drift detected" : "No dataset drift"
+        // The banner names what failed: drift, or (without drift) data quality or model quality, never a red "No dataset drift".
+        let heading: String
+        if drift.datasetDrifted {
+            heading = "Dataset drift detected"
+        } else if embeddingDrifted {
+            heading = "Embedding drift detected"
+        } else if !report.passed {
+            let qualityFailed = report.quality.contains { !$0.failures.isEmpty }
+            heading = qualityFailed ? "Data-quality checks failed (no dataset drift)" : "Checks failed (no dataset drift)"
+        } else {
+            heading = "No dataset drift"
+        }
         html.append("<section id=\"verdict\" class=\"verdict \(verdictClass)\"><h2>\(heading)</h2>")
         html.append("<p>\(drift.driftedColumnCount) of \(drift.columns.count) columns drifted (\(DistributionChart.percent(drift.driftShare))); the dataset drifts at \(DistributionChart.percent(drift.datasetDriftShareThreshold)).</p>")
         html.append("<p class=\"check\">check: <b>\(report.passed ? "PASSED" : "FAILED")</b></p>")

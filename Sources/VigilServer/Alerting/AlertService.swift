@@ -23,6 +23,8 @@ final class AlertService: Service, Sendable {
     private let metrics: VigilMetrics
     private let logger: Logger
     private let clock: WallClock
+    /// Where the rules' windows come from (shared with the monitor, the summary and the dashboard).
+    private let modelWindows: ModelWindows
     private let evaluator: AlertEvaluator
     private let alertmanager: AlertmanagerClient?
     /// Vigil's own receivers, routes, silences and outbox.
@@ -33,15 +35,8 @@ final class AlertService: Service, Sendable {
     private let state = Mutex<[String: AlertInstance]?>(nil)
     /// The address the server listens on, for the links in alerts when no `external_url` is set.
     private let listeningURL = Mutex<String?>(nil)
-    /// Drift, data-quality and PSI analyses of windows, by window, with when they were made: a window of an hour
-    /// or more moves by under 2 % in a minute, so its analyses (tens of milliseconds each: `vigil-bench alerts
-    /// --builtin`) are reused for up to a sixtieth of its length, at most a minute.
     /// Each quality SLO's complete windows by their end, and when they were last all read.
     private let qualityWindows = Mutex<[String: (fullAt: Int64, folded: Int64?, windows: [Int64: SLICounts])]>([:])
-    private let analyses = Mutex<[AlertEvaluator.WindowKey: (at: Int64, report: DatasetReport?, psi: DatasetDrift?)]>([:])
-    /// Windows of a day or more (the built-in 7-day accuracy), reused for a minute: they read days of stored
-    /// rollups and quality per version, and a minute moves them by under 0.1 %.
-    private let longWindows = Mutex<[AlertEvaluator.WindowKey: (at: Int64, window: ModelWindow)]>([:])
     /// The SLOs as of the last evaluation.
     private let sloStatuses = Mutex<[SLOStatus]>([])
     /// The closed part of each window longer than a day (an SLO's period, its slow tiers' long windows), by
@@ -54,8 +49,9 @@ final class AlertService: Service, Sendable {
 
     init(
         configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard,
-        metrics: VigilMetrics, logger: Logger, clock: WallClock
+        metrics: VigilMetrics, logger: Logger, clock: WallClock, windows: ModelWindows
     ) {
+        modelWindows = windows
         self.configuration = configuration
         self.store = store
         self.live = live
@@ -110,7 +106,10 @@ final class AlertService: Service, Sendable {
         }
         var windows: [AlertEvaluator.WindowKey: ModelWindow] = [:]
         for request in evaluator.windowRequests(models: cardinality.models) {
-            windows[request.key] = try await window(request, now: now)
+            let key = request.key
+            windows[key] = try await modelWindows.window(
+                model: key.model, version: key.version, range: (now - key.length)..<(now + 1), needs: .init(request), now: now, reuse: true
+            )
         }
         var statuses: [SLOStatus] = []
         for slo in configuration.alerting.slos { statuses.append(try await status(slo, now: now)) }
@@ -236,7 +235,7 @@ final class AlertService: Service, Sendable {
         let due = instances.values.filter { policy.isDue($0, now: now) }.sorted { $0.fingerprint < $1.fingerprint }
         guard !due.isEmpty else { return [] }
         let base = externalURL
-        let alerts = due.map { AlertmanagerClient.alert($0, policy: policy, now: now, generatorURL: "\(base)/v1/alerts?fingerprint=\($0.fingerprint)") }
+        let alerts = due.map { AlertmanagerClient.alert($0, policy: policy, now: now, generatorURL: "\(base)/alerts?fingerprint=\($0.fingerprint)#alert-\($0.fingerprint)") }
         do {
             try await alertmanager.post(alerts)
             metrics.recordNotification(receiver: "alertmanager", result: "sent", count: alerts.count)
@@ -246,44 +245,5 @@ final class AlertService: Service, Sendable {
             logger.warning("alert delivery failed; will retry at the next evaluation", metadata: ["error": "\(error)", "alerts": "\(alerts.count)"])
             return []
         }
-    }
-
-    /// The window a request names, with what its rules read.
-    private func window(_ request: AlertEvaluator.WindowRequest, now: Int64) async throws -> ModelWindow {
-        let key = request.key
-        guard key.length >= 86_400_000 else { return try await computeWindow(request, now: now) }
-        if let kept = longWindows.withLock({ $0[key] }), now - kept.at < 60_000, now >= kept.at { return kept.window }
-        let window = try await computeWindow(request, now: now)
-        longWindows.withLock { $0[key] = (now, window) }
-        return window
-    }
-
-    private func computeWindow(_ request: AlertEvaluator.WindowRequest, now: Int64) async throws -> ModelWindow {
-        let key = request.key
-        let range = (now - key.length)..<(now + 1)
-        let cached = analyses.withLock { $0[key] }.flatMap { now - $0.at < min(60_000, key.length / 60) ? $0 : nil }
-        let analyse = (request.needsReport || request.needsPSI) && cached == nil
-        let parts: LiveProfile.Parts = analyse ? .all : .traffic
-        var traffic = LiveProfile()
-        let versions = key.version.map { [$0] } ?? (cardinality.versions(of: key.model) ?? [])
-        for version in versions { traffic.merge(try await live.window(model: key.model, version: version, range: range, parts: parts)) }
-        var window = ModelWindow(model: key.model, version: key.version ?? "", range: range, traffic: traffic)
-        if let cached {
-            window.report = cached.report
-            window.psi = cached.psi
-        } else if analyse, traffic.requestCount > 0, let reference = try await store.reference(model: key.model) {
-            if request.needsReport { window.report = ModelMonitor.report(reference: reference.profile, current: traffic, configuration: configuration) }
-            if request.needsPSI { window.psi = ModelMonitor.psi(reference: reference.profile, current: traffic, configuration: configuration) }
-            // Without a reference nothing is kept: missing ratios then come from the window's own features.
-            analyses.withLock { $0[key] = (now, window.report, window.psi) }
-        }
-        if request.needsQuality, let version = key.version {
-            let profile = try await quality.window(model: key.model, version: version, range: range)
-            window.quality = QualitySummary(
-                profile: profile, predictions: traffic.requestCount - traffic.errorCount, windowEnd: range.upperBound, now: now,
-                predictionMetrics: traffic.metrics
-            )
-        }
-        return window
     }
 }

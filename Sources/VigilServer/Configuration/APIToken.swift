@@ -24,6 +24,17 @@ public struct APIToken: Sendable {
     /// Whether the token grants `scope`.
     public func grants(_ scope: Scope) -> Bool { scopes.contains(scope) || scopes.contains(.admin) }
 
+    /// The token whose secret `presented` is; every token is compared, so the time taken does not depend on
+    /// which one matched.
+    static func matching(_ presented: some Collection<UInt8>, in tokens: [APIToken]) -> APIToken? {
+        var matched: APIToken?
+        for token in tokens where constantTimeEquals(presented, token.secret.utf8) { matched = token }
+        return matched
+    }
+
+    /// ``matching(_:in:)`` for text.
+    static func matching(_ presented: String, in tokens: [APIToken]) -> APIToken? { matching(Array(presented.utf8), in: tokens) }
+
     /// Compares in time independent of where the strings differ, so response times do not leak the secret.
     static func constantTimeEquals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
         var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)

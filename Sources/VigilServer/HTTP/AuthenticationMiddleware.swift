@@ -1,5 +1,7 @@
 public import Hummingbird
+import Foundation
 import HTTPTypes
+import VigilDashboard
 
 /// Checks `Authorization: Bearer <token>` against the configured tokens and records the granted scopes.
 ///
@@ -8,7 +10,21 @@ import HTTPTypes
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = VigilRequestContext
     let tokens: [APIToken]
-    static let openPaths: Set<String> = ["/healthz", "/readyz", "/runbooks"]
+    static let openPaths: Set<String> = ["/healthz", "/readyz", "/runbooks", "/signin", "/assets/dashboard.css", "/assets/dashboard.js", "/assets/favicon.svg"]
+
+    /// The dashboard's pages: a browser without a token is sent to the sign-in page rather than answered 401.
+    static func isPage(_ path: String) -> Bool { path == "/" || path == "/alerts" || path == "/slos" || path.hasPrefix("/models/") }
+
+    /// A cookie's value from the Cookie headers.
+    static func cookie(_ name: String, in headers: HTTPFields) -> String? {
+        for header in headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        return nil
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -17,17 +33,24 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        // A signed-in browser's cookie counts for reading only (GET, HEAD): a request that changes something
+        // needs the Authorization header, which another site cannot make a browser send.
+        let readOnly = request.method == .get || request.method == .head
+        let presented: [UInt8]
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            presented = Array(header.utf8.dropFirst("Bearer ".utf8.count))
+        } else if readOnly, let cookie = Self.cookie(DashboardRoutes.cookieName, in: request.headers) {
+            presented = Array(cookie.utf8)
+        } else if readOnly, Self.isPage(request.uri.path) {
+            return DashboardRoutes.redirect("/signin?next=" + DashboardQuery.percentEncoded(request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")))
+        } else {
             throw Problem(
                 .unauthorized, "unauthorized", title: "Unauthorized", detail: "send an API token as 'Authorization: Bearer <token>'",
                 headers: [.wwwAuthenticate: "Bearer"]
             )
         }
-        let presented = header.utf8.dropFirst("Bearer ".utf8.count)
-        // Every token is compared, so the time taken does not depend on which one matched.
-        var matched: APIToken?
-        for token in tokens where APIToken.constantTimeEquals(presented, token.secret.utf8) { matched = token }
-        guard let matched else {
+        guard let matched = APIToken.matching(presented, in: tokens) else {
+            if readOnly, Self.isPage(request.uri.path) { return DashboardRoutes.redirect("/signin?next=" + DashboardQuery.percentEncoded(request.uri.path)) }
             throw Problem(
                 .unauthorized, "unauthorized", title: "Unauthorized", detail: "the API token is not valid",
                 headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""]

@@ -192,7 +192,7 @@ final class LiveStatistics: Service, Sendable {
         let bucketRange = aggregator.bucketStart(range.lowerBound)..<range.upperBound
         let held = aggregator.buckets(model: model, version: version, starting: bucketRange)
         var merged = LiveProfile()
-        for profile in held.values { merged.merge(parts == .all ? profile : profile.traffic()) }
+        for profile in held.values { merged.merge(parts == .all ? profile : profile.keeping(parts)) }
         let heldSince = heldSince.withLock { $0 }
         guard bucketRange.lowerBound < heldSince else { return merged }
         // A held bucket is newer than its stored copy, which is then skipped.
@@ -215,7 +215,7 @@ final class LiveStatistics: Service, Sendable {
                 }
                 let uncovered = try await readable(spans.uncovered)
                 for bucket in uncovered where wanted(bucket.key) { merged.merge(bucket.profile) }
-                if parts == .traffic {
+                if !parts.hasFeatures {
                     let hours = Set(uncovered.map { Self.rollupKey(of: $0.key, width: width).start })
                     if !hours.isEmpty { wantedRollups.withLock { $0.formUnion(hours) } }
                 }

@@ -18,14 +18,17 @@ final class ModelMonitor: Service, Sendable {
     private let metrics: VigilMetrics
     private let logger: Logger
     private let clock: WallClock
+    /// Where the window's numbers come from (shared with the alerts, the summary and the dashboard).
+    private let windows: ModelWindows
     /// When the long quality window was last computed (milliseconds of ``clock``); nil before the first time.
     private let longWindowAt = Mutex<Int64?>(nil)
 
     init(
         configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard,
-        metrics: VigilMetrics, logger: Logger, clock: WallClock = .system
+        metrics: VigilMetrics, logger: Logger, clock: WallClock = .system, windows: ModelWindows
     ) {
         self.clock = clock
+        self.windows = windows
         self.configuration = configuration
         self.store = store
         self.live = live
@@ -80,61 +83,61 @@ final class ModelMonitor: Service, Sendable {
         }
         let range = (now - Int64(configuration.monitorWindowSeconds) * 1000)..<(now + 1)
         for (model, versions) in cardinality.models {
-            // Each bucket is read and merged once: per version, then the versions into the model's whole.
+            // Each version's window once (its buckets read once); the versions merged into the model's features.
             var whole = LiveProfile()
-            var perVersion: [(version: String, profile: LiveProfile)] = []
+            var perVersion: [ModelWindow] = []
             for version in versions {
-                let profile = try await live.window(model: model, version: version, range: range)
-                whole.merge(profile)
-                perVersion.append((version, profile))
+                let window = try await windows.window(model: model, version: version, range: range, needs: .everything, now: now, reuse: true)
+                whole.merge(window.traffic)
+                perVersion.append(window)
             }
             setFeatureValues(model: model, profile: whole)
-            try await setQuality(model: model, perVersion: perVersion, now: now, longWindow: longWindowDue)
-            guard let reference = try await store.reference(model: model) else { continue }
-            for (version, profile) in perVersion where profile.requestCount > 0 {
-                setDrift(model: model, version: version, report: Self.report(reference: reference.profile, current: profile, configuration: configuration))
-                setPSI(model: model, version: version, psi: Self.psi(reference: reference.profile, current: profile, configuration: configuration))
+            for window in perVersion {
+                setQuality(window, label: Self.windowLabel(seconds: configuration.monitorWindowSeconds))
+                setEstimate(window)
+                if let report = window.report { setDrift(model: model, version: window.version, report: report) }
+                if let psi = window.psi { setPSI(model: model, version: window.version, psi: psi) }
             }
+            if longWindowDue { try await setLongQuality(model: model, versions: versions, now: now) }
         }
     }
 
-    /// Model quality per version over the monitoring window and the longer quality window (7 days by
-    /// default; coverage only for the monitoring window), from the same ``QualitySummary`` as `/performance`; figures averaged over classes carry
-    /// the average in the metric name (`f1_macro`), per-class figures are left to the API.
-    private func setQuality(model: String, perVersion: [(version: String, profile: LiveProfile)], now: Int64, longWindow: Bool) async throws {
-        let estimators = try await store.estimators(model: model)
-        for entry in perVersion {
-            guard let stored = estimators[entry.version], case .success(let estimate) = stored.estimator.estimate(entry.profile.estimationScores) else { continue }
-            let labels = [("model_name", model), ("model_version", entry.version), ("window", Self.windowLabel(seconds: configuration.monitorWindowSeconds))]
-            for (metric, figure) in estimate.values where figure.value.isFinite {
-                metrics.gauge(.modelQualityEstimated, labels + [("metric", stored.estimator.isBinary ? metric.rawValue : "\(metric.rawValue)_macro")]).set(to: figure.value)
-            }
+    /// The label-free estimate of a version's window, beside the realized quality.
+    private func setEstimate(_ window: ModelWindow) {
+        guard let estimate = window.estimate, case .success(let figures) = estimate.result else { return }
+        let labels = [("model_name", window.model), ("model_version", window.version), ("window", Self.windowLabel(seconds: configuration.monitorWindowSeconds))]
+        for (metric, figure) in figures.values where figure.value.isFinite {
+            metrics.gauge(.modelQualityEstimated, labels + [("metric", estimate.estimator.isBinary ? metric.rawValue : "\(metric.rawValue)_macro")]).set(to: figure.value)
         }
-        var windows: [(Int, [LiveProfile]?)] = [(configuration.monitorWindowSeconds, perVersion.map { $0.profile })]
-        if longWindow { windows.append((configuration.qualityWindowSeconds, nil)) }
-        for (seconds, traffic) in windows {
-            let range = (now - Int64(seconds) * 1000)..<(now + 1)
-            let label = Self.windowLabel(seconds: seconds)
-            for (index, entry) in perVersion.enumerated() {
-                let profile = try await quality.window(model: model, version: entry.version, range: range)
-                // The live profile of the long window (features and all) would cost ~0.25 s per version every
-                // interval just for the coverage's denominator, so the long window reports no coverage.
-                let predictions = traffic.map { $0[index].requestCount - $0[index].errorCount }
-                let summary = QualitySummary(
-                    profile: profile, predictions: predictions, windowEnd: range.upperBound, now: now, predictionMetrics: traffic?[index].metrics ?? [:]
-                )
-                let labels = [("model_name", model), ("model_version", entry.version), ("window", label)]
-                if let coverage = summary.coverage { metrics.gauge(.labelCoverage, labels).set(to: coverage) }
-                metrics.gauge(.labelled, labels).set(to: Double(summary.labelled))
-                for figure in summary.metrics where figure.className == nil && figure.value.isFinite {
-                    let name = figure.average.map { "\(figure.name)_\($0)" } ?? figure.name
-                    metrics.gauge(.modelQuality, labels + [("metric", name)]).set(to: figure.value)
-                }
-                for business in summary.businessMetrics.prefix(configuration.maxLabelValues) {
-                    for (statistic, value) in [("count", Double(business.count)), ("sum", business.sum), ("mean", business.mean)] where value.isFinite {
-                        metrics.gauge(.businessMetric, labels + [("metric", business.name), ("source", business.source), ("statistic", statistic)]).set(to: value)
-                    }
-                }
+    }
+
+    /// Model quality per version over the longer quality window (7 days by default). Its live profile (features
+    /// and all) would cost ~0.25 s per version every interval just for the coverage's denominator, so the long
+    /// window reports no coverage and reads the labels alone.
+    private func setLongQuality(model: String, versions: [String], now: Int64) async throws {
+        let range = (now - Int64(configuration.qualityWindowSeconds) * 1000)..<(now + 1)
+        for version in versions {
+            let profile = try await quality.window(model: model, version: version, range: range)
+            var window = ModelWindow(model: model, version: version, range: range, traffic: LiveProfile())
+            window.quality = QualitySummary(profile: profile, predictions: nil, windowEnd: range.upperBound, now: now)
+            setQuality(window, label: Self.windowLabel(seconds: configuration.qualityWindowSeconds))
+        }
+    }
+
+    /// Model quality of a window, from the same ``QualitySummary`` as `/performance`: figures averaged over
+    /// classes carry the average in the metric name (`f1_macro`); per-class figures are left to the API.
+    private func setQuality(_ window: ModelWindow, label: String) {
+        guard let summary = window.quality else { return }
+        let labels = [("model_name", window.model), ("model_version", window.version), ("window", label)]
+        if let coverage = summary.coverage { metrics.gauge(.labelCoverage, labels).set(to: coverage) }
+        metrics.gauge(.labelled, labels).set(to: Double(summary.labelled))
+        for figure in summary.metrics where figure.className == nil && figure.value.isFinite {
+            let name = figure.average.map { "\(figure.name)_\($0)" } ?? figure.name
+            metrics.gauge(.modelQuality, labels + [("metric", name)]).set(to: figure.value)
+        }
+        for business in summary.businessMetrics.prefix(configuration.maxLabelValues) {
+            for (statistic, value) in [("count", Double(business.count)), ("sum", business.sum), ("mean", business.mean)] where value.isFinite {
+                metrics.gauge(.businessMetric, labels + [("metric", business.name), ("source", business.source), ("statistic", statistic)]).set(to: value)
             }
         }
     }

@@ -12,7 +12,8 @@ struct ModelRoutes {
     let configuration: ServerConfiguration
     let store: any Store
     let live: LiveStatistics
-    let quality: QualityProfiles
+    /// The summary's numbers: the same window values the monitor, the alerts and the dashboard read.
+    let windows: ModelWindows
     let cardinality: CardinalityGuard
     let clock: WallClock
 
@@ -59,21 +60,15 @@ struct ModelRoutes {
         let range = try WindowParameter.range(
             window: request.query("window"), from: request.query("from"), to: request.query("to"), now: clock.milliseconds()
         )
-        let profile = try await live.window(model: model, version: version, range: range)
+        let window = try await windows.window(model: model, version: version, range: range, needs: [.observations, .features, .report, .quality])
         let labels = try await store.labelCounts(model: model)
         let stored = try await store.reference(model: model)
-        let report = stored.map { ModelMonitor.report(reference: $0.profile, current: profile, configuration: configuration) }
         var document = SummaryDocument(
-            model: model, version: version, versions: versions, window: range, profile: profile,
+            model: model, version: version, versions: versions, window: range, profile: window.traffic,
             labels: (labels.labels, labels.matched),
-            reference: stored.map { ($0.source, $0.profile.rowCount, $0.createdMilliseconds) }, report: report
+            reference: stored.map { ($0.source, $0.profile.rowCount, $0.createdMilliseconds) }, report: window.report
         )
-        let labelled = try await quality.window(model: model, version: version, range: range)
-        let summary = QualitySummary(
-            profile: labelled, predictions: profile.requestCount - profile.errorCount, windowEnd: range.upperBound, now: clock.milliseconds(),
-            predictionMetrics: profile.metrics
-        )
-        document.quality = PerformanceDocument.quality(version, summary)
+        if let summary = window.quality { document.quality = PerformanceDocument.quality(version, summary) }
         return JSONResponse.make(data: try document.encoded())
     }
 

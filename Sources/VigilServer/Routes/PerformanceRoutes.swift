@@ -14,11 +14,14 @@ struct PerformanceRoutes {
     let live: LiveStatistics
     let quality: QualityProfiles
     let cardinality: CardinalityGuard
+    /// The quality series, as the dashboard reads it.
+    let windows: ModelWindows
     /// "Now": the end of a window given as a duration, and what maturity is measured against.
     let clock: WallClock
 
-    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard, clock: WallClock) {
+    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard, windows: ModelWindows, clock: WallClock) {
         self.clock = clock
+        self.windows = windows
         self.configuration = configuration
         self.store = store
         self.live = live
@@ -46,18 +49,14 @@ struct PerformanceRoutes {
             guard let seconds = WindowParameter.seconds(text) else { throw Problem.badParameter("trailing", "\"\(text)\" is not a duration such as 1h, 1d or 7d") }
             return seconds * 1000
         } ?? granularity
-        let points = (range.upperBound - range.lowerBound) / granularity
-        guard points <= Int64(QualityProfiles.maximumPoints) else {
-            throw Problem.badParameter("granularity", "\(text) makes \(points) points over the window; at most \(QualityProfiles.maximumPoints)")
+        let count = (range.upperBound - range.lowerBound) / granularity
+        guard count <= Int64(QualityProfiles.maximumPoints) else {
+            throw Problem.badParameter("granularity", "\(text) makes \(count) points over the window; at most \(QualityProfiles.maximumPoints)")
         }
-        let profiles = try await quality.series(model: model, version: version, range: range, granularity: granularity, trailing: trailing)
-        // Coverage on every point: a point's labels are those of the predictions in the buckets starting in its
-        // span, as its quality's are; their successful predictions are counted for all points at once.
-        let spans = profiles.map { BucketKey.start(of: $0.end - trailing, width: live.bucketMilliseconds)..<$0.end }
-        let predictions = try await live.successfulPredictions(model: model, version: version, spans: spans)
-        return (granularity, trailing, zip(profiles, predictions).map { point, count in
-            (point.end, QualitySummary(profile: point.profile, predictions: count, windowEnd: point.end, now: now, positiveClass: positive))
-        })
+        let points = try await windows.qualitySeries(
+            model: model, version: version, range: range, granularity: granularity, trailing: trailing, now: now, positiveClass: positive
+        )
+        return (granularity, trailing, points)
     }
 
     private func performance(_ request: Request, _ context: VigilRequestContext) async throws -> Response {

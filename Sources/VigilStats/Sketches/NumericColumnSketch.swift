@@ -146,6 +146,9 @@ public struct NumericColumnSketch: Sendable, Equatable {
 
     public var isDistinctCountExact: Bool { smallValues != nil }
 
+    /// The relative standard error of an estimated ``distinctCount``; nil while it is exact.
+    public var distinctCountRelativeStandardError: Double? { isDistinctCountExact ? nil : distinctSketch?.relativeStandardError }
+
     public mutating func merge(_ other: NumericColumnSketch) throws(MergeError) {
         guard other.distinctPrecision == distinctPrecision else {
             throw MergeError("numeric columns with distinct-count precision \(distinctPrecision) and \(other.distinctPrecision)")

@@ -1,0 +1,99 @@
+public import VigilAlerting
+import VigilCore
+import VigilRender
+
+/// What the alerts page shows.
+public struct AlertsView: Sendable {
+    /// The current alerts (pending, firing, recently resolved).
+    public var alerts: [AlertInstance]
+    /// Why an alert is muted (`silenced`, `inhibited`), by fingerprint.
+    public var muted: [String: String]
+    /// Every silence, active or not.
+    public var silences: [Silence]
+    /// The newest state changes first.
+    public var history: [AlertTransition]
+    /// The model tab an alert's rule is about, by rule name: drift rules open the data tab, quality rules the quality tab.
+    public var tabs: [String: DashboardQuery.Tab]
+
+    /// A view.
+    public init(alerts: [AlertInstance], muted: [String: String], silences: [Silence], history: [AlertTransition], tabs: [String: DashboardQuery.Tab]) {
+        self.alerts = alerts
+        self.muted = muted
+        self.silences = silences
+        self.history = history
+        self.tabs = tabs
+    }
+}
+
+/// Firing, pending and resolved alerts (each linked to the view of its model it is about), silences and history.
+public enum AlertsPage {
+    public static func body(_ view: AlertsView, query: DashboardQuery, now: Int64) -> String {
+        let e = HTMLEscaping.escape
+        let order: [AlertInstance.State: Int] = [.firing: 0, .pending: 1, .resolved: 2]
+        let alerts = view.alerts.sorted { (order[$0.state]!, $0.rule, $0.fingerprint) < (order[$1.state]!, $1.rule, $1.fingerprint) }
+        let firing = alerts.filter { $0.state == .firing }.count
+        let pending = alerts.filter { $0.state == .pending }.count
+        var html = "<h1>Alerts</h1><p class=\"lead\">\(firing) firing · \(pending) pending · \(view.silences.filter { $0.startsAt <= now && now < $0.endsAt }.count) active silences</p>"
+        html += "<div class=\"controls\"><label>filter <input type=\"search\" data-filter=\"alerts\" placeholder=\"rule, model, label\"></label><span class=\"shown\" data-shown=\"alerts\"></span></div>"
+        html += "<div class=\"scroll\"><table class=\"sortable\" id=\"alerts\"><thead><tr>"
+        for (label, kind) in [("state", "text"), ("alert", "text"), ("severity", "text"), ("model", "text"), ("labels", "text"), ("value", "number"), ("since", "text"), ("summary", "text")] {
+            html += "<th scope=\"col\" data-sort=\"\(kind)\" tabindex=\"0\">\(label)</th>"
+        }
+        html += "</tr></thead><tbody>"
+        if alerts.isEmpty { html += "<tr><td colspan=\"8\">No alert is pending or firing.</td></tr>" }
+        for alert in alerts {
+            let highlighted = alert.fingerprint == query.fingerprint
+            let state = alert.state == .firing ? "bad" : alert.state == .pending ? "warn" : "good"
+            let muted = view.muted[alert.fingerprint].map { " <span class=\"badge\">\(e($0))</span>" } ?? ""
+            var model = DashboardFormat.none
+            if let name = alert.labels["model_name"] {
+                let target: String
+                if alert.rule.hasPrefix("SLO") || alert.labels["slo"] != nil {
+                    target = query.link("/slos", version: .some(nil))
+                } else {
+                    var linked = query
+                    linked.fingerprint = nil
+                    target = linked.link("/models/" + DashboardQuery.percentEncoded(name), tab: view.tabs[alert.rule] ?? .operational, version: .some(alert.labels["model_version"]))
+                }
+                model = "<a class=\"to-model\" href=\"\(e(target))\">\(e(name))\(alert.labels["model_version"].map { " " + e($0) } ?? "")</a>"
+            }
+            let labels = alert.labels.filter { !["alertname", "severity", "model_name", "model_version"].contains($0.key) }.sorted { $0.key < $1.key }
+                .map { "<code>\(e($0.key))=\(e($0.value))</code>" }.joined(separator: " ")
+            let since = alert.firedAt ?? alert.activeAt
+            html += "<tr id=\"alert-\(e(alert.fingerprint))\" data-state=\"\(alert.state.rawValue)\"\(highlighted ? " class=\"highlight\" aria-current=\"true\"" : "")>"
+            html += "<td data-value=\"\(order[alert.state]!)\"><span class=\"badge \(state)\">\(alert.state.rawValue)</span>\(muted)</td>"
+            html += "<th scope=\"row\">\(e(alert.rule))</th><td>\(e(alert.labels["severity"] ?? ""))</td><td>\(model)</td><td>\(labels)</td>"
+            html += "<td data-value=\(ModelsPage.value(alert.value))>\(DashboardFormat.number(alert.value))</td>"
+            html += "<td data-value=\"\(since)\">\(e(DashboardFormat.time(since)))<span class=\"sub\">\(DashboardFormat.duration(milliseconds: max(0, now - since))) ago</span></td>"
+            html += "<td>\(e(alert.annotations["summary"] ?? ""))\(alert.annotations["runbook_url"].map { " <a href=\"\(e($0))\">runbook</a>" } ?? "")</td></tr>"
+        }
+        html += "</tbody></table></div>"
+
+        html += "<h2>Silences</h2>"
+        if view.silences.isEmpty {
+            html += "<p>No silences. Create one with <code>POST /v1/silences</code>.</p>"
+        } else {
+            html += "<div class=\"scroll\"><table id=\"silences\"><thead><tr><th scope=\"col\">state</th><th scope=\"col\">matchers</th><th scope=\"col\">from</th><th scope=\"col\">until</th><th scope=\"col\">by</th><th scope=\"col\">comment</th></tr></thead><tbody>"
+            for silence in view.silences.sorted(by: { $0.endsAt > $1.endsAt }) {
+                let state = now < silence.startsAt ? "pending" : now < silence.endsAt ? "active" : "expired"
+                html += "<tr><td><span class=\"badge\">\(state)</span></td><td>\(silence.matchers.map { "<code>\(e($0))</code>" }.joined(separator: " "))</td>"
+                html += "<td>\(e(DashboardFormat.time(silence.startsAt)))</td><td>\(e(DashboardFormat.time(silence.endsAt)))</td><td>\(e(silence.createdBy))</td><td>\(e(silence.comment))</td></tr>"
+            }
+            html += "</tbody></table></div>"
+        }
+
+        html += "<h2>History</h2>"
+        if view.history.isEmpty {
+            html += "<p>No alert has changed state yet.</p>"
+        } else {
+            html += "<div class=\"scroll\"><table id=\"history\"><thead><tr><th scope=\"col\">time</th><th scope=\"col\">alert</th><th scope=\"col\">labels</th><th scope=\"col\">change</th><th scope=\"col\">value</th></tr></thead><tbody>"
+            for transition in view.history {
+                let labels = transition.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { "<code>\(e($0.key))=\(e($0.value))</code>" }.joined(separator: " ")
+                html += "<tr><td>\(e(DashboardFormat.time(transition.time)))</td><th scope=\"row\">\(e(transition.rule))</th><td>\(labels)</td>"
+                html += "<td>\(e(transition.from)) → <b>\(e(transition.to))</b>\(transition.reason.map { " (\(e($0)))" } ?? "")</td><td>\(DashboardFormat.number(transition.value))</td></tr>"
+            }
+            html += "</tbody></table></div>"
+        }
+        return html
+    }
+}

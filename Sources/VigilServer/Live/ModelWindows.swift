@@ -1,0 +1,132 @@
+import Synchronization
+import VigilAlerting
+import VigilCore
+import VigilStats
+import VigilStore
+
+/// The one place a model window's numbers come from: the live profile of its versions, drift and data quality
+/// against the model's reference, every feature's PSI, model quality from labels and the label-free estimate,
+/// as one ``ModelWindow``. The alert evaluator, the monitor's gauges, the summary and the dashboard all read it,
+/// so a figure means the same wherever it is shown.
+///
+/// Analyses are reused between readers: a trailing window whose end moved by under a sixtieth of its length
+/// (at most a minute) keeps its drift, data-quality and PSI analyses (tens of milliseconds each:
+/// `vigil-bench alerts --builtin`), and a window of a day or more is kept whole for a minute, since it reads
+/// days of rollups and a minute moves it by under 0.1 %.
+final class ModelWindows: Sendable {
+    /// What a window is computed with beyond its traffic (counts, errors, business metrics, segments).
+    struct Needs: OptionSet, Sendable, Hashable {
+        let rawValue: Int
+        /// The latency, prediction and confidence sketches.
+        static let observations = Needs(rawValue: 1 << 0)
+        /// The feature sketches themselves.
+        static let features = Needs(rawValue: 1 << 1)
+        /// Drift and data quality against the reference (reads the features).
+        static let report = Needs(rawValue: 1 << 2)
+        /// Every feature's PSI against the reference (reads the features).
+        static let psi = Needs(rawValue: 1 << 3)
+        /// Model quality, label coverage and business metrics from labels.
+        static let quality = Needs(rawValue: 1 << 4)
+        /// The label-free estimate (CBPE) of a version with a fitted estimator.
+        static let estimate = Needs(rawValue: 1 << 5)
+        /// Everything a window has.
+        static let everything: Needs = [.observations, .features, .report, .psi, .quality, .estimate]
+
+        /// What an alert evaluation's window request reads.
+        init(_ request: AlertEvaluator.WindowRequest) {
+            var needs: Needs = []
+            if request.needsObservations { needs.insert(.observations) }
+            if request.needsReport { needs.insert(.report) }
+            if request.needsPSI { needs.insert(.psi) }
+            if request.needsQuality { needs.insert(.quality) }
+            self = needs
+        }
+
+        init(rawValue: Int) { self.rawValue = rawValue }
+    }
+
+    private struct Key: Hashable {
+        var model: String
+        var version: String?
+        var length: Int64
+    }
+
+    private let configuration: ServerConfiguration
+    private let store: any Store
+    private let live: LiveStatistics
+    private let quality: QualityProfiles
+    private let clock: WallClock
+    /// Analyses by trailing window, with the window end they were made for.
+    private let analyses = Mutex<[Key: (end: Int64, report: DatasetReport?, psi: DatasetDrift?)]>([:])
+    /// Windows of a day or more, with the end and needs they were computed for.
+    private let longWindows = Mutex<[Key: (end: Int64, needs: Needs, window: ModelWindow)]>([:])
+
+    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, clock: WallClock) {
+        self.configuration = configuration
+        self.store = store
+        self.live = live
+        self.quality = quality
+        self.clock = clock
+    }
+
+    /// The window of `model` over `range` (one version, or its versions merged when `version` is nil), with what
+    /// `needs` asks for; maturity is judged at `now` (the clock's time by default).
+    ///
+    /// With `reuse`, what was computed for nearly the same window is taken (see the type's notes): for readers
+    /// that run on a schedule (alerts, the monitor). Without it (the API, the dashboard) every number is fresh.
+    func window(model: String, version: String?, range: Range<Int64>, needs: Needs, now: Int64? = nil, reuse: Bool = false) async throws -> ModelWindow {
+        let key = Key(model: model, version: version, length: range.upperBound - range.lowerBound)
+        let long = reuse && key.length >= 86_400_000
+        if long, let kept = longWindows.withLock({ $0[key] }), kept.needs.isSuperset(of: needs), (0..<60_000).contains(range.upperBound - kept.end) {
+            return kept.window
+        }
+        let window = try await compute(key, range: range, needs: needs, now: now ?? clock.milliseconds(), reuse: reuse)
+        if long { longWindows.withLock { $0[key] = (range.upperBound, needs, window) } }
+        return window
+    }
+
+    private func compute(_ key: Key, range: Range<Int64>, needs: Needs, now: Int64, reuse: Bool) async throws -> ModelWindow {
+        let fresh = !reuse ? nil : analyses.withLock { $0[key] }.flatMap { (0..<max(1, min(60_000, key.length / 60))).contains(range.upperBound - $0.end) ? $0 : nil }
+        var report = fresh?.report
+        var psi = fresh?.psi
+        let analyse = (needs.contains(.report) && report == nil) || (needs.contains(.psi) && psi == nil)
+        let parts: LiveProfile.Parts = analyse || needs.contains(.features) ? .all : needs.contains(.observations) ? .observations : .traffic
+        let traffic = try await live.window(model: key.model, version: key.version, range: range, parts: parts)
+        if analyse, traffic.requestCount > 0, let reference = try await store.reference(model: key.model) {
+            if needs.contains(.report) && report == nil { report = ModelMonitor.report(reference: reference.profile, current: traffic, configuration: configuration) }
+            if needs.contains(.psi) && psi == nil { psi = ModelMonitor.psi(reference: reference.profile, current: traffic, configuration: configuration) }
+            // Without a reference nothing is kept: missing ratios then come from the window's own features.
+            if reuse { analyses.withLock { $0[key] = (fresh?.end ?? range.upperBound, report, psi) } }
+        }
+        var window = ModelWindow(model: key.model, version: key.version ?? "", range: range, traffic: traffic)
+        if traffic.requestCount > 0 {
+            window.report = needs.contains(.report) ? report : nil
+            window.psi = needs.contains(.psi) ? psi : nil
+        }
+        if needs.contains(.quality) {
+            let profile = try await quality.window(model: key.model, version: key.version, range: range)
+            window.quality = QualitySummary(
+                profile: profile, predictions: traffic.requestCount - traffic.errorCount, windowEnd: range.upperBound, now: now,
+                predictionMetrics: traffic.metrics
+            )
+        }
+        if needs.contains(.estimate), let version = key.version, let stored = try await store.estimators(model: key.model)[version] {
+            window.estimate = ModelWindow.Estimate(estimator: stored.estimator, source: stored.source, result: stored.estimator.estimate(traffic.estimationScores))
+        }
+        return window
+    }
+
+    /// Model quality every `granularity` through `range`, each point over the `trailing` time before it, with its
+    /// coverage: a point's labels are those of the predictions in the buckets starting in its span, as its
+    /// quality's are; their successful predictions are counted for all points at once.
+    func qualitySeries(model: String, version: String?, range: Range<Int64>, granularity: Int64, trailing: Int64, now: Int64, positiveClass: String? = nil)
+        async throws -> [(end: Int64, summary: QualitySummary)]
+    {
+        let profiles = try await quality.series(model: model, version: version, range: range, granularity: granularity, trailing: trailing)
+        let spans = profiles.map { BucketKey.start(of: $0.end - trailing, width: live.bucketMilliseconds)..<$0.end }
+        let predictions = try await live.successfulPredictions(model: model, version: version, spans: spans)
+        return zip(profiles, predictions).map { point, count in
+            (point.end, QualitySummary(profile: point.profile, predictions: count, windowEnd: point.end, now: now, positiveClass: positiveClass))
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import ServiceLifecycle
+import VigilAlerting
+import VigilCore
+import VigilServer
+
+/// `vigil-bench dashboard`: the time a real server takes to answer each dashboard page for a 7-day range of a
+/// model with 50 features, against `/v1/models/{model}/summary` over the same week (the JSON API's own window,
+/// measured in the same run), and the 30-day hourly quality series of `/performance`. The targets: a page in
+/// < 150 ms, the series in < 300 ms.
+struct DashboardBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dashboard", abstract: "Server time of each dashboard page over 7 days of a 50-feature model.")
+
+    @Option(help: "Days of traffic, backdated from now.")
+    var days = 7
+
+    @Option(help: "Features of each prediction.")
+    var features = 50
+
+    @Option(help: "Predictions in each 10 minutes.")
+    var perTenMinutes = 20
+
+    @Option(help: "Timed requests of each page (the median is reported).")
+    var repeats = 7
+
+    func run() async throws {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.dataDirectory = NSTemporaryDirectory() + "vigil-bench-dashboard-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        configuration.monitorIntervalSeconds = 3600
+        configuration.alerting.evaluationInterval = 3_600_000
+        configuration.limits.maxFeaturesPerRow = max(configuration.limits.maxFeaturesPerRow, features + 1)
+        var logger = Logger(label: "vigil-bench")
+        logger.logLevel = .error
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = try await VigilServer.make(configuration: configuration, logger: logger) { continuation.yield($0) }
+        let group = server.serviceGroup(gracefulShutdownSignals: [])
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw ValidationError("the server did not start") }
+
+        // A reference of 2,000 rows, then a week of predictions (two versions, drifting halfway) and their labels.
+        func row(_ index: Int, shift: Double) -> [String] {
+            (0..<features).map { feature in
+                feature % 5 == 4 ? "\"c\(feature)\": \"k\((index + feature) % 7)\"" : "\"f\(feature)\": \(Double((index * 7 + feature * 13) % 101) + shift)"
+            }
+        }
+        let reference = (0..<2000).map { "{" + row($0, shift: 0).joined(separator: ", ") + "}" }.joined(separator: "\n")
+        try await send(port: port, "PUT", "/v1/models/bench/reference", reference, contentType: "application/x-ndjson")
+        let now = Date().timeIntervalSince1970
+        let start = now - Double(days) * 86_400
+        let steps = days * 144
+        var predictions: [String] = []
+        var labels: [String] = []
+        var sent = 0
+        let began = ContinuousClock.now
+        for step in 0..<steps {
+            let drifted = step > steps / 2
+            for index in 0..<perTenMinutes {
+                let time = Timestamp.formatRFC3339(milliseconds: Int64((start + Double(step) * 600 + Double(index) * 600 / Double(perTenMinutes)) * 1000))
+                let id = "p\(step)-\(index)"
+                let version = index % 4 == 0 ? "v2" : "v1"
+                let score = Double((step * 31 + index * 17) % 100) / 100
+                predictions.append(
+                    #"{"id": "\#(id)", "timestamp": "\#(time)", "version": "\#(version)", "features": {\#(row(step * perTenMinutes + index, shift: drifted ? 12 : 0).joined(separator: ", "))}, "prediction": {"fraud": \#(score), "legit": \#(1 - score)}, "latency_ms": \#(5 + (index * 7) % 60)}"#
+                )
+                let labelled = Timestamp.formatRFC3339(milliseconds: Int64((start + Double(step) * 600 + 60) * 1000))
+                if index % 3 != 0 { labels.append(#"{"prediction_id": "\#(id)", "label": "\#((step + index) % 5 == 0 ? "fraud" : "legit")", "timestamp": "\#(labelled)"}"#) }
+            }
+            if predictions.count >= 4000 || step == steps - 1 {
+                try await send(port: port, "POST", "/v1/models/bench/predictions", predictions.joined(separator: "\n"), contentType: "application/x-ndjson")
+                try await send(port: port, "POST", "/v1/models/bench/labels", labels.joined(separator: "\n"), contentType: "application/x-ndjson")
+                sent += predictions.count
+                predictions = []
+                labels = []
+            }
+        }
+        print(String(format: "fed %d predictions with %d features over %d days in %.1f s", sent, features, days, (ContinuousClock.now - began).seconds))
+        // Let the flush store the buckets and the label folds settle, so that every page reads what a restarted
+        // server would: stored buckets and rollups.
+        try await Task.sleep(for: .seconds(3))
+
+        let range = "range=\(days == 30 ? "30d" : days == 7 ? "7d" : "24h")"
+        let pages: [(String, String)] = [
+            ("summary JSON (peer)", "/v1/models/bench/summary?window=\(days)d"),
+            ("models page", "/?\(range)"),
+            ("operational tab", "/models/bench?\(range)"),
+            ("data tab", "/models/bench?\(range)&tab=data"),
+            ("quality tab", "/models/bench?\(range)&tab=quality"),
+            ("versions tab", "/models/bench?\(range)&tab=versions"),
+            ("performance, 30-day hourly series", "/v1/models/bench/performance?window=30d&granularity=1h&version=v1"),
+        ]
+        var medians: [String: Double] = [:]
+        print("median of \(repeats) requests after one warm-up (ms):")
+        for (name, path) in pages {
+            _ = try await send(port: port, "GET", path, "", contentType: "text/plain")
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let started = ContinuousClock.now
+                let bytes = try await send(port: port, "GET", path, "", contentType: "text/plain")
+                times.append((ContinuousClock.now - started).seconds * 1000)
+                precondition(bytes > 1000, "\(path) answered only \(bytes) bytes")
+            }
+            times.sort()
+            medians[name] = times[times.count / 2]
+            print(String(format: "  %-36@ %7.1f ms  (fastest %.1f, slowest %.1f)", name as NSString, times[times.count / 2], times.first!, times.last!))
+        }
+        let peer = medians["summary JSON (peer)"]!
+        print("  as a multiple of the summary's time in this run: " + pages.dropFirst().map { String(format: "%@ %.2f×", $0.0, medians[$0.0]! / peer) }.joined(separator: ", "))
+        print("  command: swift run -c release vigil-bench dashboard --days \(days) --features \(features) --per-ten-minutes \(perTenMinutes) --repeats \(repeats)")
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    @discardableResult
+    private func send(port: Int, _ method: String, _ path: String, _ body: String, contentType: String) async throws -> Int {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if method != "GET" {
+            request.httpBody = Data(body.utf8)
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        request.timeoutInterval = 600
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
+            throw ValidationError("\(method) \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0): \(String(decoding: data, as: UTF8.self).prefix(300))")
+        }
+        return data.count
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
