@@ -144,6 +144,36 @@ def pages(base, artifacts, model, hostile_model, hostile_texts):
             check(driver.current_url == target, f"the alert's link opens its view: {driver.current_url}")
             check(len(driver.find_elements(By.CSS_SELECTOR, ".alerts-banner li, section.slo")) > 0, "the model's page shows its alerts")
 
+        # Silence a firing alert from the page, then expire the silence; a form without the page's token is refused.
+        open_page(driver, base + "/alerts", "alerts-before-silence", artifacts)
+        status = driver.execute_script(
+            "return fetch('/actions/silence', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
+            " body: 'csrf=forged&matcher=alertname%3D%22X%22&duration=1h&comment=x'}).then(r => r.status)"
+        )
+        check(status == 403, f"an action without the page's form token is refused: {status}")
+        driver.get_log("browser")  # the refusal's 403 is expected
+        rows = driver.find_elements(By.CSS_SELECTOR, "table#alerts tr[data-state=firing]")
+        check(len(rows) > 0, "a firing alert can be silenced from the page")
+        if rows:
+            fingerprint = rows[0].get_attribute("id")[len("alert-"):]
+            rows[0].find_element(By.CSS_SELECTOR, "details.act summary").click()
+            rows[0].find_element(By.NAME, "comment").send_keys("investigating <b>the drift</b>")
+            rows[0].find_element(By.CSS_SELECTOR, "details.act button[type=submit]").click()
+            WebDriverWait(driver, 20).until(lambda d: "fingerprint=" in d.current_url)
+            driver.save_screenshot(f"{artifacts}/alerts-silenced.png")
+            console_errors(driver, "alerts-silenced")
+            row = driver.find_element(By.ID, "alert-" + fingerprint)
+            check("silenced" in row.text, f"the silenced alert is marked: {row.text!r}")
+            check(row.get_attribute("aria-current") == "true", "the page marks the alert it came back for")
+            active = driver.find_elements(By.CSS_SELECTOR, "table#silences tr[data-state=active]")
+            check(len(active) == 1 and "investigating <b>the drift</b>" in active[0].text, f"the silence is listed with its reason as text: {[r.text for r in active]}")
+            if active:
+                silence = active[0].get_attribute("data-silence")
+                active[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+                WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"table#silences tr[data-silence='{silence}'][data-state=expired]"))
+                check(True, "expiring the silence from the page ends it")
+                console_errors(driver, "silence-expired")
+
         open_page(driver, base + "/slos", "slos", artifacts)
         check(len(driver.find_elements(By.CSS_SELECTOR, "section.slo svg.budget")) > 0, "the SLO page shows the budget left")
 

@@ -14,14 +14,19 @@ public struct AlertsView: Sendable {
     public var history: [AlertTransition]
     /// The model tab an alert's rule is about, by rule name: drift rules open the data tab, quality rules the quality tab.
     public var tabs: [String: DashboardQuery.Tab]
+    /// The form token of a viewer who may act (silence, expire a silence); nil shows no action.
+    public var csrf: String?
 
     /// A view.
-    public init(alerts: [AlertInstance], muted: [String: String], silences: [Silence], history: [AlertTransition], tabs: [String: DashboardQuery.Tab]) {
+    public init(
+        alerts: [AlertInstance], muted: [String: String], silences: [Silence], history: [AlertTransition], tabs: [String: DashboardQuery.Tab], csrf: String? = nil
+    ) {
         self.alerts = alerts
         self.muted = muted
         self.silences = silences
         self.history = history
         self.tabs = tabs
+        self.csrf = csrf
     }
 }
 
@@ -65,7 +70,9 @@ public enum AlertsPage {
             html += "<th scope=\"row\">\(e(alert.rule))</th><td>\(e(alert.labels["severity"] ?? ""))</td><td>\(model)</td><td>\(labels)</td>"
             html += "<td data-value=\(ModelsPage.value(alert.value))>\(DashboardFormat.number(alert.value))</td>"
             html += "<td data-value=\"\(since)\">\(e(DashboardFormat.time(since)))<span class=\"sub\">\(DashboardFormat.duration(milliseconds: max(0, now - since))) ago</span></td>"
-            html += "<td>\(e(alert.annotations["summary"] ?? ""))\(alert.annotations["runbook_url"].map { " <a href=\"\(e($0))\">runbook</a>" } ?? "")</td></tr>"
+            html += "<td>\(e(alert.annotations["summary"] ?? ""))\(alert.annotations["runbook_url"].map { " <a href=\"\(e($0))\">runbook</a>" } ?? "")"
+            if let csrf = view.csrf, alert.state != .resolved, view.muted[alert.fingerprint] == nil { html += silenceForm(alert, csrf: csrf) }
+            html += "</td></tr>"
         }
         html += "</tbody></table></div>"
 
@@ -73,11 +80,15 @@ public enum AlertsPage {
         if view.silences.isEmpty {
             html += "<p>No silences. Create one with <code>POST /v1/silences</code>.</p>"
         } else {
-            html += "<div class=\"scroll\"><table id=\"silences\"><thead><tr><th scope=\"col\">state</th><th scope=\"col\">matchers</th><th scope=\"col\">from</th><th scope=\"col\">until</th><th scope=\"col\">by</th><th scope=\"col\">comment</th></tr></thead><tbody>"
+            html += "<div class=\"scroll\"><table id=\"silences\"><thead><tr><th scope=\"col\">state</th><th scope=\"col\">matchers</th><th scope=\"col\">from</th><th scope=\"col\">until</th><th scope=\"col\">by</th><th scope=\"col\">comment</th><th scope=\"col\"></th></tr></thead><tbody>"
             for silence in view.silences.sorted(by: { $0.endsAt > $1.endsAt }) {
                 let state = now < silence.startsAt ? "pending" : now < silence.endsAt ? "active" : "expired"
-                html += "<tr><td><span class=\"badge\">\(state)</span></td><td>\(silence.matchers.map { "<code>\(e($0))</code>" }.joined(separator: " "))</td>"
-                html += "<td>\(e(DashboardFormat.time(silence.startsAt)))</td><td>\(e(DashboardFormat.time(silence.endsAt)))</td><td>\(e(silence.createdBy))</td><td>\(e(silence.comment))</td></tr>"
+                html += "<tr data-silence=\"\(e(silence.id))\" data-state=\"\(state)\"><td><span class=\"badge\">\(state)</span></td><td>\(silence.matchers.map { "<code>\(e($0))</code>" }.joined(separator: " "))</td>"
+                html += "<td>\(e(DashboardFormat.time(silence.startsAt)))</td><td>\(e(DashboardFormat.time(silence.endsAt)))</td><td>\(e(silence.createdBy))</td><td>\(e(silence.comment))</td><td>"
+                if let csrf = view.csrf, state != "expired" {
+                    html += "<form method=\"post\" action=\"/actions/silences/\(e(DashboardQuery.percentEncoded(silence.id)))/expire\"><input type=\"hidden\" name=\"csrf\" value=\"\(e(csrf))\"><button type=\"submit\">Expire</button></form>"
+                }
+                html += "</td></tr>"
             }
             html += "</tbody></table></div>"
         }
@@ -94,6 +105,19 @@ public enum AlertsPage {
             }
             html += "</tbody></table></div>"
         }
+        return html
+    }
+
+    /// A silence for exactly this alert (every label as an equality matcher), for a chosen time, with a reason.
+    static func silenceForm(_ alert: AlertInstance, csrf: String) -> String {
+        let e = HTMLEscaping.escape
+        let matchers = alert.labels.sorted { $0.key < $1.key }.map { LabelMatcher($0.key, .equal, $0.value) }
+            .filter { matcher in LabelMatcher(parsing: matcher.description)?.value == matcher.value }
+        var html = "<details class=\"act\"><summary>Silence</summary><form method=\"post\" action=\"/actions/silence\">"
+        html += "<input type=\"hidden\" name=\"csrf\" value=\"\(e(csrf))\"><input type=\"hidden\" name=\"back\" value=\"\(e(alert.fingerprint))\">"
+        for matcher in matchers { html += "<input type=\"hidden\" name=\"matcher\" value=\"\(e(matcher.description))\">" }
+        html += "<label>for <select name=\"duration\"><option value=\"1h\">1 hour</option><option value=\"4h\">4 hours</option><option value=\"24h\">1 day</option><option value=\"7d\">1 week</option></select></label> "
+        html += "<label>why <input name=\"comment\" required maxlength=\"500\" placeholder=\"known incident, deploy…\"></label> <button type=\"submit\">Silence</button></form></details>"
         return html
     }
 }

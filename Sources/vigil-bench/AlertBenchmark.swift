@@ -1,10 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import Logging
-import ServiceLifecycle
 import VigilAlerting
 import VigilCore
 import VigilServer
@@ -45,7 +40,6 @@ struct AlertBenchmark: AsyncParsableCommand {
     func run() async throws {
         let names = (0..<models).map { "model\($0)" }
         var configuration = ServerConfiguration()
-        configuration.port = 0
         configuration.dataDirectory = NSTemporaryDirectory() + "vigil-bench-alerts-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
         configuration.maxModels = max(configuration.maxModels, models)
@@ -53,14 +47,8 @@ struct AlertBenchmark: AsyncParsableCommand {
         configuration.alerting.evaluationInterval = 3_600_000
         configuration.monitorIntervalSeconds = 3600
         configuration.alerting.rules = builtin ? BuiltInRules.all : names.flatMap(Self.trafficRules)
-        var logger = Logger(label: "vigil-bench")
-        logger.logLevel = .error
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = try await VigilServer.make(configuration: configuration, logger: logger) { continuation.yield($0) }
-        let group = server.serviceGroup(gracefulShutdownSignals: [])
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw ValidationError("the server did not start") }
+        let bench = try await BenchServer.start(configuration)
+        let server = bench.server
 
         for (index, model) in names.enumerated() {
             let rows = (0..<predictions).map { row -> String in
@@ -68,10 +56,10 @@ struct AlertBenchmark: AsyncParsableCommand {
                 let status = row % 50 == 0 ? #", "status": "error""# : ""
                 return #"{"version": "v1", "features": {\#(features)}, "prediction": {"yes": \#(Double(row % 10) / 10), "no": \#(1 - Double(row % 10) / 10)}, "latency_ms": \#(5 + row % 40)\#(status)}"#
             }
-            try await post(port: port, "/v1/models/\(model)/predictions", rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+            try await bench.send("POST", "/v1/models/\(model)/predictions", rows.joined(separator: "\n"), contentType: "application/x-ndjson")
             if builtin {
                 let reference = "f0,f1,f2,f3,f4,f5,f6,f7\n" + (0..<500).map { row in (0..<8).map { "\(Double((row * 3 + $0) % 101))" }.joined(separator: ",") }.joined(separator: "\n")
-                try await post(port: port, "/v1/models/\(model)/reference", reference, contentType: "text/csv", method: "PUT")
+                try await bench.send("PUT", "/v1/models/\(model)/reference", reference, contentType: "text/csv")
             }
         }
         // The first cycle loads alert state from the store and analyses every window against its reference.
@@ -92,22 +80,6 @@ struct AlertBenchmark: AsyncParsableCommand {
         print(String(format: "  per rule: %.1f µs", median * 1000 / Double(rules)))
         print(String(format: "  first cycle (state loaded, every drift and data-quality analysis made): %.1f ms", first * 1000))
         print("  command: swift run -c release vigil-bench alerts --models \(models) --predictions \(predictions) --cycles \(cycles)\(builtin ? " --builtin" : "")")
-        await group.triggerGracefulShutdown()
-        try await task.value
+        try await bench.stop()
     }
-
-    private func post(port: Int, _ path: String, _ body: String, contentType: String, method: String = "POST") async throws {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        request.httpBody = Data(body.utf8)
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
-            throw ValidationError("\(method) \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0): \(String(decoding: data, as: UTF8.self).prefix(300))")
-        }
-    }
-}
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

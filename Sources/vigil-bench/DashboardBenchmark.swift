@@ -1,10 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import Logging
-import ServiceLifecycle
 import VigilAlerting
 import VigilCore
 import VigilServer
@@ -30,20 +25,12 @@ struct DashboardBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = ServerConfiguration()
-        configuration.port = 0
         configuration.dataDirectory = NSTemporaryDirectory() + "vigil-bench-dashboard-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
         configuration.monitorIntervalSeconds = 3600
         configuration.alerting.evaluationInterval = 3_600_000
         configuration.limits.maxFeaturesPerRow = max(configuration.limits.maxFeaturesPerRow, features + 1)
-        var logger = Logger(label: "vigil-bench")
-        logger.logLevel = .error
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = try await VigilServer.make(configuration: configuration, logger: logger) { continuation.yield($0) }
-        let group = server.serviceGroup(gracefulShutdownSignals: [])
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw ValidationError("the server did not start") }
+        let bench = try await BenchServer.start(configuration)
 
         // A reference of 2,000 rows, then a week of predictions (two versions, drifting halfway) and their labels.
         func row(_ index: Int, shift: Double) -> [String] {
@@ -52,7 +39,7 @@ struct DashboardBenchmark: AsyncParsableCommand {
             }
         }
         let reference = (0..<2000).map { "{" + row($0, shift: 0).joined(separator: ", ") + "}" }.joined(separator: "\n")
-        try await send(port: port, "PUT", "/v1/models/bench/reference", reference, contentType: "application/x-ndjson")
+        try await bench.send("PUT", "/v1/models/bench/reference", reference, contentType: "application/x-ndjson")
         let now = Date().timeIntervalSince1970
         let start = now - Double(days) * 86_400
         let steps = days * 144
@@ -74,8 +61,8 @@ struct DashboardBenchmark: AsyncParsableCommand {
                 if index % 3 != 0 { labels.append(#"{"prediction_id": "\#(id)", "label": "\#((step + index) % 5 == 0 ? "fraud" : "legit")", "timestamp": "\#(labelled)"}"#) }
             }
             if predictions.count >= 4000 || step == steps - 1 {
-                try await send(port: port, "POST", "/v1/models/bench/predictions", predictions.joined(separator: "\n"), contentType: "application/x-ndjson")
-                try await send(port: port, "POST", "/v1/models/bench/labels", labels.joined(separator: "\n"), contentType: "application/x-ndjson")
+                try await bench.send("POST", "/v1/models/bench/predictions", predictions.joined(separator: "\n"), contentType: "application/x-ndjson")
+                try await bench.send("POST", "/v1/models/bench/labels", labels.joined(separator: "\n"), contentType: "application/x-ndjson")
                 sent += predictions.count
                 predictions = []
                 labels = []
@@ -99,42 +86,21 @@ struct DashboardBenchmark: AsyncParsableCommand {
         var medians: [String: Double] = [:]
         print("median of \(repeats) requests after one warm-up (ms):")
         for (name, path) in pages {
-            _ = try await send(port: port, "GET", path, "", contentType: "text/plain")
+            try await bench.send("GET", path)
             var times: [Double] = []
             for _ in 0..<repeats {
                 let started = ContinuousClock.now
-                let bytes = try await send(port: port, "GET", path, "", contentType: "text/plain")
+                let bytes = try await bench.send("GET", path).count
                 times.append((ContinuousClock.now - started).seconds * 1000)
                 precondition(bytes > 1000, "\(path) answered only \(bytes) bytes")
             }
             times.sort()
             medians[name] = times[times.count / 2]
-            print(String(format: "  %-36@ %7.1f ms  (fastest %.1f, slowest %.1f)", name as NSString, times[times.count / 2], times.first!, times.last!))
+            print("  " + name.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%7.1f ms  (fastest %.1f, slowest %.1f)", times[times.count / 2], times.first!, times.last!))
         }
         let peer = medians["summary JSON (peer)"]!
         print("  as a multiple of the summary's time in this run: " + pages.dropFirst().map { String(format: "%@ %.2f×", $0.0, medians[$0.0]! / peer) }.joined(separator: ", "))
         print("  command: swift run -c release vigil-bench dashboard --days \(days) --features \(features) --per-ten-minutes \(perTenMinutes) --repeats \(repeats)")
-        await group.triggerGracefulShutdown()
-        try await task.value
+        try await bench.stop()
     }
-
-    @discardableResult
-    private func send(port: Int, _ method: String, _ path: String, _ body: String, contentType: String) async throws -> Int {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        if method != "GET" {
-            request.httpBody = Data(body.utf8)
-            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        }
-        request.timeoutInterval = 600
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
-            throw ValidationError("\(method) \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0): \(String(decoding: data, as: UTF8.self).prefix(300))")
-        }
-        return data.count
-    }
-}
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

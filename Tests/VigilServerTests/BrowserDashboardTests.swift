@@ -12,19 +12,7 @@ import VigilServer
 @Suite(.serialized) struct BrowserDashboardTests {
     static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
     /// A Python with Selenium: `VIGIL_PYTHON` (set by .ci/run), else the CI venv's.
-    static let python: String? = {
-        let candidates = [ProcessInfo.processInfo.environment["VIGIL_PYTHON"], "/tmp/vigil-ci-venv/bin/python"].compactMap { $0 }
-        return candidates.first { path in
-            guard FileManager.default.isExecutableFile(atPath: path) else { return false }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = ["-c", "import selenium"]
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return false }
-            process.waitUntilExit()
-            return process.terminationStatus == 0
-        }
-    }()
+    static let python = pythonWith(module: "selenium")
     static let available = python != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
     static let reason = "Selenium, chromium or chromium-driver is missing (apt-get install chromium chromium-driver; pip install selenium); .ci/run installs them"

@@ -6,19 +6,7 @@ import VigilServer
 /// Alert emails delivered to a real SMTP server (aiosmtpd, from PyPI) that requires STARTTLS and a login.
 @Suite(.serialized) struct EmailTests {
     /// A Python with aiosmtpd: `VIGIL_PYTHON` (set by .ci/run), else the CI venv's.
-    static let python: String? = {
-        let candidates = [ProcessInfo.processInfo.environment["VIGIL_PYTHON"], "/tmp/vigil-ci-venv/bin/python"].compactMap { $0 }
-        return candidates.first { path in
-            guard FileManager.default.isExecutableFile(atPath: path) else { return false }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = ["-c", "import aiosmtpd"]
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return false }
-            process.waitUntilExit()
-            return process.terminationStatus == 0
-        }
-    }()
+    static let python = pythonWith(module: "aiosmtpd")
 
     /// aiosmtpd with STARTTLS required and one login (vigil / the password), writing each message as JSON lines.
     static let serverScript = """

@@ -101,6 +101,21 @@ extension TestServer {
     }
 }
 
+/// A Python that can import `module`: `VIGIL_PYTHON` (set by .ci/run), else the CI venv's; nil without one.
+func pythonWith(module: String) -> String? {
+    let candidates = [ProcessInfo.processInfo.environment["VIGIL_PYTHON"], "/tmp/vigil-ci-venv/bin/python"].compactMap { $0 }
+    return candidates.first { path in
+        guard FileManager.default.isExecutableFile(atPath: path) else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-c", "import \(module)"]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

@@ -7,7 +7,7 @@ import VigilStore
 /// Gathers what each dashboard page shows from the same sources as the JSON API: ``ModelWindows`` for every
 /// window's numbers, the alert service for alerts and SLOs, the store for silences and history. Only the open
 /// tab's series are read.
-struct DashboardData {
+struct DashboardData: Sendable {
     let configuration: ServerConfiguration
     let store: any Store
     let live: LiveStatistics
@@ -41,32 +41,36 @@ struct DashboardData {
         let (versions, version) = try cardinality.versions(of: name, asked: query.version)
         let range = query.range(now: now)
         let reference = try await store.reference(model: name)
-        var needs: ModelWindows.Needs = [.observations]
-        switch query.tab {
-        case .operational: break
-        case .data: needs.formUnion([.features, .report])
-        case .quality: needs.formUnion([.quality, .estimate])
-        case .versions: needs.insert(.quality)
-        }
-        let window = try await windows.window(model: name, version: version, range: range, needs: needs, now: now)
+        let alerts = try await alerts.alerts().filter { $0.labels["model_name"] == name && $0.state != .resolved }
+        let described = reference.map { "\($0.source), \($0.profile.rowCount) rows, set \(Timestamp.formatRFC3339(milliseconds: $0.createdMilliseconds))" }
         let scope = version.map { [$0] } ?? versions
-        var view = ModelView(
-            name: name, versions: versions, window: window,
-            reference: reference.map { "\($0.source), \($0.profile.rowCount) rows, set \(Timestamp.formatRFC3339(milliseconds: $0.createdMilliseconds))" },
-            alerts: try await alerts.alerts().filter { $0.labels["model_name"] == name && $0.state != .resolved }
-        )
+        func view(_ window: ModelWindow) -> ModelView {
+            ModelView(name: name, versions: versions, window: window, reference: described, alerts: alerts)
+        }
         switch query.tab {
         case .operational:
+            // Each version's spans read once; the scope's window is their merge.
             let spans = DashboardQuery.spans(of: range, step: DashboardQuery.step(for: range, bucket: live.bucketMilliseconds))
+            var series: [VersionSeries] = []
+            var merged = LiveProfile()
             for member in scope {
-                var points: [ModelWindow] = []
-                for span in spans { points.append(try await windows.window(model: name, version: member, range: span, needs: [.observations], now: now)) }
-                view.traffic.append(VersionSeries(version: member, points: points))
+                let tiled = try await windows.tiled(model: name, version: member, spans: spans, needs: [.observations], now: now)
+                series.append(VersionSeries(version: member, points: tiled.parts))
+                merged.merge(tiled.whole.traffic)
             }
+            var result = view(ModelWindow(model: name, version: version ?? "", range: range, traffic: merged))
+            result.traffic = series
+            return result
         case .data:
-            guard let reference else { break }
-            view.drift = try await driftTimeline(name, version: version, reference: reference.profile, range: range, now: now)
+            // The grid's spans read once; the range's report is made from their merge.
+            let spans = DashboardQuery.spans(of: range, step: DashboardQuery.step(for: range, bucket: live.bucketMilliseconds, points: Self.driftCells))
+            let needs: ModelWindows.Needs = reference == nil ? [.observations, .features] : [.observations, .features, .report]
+            let tiled = try await windows.tiled(model: name, version: version, spans: spans, needs: needs, now: now)
+            var result = view(tiled.whole)
+            if reference != nil { result.drift = driftTimeline(tiled.parts) }
+            return result
         case .quality:
+            var result = view(try await windows.window(model: name, version: version, range: range, needs: [.quality, .estimate], now: now))
             let step = DashboardQuery.step(for: range, bucket: live.bucketMilliseconds, points: 48)
             let series = try await windows.qualitySeries(model: name, version: version, range: range, granularity: step, trailing: step, now: now)
             // The estimate is per version (each has its own fitted estimator): drawn for one version in view.
@@ -75,19 +79,24 @@ struct DashboardData {
             for point in series {
                 let span = max(range.lowerBound, point.end - step)..<point.end
                 var estimate: CBPE.Estimate?
-                if let estimated, window.estimate != nil || version == nil {
+                if let estimated {
                     let spanWindow = try await windows.window(model: name, version: estimated, range: span, needs: [.estimate], now: now)
                     if case .success(let value)? = spanWindow.estimate?.result { estimate = value }
                 }
                 points.append(QualityPoint(span: span, summary: point.summary, estimate: estimate))
             }
-            view.quality = points
-            if version == nil, let only = estimated { view.window.estimate = try await windows.window(model: name, version: only, range: range, needs: [.estimate], now: now).estimate }
-            view.perVersion = try await perVersion(name, scope, range: range, needs: [.quality], now: now)
+            result.quality = points
+            if version == nil, let only = estimated { result.window.estimate = try await windows.window(model: name, version: only, range: range, needs: [.estimate], now: now).estimate }
+            result.perVersion = try await perVersion(name, scope, range: range, needs: [.quality], now: now)
+            return result
         case .versions:
-            view.perVersion = try await perVersion(name, versions, range: range, needs: [.observations, .report, .quality, .estimate], now: now)
+            let each = try await perVersion(name, versions, range: range, needs: [.observations, .report, .quality, .estimate], now: now)
+            var merged = LiveProfile()
+            for window in each where version == nil || window.version == version { merged.merge(window.traffic) }
+            var result = view(ModelWindow(model: name, version: version ?? "", range: range, traffic: merged))
+            result.perVersion = each
+            return result
         }
-        return view
     }
 
     private func perVersion(_ model: String, _ versions: [String], range: Range<Int64>, needs: ModelWindows.Needs, now: Int64) async throws -> [ModelWindow] {
@@ -96,14 +105,11 @@ struct DashboardData {
         return result
     }
 
-    /// Drift of every feature span by span: at most ``driftCells`` spans, each analysed against the reference with
-    /// the model's drift settings, as the window's own verdict is.
-    private func driftTimeline(_ model: String, version: String?, reference: DatasetProfile, range: Range<Int64>, now: Int64) async throws -> DriftTimeline {
-        let spans = DashboardQuery.spans(of: range, step: DashboardQuery.step(for: range, bucket: live.bucketMilliseconds, points: Self.driftCells))
-        var reports: [DatasetReport?] = []
-        for span in spans { reports.append(try await windows.window(model: model, version: version, range: span, needs: [.report], now: now).report) }
+    /// Drift of every feature span by span, from the spans' own analyses against the reference (at most
+    /// ``driftCells`` of them), with the model's drift settings, as the range's own verdict is.
+    private func driftTimeline(_ parts: [ModelWindow]) -> DriftTimeline {
+        let reports = parts.map(\.report)
         let features = reports.compactMap { $0 }.first?.drift.columns.map(\.column) ?? []
-        var shareThreshold = configuration.drift.datasetDriftShare
         let cells = features.map { feature in
             reports.map { report -> DriftTimeline.Cell in
                 guard let report, let column = report.drift.columns.first(where: { $0.column == feature }) else {
@@ -116,8 +122,8 @@ struct DashboardData {
                 )
             }
         }
-        if let first = reports.compactMap({ $0 }).first { shareThreshold = first.drift.datasetDriftShareThreshold }
-        return DriftTimeline(spans: spans, features: features, cells: cells, share: reports.map { $0.map(\.drift.driftShare) }, shareThreshold: shareThreshold)
+        let shareThreshold = reports.compactMap { $0 }.first?.drift.datasetDriftShareThreshold ?? configuration.drift.datasetDriftShare
+        return DriftTimeline(spans: parts.map(\.range), features: features, cells: cells, share: reports.map { $0.map(\.drift.driftShare) }, shareThreshold: shareThreshold)
     }
 
     /// The alerts page: current alerts with why they are muted, silences, the last 100 changes.

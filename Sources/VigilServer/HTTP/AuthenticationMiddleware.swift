@@ -33,13 +33,15 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
-        // A signed-in browser's cookie counts for reading only (GET, HEAD): a request that changes something
-        // needs the Authorization header, which another site cannot make a browser send.
+        // A signed-in browser's cookie counts for reading (GET, HEAD) and for the dashboard's own actions, which
+        // also need the form token; every other change needs the Authorization header, which another site cannot
+        // make a browser send.
         let readOnly = request.method == .get || request.method == .head
         let presented: [UInt8]
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             presented = Array(header.utf8.dropFirst("Bearer ".utf8.count))
-        } else if readOnly, let cookie = Self.cookie(DashboardRoutes.cookieName, in: request.headers) {
+        } else if readOnly || request.uri.path.hasPrefix("/actions/"), let cookie = Self.cookie(DashboardRoutes.cookieName, in: request.headers) {
+            // Page actions (POST /actions/…) also check the form token that only Vigil's own pages carry.
             presented = Array(cookie.utf8)
         } else if readOnly, Self.isPage(request.uri.path) {
             return DashboardRoutes.redirect("/signin?next=" + DashboardQuery.percentEncoded(request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")))

@@ -116,6 +116,40 @@ final class ModelWindows: Sendable {
         return window
     }
 
+    /// The windows of `spans` (which tile a range, in order) and the window of the whole range, reading every
+    /// bucket once: the whole is the spans' profiles merged, then analysed as one window. What a chart over a
+    /// range draws beside the range's own figures (the dashboard's drift grid and traffic charts); quality is
+    /// left to ``qualitySeries(model:version:range:granularity:trailing:now:positiveClass:)``.
+    func tiled(model: String, version: String?, spans: [Range<Int64>], needs: Needs, now: Int64) async throws -> (parts: [ModelWindow], whole: ModelWindow) {
+        precondition(!spans.isEmpty && zip(spans, spans.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "spans must tile a range")
+        let analyses = needs.intersection([.report, .psi])
+        var parts: [ModelWindow] = []
+        var merged = LiveProfile()
+        // The whole's analyses need every span's features, even where the spans' own do not.
+        let read = analyses.isEmpty ? needs.subtracting([.quality, .estimate]) : needs.subtracting([.quality, .estimate]).union(.features)
+        for span in spans {
+            let part = try await window(model: model, version: version, range: span, needs: read, now: now)
+            merged.merge(part.traffic)
+            parts.append(part)
+        }
+        let range = spans.first!.lowerBound..<spans.last!.upperBound
+        var whole = ModelWindow(model: model, version: version ?? "", range: range, traffic: merged)
+        if !analyses.isEmpty, merged.requestCount > 0, let reference = try await store.reference(model: model) {
+            if needs.contains(.report) { whole.report = ModelMonitor.report(reference: reference.profile, current: merged, configuration: configuration) }
+            if needs.contains(.psi) { whole.psi = ModelMonitor.psi(reference: reference.profile, current: merged, configuration: configuration) }
+        }
+        if !needs.isDisjoint(with: [.quality, .estimate]) {
+            let extra = try await window(model: model, version: version, range: range, needs: needs.intersection([.quality, .estimate]), now: now)
+            whole.quality = extra.quality
+            whole.estimate = extra.estimate
+        }
+        // Parts keep only what they were asked for: their features, read for the whole's analyses, are dropped.
+        if !needs.contains(.features) && !analyses.isEmpty {
+            for index in parts.indices { parts[index].traffic = parts[index].traffic.keeping(needs.contains(.observations) ? .observations : .traffic) }
+        }
+        return (parts, whole)
+    }
+
     /// Model quality every `granularity` through `range`, each point over the `trailing` time before it, with its
     /// coverage: a point's labels are those of the predictions in the buckets starting in its span, as its
     /// quality's are; their successful predictions are counted for all points at once.

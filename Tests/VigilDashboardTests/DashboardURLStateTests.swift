@@ -4,7 +4,7 @@ import VigilCore
 
 /// The view's state lives in its URL: parsing, defaults, errors that name the parameter, and links that keep
 /// what they do not change.
-struct DashboardQueryTests {
+struct DashboardURLStateTests {
     @Test func theDefaultViewIsTheLastHourOfEveryVersion() throws {
         let query = try DashboardQuery.parse([:])
         #expect(query == DashboardQuery())
