@@ -174,6 +174,27 @@ def pages(base, artifacts, model, hostile_model, hostile_texts):
                 check(True, "expiring the silence from the page ends it")
                 console_errors(driver, "silence-expired")
 
+        # A hook run waiting for approval is approved from the page, then runs.
+        open_page(driver, base + "/alerts", "alerts-hooks", artifacts)
+        waiting = driver.find_elements(By.CSS_SELECTOR, "table#hook-runs tr[data-hook-state=awaiting_approval]")
+        check(len(waiting) > 0, "a hook run waits for approval on the alerts page")
+        if waiting:
+            run = waiting[0].get_attribute("data-hook-run")
+            waiting[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            deadline = time.time() + 30
+            state = None
+            while time.time() < deadline:
+                driver.get(base + "/alerts")
+                rows = driver.find_elements(By.CSS_SELECTOR, f"table#hook-runs tr[data-hook-run='{run}']")
+                state = rows[0].get_attribute("data-hook-state") if rows else None
+                if state == "succeeded":
+                    break
+                time.sleep(1)
+            check(state == "succeeded", f"the approved hook ran: {state}")
+            if state == "succeeded":
+                check("approved by" in rows[0].text, f"the run says who approved it: {rows[0].text!r}")
+            console_errors(driver, "hook-approved")
+
         open_page(driver, base + "/slos", "slos", artifacts)
         check(len(driver.find_elements(By.CSS_SELECTOR, "section.slo svg.budget")) > 0, "the SLO page shows the budget left")
 

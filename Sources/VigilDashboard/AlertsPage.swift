@@ -1,3 +1,4 @@
+import Foundation
 public import VigilAlerting
 import VigilCore
 import VigilRender
@@ -14,13 +15,17 @@ public struct AlertsView: Sendable {
     public var history: [AlertTransition]
     /// The model tab an alert's rule is about, by rule name: drift rules open the data tab, quality rules the quality tab.
     public var tabs: [String: DashboardQuery.Tab]
-    /// The form token of a viewer who may act (silence, expire a silence); nil shows no action.
+    /// The remediation hooks' latest runs, newest first.
+    public var hookRuns: [HookRun]
+    /// The form token of a viewer who may act (silence, expire a silence, approve a hook run); nil shows no action.
     public var csrf: String?
 
     /// A view.
     public init(
-        alerts: [AlertInstance], muted: [String: String], silences: [Silence], history: [AlertTransition], tabs: [String: DashboardQuery.Tab], csrf: String? = nil
+        alerts: [AlertInstance], muted: [String: String], silences: [Silence], history: [AlertTransition], tabs: [String: DashboardQuery.Tab],
+        hookRuns: [HookRun] = [], csrf: String? = nil
     ) {
+        self.hookRuns = hookRuns
         self.alerts = alerts
         self.muted = muted
         self.silences = silences
@@ -93,6 +98,7 @@ public enum AlertsPage {
             html += "</tbody></table></div>"
         }
 
+        html += hooks(view)
         html += "<h2>History</h2>"
         if view.history.isEmpty {
             html += "<p>No alert has changed state yet.</p>"
@@ -119,5 +125,34 @@ public enum AlertsPage {
         html += "<label>for <select name=\"duration\"><option value=\"1h\">1 hour</option><option value=\"4h\">4 hours</option><option value=\"24h\">1 day</option><option value=\"7d\">1 week</option></select></label> "
         html += "<label>why <input name=\"comment\" required maxlength=\"500\" placeholder=\"known incident, deploy…\"></label> <button type=\"submit\">Silence</button></form></details>"
         return html
+    }
+
+    /// The remediation hooks' runs: what ran for which alert, how it ended, its output; runs waiting for approval
+    /// carry an Approve button for an admin.
+    static func hooks(_ view: AlertsView) -> String {
+        let e = HTMLEscaping.escape
+        guard !view.hookRuns.isEmpty else { return "" }
+        var html = "<h2>Remediation hooks</h2><div class=\"scroll\"><table id=\"hook-runs\"><thead><tr><th scope=\"col\">run</th><th scope=\"col\">hook</th>"
+        html += "<th scope=\"col\">alert</th><th scope=\"col\">state</th><th scope=\"col\">action</th><th scope=\"col\">created</th><th scope=\"col\">exit</th><th scope=\"col\">output</th></tr></thead><tbody>"
+        for run in view.hookRuns {
+            let state: String
+            switch run.state {
+            case .succeeded, .dryRun: state = "good"
+            case .failed, .interrupted: state = "bad"
+            case .awaitingApproval, .running, .skipped: state = "warn"
+            }
+            let alert = [run.labels["alertname"], run.labels["model_name"], run.labels["model_version"]].compactMap { $0 }.joined(separator: " ")
+            html += "<tr data-hook-run=\"\(run.id)\" data-hook-state=\"\(run.state.rawValue)\"><td>\(run.id)</td><th scope=\"row\">\(e(run.hook))</th><td>\(e(alert))</td>"
+            html += "<td><span class=\"badge \(state)\">\(run.state.rawValue.replacingOccurrences(of: "_", with: " "))</span>"
+            if let approver = run.approvedBy { html += "<span class=\"sub\">approved by \(e(approver))</span>" }
+            if let reason = run.reason { html += "<span class=\"sub\">\(e(reason))</span>" }
+            if run.state == .awaitingApproval, let csrf = view.csrf {
+                html += "<form method=\"post\" action=\"/actions/hooks/\(run.id)/approve\"><input type=\"hidden\" name=\"csrf\" value=\"\(e(csrf))\"><button type=\"submit\">Approve</button></form>"
+            }
+            html += "</td><td><code>\(e(run.action.joined(separator: " ")))</code></td><td>\(e(DashboardFormat.time(run.createdAt)))</td>"
+            html += "<td>\(run.exitStatus.map(String.init) ?? DashboardFormat.none)</td>"
+            html += "<td>\(run.output.map { "<details><summary>\(DashboardFormat.count(run.outputBytes ?? $0.utf8.count)) bytes</summary><pre>\(e(String($0.prefix(4000))))</pre></details>" } ?? DashboardFormat.none)</td></tr>"
+        }
+        return html + "</tbody></table></div>"
     }
 }

@@ -45,7 +45,7 @@ public enum DashboardAssets {
     .legend .cell{display:inline-block;width:22px;margin:0 2px 0 10px}
     .confusion{width:auto}.confusion td{text-align:right}.confusion td.diagonal{font-weight:700;background:#eef6fb}
     .alerts-banner{border:1px solid var(--bad);border-radius:8px;padding:6px 12px;margin:8px 0}.alerts-banner h2{margin:4px 0;font-size:15px}.alerts-banner ul{margin:4px 0;padding-left:18px}
-    tr.highlight{background:#fff6d6}details.act{margin-top:4px}details.act summary{cursor:pointer;color:#0058a3}details.act form{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}
+    tr.highlight{background:#fff6d6}details.act{margin-top:4px}details.act summary{cursor:pointer;color:#0058a3}details.act form{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}#hook-runs pre{max-width:480px;white-space:pre-wrap;font-size:12px}
     .problem{color:var(--bad);font-weight:600}.empty-state{border:1px dashed #bbb;border-radius:8px;padding:14px;color:#333}
     svg.budget{width:100%;max-width:400px;height:18px}
     footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding:8px 20px}

@@ -40,6 +40,13 @@ import VigilServer
             configuration.monitorIntervalSeconds = 1
             configuration.alerting.slos = [slo]
             configuration.alerting.evaluationInterval = 1000
+            // A hook that waits for approval, given from the alerts page.
+            configuration.alerting.hooks = [
+                RemediationHook(
+                    name: "rollback-v2", action: .command(["/bin/sh", "-c", "echo rolled back $VIGIL_LABEL_MODEL_NAME"]),
+                    matchers: [LabelMatcher("alertname", .equal, "SLOErrorBudgetBurn")], requiresApproval: true
+                )
+            ]
         }
         var logger = Logger(label: "browser-test")
         logger.logLevel = .warning

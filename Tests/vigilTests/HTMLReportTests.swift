@@ -47,6 +47,23 @@ struct HTMLReportTests {
         #expect(png.count > 40_000, "screenshot is \(png.count) bytes: the page looks blank")
     }
 
+    /// A failing data-quality check without drift says so in the banner, rather than a red "No dataset drift".
+    @Test func theBannerNamesAFailedDataQualityCheckWhenNothingDrifted() async throws {
+        let reference = VigilProcess.temporaryPath(".csv")
+        let current = VigilProcess.temporaryPath(".csv")
+        let rows = (0..<400).map { "\($0 % 20),\(["a", "b", "c"][$0 % 3])" }
+        try Data(("amount,kind\n" + rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: reference))
+        // The same values, with a third of the amounts missing: no drift among those present, a missing share far over the limit.
+        let holes = rows.enumerated().map { $0.offset % 3 == 0 ? "," + $0.element.split(separator: ",")[1] : $0.element }
+        try Data(("amount,kind\n" + holes.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: current))
+        let page = VigilProcess.temporaryPath(".html")
+        let run = try await VigilProcess.run(["report", "--reference", reference, "--current", current, "--html", page])
+        #expect(run.status == 0, "\(run.standardError)")
+        let html = try String(contentsOf: URL(fileURLWithPath: page), encoding: .utf8)
+        #expect(html.contains("<section id=\"verdict\" class=\"verdict fail\"><h2>Data-quality checks failed (no dataset drift)</h2>"), "\(html.prefix(1500))")
+        #expect(!html.contains("<h2>No dataset drift</h2>"))
+    }
+
     @Test func userTextIsEscaped() async throws {
         let dangerous = VigilProcess.temporaryPath(".csv")
         var csv = "<script>alert(1)</script>,value\n"

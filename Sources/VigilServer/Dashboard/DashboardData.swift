@@ -134,6 +134,9 @@ struct DashboardData: Sendable {
         for rule in configuration.alerting.rules {
             tabs[rule.name] = rule.metric.needsReference || rule.metric == .psi ? .data : rule.metric.needsLabels || rule.metric == .businessMean ? .quality : .operational
         }
-        return AlertsView(alerts: current, muted: muted, silences: try await store.silences(), history: try await store.alertHistory(limit: 100), tabs: tabs)
+        return AlertsView(
+            alerts: current, muted: muted, silences: try await store.silences(), history: try await store.alertHistory(limit: 100), tabs: tabs,
+            hookRuns: try await store.hookRuns(hook: nil, fingerprint: nil, limit: 50)
+        )
     }
 }

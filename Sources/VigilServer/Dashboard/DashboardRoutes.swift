@@ -66,6 +66,17 @@ struct DashboardRoutes {
             try await data.store.saveSilence(silence)
             return nil
         } }
+        router.post("/actions/hooks/:id/approve") { request, context in
+            let id = context.parameters.get("id").flatMap { Int64($0) }
+            return try await action(request, context) { _, _ in
+                guard let id else { return "a hook run is named by its number" }
+                switch try await data.alerts.hooks.approve(id: id, by: context.tokenName ?? "anonymous (loopback, no tokens)") {
+                case .notFound: return "no hook run has the id \(id)"
+                case .notAwaiting(let run): return "hook run \(id) is \(run.state.rawValue), not awaiting approval"
+                case .approved: return nil
+                }
+            }
+        }
         router.post("/actions/silences/:id/expire") { request, context in
             let id = context.parameters.get("id") ?? ""
             return try await action(request, context) { _, now in
