@@ -22,8 +22,13 @@ public struct AlertsView: Sendable {
 
     /// A view.
     public init(
-        alerts: [AlertInstance], muted: [String: String], silences: [Silence], history: [AlertTransition], tabs: [String: DashboardQuery.Tab],
-        hookRuns: [HookRun] = [], csrf: String? = nil
+        alerts: [AlertInstance],
+        muted: [String: String],
+        silences: [Silence],
+        history: [AlertTransition],
+        tabs: [String: DashboardQuery.Tab],
+        hookRuns: [HookRun] = [],
+        csrf: String? = nil
     ) {
         self.hookRuns = hookRuns
         self.alerts = alerts
@@ -43,10 +48,15 @@ public enum AlertsPage {
         let alerts = view.alerts.sorted { (order[$0.state]!, $0.rule, $0.fingerprint) < (order[$1.state]!, $1.rule, $1.fingerprint) }
         let firing = alerts.filter { $0.state == .firing }.count
         let pending = alerts.filter { $0.state == .pending }.count
-        var html = "<h1>Alerts</h1><p class=\"lead\">\(firing) firing · \(pending) pending · \(view.silences.filter { $0.startsAt <= now && now < $0.endsAt }.count) active silences</p>"
-        html += "<div class=\"controls\"><label>filter <input type=\"search\" data-filter=\"alerts\" placeholder=\"rule, model, label\"></label><span class=\"shown\" data-shown=\"alerts\"></span></div>"
+        var html =
+            "<h1>Alerts</h1><p class=\"lead\">\(firing) firing · \(pending) pending · \(view.silences.filter { $0.startsAt <= now && now < $0.endsAt }.count) active silences</p>"
+        html +=
+            "<div class=\"controls\"><label>filter <input type=\"search\" data-filter=\"alerts\" placeholder=\"rule, model, label\"></label><span class=\"shown\" data-shown=\"alerts\"></span></div>"
         html += "<div class=\"scroll\"><table class=\"sortable\" id=\"alerts\"><thead><tr>"
-        for (label, kind) in [("state", "text"), ("alert", "text"), ("severity", "text"), ("model", "text"), ("labels", "text"), ("value", "number"), ("since", "text"), ("summary", "text")] {
+        for (label, kind) in [
+            ("state", "text"), ("alert", "text"), ("severity", "text"), ("model", "text"), ("labels", "text"), ("value", "number"), ("since", "text"),
+            ("summary", "text"),
+        ] {
             html += "<th scope=\"col\" data-sort=\"\(kind)\" tabindex=\"0\">\(label)</th>"
         }
         html += "</tr></thead><tbody>"
@@ -63,19 +73,26 @@ public enum AlertsPage {
                 } else {
                     var linked = query
                     linked.fingerprint = nil
-                    target = linked.link("/models/" + DashboardQuery.percentEncoded(name), tab: view.tabs[alert.rule] ?? .operational, version: .some(alert.labels["model_version"]))
+                    target = linked.link(
+                        "/models/" + DashboardQuery.percentEncoded(name),
+                        tab: view.tabs[alert.rule] ?? .operational,
+                        version: .some(alert.labels["model_version"])
+                    )
                 }
                 model = "<a class=\"to-model\" href=\"\(e(target))\">\(e(name))\(alert.labels["model_version"].map { " " + e($0) } ?? "")</a>"
             }
             let labels = alert.labels.filter { !["alertname", "severity", "model_name", "model_version"].contains($0.key) }.sorted { $0.key < $1.key }
                 .map { "<code>\(e($0.key))=\(e($0.value))</code>" }.joined(separator: " ")
             let since = alert.firedAt ?? alert.activeAt
-            html += "<tr id=\"alert-\(e(alert.fingerprint))\" data-state=\"\(alert.state.rawValue)\"\(highlighted ? " class=\"highlight\" aria-current=\"true\"" : "")>"
+            html +=
+                "<tr id=\"alert-\(e(alert.fingerprint))\" data-state=\"\(alert.state.rawValue)\"\(highlighted ? " class=\"highlight\" aria-current=\"true\"" : "")>"
             html += "<td data-value=\"\(order[alert.state]!)\"><span class=\"badge \(state)\">\(alert.state.rawValue)</span>\(muted)</td>"
             html += "<th scope=\"row\">\(e(alert.rule))</th><td>\(e(alert.labels["severity"] ?? ""))</td><td>\(model)</td><td>\(labels)</td>"
             html += "<td data-value=\(ModelsPage.value(alert.value))>\(DashboardFormat.number(alert.value))</td>"
-            html += "<td data-value=\"\(since)\">\(e(DashboardFormat.time(since)))<span class=\"sub\">\(DashboardFormat.duration(milliseconds: max(0, now - since))) ago</span></td>"
-            html += "<td>\(e(alert.annotations["summary"] ?? ""))\(alert.annotations["runbook_url"].map { " <a href=\"\(e($0))\">runbook</a>" } ?? "")"
+            html +=
+                "<td data-value=\"\(since)\">\(e(DashboardFormat.time(since)))<span class=\"sub\">\(DashboardFormat.duration(milliseconds: max(0, now - since))) ago</span></td>"
+            html +=
+                "<td>\(e(alert.annotations["summary"] ?? ""))\(alert.annotations["runbook_url"].map { " <a href=\"\(e($0))\">runbook</a>" } ?? "")"
             if let csrf = view.csrf, alert.state != .resolved, view.muted[alert.fingerprint] == nil { html += silenceForm(alert, csrf: csrf) }
             html += "</td></tr>"
         }
@@ -85,13 +102,17 @@ public enum AlertsPage {
         if view.silences.isEmpty {
             html += "<p>No silences. Create one with <code>POST /v1/silences</code>.</p>"
         } else {
-            html += "<div class=\"scroll\"><table id=\"silences\"><thead><tr><th scope=\"col\">state</th><th scope=\"col\">matchers</th><th scope=\"col\">from</th><th scope=\"col\">until</th><th scope=\"col\">by</th><th scope=\"col\">comment</th><th scope=\"col\"></th></tr></thead><tbody>"
+            html +=
+                "<div class=\"scroll\"><table id=\"silences\"><thead><tr><th scope=\"col\">state</th><th scope=\"col\">matchers</th><th scope=\"col\">from</th><th scope=\"col\">until</th><th scope=\"col\">by</th><th scope=\"col\">comment</th><th scope=\"col\"></th></tr></thead><tbody>"
             for silence in view.silences.sorted(by: { $0.endsAt > $1.endsAt }) {
                 let state = now < silence.startsAt ? "pending" : now < silence.endsAt ? "active" : "expired"
-                html += "<tr data-silence=\"\(e(silence.id))\" data-state=\"\(state)\"><td><span class=\"badge\">\(state)</span></td><td>\(silence.matchers.map { "<code>\(e($0))</code>" }.joined(separator: " "))</td>"
-                html += "<td>\(e(DashboardFormat.time(silence.startsAt)))</td><td>\(e(DashboardFormat.time(silence.endsAt)))</td><td>\(e(silence.createdBy))</td><td>\(e(silence.comment))</td><td>"
+                html +=
+                    "<tr data-silence=\"\(e(silence.id))\" data-state=\"\(state)\"><td><span class=\"badge\">\(state)</span></td><td>\(silence.matchers.map { "<code>\(e($0))</code>" }.joined(separator: " "))</td>"
+                html +=
+                    "<td>\(e(DashboardFormat.time(silence.startsAt)))</td><td>\(e(DashboardFormat.time(silence.endsAt)))</td><td>\(e(silence.createdBy))</td><td>\(e(silence.comment))</td><td>"
                 if let csrf = view.csrf, state != "expired" {
-                    html += "<form method=\"post\" action=\"/actions/silences/\(e(DashboardQuery.percentEncoded(silence.id)))/expire\"><input type=\"hidden\" name=\"csrf\" value=\"\(e(csrf))\"><button type=\"submit\">Expire</button></form>"
+                    html +=
+                        "<form method=\"post\" action=\"/actions/silences/\(e(DashboardQuery.percentEncoded(silence.id)))/expire\"><input type=\"hidden\" name=\"csrf\" value=\"\(e(csrf))\"><button type=\"submit\">Expire</button></form>"
                 }
                 html += "</td></tr>"
             }
@@ -103,11 +124,15 @@ public enum AlertsPage {
         if view.history.isEmpty {
             html += "<p>No alert has changed state yet.</p>"
         } else {
-            html += "<div class=\"scroll\"><table id=\"history\"><thead><tr><th scope=\"col\">time</th><th scope=\"col\">alert</th><th scope=\"col\">labels</th><th scope=\"col\">change</th><th scope=\"col\">value</th></tr></thead><tbody>"
+            html +=
+                "<div class=\"scroll\"><table id=\"history\"><thead><tr><th scope=\"col\">time</th><th scope=\"col\">alert</th><th scope=\"col\">labels</th><th scope=\"col\">change</th><th scope=\"col\">value</th></tr></thead><tbody>"
             for transition in view.history {
-                let labels = transition.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { "<code>\(e($0.key))=\(e($0.value))</code>" }.joined(separator: " ")
+                let labels = transition.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map {
+                    "<code>\(e($0.key))=\(e($0.value))</code>"
+                }.joined(separator: " ")
                 html += "<tr><td>\(e(DashboardFormat.time(transition.time)))</td><th scope=\"row\">\(e(transition.rule))</th><td>\(labels)</td>"
-                html += "<td>\(e(transition.from)) → <b>\(e(transition.to))</b>\(transition.reason.map { " (\(e($0)))" } ?? "")</td><td>\(DashboardFormat.number(transition.value))</td></tr>"
+                html +=
+                    "<td>\(e(transition.from)) → <b>\(e(transition.to))</b>\(transition.reason.map { " (\(e($0)))" } ?? "")</td><td>\(DashboardFormat.number(transition.value))</td></tr>"
             }
             html += "</tbody></table></div>"
         }
@@ -122,8 +147,10 @@ public enum AlertsPage {
         var html = "<details class=\"act\"><summary>Silence</summary><form method=\"post\" action=\"/actions/silence\">"
         html += "<input type=\"hidden\" name=\"csrf\" value=\"\(e(csrf))\"><input type=\"hidden\" name=\"back\" value=\"\(e(alert.fingerprint))\">"
         for matcher in matchers { html += "<input type=\"hidden\" name=\"matcher\" value=\"\(e(matcher.description))\">" }
-        html += "<label>for <select name=\"duration\"><option value=\"1h\">1 hour</option><option value=\"4h\">4 hours</option><option value=\"24h\">1 day</option><option value=\"7d\">1 week</option></select></label> "
-        html += "<label>why <input name=\"comment\" required maxlength=\"500\" placeholder=\"known incident, deploy…\"></label> <button type=\"submit\">Silence</button></form></details>"
+        html +=
+            "<label>for <select name=\"duration\"><option value=\"1h\">1 hour</option><option value=\"4h\">4 hours</option><option value=\"24h\">1 day</option><option value=\"7d\">1 week</option></select></label> "
+        html +=
+            "<label>why <input name=\"comment\" required maxlength=\"500\" placeholder=\"known incident, deploy…\"></label> <button type=\"submit\">Silence</button></form></details>"
         return html
     }
 
@@ -132,8 +159,10 @@ public enum AlertsPage {
     static func hooks(_ view: AlertsView) -> String {
         let e = HTMLEscaping.escape
         guard !view.hookRuns.isEmpty else { return "" }
-        var html = "<h2>Remediation hooks</h2><div class=\"scroll\"><table id=\"hook-runs\"><thead><tr><th scope=\"col\">run</th><th scope=\"col\">hook</th>"
-        html += "<th scope=\"col\">alert</th><th scope=\"col\">state</th><th scope=\"col\">action</th><th scope=\"col\">created</th><th scope=\"col\">exit</th><th scope=\"col\">output</th></tr></thead><tbody>"
+        var html =
+            "<h2>Remediation hooks</h2><div class=\"scroll\"><table id=\"hook-runs\"><thead><tr><th scope=\"col\">run</th><th scope=\"col\">hook</th>"
+        html +=
+            "<th scope=\"col\">alert</th><th scope=\"col\">state</th><th scope=\"col\">action</th><th scope=\"col\">created</th><th scope=\"col\">exit</th><th scope=\"col\">output</th></tr></thead><tbody>"
         for run in view.hookRuns {
             let state: String
             switch run.state {
@@ -142,16 +171,19 @@ public enum AlertsPage {
             case .awaitingApproval, .running, .skipped: state = "warn"
             }
             let alert = [run.labels["alertname"], run.labels["model_name"], run.labels["model_version"]].compactMap { $0 }.joined(separator: " ")
-            html += "<tr data-hook-run=\"\(run.id)\" data-hook-state=\"\(run.state.rawValue)\"><td>\(run.id)</td><th scope=\"row\">\(e(run.hook))</th><td>\(e(alert))</td>"
+            html +=
+                "<tr data-hook-run=\"\(run.id)\" data-hook-state=\"\(run.state.rawValue)\"><td>\(run.id)</td><th scope=\"row\">\(e(run.hook))</th><td>\(e(alert))</td>"
             html += "<td><span class=\"badge \(state)\">\(run.state.rawValue.replacingOccurrences(of: "_", with: " "))</span>"
             if let approver = run.approvedBy { html += "<span class=\"sub\">approved by \(e(approver))</span>" }
             if let reason = run.reason { html += "<span class=\"sub\">\(e(reason))</span>" }
             if run.state == .awaitingApproval, let csrf = view.csrf {
-                html += "<form method=\"post\" action=\"/actions/hooks/\(run.id)/approve\"><input type=\"hidden\" name=\"csrf\" value=\"\(e(csrf))\"><button type=\"submit\">Approve</button></form>"
+                html +=
+                    "<form method=\"post\" action=\"/actions/hooks/\(run.id)/approve\"><input type=\"hidden\" name=\"csrf\" value=\"\(e(csrf))\"><button type=\"submit\">Approve</button></form>"
             }
             html += "</td><td><code>\(e(run.action.joined(separator: " ")))</code></td><td>\(e(DashboardFormat.time(run.createdAt)))</td>"
             html += "<td>\(run.exitStatus.map(String.init) ?? DashboardFormat.none)</td>"
-            html += "<td>\(run.output.map { "<details><summary>\(DashboardFormat.count(run.outputBytes ?? $0.utf8.count)) bytes</summary><pre>\(e(String($0.prefix(4000))))</pre></details>" } ?? DashboardFormat.none)</td></tr>"
+            html +=
+                "<td>\(run.output.map { "<details><summary>\(DashboardFormat.count(run.outputBytes ?? $0.utf8.count)) bytes</summary><pre>\(e(String($0.prefix(4000))))</pre></details>" } ?? DashboardFormat.none)</td></tr>"
         }
         return html + "</tbody></table></div>"
     }

@@ -34,22 +34,38 @@ public enum DashboardPage {
     ///   - query: The view's state, kept by every link.
     ///   - now: The server's time, for the footer and the custom range's defaults.
     ///   - body: The page's content, already HTML.
-    public static func render(title: String, section: Section, path: String, query: DashboardQuery, now: Int64, generator: String, body: String) -> String {
+    public static func render(
+        title: String,
+        section: Section,
+        path: String,
+        query: DashboardQuery,
+        now: Int64,
+        generator: String,
+        body: String
+    ) -> String {
         let e = HTMLEscaping.escape
         var html = [String]()
-        html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        html.append("<title>\(e(title)) · Vigil</title><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/assets/dashboard.css\"><script src=\"/assets/dashboard.js\" defer></script></head>")
+        html.append(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        )
+        html.append(
+            "<title>\(e(title)) · Vigil</title><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/assets/dashboard.css\"><script src=\"/assets/dashboard.js\" defer></script></head>"
+        )
         html.append("<body data-refresh=\"\(query.refresh)\"><a class=\"skip\" href=\"#main\">Skip to the content</a>")
         html.append("<header class=\"top\"><a class=\"brand\" href=\"/\">Vigil</a><nav class=\"sections\" aria-label=\"Sections\">")
         for item in [Section.models, .alerts, .slos] {
             let current = item == section ? " aria-current=\"page\"" : ""
-            html.append("<a href=\"\(e(item.path + DashboardQuery(preset: query.preset, from: query.from, to: query.to, refresh: query.refresh).queryString))\"\(current)>\(item.title)</a>")
+            html.append(
+                "<a href=\"\(e(item.path + DashboardQuery(preset: query.preset, from: query.from, to: query.to, refresh: query.refresh).queryString))\"\(current)>\(item.title)</a>"
+            )
         }
         html.append("</nav>")
         html.append(rangeControls(path: path, query: query, now: now))
         html.append("</header><main id=\"main\" tabindex=\"-1\">")
         html.append(body)
-        html.append("</main><footer>\(e(generator)) · times in UTC · as of \(e(Timestamp.formatRFC3339(milliseconds: now))) · <a href=\"/runbooks\">runbooks</a> · <a href=\"/openapi.yaml\">API</a></footer></body></html>")
+        html.append(
+            "</main><footer>\(e(generator)) · times in UTC · as of \(e(Timestamp.formatRFC3339(milliseconds: now))) · <a href=\"/runbooks\">runbooks</a> · <a href=\"/openapi.yaml\">API</a></footer></body></html>"
+        )
         return html.joined(separator: "\n")
     }
 
@@ -81,7 +97,12 @@ public enum DashboardPage {
     public static func problem(title: String, detail: String, now: Int64, generator: String) -> String {
         let e = HTMLEscaping.escape
         return render(
-            title: title, section: .models, path: "/", query: DashboardQuery(), now: now, generator: generator,
+            title: title,
+            section: .models,
+            path: "/",
+            query: DashboardQuery(),
+            now: now,
+            generator: generator,
             body: "<h1>\(e(title))</h1><p class=\"problem\" role=\"alert\">\(e(detail))</p><p><a href=\"/\">All models</a></p>"
         )
     }

@@ -42,7 +42,15 @@ public struct DashboardQuery: Sendable, Equatable {
     public var fingerprint: String?
 
     /// The default view: the last hour, every version, the operational tab, no refresh.
-    public init(preset: String? = "1h", from: Int64? = nil, to: Int64? = nil, version: String? = nil, tab: Tab = .operational, refresh: Int = 0, fingerprint: String? = nil) {
+    public init(
+        preset: String? = "1h",
+        from: Int64? = nil,
+        to: Int64? = nil,
+        version: String? = nil,
+        tab: Tab = .operational,
+        refresh: Int = 0,
+        fingerprint: String? = nil
+    ) {
         self.preset = preset
         self.from = from
         self.to = to
@@ -84,7 +92,10 @@ public struct DashboardQuery: Sendable, Equatable {
         }
         if let refresh = items["refresh"], !refresh.isEmpty {
             guard let seconds = Int(refresh), refreshChoices.contains(seconds) else {
-                throw InvalidParameter(name: "refresh", reason: "\"\(refresh)\" is not one of \(refreshChoices.map(String.init).joined(separator: ", ")) seconds")
+                throw InvalidParameter(
+                    name: "refresh",
+                    reason: "\"\(refresh)\" is not one of \(refreshChoices.map(String.init).joined(separator: ", ")) seconds"
+                )
             }
             query.refresh = seconds
         }
@@ -109,7 +120,9 @@ public struct DashboardQuery: Sendable, Equatable {
     /// The distance between points of a chart over `range`: the shortest of a few round steps (never below a
     /// bucket) that gives at most `points` points.
     public static func step(for range: Range<Int64>, bucket: Int64, points: Int = 96) -> Int64 {
-        let steps: [Int64] = [60_000, 300_000, 900_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 172_800_000, 604_800_000]
+        let steps: [Int64] = [
+            60_000, 300_000, 900_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 172_800_000, 604_800_000,
+        ]
         let span = range.upperBound - range.lowerBound
         let step = steps.first { span / $0 <= Int64(points) } ?? steps.last!
         return max(bucket, (step / bucket) * bucket)

@@ -24,7 +24,9 @@ extension ModelPage {
             view.traffic.map { series in
                 TimeSeriesChart.Series(
                     name: series.version.isEmpty ? "all" : series.version,
-                    points: series.points.map { point in TimeSeriesChart.Point(time: point.range.upperBound, value: point.samples(metric).first?.value) }
+                    points: series.points.map { point in
+                        TimeSeriesChart.Point(time: point.range.upperBound, value: point.samples(metric).first?.value)
+                    }
                 )
             }
         }
@@ -39,7 +41,14 @@ extension ModelPage {
                 points: merged.map { TimeSeriesChart.Point(time: $0.range.upperBound, value: $0.samples(.latency(quantile: quantile)).first?.value) }
             )
         }
-        html += figure(TimeSeriesChart(title: "Latency p50, p95, p99 (\(view.window.version.isEmpty ? "all versions" : view.window.version))", series: quantiles, range: range, unit: .milliseconds))
+        html += figure(
+            TimeSeriesChart(
+                title: "Latency p50, p95, p99 (\(view.window.version.isEmpty ? "all versions" : view.window.version))",
+                series: quantiles,
+                range: range,
+                unit: .milliseconds
+            )
+        )
         html += figure(TimeSeriesChart(title: "Error rate", series: lines(.errorRate), range: range, unit: .percent, threshold: (0.01, true)))
         let types = Set(merged.flatMap { $0.traffic.errorTypes.keys }).sorted()
         if !types.isEmpty {
@@ -49,7 +58,8 @@ extension ModelPage {
                     points: merged.map { point in
                         TimeSeriesChart.Point(
                             time: point.range.upperBound,
-                            value: point.traffic.requestCount > 0 ? Double(point.traffic.errorTypes[type] ?? 0) / Double(point.traffic.requestCount) : nil
+                            value: point.traffic.requestCount > 0
+                                ? Double(point.traffic.errorTypes[type] ?? 0) / Double(point.traffic.requestCount) : nil
                         )
                     }
                 )
@@ -77,7 +87,9 @@ extension ModelPage {
         let e = HTMLEscaping.escape
         guard !breakdown.tags.isEmpty else { return "" }
         var html = "<h2>Segments</h2><div class=\"scroll\"><table class=\"sortable\" id=\"segments\"><thead><tr>"
-        for (name, kind) in [("tag", "text"), ("value", "text"), ("requests", "number"), ("errors", "number"), ("error rate", "number"), ("p99 latency", "number")] {
+        for (name, kind) in [
+            ("tag", "text"), ("value", "text"), ("requests", "number"), ("errors", "number"), ("error rate", "number"), ("p99 latency", "number"),
+        ] {
             html += "<th scope=\"col\" data-sort=\"\(kind)\" tabindex=\"0\">\(name)</th>"
         }
         html += "</tr></thead><tbody>"
@@ -85,8 +97,10 @@ extension ModelPage {
             for (value, traffic) in values.sorted(by: { ($1.value.requestCount, $0.key) < ($0.value.requestCount, $1.key) }).prefix(20) {
                 let rate = traffic.requestCount > 0 ? Double(traffic.errorCount) / Double(traffic.requestCount) : nil
                 let p99 = traffic.latency.count > 0 ? traffic.latency.quantile(0.99) : nil
-                html += "<tr><td>\(e(tag))</td><td>\(e(value))</td><td data-value=\"\(traffic.requestCount)\">\(DashboardFormat.count(traffic.requestCount))</td>"
-                html += "<td data-value=\"\(traffic.errorCount)\">\(DashboardFormat.count(traffic.errorCount))</td><td data-value=\(ModelsPage.value(rate))>\(DashboardFormat.percent(rate))</td>"
+                html +=
+                    "<tr><td>\(e(tag))</td><td>\(e(value))</td><td data-value=\"\(traffic.requestCount)\">\(DashboardFormat.count(traffic.requestCount))</td>"
+                html +=
+                    "<td data-value=\"\(traffic.errorCount)\">\(DashboardFormat.count(traffic.errorCount))</td><td data-value=\(ModelsPage.value(rate))>\(DashboardFormat.percent(rate))</td>"
                 html += "<td data-value=\(ModelsPage.value(p99))>\(DashboardFormat.milliseconds(p99))</td></tr>"
             }
         }

@@ -26,8 +26,15 @@ public struct ModelView: Sendable {
 
     /// A view; the series the open tab does not show stay empty.
     public init(
-        name: String, versions: [String], window: ModelWindow, perVersion: [ModelWindow] = [], reference: String? = nil, alerts: [AlertInstance] = [],
-        traffic: [VersionSeries] = [], drift: DriftTimeline? = nil, quality: [QualityPoint] = []
+        name: String,
+        versions: [String],
+        window: ModelWindow,
+        perVersion: [ModelWindow] = [],
+        reference: String? = nil,
+        alerts: [AlertInstance] = [],
+        traffic: [VersionSeries] = [],
+        drift: DriftTimeline? = nil,
+        quality: [QualityPoint] = []
     ) {
         self.name = name
         self.versions = versions

@@ -44,14 +44,17 @@ public enum ModelsPage {
     public static func body(_ models: [ModelOverview], query: DashboardQuery, now: Int64) -> String {
         let e = HTMLEscaping.escape
         let range = query.range(now: now)
-        var html = "<h1>Models</h1><p class=\"lead\">\(models.count) model\(models.count == 1 ? "" : "s") · the last \(DashboardFormat.duration(milliseconds: range.upperBound - range.lowerBound)), worst first</p>"
+        var html =
+            "<h1>Models</h1><p class=\"lead\">\(models.count) model\(models.count == 1 ? "" : "s") · the last \(DashboardFormat.duration(milliseconds: range.upperBound - range.lowerBound)), worst first</p>"
         guard !models.isEmpty else {
-            return html + "<p class=\"empty-state\">No model has sent predictions yet. Send some to <code>POST /v1/models/{model}/predictions</code>, or run <code>vigil demo</code>.</p>"
+            return html
+                + "<p class=\"empty-state\">No model has sent predictions yet. Send some to <code>POST /v1/models/{model}/predictions</code>, or run <code>vigil demo</code>.</p>"
         }
         html += "<div class=\"scroll\"><table class=\"sortable\" id=\"models\"><thead><tr>"
-        for (name, kind) in [("model", "text"), ("versions", "text"), ("requests", "number"), ("p99 latency", "number"), ("error rate", "number"),
-            ("drifted features", "number"), ("quality", "number"), ("label coverage", "number"), ("SLO budget left", "number"), ("alerts", "number")]
-        {
+        for (name, kind) in [
+            ("model", "text"), ("versions", "text"), ("requests", "number"), ("p99 latency", "number"), ("error rate", "number"),
+            ("drifted features", "number"), ("quality", "number"), ("label coverage", "number"), ("SLO budget left", "number"), ("alerts", "number"),
+        ] {
             html += "<th scope=\"col\" data-sort=\"\(kind)\" tabindex=\"0\">\(name)</th>"
         }
         html += "</tr></thead><tbody>"
@@ -72,16 +75,20 @@ public enum ModelsPage {
             html += "<td data-value=\(value(p99))>\(DashboardFormat.milliseconds(p99))</td>"
             html += "<td data-value=\(value(errors)) class=\"\((errors ?? 0) > 0.01 ? "bad" : "")\">\(DashboardFormat.percent(errors))</td>"
             if let drift, !drift.columns.isEmpty {
-                html += "<td data-value=\"\(drift.driftShare)\" class=\"\(drift.datasetDrifted ? "bad" : "")\">\(drift.driftedColumnCount) of \(drift.columns.count)\(drift.datasetDrifted ? " <span class=\"badge bad\">drift</span>" : "")</td>"
+                html +=
+                    "<td data-value=\"\(drift.driftShare)\" class=\"\(drift.datasetDrifted ? "bad" : "")\">\(drift.driftedColumnCount) of \(drift.columns.count)\(drift.datasetDrifted ? " <span class=\"badge bad\">drift</span>" : "")</td>"
             } else {
                 html += "<td data-value=\"-1\">\(window.traffic.requestCount > 0 ? "no reference" : DashboardFormat.none)</td>"
             }
-            html += "<td data-value=\(value(headline?.value))>\(headline.map { "\($0.name) \(DashboardFormat.number($0.value))" } ?? DashboardFormat.none)\(window.quality?.maturing == true && headline != nil ? " <span class=\"badge\">maturing</span>" : "")</td>"
+            html +=
+                "<td data-value=\(value(headline?.value))>\(headline.map { "\($0.name) \(DashboardFormat.number($0.value))" } ?? DashboardFormat.none)\(window.quality?.maturing == true && headline != nil ? " <span class=\"badge\">maturing</span>" : "")</td>"
             html += "<td data-value=\(value(coverage))>\(DashboardFormat.percent(coverage))</td>"
-            html += "<td data-value=\(value(model.budgetLeft)) class=\"\((model.budgetLeft ?? 1) <= 0 ? "bad" : "")\">\(DashboardFormat.percent(model.budgetLeft))</td>"
+            html +=
+                "<td data-value=\(value(model.budgetLeft)) class=\"\((model.budgetLeft ?? 1) <= 0 ? "bad" : "")\">\(DashboardFormat.percent(model.budgetLeft))</td>"
             let alerts = model.firing > 0 ? "<span class=\"badge bad\">\(model.firing) firing</span>" : ""
             let pending = model.pending > 0 ? "<span class=\"badge warn\">\(model.pending) pending</span>" : ""
-            html += "<td data-value=\"\(model.firing * 1000 + model.pending)\">\(alerts)\(pending)\(model.firing + model.pending == 0 ? "none" : "")</td></tr>"
+            html +=
+                "<td data-value=\"\(model.firing * 1000 + model.pending)\">\(alerts)\(pending)\(model.firing + model.pending == 0 ? "none" : "")</td></tr>"
         }
         html += "</tbody></table></div>"
         return html

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import ServiceLifecycle
 import VigilServer
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A real Vigil server on a free port, for the benchmarks that feed and read it over HTTP as clients would.
 struct BenchServer {
@@ -42,7 +43,9 @@ struct BenchServer {
         request.timeoutInterval = 600
         let (data, response) = try await URLSession.shared.data(for: request)
         guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
-            throw ValidationError("\(method) \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0): \(String(decoding: data, as: UTF8.self).prefix(300))")
+            throw ValidationError(
+                "\(method) \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0): \(String(decoding: data, as: UTF8.self).prefix(300))"
+            )
         }
         return data
     }

@@ -9,7 +9,10 @@ import VigilServer
 /// measured in the same run), and the 30-day hourly quality series of `/performance`. The targets: a page in
 /// < 150 ms, the series in < 300 ms.
 struct DashboardBenchmark: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dashboard", abstract: "Server time of each dashboard page over 7 days of a 50-feature model.")
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Server time of each dashboard page over 7 days of a 50-feature model."
+    )
 
     @Option(help: "Days of traffic, backdated from now.")
     var days = 7
@@ -35,7 +38,8 @@ struct DashboardBenchmark: AsyncParsableCommand {
         // A reference of 2,000 rows, then a week of predictions (two versions, drifting halfway) and their labels.
         func row(_ index: Int, shift: Double) -> [String] {
             (0..<features).map { feature in
-                feature % 5 == 4 ? "\"c\(feature)\": \"k\((index + feature) % 7)\"" : "\"f\(feature)\": \(Double((index * 7 + feature * 13) % 101) + shift)"
+                feature % 5 == 4
+                    ? "\"c\(feature)\": \"k\((index + feature) % 7)\"" : "\"f\(feature)\": \(Double((index * 7 + feature * 13) % 101) + shift)"
             }
         }
         let reference = (0..<2000).map { "{" + row($0, shift: 0).joined(separator: ", ") + "}" }.joined(separator: "\n")
@@ -50,7 +54,9 @@ struct DashboardBenchmark: AsyncParsableCommand {
         for step in 0..<steps {
             let drifted = step > steps / 2
             for index in 0..<perTenMinutes {
-                let time = Timestamp.formatRFC3339(milliseconds: Int64((start + Double(step) * 600 + Double(index) * 600 / Double(perTenMinutes)) * 1000))
+                let time = Timestamp.formatRFC3339(
+                    milliseconds: Int64((start + Double(step) * 600 + Double(index) * 600 / Double(perTenMinutes)) * 1000)
+                )
                 let id = "p\(step)-\(index)"
                 let version = index % 4 == 0 ? "v2" : "v1"
                 let score = Double((step * 31 + index * 17) % 100) / 100
@@ -58,7 +64,11 @@ struct DashboardBenchmark: AsyncParsableCommand {
                     #"{"id": "\#(id)", "timestamp": "\#(time)", "version": "\#(version)", "features": {\#(row(step * perTenMinutes + index, shift: drifted ? 12 : 0).joined(separator: ", "))}, "prediction": {"fraud": \#(score), "legit": \#(1 - score)}, "latency_ms": \#(5 + (index * 7) % 60)}"#
                 )
                 let labelled = Timestamp.formatRFC3339(milliseconds: Int64((start + Double(step) * 600 + 60) * 1000))
-                if index % 3 != 0 { labels.append(#"{"prediction_id": "\#(id)", "label": "\#((step + index) % 5 == 0 ? "fraud" : "legit")", "timestamp": "\#(labelled)"}"#) }
+                if index % 3 != 0 {
+                    labels.append(
+                        #"{"prediction_id": "\#(id)", "label": "\#((step + index) % 5 == 0 ? "fraud" : "legit")", "timestamp": "\#(labelled)"}"#
+                    )
+                }
             }
             if predictions.count >= 4000 || step == steps - 1 {
                 try await bench.send("POST", "/v1/models/bench/predictions", predictions.joined(separator: "\n"), contentType: "application/x-ndjson")
@@ -68,7 +78,9 @@ struct DashboardBenchmark: AsyncParsableCommand {
                 labels = []
             }
         }
-        print(String(format: "fed %d predictions with %d features over %d days in %.1f s", sent, features, days, (ContinuousClock.now - began).seconds))
+        print(
+            String(format: "fed %d predictions with %d features over %d days in %.1f s", sent, features, days, (ContinuousClock.now - began).seconds)
+        )
         // Let the flush store the buckets and the label folds settle, so that every page reads what a restarted
         // server would: stored buckets and rollups.
         try await Task.sleep(for: .seconds(3))
@@ -96,11 +108,19 @@ struct DashboardBenchmark: AsyncParsableCommand {
             }
             times.sort()
             medians[name] = times[times.count / 2]
-            print("  " + name.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%7.1f ms  (fastest %.1f, slowest %.1f)", times[times.count / 2], times.first!, times.last!))
+            print(
+                "  " + name.padding(toLength: 36, withPad: " ", startingAt: 0)
+                    + String(format: "%7.1f ms  (fastest %.1f, slowest %.1f)", times[times.count / 2], times.first!, times.last!)
+            )
         }
         let peer = medians["summary JSON (peer)"]!
-        print("  as a multiple of the summary's time in this run: " + pages.dropFirst().map { String(format: "%@ %.2f×", $0.0, medians[$0.0]! / peer) }.joined(separator: ", "))
-        print("  command: swift run -c release vigil-bench dashboard --days \(days) --features \(features) --per-ten-minutes \(perTenMinutes) --repeats \(repeats)")
+        print(
+            "  as a multiple of the summary's time in this run: "
+                + pages.dropFirst().map { String(format: "%@ %.2f×", $0.0, medians[$0.0]! / peer) }.joined(separator: ", ")
+        )
+        print(
+            "  command: swift run -c release vigil-bench dashboard --days \(days) --features \(features) --per-ten-minutes \(perTenMinutes) --repeats \(repeats)"
+        )
         try await bench.stop()
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import VigilCore
+
 @testable import VigilDashboard
 
 /// The view's state lives in its URL: parsing, defaults, errors that name the parameter, and links that keep

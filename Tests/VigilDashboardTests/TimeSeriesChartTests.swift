@@ -25,7 +25,8 @@ struct TimeSeriesChartTests {
     }
 
     @Test func pointsPastTheThresholdAreMarkedAndTheThresholdIsLabelled() {
-        let above = TimeSeriesChart(title: "t", series: [.init(name: "s", points: points([0.05, 0.2, 0.3]))], range: range, threshold: (0.1, true)).svg()
+        let above = TimeSeriesChart(title: "t", series: [.init(name: "s", points: points([0.05, 0.2, 0.3]))], range: range, threshold: (0.1, true))
+            .svg()
         #expect(above.components(separatedBy: "point crossed").count - 1 == 2)
         #expect(above.contains("threshold 0.1"))
         // A p-value drifts below its threshold.

@@ -70,7 +70,11 @@ package struct TimeSeriesChart {
 
     /// A chart.
     package init(
-        title: String, series: [Series], range: Range<Int64>, unit: Unit = .number, threshold: (value: Double, above: Bool)? = nil,
+        title: String,
+        series: [Series],
+        range: Range<Int64>,
+        unit: Unit = .number,
+        threshold: (value: Double, above: Bool)? = nil,
         shaded: [(span: Range<Int64>, label: String)] = []
     ) {
         self.title = title
@@ -90,7 +94,8 @@ package struct TimeSeriesChart {
         let (width, height, margin) = (Self.width, Self.height, Self.margin)
         let plotWidth = width - margin.left - margin.right
         let plotHeight = height - margin.top - margin.bottom
-        let values = series.flatMap { $0.points.flatMap { point in [point.value, point.interval?.low, point.interval?.high].compactMap { $0 } } }
+        let values =
+            series.flatMap { $0.points.flatMap { point in [point.value, point.interval?.low, point.interval?.high].compactMap { $0 } } }
             .filter(\.isFinite) + (threshold.map { [$0.value] } ?? [])
         var low = min(0, values.min() ?? 0)
         var high = max(values.max() ?? 1, low)
@@ -111,22 +116,30 @@ package struct TimeSeriesChart {
         for shade in shaded where shade.span.overlaps(range) {
             let from = x(max(shade.span.lowerBound, range.lowerBound))
             let to = x(min(shade.span.upperBound, range.upperBound))
-            parts.append("<rect class=\"shade\" x=\"\(f(from))\" y=\"\(f(margin.top))\" width=\"\(f(max(1, to - from)))\" height=\"\(f(plotHeight))\"><title>\(e(shade.label))</title></rect>")
+            parts.append(
+                "<rect class=\"shade\" x=\"\(f(from))\" y=\"\(f(margin.top))\" width=\"\(f(max(1, to - from)))\" height=\"\(f(plotHeight))\"><title>\(e(shade.label))</title></rect>"
+            )
             parts.append("<text class=\"axis shade-label\" x=\"\(f(from + 3))\" y=\"\(f(margin.top + 11))\">\(e(shade.label))</text>")
         }
-        parts.append(DistributionChart.grid(left: margin.left, right: width - margin.right, top: margin.top, plotHeight: plotHeight) { fraction in
-            format(low + (high - low) * fraction)
-        })
+        parts.append(
+            DistributionChart.grid(left: margin.left, right: width - margin.right, top: margin.top, plotHeight: plotHeight) { fraction in
+                format(low + (high - low) * fraction)
+            }
+        )
         let ticks = timeTicks()
         for (offset, tick) in ticks.enumerated() {
             // The last label ends at the plot's right edge, so it is not cut off.
             let anchor = offset == ticks.count - 1 ? "end" : "middle"
-            parts.append("<text class=\"axis\" x=\"\(f(x(tick)))\" y=\"\(f(height - margin.bottom + 14))\" text-anchor=\"\(anchor)\">\(e(Self.timeLabel(tick, span: range)))</text>")
+            parts.append(
+                "<text class=\"axis\" x=\"\(f(x(tick)))\" y=\"\(f(height - margin.bottom + 14))\" text-anchor=\"\(anchor)\">\(e(Self.timeLabel(tick, span: range)))</text>"
+            )
         }
         if let threshold {
             let at = y(threshold.value)
             parts.append("<line class=\"threshold\" x1=\"\(f(margin.left))\" x2=\"\(f(width - margin.right))\" y1=\"\(f(at))\" y2=\"\(f(at))\"/>")
-            parts.append("<text class=\"axis threshold-label\" x=\"\(f(width - margin.right))\" y=\"\(f(at - 3))\" text-anchor=\"end\">threshold \(e(format(threshold.value)))</text>")
+            parts.append(
+                "<text class=\"axis threshold-label\" x=\"\(f(width - margin.right))\" y=\"\(f(at - 3))\" text-anchor=\"end\">threshold \(e(format(threshold.value)))</text>"
+            )
         }
         for (index, line) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
@@ -159,19 +172,25 @@ package struct TimeSeriesChart {
                 return "\(line.name): \(point.map(describe) ?? "no data")"
             }
             let text = "\(Self.timeLabel(time, span: range, full: true)) · " + readings.joined(separator: " · ")
-            parts.append("<rect class=\"slot\" x=\"\(f(left))\" y=\"\(f(margin.top))\" width=\"\(f(max(0.5, right - left)))\" height=\"\(f(plotHeight))\" data-readout=\"\(e(text))\"><title>\(e(text))</title></rect>")
+            parts.append(
+                "<rect class=\"slot\" x=\"\(f(left))\" y=\"\(f(margin.top))\" width=\"\(f(max(0.5, right - left)))\" height=\"\(f(plotHeight))\" data-readout=\"\(e(text))\"><title>\(e(text))</title></rect>"
+            )
         }
         var legendX = margin.left
         for (index, line) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
             let dash = Self.dashes[index % Self.dashes.count]
             let legendY = height - 12
-            parts.append("<line class=\"line\" x1=\"\(f(legendX))\" x2=\"\(f(legendX + 18))\" y1=\"\(f(legendY - 4))\" y2=\"\(f(legendY - 4))\" stroke=\"\(color)\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>")
+            parts.append(
+                "<line class=\"line\" x1=\"\(f(legendX))\" x2=\"\(f(legendX + 18))\" y1=\"\(f(legendY - 4))\" y2=\"\(f(legendY - 4))\" stroke=\"\(color)\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
+            )
             parts.append("<text class=\"axis legend\" x=\"\(f(legendX + 22))\" y=\"\(f(legendY))\">\(e(line.name))</text>")
             legendX += 30 + Double(min(line.name.count, 24)) * 6.5
         }
         if !hasData {
-            parts.append("<text class=\"empty\" x=\"\(f(width / 2))\" y=\"\(f(margin.top + plotHeight / 2))\" text-anchor=\"middle\">no data in this range</text>")
+            parts.append(
+                "<text class=\"empty\" x=\"\(f(width / 2))\" y=\"\(f(margin.top + plotHeight / 2))\" text-anchor=\"middle\">no data in this range</text>"
+            )
         }
         parts.append("</svg>")
         return parts.joined()
@@ -181,7 +200,11 @@ package struct TimeSeriesChart {
     private func runs(_ points: [Point]) -> [[Point]] {
         var runs: [[Point]] = [[]]
         for point in points {
-            if let value = point.value, value.isFinite { runs[runs.count - 1].append(point) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+            if let value = point.value, value.isFinite {
+                runs[runs.count - 1].append(point)
+            } else if !runs[runs.count - 1].isEmpty {
+                runs.append([])
+            }
         }
         return runs.filter { !$0.isEmpty }
     }
@@ -217,7 +240,10 @@ package struct TimeSeriesChart {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let clock = String(format: "%02d:%02d", c.hour!, c.minute!)
-        if full { return String(format: "%04d-%02d-%02d ", c.year!, c.month!, c.day!) + clock + (span.upperBound - span.lowerBound <= 900_000 ? String(format: ":%02d", c.second!) : "") + " UTC" }
+        if full {
+            return String(format: "%04d-%02d-%02d ", c.year!, c.month!, c.day!) + clock
+                + (span.upperBound - span.lowerBound <= 900_000 ? String(format: ":%02d", c.second!) : "") + " UTC"
+        }
         return span.upperBound - span.lowerBound <= 86_400_000 ? clock : String(format: "%02d-%02d ", c.month!, c.day!) + clock
     }
 

@@ -27,10 +27,16 @@ struct DashboardData: Sendable {
         for (model, versions) in cardinality.models {
             let window = try await windows.window(model: model, version: nil, range: range, needs: [.observations, .report, .quality], now: now)
             let own = current.filter { $0.labels["model_name"] == model }
-            overviews.append(ModelOverview(
-                name: model, versions: versions, window: window, budgetLeft: slos.filter { $0.slo.model == model }.map(\.budgetRemaining).min(),
-                firing: own.filter { $0.state == .firing }.count, pending: own.filter { $0.state == .pending }.count
-            ))
+            overviews.append(
+                ModelOverview(
+                    name: model,
+                    versions: versions,
+                    window: window,
+                    budgetLeft: slos.filter { $0.slo.model == model }.map(\.budgetRemaining).min(),
+                    firing: own.filter { $0.state == .firing }.count,
+                    pending: own.filter { $0.state == .pending }.count
+                )
+            )
         }
         return overviews
     }
@@ -42,7 +48,9 @@ struct DashboardData: Sendable {
         let range = query.range(now: now)
         let reference = try await store.reference(model: name)
         let alerts = try await alerts.alerts().filter { $0.labels["model_name"] == name && $0.state != .resolved }
-        let described = reference.map { "\($0.source), \($0.profile.rowCount) rows, set \(Timestamp.formatRFC3339(milliseconds: $0.createdMilliseconds))" }
+        let described = reference.map {
+            "\($0.source), \($0.profile.rowCount) rows, set \(Timestamp.formatRFC3339(milliseconds: $0.createdMilliseconds))"
+        }
         let scope = version.map { [$0] } ?? versions
         func view(_ window: ModelWindow) -> ModelView {
             ModelView(name: name, versions: versions, window: window, reference: described, alerts: alerts)
@@ -63,7 +71,10 @@ struct DashboardData: Sendable {
             return result
         case .data:
             // The grid's spans read once; the range's report is made from their merge.
-            let spans = DashboardQuery.spans(of: range, step: DashboardQuery.step(for: range, bucket: live.bucketMilliseconds, points: Self.driftCells))
+            let spans = DashboardQuery.spans(
+                of: range,
+                step: DashboardQuery.step(for: range, bucket: live.bucketMilliseconds, points: Self.driftCells)
+            )
             let needs: ModelWindows.Needs = reference == nil ? [.observations, .features] : [.observations, .features, .report]
             let tiled = try await windows.tiled(model: name, version: version, spans: spans, needs: needs, now: now)
             var result = view(tiled.whole)
@@ -86,7 +97,9 @@ struct DashboardData: Sendable {
                 points.append(QualityPoint(span: span, summary: point.summary, estimate: estimate))
             }
             result.quality = points
-            if version == nil, let only = estimated { result.window.estimate = try await windows.window(model: name, version: only, range: range, needs: [.estimate], now: now).estimate }
+            if version == nil, let only = estimated {
+                result.window.estimate = try await windows.window(model: name, version: only, range: range, needs: [.estimate], now: now).estimate
+            }
             result.perVersion = try await perVersion(name, scope, range: range, needs: [.quality], now: now)
             return result
         case .versions:
@@ -99,7 +112,13 @@ struct DashboardData: Sendable {
         }
     }
 
-    private func perVersion(_ model: String, _ versions: [String], range: Range<Int64>, needs: ModelWindows.Needs, now: Int64) async throws -> [ModelWindow] {
+    private func perVersion(
+        _ model: String,
+        _ versions: [String],
+        range: Range<Int64>,
+        needs: ModelWindows.Needs,
+        now: Int64
+    ) async throws -> [ModelWindow] {
         var result: [ModelWindow] = []
         for version in versions { result.append(try await windows.window(model: model, version: version, range: range, needs: needs, now: now)) }
         return result
@@ -117,13 +136,22 @@ struct DashboardData: Sendable {
                 }
                 let quality = report.quality.first { $0.column == feature }
                 return DriftTimeline.Cell(
-                    score: column.result.score.isFinite ? column.result.score : nil, threshold: column.result.threshold, drifted: column.result.drifted,
-                    lowerIsWorse: column.result.method.yieldsPValue, missing: quality?.missingRatio
+                    score: column.result.score.isFinite ? column.result.score : nil,
+                    threshold: column.result.threshold,
+                    drifted: column.result.drifted,
+                    lowerIsWorse: column.result.method.yieldsPValue,
+                    missing: quality?.missingRatio
                 )
             }
         }
         let shareThreshold = reports.compactMap { $0 }.first?.drift.datasetDriftShareThreshold ?? configuration.drift.datasetDriftShare
-        return DriftTimeline(spans: parts.map(\.range), features: features, cells: cells, share: reports.map { $0.map(\.drift.driftShare) }, shareThreshold: shareThreshold)
+        return DriftTimeline(
+            spans: parts.map(\.range),
+            features: features,
+            cells: cells,
+            share: reports.map { $0.map(\.drift.driftShare) },
+            shareThreshold: shareThreshold
+        )
     }
 
     /// The alerts page: current alerts with why they are muted, silences, the last 100 changes.
@@ -132,10 +160,16 @@ struct DashboardData: Sendable {
         let muted = try await alerts.notifications.muting(current, now: now).mapValues(\.rawValue)
         var tabs: [String: DashboardQuery.Tab] = [:]
         for rule in configuration.alerting.rules {
-            tabs[rule.name] = rule.metric.needsReference || rule.metric == .psi ? .data : rule.metric.needsLabels || rule.metric == .businessMean ? .quality : .operational
+            tabs[rule.name] =
+                rule.metric.needsReference || rule.metric == .psi
+                ? .data : rule.metric.needsLabels || rule.metric == .businessMean ? .quality : .operational
         }
         return AlertsView(
-            alerts: current, muted: muted, silences: try await store.silences(), history: try await store.alertHistory(limit: 100), tabs: tabs,
+            alerts: current,
+            muted: muted,
+            silences: try await store.silences(),
+            history: try await store.alertHistory(limit: 100),
+            tabs: tabs,
             hookRuns: try await store.hookRuns(hook: nil, fingerprint: nil, limit: 50)
         )
     }

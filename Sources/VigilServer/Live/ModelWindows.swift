@@ -74,7 +74,14 @@ final class ModelWindows: Sendable {
     ///
     /// With `reuse`, what was computed for nearly the same window is taken (see the type's notes): for readers
     /// that run on a schedule (alerts, the monitor). Without it (the API, the dashboard) every number is fresh.
-    func window(model: String, version: String?, range: Range<Int64>, needs: Needs, now: Int64? = nil, reuse: Bool = false) async throws -> ModelWindow {
+    func window(
+        model: String,
+        version: String?,
+        range: Range<Int64>,
+        needs: Needs,
+        now: Int64? = nil,
+        reuse: Bool = false
+    ) async throws -> ModelWindow {
         let key = Key(model: model, version: version, length: range.upperBound - range.lowerBound)
         let long = reuse && key.length >= 86_400_000
         if long, let kept = longWindows.withLock({ $0[key] }), kept.needs.isSuperset(of: needs), (0..<60_000).contains(range.upperBound - kept.end) {
@@ -86,15 +93,22 @@ final class ModelWindows: Sendable {
     }
 
     private func compute(_ key: Key, range: Range<Int64>, needs: Needs, now: Int64, reuse: Bool) async throws -> ModelWindow {
-        let fresh = !reuse ? nil : analyses.withLock { $0[key] }.flatMap { (0..<max(1, min(60_000, key.length / 60))).contains(range.upperBound - $0.end) ? $0 : nil }
+        let fresh =
+            !reuse
+            ? nil
+            : analyses.withLock { $0[key] }.flatMap { (0..<max(1, min(60_000, key.length / 60))).contains(range.upperBound - $0.end) ? $0 : nil }
         var report = fresh?.report
         var psi = fresh?.psi
         let analyse = (needs.contains(.report) && report == nil) || (needs.contains(.psi) && psi == nil)
         let parts: LiveProfile.Parts = analyse || needs.contains(.features) ? .all : needs.contains(.observations) ? .observations : .traffic
         let traffic = try await live.window(model: key.model, version: key.version, range: range, parts: parts)
         if analyse, traffic.requestCount > 0, let reference = try await store.reference(model: key.model) {
-            if needs.contains(.report) && report == nil { report = ModelMonitor.report(reference: reference.profile, current: traffic, configuration: configuration) }
-            if needs.contains(.psi) && psi == nil { psi = ModelMonitor.psi(reference: reference.profile, current: traffic, configuration: configuration) }
+            if needs.contains(.report) && report == nil {
+                report = ModelMonitor.report(reference: reference.profile, current: traffic, configuration: configuration)
+            }
+            if needs.contains(.psi) && psi == nil {
+                psi = ModelMonitor.psi(reference: reference.profile, current: traffic, configuration: configuration)
+            }
             // Without a reference nothing is kept: missing ratios then come from the window's own features.
             if reuse { analyses.withLock { $0[key] = (fresh?.end ?? range.upperBound, report, psi) } }
         }
@@ -106,12 +120,19 @@ final class ModelWindows: Sendable {
         if needs.contains(.quality) {
             let profile = try await quality.window(model: key.model, version: key.version, range: range)
             window.quality = QualitySummary(
-                profile: profile, predictions: traffic.requestCount - traffic.errorCount, windowEnd: range.upperBound, now: now,
+                profile: profile,
+                predictions: traffic.requestCount - traffic.errorCount,
+                windowEnd: range.upperBound,
+                now: now,
                 predictionMetrics: traffic.metrics
             )
         }
         if needs.contains(.estimate), let version = key.version, let stored = try await store.estimators(model: key.model)[version] {
-            window.estimate = ModelWindow.Estimate(estimator: stored.estimator, source: stored.source, result: stored.estimator.estimate(traffic.estimationScores))
+            window.estimate = ModelWindow.Estimate(
+                estimator: stored.estimator,
+                source: stored.source,
+                result: stored.estimator.estimate(traffic.estimationScores)
+            )
         }
         return window
     }
@@ -120,7 +141,13 @@ final class ModelWindows: Sendable {
     /// bucket once: the whole is the spans' profiles merged, then analysed as one window. What a chart over a
     /// range draws beside the range's own figures (the dashboard's drift grid and traffic charts); quality is
     /// left to ``qualitySeries(model:version:range:granularity:trailing:now:positiveClass:)``.
-    func tiled(model: String, version: String?, spans: [Range<Int64>], needs: Needs, now: Int64) async throws -> (parts: [ModelWindow], whole: ModelWindow) {
+    func tiled(
+        model: String,
+        version: String?,
+        spans: [Range<Int64>],
+        needs: Needs,
+        now: Int64
+    ) async throws -> (parts: [ModelWindow], whole: ModelWindow) {
         precondition(!spans.isEmpty && zip(spans, spans.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "spans must tile a range")
         let analyses = needs.intersection([.report, .psi])
         var parts: [ModelWindow] = []
@@ -135,7 +162,9 @@ final class ModelWindows: Sendable {
         let range = spans.first!.lowerBound..<spans.last!.upperBound
         var whole = ModelWindow(model: model, version: version ?? "", range: range, traffic: merged)
         if !analyses.isEmpty, merged.requestCount > 0, let reference = try await store.reference(model: model) {
-            if needs.contains(.report) { whole.report = ModelMonitor.report(reference: reference.profile, current: merged, configuration: configuration) }
+            if needs.contains(.report) {
+                whole.report = ModelMonitor.report(reference: reference.profile, current: merged, configuration: configuration)
+            }
             if needs.contains(.psi) { whole.psi = ModelMonitor.psi(reference: reference.profile, current: merged, configuration: configuration) }
         }
         if !needs.isDisjoint(with: [.quality, .estimate]) {
@@ -145,7 +174,9 @@ final class ModelWindows: Sendable {
         }
         // Parts keep only what they were asked for: their features, read for the whole's analyses, are dropped.
         if !needs.contains(.features) && !analyses.isEmpty {
-            for index in parts.indices { parts[index].traffic = parts[index].traffic.keeping(needs.contains(.observations) ? .observations : .traffic) }
+            for index in parts.indices {
+                parts[index].traffic = parts[index].traffic.keeping(needs.contains(.observations) ? .observations : .traffic)
+            }
         }
         return (parts, whole)
     }
@@ -153,7 +184,15 @@ final class ModelWindows: Sendable {
     /// Model quality every `granularity` through `range`, each point over the `trailing` time before it, with its
     /// coverage: a point's labels are those of the predictions in the buckets starting in its span, as its
     /// quality's are; their successful predictions are counted for all points at once.
-    func qualitySeries(model: String, version: String?, range: Range<Int64>, granularity: Int64, trailing: Int64, now: Int64, positiveClass: String? = nil)
+    func qualitySeries(
+        model: String,
+        version: String?,
+        range: Range<Int64>,
+        granularity: Int64,
+        trailing: Int64,
+        now: Int64,
+        positiveClass: String? = nil
+    )
         async throws -> [(end: Int64, summary: QualitySummary)]
     {
         let profiles = try await quality.series(model: model, version: version, range: range, granularity: granularity, trailing: trailing)
