@@ -104,7 +104,13 @@ def pages(base, artifacts, model, hostile_model, hostile_texts):
         check(len(charts_with_data(driver)) >= 1, "a custom range still draws the charts")
 
         # Data: the drift grid, distributions, and a filter over the features.
-        open_page(driver, f"{base}/models/{urllib.parse.quote(model)}?tab=data&range=15m", "model-data", artifacts)
+        # The demo drifts once enough labelled predictions were sent, later on a loaded machine: wait for it.
+        deadline = time.time() + 90
+        while True:
+            open_page(driver, f"{base}/models/{urllib.parse.quote(model)}?tab=data&range=15m", "model-data", artifacts)
+            if driver.find_elements(By.CSS_SELECTOR, "table#drift-grid td.cell.drift") or time.time() > deadline:
+                break
+            time.sleep(2)
         cells = driver.find_elements(By.CSS_SELECTOR, "table#drift-grid td.cell.drift, table#drift-grid td.cell.ok")
         check(len(cells) > 0, "the drift grid has cells with verdicts")
         check(any(cell.text == "✕" for cell in cells), "the drift grid marks drifted cells with a symbol, not colour alone")

@@ -65,7 +65,7 @@ import VigilServer
             logger: logger
         )
         // The traffic ends by itself (see DashboardQueryTests: never cancel a task inside URLSession).
-        let demo = Task { try await driver.run(duration: 75, minimumTicksAfterDrift: 30) }
+        let demo = Task { try await driver.run(duration: 120, minimumTicksAfterDrift: 30) }
         let hostile = (0..<30).map { index in
             #"{"version":"v1","features":{"\#(Self.jsonEscaped(Self.hostileFeature))":\#(index),"city":"x"},"prediction":0.5,"latency_ms":5,"segment":{"channel":"\#(Self.jsonEscaped(Self.hostileSegment))"}}"#
         }
