@@ -42,6 +42,7 @@ public struct AlertsView: Sendable {
 
 /// Firing, pending and resolved alerts (each linked to the view of its model it is about), silences and history.
 public enum AlertsPage {
+    /// The page's content: alerts worst first, silences, hook runs and history, with actions when `view.csrf` is set.
     public static func body(_ view: AlertsView, query: DashboardQuery, now: Int64) -> String {
         let e = HTMLEscaping.escape
         let order: [AlertInstance.State: Int] = [.firing: 0, .pending: 1, .resolved: 2]

@@ -29,8 +29,9 @@ public struct DashboardQuery: Sendable, Equatable {
 
     /// A preset range ending now; nil for a custom one.
     public var preset: String?
-    /// A custom range's ends, milliseconds since 1970.
+    /// A custom range's start, milliseconds since 1970.
     public var from: Int64?
+    /// A custom range's end, milliseconds since 1970; nil ends it now.
     public var to: Int64?
     /// One version, or nil for the model's versions together.
     public var version: String?

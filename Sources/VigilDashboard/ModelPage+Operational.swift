@@ -6,7 +6,6 @@ import VigilStats
 extension ModelPage {
     /// Request rate, latency quantiles and errors over time, per version, and the segments' traffic.
     static func operational(_ view: ModelView, query: DashboardQuery, now: Int64) -> String {
-        let e = HTMLEscaping.escape
         let window = view.window
         let range = query.range(now: now)
         func first(_ metric: WindowMetric, in window: ModelWindow = view.window) -> Double? { window.samples(metric).first?.value }
@@ -68,7 +67,6 @@ extension ModelPage {
         }
         html += "</div>"
         html += segments(window.traffic.segments)
-        _ = e
         return html
     }
 

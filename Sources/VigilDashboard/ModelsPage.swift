@@ -12,8 +12,9 @@ public struct ModelOverview: Sendable {
     public var window: ModelWindow
     /// The least error budget left among the model's SLOs; nil without an SLO.
     public var budgetLeft: Double?
-    /// Its firing and pending alerts.
+    /// Its firing alerts.
     public var firing: Int
+    /// Its pending alerts (condition met, `for` not yet reached).
     public var pending: Int
 
     /// An overview.

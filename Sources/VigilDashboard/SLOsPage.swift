@@ -6,6 +6,7 @@ import VigilStats
 /// The SLOs, least budget left first (as Pyrra lists them): objective, current indicator, the budget left as
 /// a bar and a number, when it runs out at the current pace, and each tier's burn rate against its threshold.
 public enum SLOsPage {
+    /// The page's content: one card per SLO, least budget left first, with its tiers' alert states from `alerts`.
     public static func body(_ statuses: [SLOStatus], alerts: [AlertInstance], query: DashboardQuery, now: Int64) -> String {
         let e = HTMLEscaping.escape
         var html = "<h1>Service level objectives</h1>"

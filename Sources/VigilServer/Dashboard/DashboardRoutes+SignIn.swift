@@ -4,6 +4,7 @@ import Hummingbird
 import VigilAlerting
 import VigilCore
 import VigilDashboard
+import VigilRender
 import VigilStore
 
 /// Signing in with an API token: `/signin` keeps it in an HttpOnly, SameSite=Strict cookie, `/signout` clears it.
@@ -46,12 +47,7 @@ extension DashboardRoutes {
     }
 
     static func signInPage(next: String?, failed: Bool) -> String {
-        let e = { (text: String) in
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-                of: "\"",
-                with: "&quot;"
-            )
-        }
+        let e = HTMLEscaping.escape
         return """
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in · Vigil</title>
             <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/assets/dashboard.css"></head><body><main id="main"><h1>Sign in to Vigil</h1>
