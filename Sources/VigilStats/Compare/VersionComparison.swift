@@ -1,0 +1,156 @@
+import Foundation
+
+/// What to do with a candidate version.
+public enum Verdict: String, Sendable, Codable {
+    /// Better on a primary metric, worse on none, and every guardrail clear.
+    case promote
+    /// Not enough evidence yet, or a guard blocks the reading.
+    case hold
+    /// Worse on a primary metric, or a guardrail broken.
+    case reject
+}
+
+/// A check that the comparison itself is sound; a failed guard blocks the verdict.
+public struct ComparisonGuard: Sendable, Equatable {
+    /// `traffic_split` or `label_coverage`.
+    public var name: String
+    /// The χ² test behind it.
+    public var test: SampleRatioMismatch
+    /// What was observed, in words (shares, rates).
+    public var detail: String
+
+    /// A guard from its test.
+    public init(name: String, test: SampleRatioMismatch, detail: String) {
+        self.name = name
+        self.test = test
+        self.detail = detail
+    }
+
+    /// True when the guard blocks the verdict.
+    public var failed: Bool { test.isMismatch }
+}
+
+/// A candidate version against a baseline: every metric's test, the guards, and the verdict with its reasons.
+/// No I/O: the server, `vigil compare` and the tests build the arms and read the result.
+public struct VersionComparison: Sendable, Equatable {
+    /// The metrics with their tests and readings.
+    public var metrics: [MetricComparison]
+    /// The soundness checks.
+    public var guards: [ComparisonGuard]
+    /// Promote, hold or reject.
+    public var verdict: Verdict
+    /// Why, one sentence per finding, the deciding ones first.
+    public var reasons: [String]
+    /// The correction applied over the primary metrics.
+    public var correction: MultipleTesting
+
+    /// Tests every metric, corrects the primary metrics' p-values, reads the guardrails and decides.
+    public static func decide(
+        metrics: [MetricComparison],
+        guards: [ComparisonGuard] = [],
+        difference: DifferenceType = .relative,
+        mode: TestMode = .sequentialDefault,
+        alpha: Double = 0.05,
+        correction: MultipleTesting = .holm
+    ) -> VersionComparison {
+        var tested = metrics
+        for index in tested.indices {
+            switch EffectEstimate.compare(
+                baseline: tested[index].baseline,
+                candidate: tested[index].candidate,
+                difference: difference,
+                mode: mode,
+                alpha: alpha
+            )
+            {
+            case .success(let effect): tested[index].effect = effect
+            case .failure(let reason): tested[index].unavailable = reason
+            }
+        }
+        let primaries = tested.indices.filter { tested[$0].role == .primary && tested[$0].effect != nil }
+        let adjusted = correction.adjust(primaries.map { tested[$0].effect!.pValue })
+        for (index, p) in zip(primaries, adjusted) { tested[index].adjustedPValue = p }
+
+        for index in tested.indices { tested[index].outcome = read(tested[index], alpha: alpha) }
+
+        var reasons: [String] = []
+        let failedGuards = guards.filter(\.failed)
+        for g in failedGuards {
+            reasons.append(
+                "\(g.name.replacingOccurrences(of: "_", with: " ")) mismatch (χ² p = \(Self.format(g.test.pValue))): \(g.detail); no verdict until it is explained"
+            )
+        }
+        let worse = tested.filter { $0.outcome == .worse }
+        let broken = tested.filter { $0.outcome == .broken }
+        let better = tested.filter { $0.outcome == .better }
+        let unclear = tested.filter { $0.outcome == .unclear || ($0.role == .guardrail && $0.outcome == .unavailable) }
+        let waiting = tested.filter { $0.role == .primary && ($0.outcome == .inconclusive || $0.outcome == .unavailable) }
+        for m in worse { reasons.append("\(m.metric) is worse: \(describe(m))") }
+        for m in broken { reasons.append("guardrail \(m.metric) broken, worse by more than \(tolerance(m)): \(describe(m))") }
+        for m in better { reasons.append("\(m.metric) is better: \(describe(m))") }
+        for m in unclear {
+            reasons.append(
+                m.effect == nil
+                    ? "guardrail \(m.metric) cannot be read yet (\(m.unavailable?.rawValue ?? "no data"))"
+                    : "guardrail \(m.metric) not yet shown within \(tolerance(m)): \(describe(m))"
+            )
+        }
+        for m in waiting {
+            reasons.append(
+                m.effect == nil
+                    ? "\(m.metric) cannot be tested yet (\(m.unavailable?.rawValue ?? "no data"))" : "\(m.metric) not significant yet: \(describe(m))"
+            )
+        }
+
+        let verdict: Verdict
+        if !failedGuards.isEmpty {
+            verdict = .hold
+        } else if !worse.isEmpty || !broken.isEmpty {
+            verdict = .reject
+        } else if !better.isEmpty && unclear.isEmpty {
+            verdict = .promote
+        } else {
+            verdict = .hold
+        }
+        return VersionComparison(metrics: tested, guards: guards, verdict: verdict, reasons: reasons, correction: correction)
+    }
+
+    private static func read(_ m: MetricComparison, alpha: Double) -> MetricComparison.Outcome {
+        guard let interval = m.improvementInterval, let effect = m.effect else { return m.role == .primary ? .unavailable : .unavailable }
+        switch m.role {
+        case .primary:
+            guard (m.adjustedPValue ?? effect.pValue) < alpha else { return .inconclusive }
+            let improvement = m.direction == .higher ? effect.estimate : -effect.estimate
+            return improvement > 0 ? .better : .worse
+        case .guardrail:
+            if interval.upper < -m.tolerance { return .broken }
+            if interval.lower > -m.tolerance { return .clear }
+            return .unclear
+        }
+    }
+
+    private static func tolerance(_ m: MetricComparison) -> String {
+        m.effect?.difference == .absolute ? format(m.tolerance) : "\(format(m.tolerance * 100)) %"
+    }
+
+    /// "+3.1 % [+0.8 %, +5.4 %], p = 0.004" (relative) or "+0.021 [+0.004, +0.038], p = 0.004" (absolute).
+    static func describe(_ m: MetricComparison) -> String {
+        guard let e = m.effect else { return "no test" }
+        let relative = e.difference == .relative
+        func signed(_ x: Double) -> String {
+            let text = relative ? "\(format(x * 100)) %" : format(x)
+            return x > 0 ? "+" + text : text
+        }
+        let p = m.adjustedPValue ?? e.pValue
+        return "\(signed(e.estimate)) [\(signed(e.interval.lower)), \(signed(e.interval.upper))], p = \(format(p))"
+    }
+
+    /// Three significant digits, no exponent for everyday magnitudes.
+    static func format(_ x: Double) -> String {
+        guard x.isFinite else { return "\(x)" }
+        if x == 0 { return "0" }
+        if abs(x) < 0.001 { return String(format: "%.1e", x) }
+        let digits = Swift.max(0, 2 - Int(floor(log10(abs(x)))))
+        return String(format: "%.\(digits)f", x)
+    }
+}
