@@ -78,6 +78,7 @@ public struct VigilServer: Sendable {
         IngestRoutes(configuration: configuration, store: store, writer: writer, cardinality: cardinality, metrics: metrics, clock: clock).register(on: router)
         ModelRoutes(configuration: configuration, store: store, live: live, windows: windows, cardinality: cardinality, clock: clock).register(on: router)
         PerformanceRoutes(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, windows: windows, clock: clock).register(on: router)
+        CompareRoutes(configuration: configuration, cardinality: cardinality, windows: windows, clock: clock).register(on: router)
         EstimatorRoutes(configuration: configuration, store: store, cardinality: cardinality, clock: clock).register(on: router)
         AlertRoutes(configuration: configuration, service: alerts, store: store, clock: clock).register(on: router)
         SilenceRoutes(store: store, clock: clock).register(on: router)

@@ -11,7 +11,7 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Watches machine-learning models in production: drift, data quality, model quality.",
         version: VigilVersion.current,
-        subcommands: [ProfileCommand.self, ReportCommand.self, CheckCommand.self, MethodsCommand.self, ServeCommand.self, DemoCommand.self, ConfigCommand.self, ExportCommand.self]
+        subcommands: [ProfileCommand.self, ReportCommand.self, CheckCommand.self, MethodsCommand.self, ServeCommand.self, DemoCommand.self, ConfigCommand.self, ExportCommand.self, CompareCommand.self]
     )
 
     static func main() async {

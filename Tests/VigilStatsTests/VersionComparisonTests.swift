@@ -88,4 +88,19 @@ struct VersionComparisonTests {
         #expect(result.metrics.allSatisfy { $0.adjustedPValue == min(1, 2 * raw) })
         #expect(result.verdict == .hold)
     }
+
+    @Test func noErrorsInEitherVersionClearsTheErrorRateGuardrailByTheWilsonBounds() {
+        let errors = MetricComparison(
+            metric: "error_rate", role: .guardrail, direction: .lower, difference: .absolute, tolerance: 0.01,
+            baseline: .proportion(successes: 0, trials: 2_000), candidate: .proportion(successes: 0, trials: 2_000))
+        let result = VersionComparison.decide(metrics: [Self.accuracyWin, errors])
+        #expect(result.metrics[1].effect == nil)
+        #expect(result.metrics[1].outcome == .clear)
+        #expect(result.verdict == .promote)
+        // Too few requests to bound the rate within a point: the guardrail stays unclear.
+        let few = MetricComparison(
+            metric: "error_rate", role: .guardrail, direction: .lower, difference: .absolute, tolerance: 0.01,
+            baseline: .proportion(successes: 0, trials: 100), candidate: .proportion(successes: 0, trials: 100))
+        #expect(VersionComparison.decide(metrics: [Self.accuracyWin, few]).verdict == .hold)
+    }
 }

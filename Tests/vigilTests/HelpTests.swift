@@ -4,7 +4,7 @@ import Testing
 
 /// `vigil --help` and every subcommand's help print the overview and exit 0, as the README promises.
 struct HelpTests {
-    @Test(arguments: [[], ["profile"], ["report"], ["check"], ["methods"], ["serve"], ["demo"], ["config"], ["config", "check"], ["export"]])
+    @Test(arguments: [[], ["profile"], ["report"], ["check"], ["methods"], ["serve"], ["demo"], ["config"], ["config", "check"], ["export"], ["compare"]])
     func helpExitsZero(command: [String]) async throws {
         let run = try await VigilProcess.run(command + ["--help"])
         #expect(run.status == 0, "vigil \(command.joined(separator: " ")) --help exited \(run.status): \(run.output.prefix(200))")

@@ -53,8 +53,8 @@ final class ModelWindows: Sendable {
 
     private let configuration: ServerConfiguration
     private let store: any Store
-    private let live: LiveStatistics
-    private let quality: QualityProfiles
+    let live: LiveStatistics
+    let quality: QualityProfiles
     private let clock: WallClock
     /// Analyses by trailing window, with the window end they were made for.
     private let analyses = Mutex<[Key: (end: Int64, report: DatasetReport?, psi: DatasetDrift?)]>([:])

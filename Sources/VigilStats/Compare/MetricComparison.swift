@@ -39,6 +39,8 @@ public struct MetricComparison: Sendable, Equatable {
     public var role: Role
     /// Which way is better.
     public var direction: Direction
+    /// How the difference is expressed: points for shares (`absolute`), per cent for means and quantiles.
+    public var difference: DifferenceType
     /// For a guardrail, the worsening allowed, in the difference's unit (0.1 is 10 % for a relative difference).
     public var tolerance: Double
     /// The baseline arm.
@@ -55,11 +57,15 @@ public struct MetricComparison: Sendable, Equatable {
     public var outcome: Outcome
 
     /// A metric to compare: the arms and what the metric is for; the test and reading are filled in by
-    /// ``VersionComparison/decide(metrics:guards:correction:)``.
-    public init(metric: String, role: Role, direction: Direction, tolerance: Double = 0, baseline: ArmStatistic, candidate: ArmStatistic) {
+    /// ``VersionComparison/decide(metrics:guards:mode:alpha:correction:)``.
+    public init(
+        metric: String, role: Role, direction: Direction, difference: DifferenceType = .relative, tolerance: Double = 0, baseline: ArmStatistic,
+        candidate: ArmStatistic
+    ) {
         self.metric = metric
         self.role = role
         self.direction = direction
+        self.difference = difference
         self.tolerance = tolerance
         self.baseline = baseline
         self.candidate = candidate

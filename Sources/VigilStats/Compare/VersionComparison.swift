@@ -43,12 +43,15 @@ public struct VersionComparison: Sendable, Equatable {
     public var reasons: [String]
     /// The correction applied over the primary metrics.
     public var correction: MultipleTesting
+    /// Fixed-horizon or sequential.
+    public var mode: TestMode
+    /// The α of every test and interval.
+    public var alpha: Double
 
     /// Tests every metric, corrects the primary metrics' p-values, reads the guardrails and decides.
     public static func decide(
         metrics: [MetricComparison],
         guards: [ComparisonGuard] = [],
-        difference: DifferenceType = .relative,
         mode: TestMode = .sequentialDefault,
         alpha: Double = 0.05,
         correction: MultipleTesting = .holm
@@ -58,7 +61,7 @@ public struct VersionComparison: Sendable, Equatable {
             switch EffectEstimate.compare(
                 baseline: tested[index].baseline,
                 candidate: tested[index].candidate,
-                difference: difference,
+                difference: tested[index].difference,
                 mode: mode,
                 alpha: alpha
             )
@@ -74,6 +77,9 @@ public struct VersionComparison: Sendable, Equatable {
         for index in tested.indices { tested[index].outcome = read(tested[index], alpha: alpha) }
 
         var reasons: [String] = []
+        if !tested.contains(where: { $0.role == .primary }) {
+            reasons.append("no primary metric to decide on: send labels, or name a business metric")
+        }
         let failedGuards = guards.filter(\.failed)
         for g in failedGuards {
             reasons.append(
@@ -112,11 +118,15 @@ public struct VersionComparison: Sendable, Equatable {
         } else {
             verdict = .hold
         }
-        return VersionComparison(metrics: tested, guards: guards, verdict: verdict, reasons: reasons, correction: correction)
+        return VersionComparison(
+            metrics: tested, guards: guards, verdict: verdict, reasons: reasons, correction: correction, mode: mode, alpha: alpha)
     }
 
     private static func read(_ m: MetricComparison, alpha: Double) -> MetricComparison.Outcome {
-        guard let interval = m.improvementInterval, let effect = m.effect else { return m.role == .primary ? .unavailable : .unavailable }
+        guard let interval = m.improvementInterval, let effect = m.effect else {
+            if m.role == .guardrail, let worst = worstCaseWorsening(m) { return worst <= m.tolerance ? .clear : .unclear }
+            return .unavailable
+        }
         switch m.role {
         case .primary:
             guard (m.adjustedPValue ?? effect.pValue) < alpha else { return .inconclusive }
@@ -129,24 +139,38 @@ public struct VersionComparison: Sendable, Equatable {
         }
     }
 
-    private static func tolerance(_ m: MetricComparison) -> String {
-        m.effect?.difference == .absolute ? format(m.tolerance) : "\(format(m.tolerance * 100)) %"
+    /// A share without variance (no error at all in either version, the healthy case) has no t-test; its
+    /// guardrail is read from the two Wilson intervals instead: the largest worsening they allow.
+    static func worstCaseWorsening(_ m: MetricComparison) -> Double? {
+        guard m.baseline.kind == .proportion, m.candidate.kind == .proportion, m.difference == .absolute,
+            let b = ConfidenceInterval.wilson(successes: m.baseline.mean * Double(m.baseline.n), trials: Double(m.baseline.n)),
+            let c = ConfidenceInterval.wilson(successes: m.candidate.mean * Double(m.candidate.n), trials: Double(m.candidate.n))
+        else { return nil }
+        return m.direction == .lower ? c.upper - b.lower : b.upper - c.lower
     }
 
-    /// "+3.1 % [+0.8 %, +5.4 %], p = 0.004" (relative) or "+0.021 [+0.004, +0.038], p = 0.004" (absolute).
+    private static func tolerance(_ m: MetricComparison) -> String { amount(m.tolerance, of: m) }
+
+    /// A difference in its unit: per cent of the baseline for a relative one, points for a share, else the
+    /// metric's own unit.
+    public static func amount(_ x: Double, of m: MetricComparison) -> String {
+        switch (m.difference, m.baseline.kind) {
+        case (.relative, _): "\(format(x * 100)) %"
+        case (.absolute, .proportion): "\(format(x * 100)) pt"
+        case (.absolute, _): format(x)
+        }
+    }
+
+    /// "+3.1 % [+0.8 %, +5.4 %], p = 0.004" (relative), "+2.1 pt [+0.4 pt, +3.8 pt], p = 0.004" (a share).
     static func describe(_ m: MetricComparison) -> String {
         guard let e = m.effect else { return "no test" }
-        let relative = e.difference == .relative
-        func signed(_ x: Double) -> String {
-            let text = relative ? "\(format(x * 100)) %" : format(x)
-            return x > 0 ? "+" + text : text
-        }
+        func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + amount(x, of: m) }
         let p = m.adjustedPValue ?? e.pValue
         return "\(signed(e.estimate)) [\(signed(e.interval.lower)), \(signed(e.interval.upper))], p = \(format(p))"
     }
 
     /// Three significant digits, no exponent for everyday magnitudes.
-    static func format(_ x: Double) -> String {
+    public static func format(_ x: Double) -> String {
         guard x.isFinite else { return "\(x)" }
         if x == 0 { return "0" }
         if abs(x) < 0.001 { return String(format: "%.1e", x) }

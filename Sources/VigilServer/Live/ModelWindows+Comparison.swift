@@ -1,0 +1,33 @@
+import VigilCore
+import VigilStats
+
+extension ModelWindows {
+    /// Two versions of a model over a window, ready to compare: each version's traffic over the whole window,
+    /// and its quality over the window's matured part only. That part ends the p95 label delay (of both
+    /// versions' labels together) before `now`, so that a version whose labels come sooner is not compared on
+    /// a different set of predictions; nil when no label has come yet (nothing to mature).
+    func comparisonArms(model: String, baseline: String, candidate: String, range: Range<Int64>, now: Int64) async throws
+        -> (baseline: ComparisonArm, candidate: ComparisonArm, maturedBefore: Int64?)
+    {
+        var all = QualityProfile()
+        for version in [baseline, candidate] { all.merge(try await quality.window(model: model, version: version, range: range)) }
+        var maturedEnd: Int64? = nil
+        if let p95 = all.delays.quantileUpperBound(0.95) {
+            maturedEnd = p95.isFinite ? max(range.lowerBound, min(range.upperBound, now - Int64(p95 * 1000))) : range.lowerBound
+        }
+        var arms: [ComparisonArm] = []
+        for version in [baseline, candidate] {
+            let traffic = try await live.window(model: model, version: version, range: range, parts: .observations)
+            var labelled = QualityProfile()
+            var matured = 0
+            if let end = maturedEnd, end > range.lowerBound {
+                let maturedRange = range.lowerBound..<end
+                labelled = try await quality.window(model: model, version: version, range: maturedRange)
+                let counts = end == range.upperBound ? traffic : try await live.window(model: model, version: version, range: maturedRange, parts: .traffic)
+                matured = counts.requestCount - counts.errorCount
+            }
+            arms.append(ComparisonArm(version: version, traffic: traffic, quality: labelled, maturedPredictions: matured))
+        }
+        return (arms[0], arms[1], maturedEnd)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import VigilServer
+
+/// `GET /v1/models/{model}/compare` on a server fed over HTTP: three versions of one classifier, their labels
+/// sent right after the predictions, compared every way the verdict can go.
+struct ComparisonTests {
+    /// 3,000 predictions of `version`, right with probability `accuracy`, latency in [base, base + 2) ms; each
+    /// labelled. Deterministic: the k-th prediction is right when (k·0.618…) mod 1 < accuracy.
+    static func send(_ server: TestServer, version: String, accuracy: Double, latency: Double, count: Int = 3_000) async throws {
+        var predictions: [String] = []
+        var labels: [String] = []
+        let now = Date().timeIntervalSince1970
+        for k in 0..<count {
+            let id = "\(version)-\(k)"
+            let right = (Double(k) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1) < accuracy
+            let predicted = k % 2 == 0 ? "yes" : "no"
+            let actual = right ? predicted : (predicted == "yes" ? "no" : "yes")
+            let jitter = (Double(k) * 0.754_877_666).truncatingRemainder(dividingBy: 1) * 2
+            predictions.append(
+                #"{"id":"\#(id)","version":"\#(version)","timestamp":\#(now - 600 + Double(k) * 0.1),"prediction":"\#(predicted)","latency_ms":\#(latency + jitter)}"#)
+            // Labels come five seconds after their prediction, so the whole window has matured.
+            labels.append(#"{"prediction_id":"\#(id)","label":"\#(actual)","timestamp":\#(now - 595 + Double(k) * 0.1)}"#)
+        }
+        for (path, rows) in [("predictions", predictions), ("labels", labels)] {
+            let answer = try await server.request("POST", "/v1/models/churn/\(path)", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+            #expect(answer.status == 200, "\(path): \(answer.text)")
+        }
+    }
+
+    static func compare(_ server: TestServer, _ query: String) async throws -> [String: Any] {
+        let answer = try await server.request("GET", "/v1/models/churn/compare?\(query)")
+        guard answer.status == 200 else { throw TestFailure("compare answered \(answer.status): \(answer.text)") }
+        return try answer.json()
+    }
+
+    static func metric(_ document: [String: Any], _ name: String) -> [String: Any]? {
+        (document["metrics"] as? [[String: Any]])?.first { $0["metric"] as? String == name }
+    }
+
+    @Test func theVerdictFollowsAccuracyAndTheLatencyGuardrail() async throws {
+        let server = try await TestServer.start()
+        defer { Task { try? await server.stop() } }
+        try await Self.send(server, version: "v1", accuracy: 0.80, latency: 10)
+        try await Self.send(server, version: "v2", accuracy: 0.90, latency: 10)
+        try await Self.send(server, version: "v3", accuracy: 0.90, latency: 15)
+
+        let better = try await Self.compare(server, "baseline=v1&candidate=v2&window=1h")
+        #expect(better["schema"] as? String == "vigil.compare.v1")
+        #expect(better["verdict"] as? String == "promote", "\(better["reasons"] ?? "")")
+        #expect(better["mode"] as? String == "sequential")
+        let accuracy = try #require(Self.metric(better, "accuracy"))
+        #expect(number(accuracy, "baseline", "value").map { abs($0 - 0.8) < 0.01 } == true)
+        #expect(number(accuracy, "candidate", "n") == 3_000)
+        #expect(accuracy["outcome"] as? String == "better")
+        #expect(number(accuracy, "estimate").map { abs($0 - 0.1) < 0.01 } == true)
+        #expect(Self.metric(better, "latency_p99")?["outcome"] as? String == "clear")
+        #expect(Self.metric(better, "error_rate")?["outcome"] as? String == "clear")
+        #expect((better["guards"] as? [[String: Any]])?.first?["name"] as? String == "label_coverage")
+
+        let slower = try await Self.compare(server, "baseline=v1&candidate=v3&window=1h")
+        #expect(slower["verdict"] as? String == "reject")
+        #expect(Self.metric(slower, "latency_p99")?["outcome"] as? String == "broken")
+        #expect(Self.metric(slower, "accuracy")?["outcome"] as? String == "better")
+
+        let worse = try await Self.compare(server, "baseline=v2&candidate=v1&window=1h&mode=fixed")
+        #expect(worse["verdict"] as? String == "reject")
+        #expect(Self.metric(worse, "accuracy")?["outcome"] as? String == "worse")
+
+        // Equal traffic against a declared 90/10 split: the mismatch withholds the verdict.
+        let mismatched = try await Self.compare(server, "baseline=v1&candidate=v2&window=1h&split=90,10")
+        #expect(mismatched["verdict"] as? String == "hold")
+        #expect((mismatched["reasons"] as? [String])?.first?.hasPrefix("traffic split mismatch") == true)
+    }
+
+    @Test func badParametersAreNamedWithStableProblemTypes() async throws {
+        let server = try await TestServer.start()
+        defer { Task { try? await server.stop() } }
+        try await Self.send(server, version: "v1", accuracy: 0.8, latency: 10, count: 50)
+        try await Self.send(server, version: "v2", accuracy: 0.8, latency: 10, count: 50)
+        for (query, type, words) in [
+            ("baseline=v1&candidate=v2&metrics=acuracy", "unknown-metric", "acuracy\\\" is not a metric"),
+            ("baseline=v1&candidate=v2&guardrails=latency_p99:-1", "bad-tolerance", "tolerance"),
+            ("baseline=v1&candidate=v2&mode=bayes", "bad-mode", "bayes"),
+            ("baseline=v1&candidate=v2&split=90", "bad-split", "two positive shares"),
+            ("baseline=v1", "invalid-parameter", "candidate"),
+        ] {
+            let answer = try await server.request("GET", "/v1/models/churn/compare?\(query)")
+            #expect(answer.status == 400, "\(query)")
+            #expect(answer.text.contains("urn:vigil:problem:\(type)") && answer.text.contains(words), "\(query): \(answer.text)")
+        }
+        let unknown = try await server.request("GET", "/v1/models/churn/compare?baseline=v1&candidate=v9")
+        #expect(unknown.status == 404 && unknown.text.contains("v9"))
+        // Fifty labelled predictions each: nothing significant yet, and the p99 needs more requests.
+        let early = try await Self.compare(server, "baseline=v1&candidate=v2&window=1h")
+        #expect(early["verdict"] as? String == "hold")
+        #expect(Self.metric(early, "latency_p99")?["unavailable"] as? String == "too_few_units")
+    }
+}

@@ -1,0 +1,111 @@
+import ChildProcess
+import Foundation
+import Testing
+
+/// `vigil compare` as a deployment pipeline runs it: on two files of labelled predictions, and against a
+/// running server; the exit status is the gate (0 promote, 1 reject, 3 hold, 2 usage or input error).
+struct CompareCommandTests {
+    /// `rows` labelled predictions, right with probability `accuracy`, latency in [latency, latency + 3) ms.
+    /// Deterministic: the k-th row is right when (k·0.618…) mod 1 < accuracy.
+    static func write(rows: Int, accuracy: Double, latency: Double) throws -> String {
+        var text = "label,predicted,latency_ms,revenue\n"
+        for k in 0..<rows {
+            let predicted = k % 3 == 0 ? "yes" : "no"
+            let right = (Double(k) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1) < accuracy
+            let label = right ? predicted : (predicted == "yes" ? "no" : "yes")
+            let jitter = (Double(k) * 0.754_877_666).truncatingRemainder(dividingBy: 1) * 3
+            text += "\(label),\(predicted),\(latency + jitter),\(Double(k % 17))\n"
+        }
+        let path = VigilProcess.temporaryPath(".csv")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func compare(_ baseline: String, _ candidate: String, _ extra: [String] = []) async throws -> ChildProcess.Outcome {
+        try await VigilProcess.run(
+            ["compare", "--baseline-file", baseline, "--candidate-file", candidate, "--target", "label", "--prediction", "predicted", "--latency", "latency_ms"]
+                + extra)
+    }
+
+    @Test func theExitStatusGatesOnTheVerdict() async throws {
+        let v1 = try Self.write(rows: 4_000, accuracy: 0.80, latency: 10)
+        let v2 = try Self.write(rows: 4_000, accuracy: 0.86, latency: 10)
+        let slow = try Self.write(rows: 4_000, accuracy: 0.86, latency: 20)
+        let small = try Self.write(rows: 60, accuracy: 0.86, latency: 10)
+
+        let promote = try await Self.compare(v1, v2, ["--baseline", "v1", "--candidate", "v2"])
+        #expect(promote.status == 0, "\(promote.standardOutput)\(promote.standardError)")
+        #expect(promote.standardOutput.hasPrefix("PROMOTE  v2 against v1"))
+        #expect(promote.standardOutput.contains("accuracy is better: +6."))
+
+        let reject = try await Self.compare(v1, slow)
+        #expect(reject.status == 1, "\(reject.standardOutput)")
+        #expect(reject.standardOutput.contains("guardrail latency_p99 broken"))
+
+        let worse = try await Self.compare(v2, v1, ["--mode", "fixed"])
+        #expect(worse.status == 1)
+        #expect(worse.standardOutput.contains("accuracy is worse"))
+
+        let hold = try await Self.compare(v1, small)
+        #expect(hold.status == 3, "\(hold.standardOutput)")
+        #expect(hold.standardOutput.hasPrefix("HOLD"))
+    }
+
+    @Test func theJSONDocumentIsTheServersSchema() async throws {
+        let v1 = try Self.write(rows: 2_000, accuracy: 0.80, latency: 10)
+        let v2 = try Self.write(rows: 2_000, accuracy: 0.80, latency: 10)
+        let outcome = try await Self.compare(v1, v2, ["--metrics", "accuracy,metric:revenue", "--metric", "revenue", "--json", "-"])
+        #expect(outcome.status == 3)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        #expect(document["schema"] as? String == "vigil.compare.v1")
+        #expect(document["verdict"] as? String == "hold")
+        let metrics = try #require(document["metrics"] as? [[String: Any]])
+        #expect(metrics.map { $0["metric"] as? String } == ["accuracy", "metric:revenue", "latency_p99"])
+        // Identical files: no difference at all.
+        #expect(metrics[0]["estimate"] as? Double == 0)
+        #expect(metrics[1]["kind"] as? String == "mean")
+    }
+
+    @Test func badInputIsNamedAndExitsTwo() async throws {
+        let v1 = try Self.write(rows: 100, accuracy: 0.8, latency: 10)
+        for (extra, words) in [
+            (["--metrics", "acuracy"], "\"acuracy\" is not a metric"),
+            (["--mode", "bayes"], "bayes"),
+            (["--metric", "nope"], "--metric \"nope\" is not a numeric column"),
+        ] {
+            let outcome = try await Self.compare(v1, v1, extra)
+            #expect(outcome.status == 2, "\(extra)")
+            #expect(outcome.standardError.contains(words), "\(extra): \(outcome.standardError)")
+        }
+        let missing = try await VigilProcess.run(["compare", "--baseline-file", v1])
+        #expect(missing.status == 2 && missing.standardError.contains("--candidate-file"))
+    }
+
+    @Test func aServersComparisonIsReadWithTheSameGate() async throws {
+        let directory = VigilProcess.temporaryPath("-data")
+        let config = VigilProcess.temporaryPath(".yaml")
+        try "live: {flush_interval_seconds: 0.3}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try await ServerProcess.start(dataDirectory: directory, config: config)
+        defer { Task { await server.terminate() } }
+        let now = Date().timeIntervalSince1970
+        for (version, accuracy) in [("v1", 0.8), ("v2", 0.9)] {
+            var predictions = ""
+            var labels = ""
+            for k in 0..<3_000 {
+                let right = (Double(k) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1) < accuracy
+                let time = now - 900 + Double(k) * 0.1
+                predictions += #"{"id":"\#(version)-\#(k)","version":"\#(version)","timestamp":\#(time),"prediction":"yes","latency_ms":\#(10 + Double(k % 7) * 0.1)}"# + "\n"
+                labels += #"{"prediction_id":"\#(version)-\#(k)","label":"\#(right ? "yes" : "no")","timestamp":\#(time + 3)}"# + "\n"
+            }
+            #expect(try await ServerProcess.post(port: server.port, "/v1/models/churn/predictions", predictions).0 == 200)
+            #expect(try await ServerProcess.post(port: server.port, "/v1/models/churn/labels", labels).0 == 200)
+        }
+        let url = "http://127.0.0.1:\(server.port)"
+        let outcome = try await VigilProcess.run(["compare", "--server", url, "--model", "churn", "--baseline", "v1", "--candidate", "v2", "--window", "1h"])
+        #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
+        #expect(outcome.standardOutput.hasPrefix("PROMOTE  churn: v2 against v1"))
+        #expect(outcome.standardOutput.contains("labels matured before"))
+        let unknown = try await VigilProcess.run(["compare", "--server", url, "--model", "churn", "--baseline", "v1", "--candidate", "v7"])
+        #expect(unknown.status == 2 && unknown.standardError.contains("answered 404") && unknown.standardError.contains("v7"))
+    }
+}
