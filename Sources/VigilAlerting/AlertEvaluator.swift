@@ -34,6 +34,8 @@ public struct AlertEvaluator: Sendable {
         public var needsObservations = false
         /// Whether a rule reads model quality, label coverage or business metrics (the quality window).
         public var needsQuality = false
+        /// Whether a rule reads the version's comparison against its baseline.
+        public var needsComparison = false
     }
 
     /// The result of one evaluation.
@@ -83,6 +85,7 @@ public struct AlertEvaluator: Sendable {
                     requests[key]!.needsPSI = requests[key]!.needsPSI || rule.metric == .psi
                     requests[key]!.needsObservations = requests[key]!.needsObservations || rule.metric.needsObservations
                     requests[key]!.needsQuality = requests[key]!.needsQuality || rule.metric.needsLabels || rule.metric == .businessMean
+                    requests[key]!.needsComparison = requests[key]!.needsComparison || rule.metric == .comparisonVerdict
                 }
             }
         }

@@ -60,7 +60,7 @@ public struct VigilServer: Sendable {
         }
         try await quality.catchUp()
         // Every window's numbers come from here: the monitor, the alerts, the summary and the dashboard share it.
-        let windows = ModelWindows(configuration: configuration, store: store, live: live, quality: quality, clock: clock)
+        let windows = ModelWindows(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock)
         let monitor = ModelMonitor(
             configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, metrics: metrics, logger: logger, clock: clock,
             windows: windows

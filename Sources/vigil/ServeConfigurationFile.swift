@@ -21,6 +21,7 @@ import Yams
 /// monitor: {window_seconds: 3600, interval_seconds: 15, quality_window_seconds: 604800, quality_window_interval_seconds: 300, label_lateness_days: 30}
 /// drift: {dataset_drift_share: 0.5, embedding_method: ratio}   # as in `vigil report --config`
 /// quality: {missing: 0.1, out_of_range: 0.05}
+/// comparisons: {window_seconds: 86400, automatic: true, pairs: [{model: churn, baseline: v1, candidate: v2, guardrails: "latency_p99:0.1"}]}
 /// alerting: {evaluation_interval: 15s, alertmanager: {url: "http://127.0.0.1:9093"}, rules: [...]}   # AlertingConfigurationFile
 /// ```
 /// Unknown keys are errors. Tokens are best given through the environment (`token_env`), so the file
@@ -38,6 +39,26 @@ enum ServeConfigurationFile {
         var monitor: Monitor?
         var drift: ReportConfiguration.Drift?
         var quality: ReportConfiguration.Quality?
+        var comparisons: Comparisons?
+    }
+
+    struct Comparisons: Decodable {
+        var window_seconds: Int?
+        var automatic: Bool?
+        var pairs: [Pair]?
+
+        struct Pair: Decodable {
+            var model: String
+            var baseline: String
+            var candidate: String?
+            var metrics: String?
+            var guardrails: String?
+            var mode: String?
+            var tuning: Double?
+            var alpha: Double?
+            var correction: String?
+            var split: String?
+        }
     }
 
     struct Token: Decodable {
@@ -87,7 +108,8 @@ enum ServeConfigurationFile {
     }
 
     static let knownKeys: [String: Set<String>] = [
-        "": ["host", "port", "data_dir", "tokens", "limits", "cardinality", "live", "retention", "monitor", "drift", "quality", "alerting"],
+        "": ["host", "port", "data_dir", "tokens", "limits", "cardinality", "live", "retention", "monitor", "drift", "quality", "alerting", "comparisons"],
+        "comparisons": ["window_seconds", "automatic", "pairs"],
         "drift": ConfigurationErrors.knownKeys["drift"]!,
         "quality": ConfigurationErrors.knownKeys["quality"]!,
         "limits": ["max_body_bytes", "max_rows_per_batch", "max_features_per_row", "max_string_length", "max_vector_length", "max_queued_rows", "max_reference_bytes"],
@@ -177,6 +199,23 @@ enum ServeConfigurationFile {
             if let value = monitor.quality_window_seconds { configuration.qualityWindowSeconds = value }
             if let value = monitor.quality_window_interval_seconds { configuration.qualityWindowIntervalSeconds = value }
             if let days = monitor.label_lateness_days { configuration.labelLatenessSeconds = days > 0 ? days * 86_400 : nil }
+        }
+        if let comparisons = file.comparisons {
+            if let seconds = comparisons.window_seconds {
+                guard seconds > 0 else { throw ValidationError("\(path): comparisons.window_seconds must be positive") }
+                configuration.comparisons.windowSeconds = seconds
+            }
+            if let automatic = comparisons.automatic { configuration.comparisons.automatic = automatic }
+            for (index, pair) in (comparisons.pairs ?? []).enumerated() {
+                do {
+                    let plan = try ComparisonPlan(
+                        metrics: pair.metrics, guardrails: pair.guardrails, mode: pair.mode, tuning: pair.tuning.map { "\($0)" }, alpha: pair.alpha.map { "\($0)" },
+                        correction: pair.correction, split: pair.split)
+                    configuration.comparisons.pairs.append(.init(model: pair.model, baseline: pair.baseline, candidate: pair.candidate, plan: plan))
+                } catch {
+                    throw ValidationError("\(path): comparisons.pairs[\(index)] (\(pair.model)): \(error.parameter): \(error.message)")
+                }
+            }
         }
         do { try file.drift?.apply(to: &configuration.drift) } catch { throw ValidationError("\(path): drift: \(error)") }
         if let quality = file.quality {

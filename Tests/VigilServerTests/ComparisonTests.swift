@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import VigilAlerting
+import VigilCore
 import VigilServer
 
 /// `GET /v1/models/{model}/compare` on a server fed over HTTP: three versions of one classifier, their labels
@@ -95,5 +97,40 @@ struct ComparisonTests {
         let early = try await Self.compare(server, "baseline=v1&candidate=v2&window=1h")
         #expect(early["verdict"] as? String == "hold")
         #expect(Self.metric(early, "latency_p99")?["unavailable"] as? String == "too_few_units")
+    }
+
+    /// The server compares on its own: the busiest version is the champion, a rule on `comparison_verdict`
+    /// fires for the version it rejects, and `/metrics` carries the verdicts and differences.
+    @Test func aRejectedChallengerFiresARuleAndIsPublished() async throws {
+        let server = try await TestServer.start { configuration in
+            configuration.qualityWindowIntervalSeconds = 0.5
+            configuration.alerting.evaluationInterval = 250
+            configuration.alerting.rules = [
+                AlertRule(name: "ChallengerRejected", metric: .comparisonVerdict, window: 3_600_000, direction: .below, threshold: -0.5, severity: .warning)
+            ]
+        }
+        defer { Task { try? await server.stop() } }
+        try await Self.send(server, version: "v1", accuracy: 0.80, latency: 10, count: 4_000)
+        try await Self.send(server, version: "v2", accuracy: 0.90, latency: 10)
+        try await Self.send(server, version: "v3", accuracy: 0.90, latency: 15)
+        var alerts: [[String: Any]] = []
+        let fired = try await AlertingTests.eventually(15) {
+            alerts = (try await server.request("GET", "/v1/alerts").json()["alerts"] as? [[String: Any]]) ?? []
+            return alerts.contains { value($0, "labels", "alertname") as? String == "ChallengerRejected" && $0["state"] as? String == "firing" }
+        }
+        #expect(fired, "\(alerts)")
+        let firing = alerts.filter { value($0, "labels", "alertname") as? String == "ChallengerRejected" }
+        #expect(firing.map { value($0, "labels", "model_version") as? String } == ["v3"], "only the slower challenger is rejected: \(firing)")
+        #expect(firing.first.flatMap { value($0, "labels", "baseline") as? String } == "v1")
+
+        var exposition = ""
+        let published = try await AlertingTests.eventually(15) {
+            exposition = try await server.request("GET", "/metrics").text
+            return exposition.contains(#"ml_version_comparison_verdict{model_name="churn",model_version="v3",baseline="v1"} -1"#)
+        }
+        #expect(published)
+        #expect(exposition.contains(#"ml_version_comparison_verdict{model_name="churn",model_version="v2",baseline="v1"} 1"#), "\(exposition.split(separator: "\n").filter { $0.contains("comparison") })")
+        #expect(exposition.contains(#"ml_version_comparison_verdict{model_name="churn",model_version="v3",baseline="v1"} -1"#))
+        #expect(exposition.contains(#"ml_version_comparison_difference{model_name="churn",model_version="v2",baseline="v1",metric="accuracy",bound="lower"}"#))
     }
 }

@@ -24,6 +24,30 @@ public struct ModelWindow: Sendable {
     /// an estimator or unless asked for.
     public var estimate: Estimate?
 
+    /// This version (the candidate) against its baseline, when the window was asked for it and the version
+    /// has one (``ComparisonSettings``).
+    public var comparison: Comparison?
+
+    /// A version compared against its baseline over the window.
+    public struct Comparison: Sendable {
+        /// The version compared against.
+        public var baseline: String
+        /// The version judged.
+        public var candidate: String
+        /// The tests and the verdict.
+        public var result: VersionComparison
+        /// Label-based metrics count predictions made before this time only; nil when no label has come.
+        public var maturedBefore: Int64?
+
+        /// A comparison.
+        public init(baseline: String, candidate: String, result: VersionComparison, maturedBefore: Int64?) {
+            self.baseline = baseline
+            self.candidate = candidate
+            self.result = result
+            self.maturedBefore = maturedBefore
+        }
+    }
+
     /// A label-free estimate and the estimator it came from.
     public struct Estimate: Sendable {
         /// The fitted estimator.
@@ -155,6 +179,9 @@ public struct ModelWindow: Sendable {
                 metric.count > 0 && metric.mean.isFinite
                     ? Sample(labels: ["business_metric": metric.name, "source": metric.source], value: metric.mean, events: metric.count) : nil
             }
+        case .comparisonVerdict:
+            guard let comparison else { return [] }
+            return [Sample(labels: ["baseline": comparison.baseline], value: comparison.result.verdict.value, events: requests)]
         }
     }
 

@@ -31,6 +31,8 @@ public enum WindowMetric: Sendable, Hashable, CustomStringConvertible {
     case labelCoverage
     /// The mean of a business metric sent with predictions or labels.
     case businessMean
+    /// The verdict of the version against its baseline (``ComparisonSettings``): 1 promote, 0 hold, −1 reject.
+    case comparisonVerdict
 
     /// The data-quality ratios of a feature, as `ml_data_quality{check}` names them.
     public enum DataQualityCheck: String, Sendable, Hashable, CaseIterable {
@@ -50,7 +52,7 @@ public enum WindowMetric: Sendable, Hashable, CustomStringConvertible {
     /// Every name accepted by ``init(name:)``, for error messages.
     public static let simpleNames = [
         "requests", "request_rate", "error_rate", "class_share", "dataset_drift", "dataset_drift_share", "drift_score", "psi", "missing_ratio",
-        "invalid_ratio", "out_of_range_ratio", "new_category_ratio", "label_coverage", "business_metric",
+        "invalid_ratio", "out_of_range_ratio", "new_category_ratio", "label_coverage", "business_metric", "comparison_verdict",
     ]
 
     /// The metric named `name`; nil when Vigil has no such metric.
@@ -66,6 +68,7 @@ public enum WindowMetric: Sendable, Hashable, CustomStringConvertible {
         case "psi": self = .psi
         case "label_coverage": self = .labelCoverage
         case "business_metric": self = .businessMean
+        case "comparison_verdict": self = .comparisonVerdict
         default:
             if name.hasSuffix("_ratio"), let check = DataQualityCheck(rawValue: String(name.dropLast(6))) {
                 self = .dataQuality(check)
@@ -111,6 +114,7 @@ public enum WindowMetric: Sendable, Hashable, CustomStringConvertible {
         case .quality(let name): name
         case .labelCoverage: "label_coverage"
         case .businessMean: "business_metric"
+        case .comparisonVerdict: "comparison_verdict"
         }
     }
 

@@ -58,6 +58,8 @@ public struct ServerConfiguration: Sendable {
     public var drift = DriftOptions()
     /// Data-quality thresholds for live data, as for `vigil report`.
     public var quality = DataQualityThresholds()
+    /// The version comparisons the server keeps (gauges, alert rules, the dashboard's Versions tab).
+    public var comparisons = ComparisonSettings()
 
     public init() {}
 

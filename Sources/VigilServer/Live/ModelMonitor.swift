@@ -98,7 +98,10 @@ final class ModelMonitor: Service, Sendable {
                 if let report = window.report { setDrift(model: model, version: window.version, report: report) }
                 if let psi = window.psi { setPSI(model: model, version: window.version, psi: psi) }
             }
-            if longWindowDue { try await setLongQuality(model: model, versions: versions, now: now) }
+            if longWindowDue {
+                try await setLongQuality(model: model, versions: versions, now: now)
+                try await setComparisons(model: model, now: now)
+            }
         }
     }
 
@@ -108,6 +111,24 @@ final class ModelMonitor: Service, Sendable {
         let labels = [("model_name", window.model), ("model_version", window.version), ("window", Self.windowLabel(seconds: configuration.monitorWindowSeconds))]
         for (metric, figure) in figures.values where figure.value.isFinite {
             metrics.gauge(.modelQualityEstimated, labels + [("metric", estimate.estimator.isBinary ? metric.rawValue : "\(metric.rawValue)_macro")]).set(to: figure.value)
+        }
+    }
+
+    /// Each version against its baseline over the comparison window (a day by default), every
+    /// `quality_window_interval_seconds` with the long quality window: it reads two versions' day of rollups.
+    private func setComparisons(model: String, now: Int64) async throws {
+        let range = (now - Int64(configuration.comparisons.windowSeconds) * 1000)..<(now + 1)
+        for comparison in try await windows.comparisons(model: model, range: range, now: now) {
+            let labels = [("model_name", model), ("model_version", comparison.candidate), ("baseline", comparison.baseline)]
+            metrics.gauge(.comparisonVerdict, labels).set(to: comparison.result.verdict.value)
+            for metric in comparison.result.metrics {
+                guard let effect = metric.effect else { continue }
+                let series = labels + [("metric", metric.metric)]
+                for (bound, value) in [("estimate", effect.estimate), ("lower", effect.interval.lower), ("upper", effect.interval.upper)] where value.isFinite {
+                    metrics.gauge(.comparisonDifference, series + [("bound", bound)]).set(to: value)
+                }
+                metrics.gauge(.comparisonPValue, series).set(to: metric.adjustedPValue ?? effect.pValue)
+            }
         }
     }
 

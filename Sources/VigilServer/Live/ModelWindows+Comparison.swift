@@ -30,4 +30,22 @@ extension ModelWindows {
         }
         return (arms[0], arms[1], maturedEnd)
     }
+
+    /// The comparisons ``ComparisonSettings`` asks for on `model` over `range`: configured pairs, or the busiest
+    /// version against each other one.
+    func comparisons(model: String, range: Range<Int64>, now: Int64) async throws -> [ModelWindow.Comparison] {
+        guard let versions = cardinality.versions(of: model), versions.count > 1 else { return [] }
+        var traffic: [(version: String, requests: Int)] = []
+        for version in versions {
+            traffic.append((version, try await live.window(model: model, version: version, range: range, parts: .traffic).requestCount))
+        }
+        var result: [ModelWindow.Comparison] = []
+        for (baseline, candidate, plan) in configuration.comparisons.comparisons(model: model, traffic: traffic) {
+            let arms = try await comparisonArms(model: model, baseline: baseline, candidate: candidate, range: range, now: now)
+            result.append(
+                ModelWindow.Comparison(
+                    baseline: baseline, candidate: candidate, result: plan.run(baseline: arms.baseline, candidate: arms.candidate), maturedBefore: arms.maturedBefore))
+        }
+        return result
+    }
 }

@@ -29,7 +29,9 @@ final class ModelWindows: Sendable {
         static let quality = Needs(rawValue: 1 << 4)
         /// The label-free estimate (CBPE) of a version with a fitted estimator.
         static let estimate = Needs(rawValue: 1 << 5)
-        /// Everything a window has.
+        /// The version against its baseline (``ComparisonSettings``), over the window.
+        static let comparison = Needs(rawValue: 1 << 6)
+        /// Everything a window has but the comparison, which reads a second version.
         static let everything: Needs = [.observations, .features, .report, .psi, .quality, .estimate]
 
         /// What an alert evaluation's window request reads.
@@ -39,6 +41,7 @@ final class ModelWindows: Sendable {
             if request.needsReport { needs.insert(.report) }
             if request.needsPSI { needs.insert(.psi) }
             if request.needsQuality { needs.insert(.quality) }
+            if request.needsComparison { needs.insert(.comparison) }
             self = needs
         }
 
@@ -51,17 +54,20 @@ final class ModelWindows: Sendable {
         var length: Int64
     }
 
-    private let configuration: ServerConfiguration
+    let configuration: ServerConfiguration
     private let store: any Store
     let live: LiveStatistics
     let quality: QualityProfiles
     private let clock: WallClock
+    /// The versions of each model.
+    let cardinality: CardinalityGuard
     /// Analyses by trailing window, with the window end they were made for.
     private let analyses = Mutex<[Key: (end: Int64, report: DatasetReport?, psi: DatasetDrift?)]>([:])
     /// Windows of a day or more, with the end and needs they were computed for.
     private let longWindows = Mutex<[Key: (end: Int64, needs: Needs, window: ModelWindow)]>([:])
 
-    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, clock: WallClock) {
+    init(configuration: ServerConfiguration, store: any Store, live: LiveStatistics, quality: QualityProfiles, cardinality: CardinalityGuard, clock: WallClock) {
+        self.cardinality = cardinality
         self.configuration = configuration
         self.store = store
         self.live = live
@@ -133,6 +139,9 @@ final class ModelWindows: Sendable {
                 source: stored.source,
                 result: stored.estimator.estimate(traffic.estimationScores)
             )
+        }
+        if needs.contains(.comparison), let version = key.version {
+            window.comparison = try await comparisons(model: key.model, range: range, now: now).first { $0.candidate == version }
         }
         return window
     }

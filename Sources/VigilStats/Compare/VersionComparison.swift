@@ -8,6 +8,15 @@ public enum Verdict: String, Sendable, Codable {
     case hold
     /// Worse on a primary metric, or a guardrail broken.
     case reject
+
+    /// As a gauge and a rule read it: 1 promote, 0 hold, −1 reject.
+    public var value: Double {
+        switch self {
+        case .promote: 1
+        case .hold: 0
+        case .reject: -1
+        }
+    }
 }
 
 /// A check that the comparison itself is sound; a failed guard blocks the verdict.
