@@ -132,6 +132,15 @@ def pages(base, artifacts, model, hostile_model, hostile_texts):
         # Versions side by side.
         open_page(driver, f"{base}/models/{urllib.parse.quote(model)}?tab=versions&range=15m", "model-versions", artifacts)
         check(len(driver.find_elements(By.CSS_SELECTOR, "table#versions tbody tr")) == 2, "the versions tab compares both versions")
+        # The champion (v1, the busier) against the challenger: a verdict in words, its reasons and a forest plot.
+        sections = driver.find_elements(By.CSS_SELECTOR, "section.comparison")
+        check(len(sections) == 1, f"one comparison, v2 against v1: {len(sections)}")
+        if sections:
+            verdict = sections[0].get_attribute("data-verdict")
+            check(verdict in ("promote", "hold", "reject"), f"the comparison has a verdict: {verdict}")
+            check(sections[0].find_element(By.CSS_SELECTOR, "h3").text.startswith("v2 against v1"), "the challenger is named against the champion")
+            check(len(sections[0].find_elements(By.CSS_SELECTOR, "ul.reasons li")) >= 1, "the verdict gives its reasons")
+            check(len(sections[0].find_elements(By.CSS_SELECTOR, "svg.intervals line.interval")) >= 3, "the forest plot draws the intervals")
 
         # Alerts: wait for a firing one, then follow it to its model.
         deadline = time.time() + 90

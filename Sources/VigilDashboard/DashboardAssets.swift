@@ -27,6 +27,10 @@ public enum DashboardAssets {
         .chart-card{border:1px solid var(--line);border-radius:8px;padding:8px 10px;margin:0}
         figcaption{font-weight:600}.readout{color:var(--muted);font-size:12px;margin:4px 0 0;min-height:1.4em}
         svg.chart{width:100%;height:auto;max-width:100%}
+        svg.intervals{max-width:860px}.intervals .zero{stroke:#555;stroke-width:1}.intervals .tolerance{stroke:#b42318;stroke-dasharray:4 3}.intervals .interval{stroke:#0072B2;stroke-width:2}
+        .intervals .estimate{fill:#0072B2}.intervals .label,.intervals .value{font-size:12px;fill:#222}.intervals .worse .interval,.intervals .broken .interval{stroke:#b42318}
+        .intervals .worse .estimate,.intervals .broken .estimate{fill:#b42318}.intervals .better .interval,.intervals .clear .interval{stroke:#1b6e3c}.intervals .better .estimate,.intervals .clear .estimate{fill:#1b6e3c}
+        .comparison{border:1px solid var(--line);border-radius:8px;padding:4px 12px;margin:10px 0}.comparison h3 .badge{font-size:13px}.reasons{margin:4px 0;padding-left:18px}
         .chart .grid{stroke:#eee}.chart .axis{font-size:11px;fill:#555}.chart .line{fill:none;stroke-width:2}.chart .band{opacity:.16}
         .chart .threshold{stroke:#b42318;stroke-dasharray:5 4;stroke-width:1.2}.chart .threshold-label{fill:#b42318}
         .chart .shade{fill:#f2e6c9;opacity:.55}.chart .slot{fill:transparent}.chart .slot.active{fill:rgba(0,0,0,.06)}

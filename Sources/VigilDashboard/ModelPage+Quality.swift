@@ -166,7 +166,8 @@ extension ModelPage {
     static func versions(_ view: ModelView, query: DashboardQuery, now: Int64) -> String {
         let e = HTMLEscaping.escape
         guard !view.perVersion.isEmpty else { return "<p class=\"empty-state\">No predictions in this range.</p>" }
-        var html = "<p class=\"lead\">Each version over the same range. Differences here are descriptive: read them with their intervals.</p>"
+        var html = comparisons(view)
+        html += "<h2>Side by side</h2><p class=\"lead\">Each version over the same range. Differences here are descriptive: the verdicts above are the tests.</p>"
         html += "<div class=\"scroll\"><table class=\"sortable\" id=\"versions\"><thead><tr>"
         for (label, kind) in [
             ("version", "text"), ("requests", "number"), ("error rate", "number"), ("p99 latency", "number"), ("drifted features", "number"),

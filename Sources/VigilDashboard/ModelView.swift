@@ -23,6 +23,8 @@ public struct ModelView: Sendable {
     public var drift: DriftTimeline?
     /// Model quality per span (quality tab).
     public var quality: [QualityPoint]
+    /// Each candidate version against its baseline over the range (the Versions tab).
+    public var comparisons: [ModelWindow.Comparison] = []
 
     /// A view; the series the open tab does not show stay empty.
     public init(

@@ -114,12 +114,23 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
         reasons = comparison.reasons
         metrics = comparison.metrics.map { m in
             Metric(
-                metric: m.metric, role: m.role.rawValue, better: m.direction.rawValue, difference: m.difference.rawValue, kind: m.baseline.kind.rawValue,
-                tolerance: m.role == .guardrail ? m.tolerance : nil, baseline: Arm(n: m.baseline.n, value: Self.finite(m.baseline.n > 0 ? m.baseline.mean : .nan)),
-                candidate: Arm(n: m.candidate.n, value: Self.finite(m.candidate.n > 0 ? m.candidate.mean : .nan)), estimate: m.effect.flatMap { Self.finite($0.estimate) },
-                interval: m.effect.flatMap { e in e.interval.lower.isFinite && e.interval.upper.isFinite ? Interval(lower: e.interval.lower, upper: e.interval.upper) : nil },
-                pValue: m.effect.flatMap { Self.finite($0.pValue) }, adjustedPValue: m.adjustedPValue.flatMap(Self.finite), outcome: m.outcome.rawValue,
-                unavailable: m.unavailable?.rawValue)
+                metric: m.metric,
+                role: m.role.rawValue,
+                better: m.direction.rawValue,
+                difference: m.difference.rawValue,
+                kind: m.baseline.kind.rawValue,
+                tolerance: m.role == .guardrail ? m.tolerance : nil,
+                baseline: Arm(n: m.baseline.n, value: Self.finite(m.baseline.n > 0 ? m.baseline.mean : .nan)),
+                candidate: Arm(n: m.candidate.n, value: Self.finite(m.candidate.n > 0 ? m.candidate.mean : .nan)),
+                estimate: m.effect.flatMap { Self.finite($0.estimate) },
+                interval: m.effect.flatMap { e in
+                    e.interval.lower.isFinite && e.interval.upper.isFinite ? Interval(lower: e.interval.lower, upper: e.interval.upper) : nil
+                },
+                pValue: m.effect.flatMap { Self.finite($0.pValue) },
+                adjustedPValue: m.adjustedPValue.flatMap(Self.finite),
+                outcome: m.outcome.rawValue,
+                unavailable: m.unavailable?.rawValue
+            )
         }
         guards = comparison.guards.map { g in
             Guard(name: g.name, statistic: g.test.statistic, pValue: g.test.pValue, failed: g.failed, detail: g.detail)
@@ -151,8 +162,12 @@ extension ComparisonDocument {
         var lines: [String] = []
         let title = [model, "\(candidate) against \(baseline)"].compactMap { $0 }.joined(separator: ": ")
         lines.append("\(verdict.uppercased())  \(title)")
-        if let window { lines.append("window \(window.from) → \(window.to)" + (window.labelsMaturedBefore.map { ", labels matured before \($0)" } ?? "")) }
-        lines.append("\(mode == "sequential" ? "sequential (valid at every look\(tuning.map { ", N* = \(Int($0))" } ?? ""))" : "fixed horizon"), α = \(alpha), \(correction) over primaries")
+        if let window {
+            lines.append("window \(window.from) → \(window.to)" + (window.labelsMaturedBefore.map { ", labels matured before \($0)" } ?? ""))
+        }
+        lines.append(
+            "\(mode == "sequential" ? "sequential (valid at every look\(tuning.map { ", N* = \(Int($0))" } ?? ""))" : "fixed horizon"), α = \(alpha), \(correction) over primaries"
+        )
         lines.append("")
         for reason in reasons { lines.append("  • \(reason)") }
         lines.append("")

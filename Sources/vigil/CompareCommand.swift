@@ -84,7 +84,9 @@ struct CompareCommand: AsyncParsableCommand {
         let files = baselineFile != nil || candidateFile != nil
         if server != nil && files { throw ValidationError("give --server or --baseline-file/--candidate-file, not both") }
         if let server {
-            guard URL(string: server)?.scheme?.hasPrefix("http") == true else { throw ValidationError("--server must be an http(s) URL (got \"\(server)\")") }
+            guard URL(string: server)?.scheme?.hasPrefix("http") == true else {
+                throw ValidationError("--server must be an http(s) URL (got \"\(server)\")")
+            }
             guard model != nil, baseline != nil, candidate != nil else { throw ValidationError("--server needs --model, --baseline and --candidate") }
         } else {
             guard baselineFile != nil, candidateFile != nil else {
@@ -108,7 +110,14 @@ struct CompareCommand: AsyncParsableCommand {
     private func plan() throws -> ComparisonPlan {
         do {
             return try ComparisonPlan(
-                metrics: metrics, guardrails: guardrails, mode: mode, tuning: tuning, alpha: alpha, correction: correction, split: split)
+                metrics: metrics,
+                guardrails: guardrails,
+                mode: mode,
+                tuning: tuning,
+                alpha: alpha,
+                correction: correction,
+                split: split
+            )
         } catch {
             throw ValidationError("--\(error.parameter): \(error.message)")
         }
@@ -125,7 +134,9 @@ struct CompareCommand: AsyncParsableCommand {
             var latencySketch: NumericColumnSketch?
             if let latency {
                 guard case .numeric(let sketch)? = profile.columns[latency] else {
-                    throw ValidationError("\(name): --latency \"\(latency)\" is not a numeric column (columns: \(profile.columnNames.joined(separator: ", ")))")
+                    throw ValidationError(
+                        "\(name): --latency \"\(latency)\" is not a numeric column (columns: \(profile.columnNames.joined(separator: ", ")))"
+                    )
                 }
                 latencySketch = sketch
             }
@@ -137,8 +148,14 @@ struct CompareCommand: AsyncParsableCommand {
                 moments[column] = sketch.moments
             }
             return ComparisonArm(
-                version: name, requests: profile.rowCount, errors: nil, latency: latencySketch, metrics: moments, quality: profile.quality ?? QualityProfile(),
-                maturedPredictions: profile.rowCount)
+                version: name,
+                requests: profile.rowCount,
+                errors: nil,
+                latency: latencySketch,
+                metrics: moments,
+                quality: profile.quality ?? QualityProfile(),
+                maturedPredictions: profile.rowCount
+            )
         }
         let baselineName = baseline ?? baselineFile!
         let candidateName = candidate ?? candidateFile!
@@ -149,7 +166,8 @@ struct CompareCommand: AsyncParsableCommand {
     private func fromServer() async throws -> ComparisonDocument {
         _ = try plan()  // the same checks as the server's, before any request
         var components = URLComponents(string: server!.hasSuffix("/") ? String(server!.dropLast()) : server!)!
-        components.percentEncodedPath += "/v1/models/" + (model!.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? model!) + "/compare"
+        components.percentEncodedPath +=
+            "/v1/models/" + (model!.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? model!) + "/compare"
         let query: [(String, String?)] = [
             ("baseline", baseline), ("candidate", candidate), ("window", window), ("metrics", metrics), ("guardrails", guardrails), ("mode", mode),
             ("tuning", tuning), ("alpha", alpha), ("correction", correction), ("split", split),
@@ -157,7 +175,9 @@ struct CompareCommand: AsyncParsableCommand {
         components.queryItems = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         var request = URLRequest(url: components.url!)
         request.timeoutInterval = 60
-        if let token = token ?? ProcessInfo.processInfo.environment["VIGIL_TOKEN"] { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let token = token ?? ProcessInfo.processInfo.environment["VIGIL_TOKEN"] {
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        }
         let (data, response): (Data, URLResponse)
         do {
             (data, response) = try await URLSession.shared.data(for: request)

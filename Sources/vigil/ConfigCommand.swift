@@ -4,6 +4,7 @@ import VigilAlerting
 import VigilCore
 import VigilExport
 import VigilServer
+import VigilStats
 
 /// `vigil config`: work with the server's configuration file without starting a server.
 struct ConfigCommand: ParsableCommand {
@@ -46,6 +47,23 @@ struct ConfigCommand: ParsableCommand {
             }
             for warning in warnings { print("warning: \(warning)") }
             print(Self.describe(configuration.alerting))
+            print(Self.describe(configuration.comparisons))
+        }
+
+        /// The comparisons the server keeps, in words.
+        static func describe(_ comparisons: ComparisonSettings) -> String {
+            var lines = [
+                "comparisons over \(PrometheusDuration.format(milliseconds: Int64(comparisons.windowSeconds) * 1000))"
+                    + (comparisons.automatic ? "; a model without pairs: its busiest version against each other one" : "; configured pairs only")
+            ]
+            for pair in comparisons.pairs {
+                let plan = pair.plan
+                let metrics = plan.primaries.map { $0.map(\.name).joined(separator: ", ") } ?? "accuracy or mae"
+                let guardrails = plan.guardrails.map { $0.map { "\($0.metric.name) within \(AlertRule.formatted($0.tolerance))" }.joined(separator: ", ") } ?? "error_rate, latency_p99"
+                let split = plan.split.map { ", split \(AlertRule.formatted($0.baseline))/\(AlertRule.formatted($0.candidate))" } ?? ""
+                lines.append("  \(pair.model): \(pair.candidate ?? "every other version") against \(pair.baseline) on \(metrics); guardrails \(guardrails); \(plan.mode.name)\(split)")
+            }
+            return lines.joined(separator: "\n")
         }
 
         /// The alerting section in words and a table of rules.

@@ -20,12 +20,18 @@ struct ComparisonTests {
             let actual = right ? predicted : (predicted == "yes" ? "no" : "yes")
             let jitter = (Double(k) * 0.754_877_666).truncatingRemainder(dividingBy: 1) * 2
             predictions.append(
-                #"{"id":"\#(id)","version":"\#(version)","timestamp":\#(now - 600 + Double(k) * 0.1),"prediction":"\#(predicted)","latency_ms":\#(latency + jitter)}"#)
+                #"{"id":"\#(id)","version":"\#(version)","timestamp":\#(now - 600 + Double(k) * 0.1),"prediction":"\#(predicted)","latency_ms":\#(latency + jitter)}"#
+            )
             // Labels come five seconds after their prediction, so the whole window has matured.
             labels.append(#"{"prediction_id":"\#(id)","label":"\#(actual)","timestamp":\#(now - 595 + Double(k) * 0.1)}"#)
         }
         for (path, rows) in [("predictions", predictions), ("labels", labels)] {
-            let answer = try await server.request("POST", "/v1/models/churn/\(path)", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+            let answer = try await server.request(
+                "POST",
+                "/v1/models/churn/\(path)",
+                body: rows.joined(separator: "\n"),
+                contentType: "application/x-ndjson"
+            )
             #expect(answer.status == 200, "\(path): \(answer.text)")
         }
     }
@@ -106,7 +112,14 @@ struct ComparisonTests {
             configuration.qualityWindowIntervalSeconds = 0.5
             configuration.alerting.evaluationInterval = 250
             configuration.alerting.rules = [
-                AlertRule(name: "ChallengerRejected", metric: .comparisonVerdict, window: 3_600_000, direction: .below, threshold: -0.5, severity: .warning)
+                AlertRule(
+                    name: "ChallengerRejected",
+                    metric: .comparisonVerdict,
+                    window: 3_600_000,
+                    direction: .below,
+                    threshold: -0.5,
+                    severity: .warning
+                )
             ]
         }
         defer { Task { try? await server.stop() } }
@@ -129,8 +142,15 @@ struct ComparisonTests {
             return exposition.contains(#"ml_version_comparison_verdict{model_name="churn",model_version="v3",baseline="v1"} -1"#)
         }
         #expect(published)
-        #expect(exposition.contains(#"ml_version_comparison_verdict{model_name="churn",model_version="v2",baseline="v1"} 1"#), "\(exposition.split(separator: "\n").filter { $0.contains("comparison") })")
+        #expect(
+            exposition.contains(#"ml_version_comparison_verdict{model_name="churn",model_version="v2",baseline="v1"} 1"#),
+            "\(exposition.split(separator: "\n").filter { $0.contains("comparison") })"
+        )
         #expect(exposition.contains(#"ml_version_comparison_verdict{model_name="churn",model_version="v3",baseline="v1"} -1"#))
-        #expect(exposition.contains(#"ml_version_comparison_difference{model_name="churn",model_version="v2",baseline="v1",metric="accuracy",bound="lower"}"#))
+        #expect(
+            exposition.contains(
+                #"ml_version_comparison_difference{model_name="churn",model_version="v2",baseline="v1",metric="accuracy",bound="lower"}"#
+            )
+        )
     }
 }

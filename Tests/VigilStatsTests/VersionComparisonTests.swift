@@ -91,16 +91,41 @@ struct VersionComparisonTests {
 
     @Test func noErrorsInEitherVersionClearsTheErrorRateGuardrailByTheWilsonBounds() {
         let errors = MetricComparison(
-            metric: "error_rate", role: .guardrail, direction: .lower, difference: .absolute, tolerance: 0.01,
-            baseline: .proportion(successes: 0, trials: 2_000), candidate: .proportion(successes: 0, trials: 2_000))
+            metric: "error_rate",
+            role: .guardrail,
+            direction: .lower,
+            difference: .absolute,
+            tolerance: 0.01,
+            baseline: .proportion(successes: 0, trials: 2_000),
+            candidate: .proportion(successes: 0, trials: 2_000)
+        )
         let result = VersionComparison.decide(metrics: [Self.accuracyWin, errors])
         #expect(result.metrics[1].effect == nil)
         #expect(result.metrics[1].outcome == .clear)
         #expect(result.verdict == .promote)
         // Too few requests to bound the rate within a point: the guardrail stays unclear.
         let few = MetricComparison(
-            metric: "error_rate", role: .guardrail, direction: .lower, difference: .absolute, tolerance: 0.01,
-            baseline: .proportion(successes: 0, trials: 100), candidate: .proportion(successes: 0, trials: 100))
+            metric: "error_rate",
+            role: .guardrail,
+            direction: .lower,
+            difference: .absolute,
+            tolerance: 0.01,
+            baseline: .proportion(successes: 0, trials: 100),
+            candidate: .proportion(successes: 0, trials: 100)
+        )
         #expect(VersionComparison.decide(metrics: [Self.accuracyWin, few]).verdict == .hold)
+        // Errors appear in the candidate only (3.5 % against none): no t-test, but the Wilson bounds show the break.
+        let failing = MetricComparison(
+            metric: "error_rate",
+            role: .guardrail,
+            direction: .lower,
+            difference: .absolute,
+            tolerance: 0.01,
+            baseline: .proportion(successes: 0, trials: 8_000),
+            candidate: .proportion(successes: 128, trials: 3_600)
+        )
+        let broken = VersionComparison.decide(metrics: [Self.accuracyWin, failing])
+        #expect(broken.metrics[1].outcome == .broken)
+        #expect(broken.verdict == .reject)
     }
 }

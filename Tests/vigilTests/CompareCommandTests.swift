@@ -23,8 +23,12 @@ struct CompareCommandTests {
 
     static func compare(_ baseline: String, _ candidate: String, _ extra: [String] = []) async throws -> ChildProcess.Outcome {
         try await VigilProcess.run(
-            ["compare", "--baseline-file", baseline, "--candidate-file", candidate, "--target", "label", "--prediction", "predicted", "--latency", "latency_ms"]
-                + extra)
+            [
+                "compare", "--baseline-file", baseline, "--candidate-file", candidate, "--target", "label", "--prediction", "predicted", "--latency",
+                "latency_ms",
+            ]
+                + extra
+        )
     }
 
     @Test func theExitStatusGatesOnTheVerdict() async throws {
@@ -94,14 +98,18 @@ struct CompareCommandTests {
             for k in 0..<3_000 {
                 let right = (Double(k) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1) < accuracy
                 let time = now - 900 + Double(k) * 0.1
-                predictions += #"{"id":"\#(version)-\#(k)","version":"\#(version)","timestamp":\#(time),"prediction":"yes","latency_ms":\#(10 + Double(k % 7) * 0.1)}"# + "\n"
+                predictions +=
+                    #"{"id":"\#(version)-\#(k)","version":"\#(version)","timestamp":\#(time),"prediction":"yes","latency_ms":\#(10 + Double(k % 7) * 0.1)}"#
+                    + "\n"
                 labels += #"{"prediction_id":"\#(version)-\#(k)","label":"\#(right ? "yes" : "no")","timestamp":\#(time + 3)}"# + "\n"
             }
             #expect(try await ServerProcess.post(port: server.port, "/v1/models/churn/predictions", predictions).0 == 200)
             #expect(try await ServerProcess.post(port: server.port, "/v1/models/churn/labels", labels).0 == 200)
         }
         let url = "http://127.0.0.1:\(server.port)"
-        let outcome = try await VigilProcess.run(["compare", "--server", url, "--model", "churn", "--baseline", "v1", "--candidate", "v2", "--window", "1h"])
+        let outcome = try await VigilProcess.run([
+            "compare", "--server", url, "--model", "churn", "--baseline", "v1", "--candidate", "v2", "--window", "1h",
+        ])
         #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
         #expect(outcome.standardOutput.hasPrefix("PROMOTE  churn: v2 against v1"))
         #expect(outcome.standardOutput.contains("labels matured before"))

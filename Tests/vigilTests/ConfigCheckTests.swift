@@ -208,4 +208,29 @@ struct ConfigCheckTests {
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("warning: tokens[0] (svc): environment variable VIGIL_TEST_UNSET_TOKEN_"))
     }
+
+    @Test func comparisonsAndARuleOnTheirVerdictAreChecked() async throws {
+        let good = try await check("""
+            comparisons:
+              window_seconds: 86400
+              pairs:
+                - {model: churn, baseline: v1, candidate: v2, metrics: accuracy, guardrails: "latency_p99:0.1", split: "90,10"}
+            alerting:
+              builtin_rules: false
+              rules:
+                - {name: ChallengerRejected, metric: comparison_verdict, window: 1d, below: -0.5}
+            """)
+        #expect(good.status == 0, "\(good.error)")
+        #expect(good.output.contains("comparison_verdict over 1d below -0.5"), "\(good.output)")
+        #expect(good.output.contains("  churn: v2 against v1 on accuracy; guardrails latency_p99 within 0.1; sequential, split 90/10"), "\(good.output)")
+        let bad = try await check("""
+            comparisons:
+              pairs:
+                - {model: churn, baseline: v1, metrics: acuracy}
+            """)
+        #expect(bad.status == 2)
+        #expect(bad.error.contains("comparisons.pairs[0] (churn): metrics: \"acuracy\" is not a metric"), "\(bad.error)")
+        let unknown = try await check("comparisons: {windows: 3}\n")
+        #expect(unknown.status == 2 && unknown.error.contains("unknown setting \"comparisons.windows\""), "\(unknown.error)")
+    }
 }

@@ -20,7 +20,12 @@ public struct ComparisonArm: Sendable {
 
     /// An arm from its parts (`vigil compare` on files).
     public init(
-        version: String, requests: Int, errors: Int?, latency: NumericColumnSketch?, metrics: [String: Moments], quality: QualityProfile,
+        version: String,
+        requests: Int,
+        errors: Int?,
+        latency: NumericColumnSketch?,
+        metrics: [String: Moments],
+        quality: QualityProfile,
         maturedPredictions: Int
     ) {
         self.version = version
@@ -35,7 +40,13 @@ public struct ComparisonArm: Sendable {
     /// An arm from a version's live profile over the window (the server).
     public init(version: String, traffic: LiveProfile, quality: QualityProfile, maturedPredictions: Int) {
         self.init(
-            version: version, requests: traffic.requestCount, errors: traffic.errorCount, latency: traffic.latency, metrics: traffic.metrics,
-            quality: quality, maturedPredictions: maturedPredictions)
+            version: version,
+            requests: traffic.requestCount,
+            errors: traffic.errorCount,
+            latency: traffic.latency,
+            metrics: traffic.metrics,
+            quality: quality,
+            maturedPredictions: maturedPredictions
+        )
     }
 }

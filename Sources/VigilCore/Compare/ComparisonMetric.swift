@@ -42,17 +42,63 @@ public struct ComparisonMetric: Sendable, Equatable {
     /// The metric a name stands for; nil for an unknown name.
     public static func named(_ name: String) -> ComparisonMetric? {
         switch name {
-        case "accuracy": return ComparisonMetric(name: name, direction: .higher, difference: .absolute, defaultTolerance: 0.01, usesLabels: true, reader: .accuracy)
-        case "mae": return ComparisonMetric(name: name, direction: .lower, difference: .relative, defaultTolerance: 0.1, usesLabels: true, reader: .meanAbsoluteError)
-        case "error_rate": return ComparisonMetric(name: name, direction: .lower, difference: .absolute, defaultTolerance: 0.01, usesLabels: false, reader: .errorRate)
-        case "latency_mean": return ComparisonMetric(name: name, direction: .lower, difference: .relative, defaultTolerance: 0.1, usesLabels: false, reader: .latencyMean)
+        case "accuracy":
+            return ComparisonMetric(
+                name: name,
+                direction: .higher,
+                difference: .absolute,
+                defaultTolerance: 0.01,
+                usesLabels: true,
+                reader: .accuracy
+            )
+        case "mae":
+            return ComparisonMetric(
+                name: name,
+                direction: .lower,
+                difference: .relative,
+                defaultTolerance: 0.1,
+                usesLabels: true,
+                reader: .meanAbsoluteError
+            )
+        case "error_rate":
+            return ComparisonMetric(
+                name: name,
+                direction: .lower,
+                difference: .absolute,
+                defaultTolerance: 0.01,
+                usesLabels: false,
+                reader: .errorRate
+            )
+        case "latency_mean":
+            return ComparisonMetric(
+                name: name,
+                direction: .lower,
+                difference: .relative,
+                defaultTolerance: 0.1,
+                usesLabels: false,
+                reader: .latencyMean
+            )
         case "latency_p50", "latency_p90", "latency_p95", "latency_p99":
             let level = Double(name.dropFirst("latency_p".count))! / 100
-            return ComparisonMetric(name: name, direction: .lower, difference: .relative, defaultTolerance: 0.1, usesLabels: false, reader: .latencyQuantile(level))
+            return ComparisonMetric(
+                name: name,
+                direction: .lower,
+                difference: .relative,
+                defaultTolerance: 0.1,
+                usesLabels: false,
+                reader: .latencyQuantile(level)
+            )
         default:
             guard name.hasPrefix("metric:"), name.count > "metric:".count else { return nil }
             let metric = String(name.dropFirst("metric:".count))
-            return ComparisonMetric(name: name, direction: .higher, difference: .relative, defaultTolerance: 0.1, usesLabels: false, reader: .business(metric))
+            return ComparisonMetric(
+                name: name,
+                direction: .higher,
+                difference: .relative,
+                defaultTolerance: 0.1,
+                usesLabels: false,
+                reader: .business(metric)
+            )
         }
     }
 

@@ -43,7 +43,13 @@ public struct ComparisonPlan: Sendable, Equatable {
     /// `guardrails=latency_p99:0.1,error_rate:0.005`, `mode=sequential|fixed`, `tuning=5000`, `alpha=0.05`,
     /// `correction=holm|bh|none`, `split=90,10`.
     public init(
-        metrics: String?, guardrails: String?, mode: String?, tuning: String?, alpha: String?, correction: String?, split: String?
+        metrics: String?,
+        guardrails: String?,
+        mode: String?,
+        tuning: String?,
+        alpha: String?,
+        correction: String?,
+        split: String?
     ) throws(Invalid) {
         if let metrics {
             primaries = try Self.list(metrics, parameter: "metrics").map { name throws(Invalid) in try Self.metric(name, parameter: "metrics") }
@@ -64,7 +70,11 @@ public struct ComparisonPlan: Sendable, Equatable {
         var tuningValue = 5_000.0
         if let tuning {
             guard let value = Double(tuning), value >= 1, value.isFinite else {
-                throw Invalid(code: "bad_tuning", parameter: "tuning", message: "\"\(tuning)\" is not a sample size ≥ 1 (the total at which decisions are expected)")
+                throw Invalid(
+                    code: "bad_tuning",
+                    parameter: "tuning",
+                    message: "\"\(tuning)\" is not a sample size ≥ 1 (the total at which decisions are expected)"
+                )
             }
             tuningValue = value
         }
@@ -98,15 +108,19 @@ public struct ComparisonPlan: Sendable, Equatable {
 
     private static func list(_ text: String, parameter: String) throws(Invalid) -> [String] {
         let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !items.isEmpty, !items.contains("") else { throw Invalid(code: "unknown_metric", parameter: parameter, message: "an empty metric name") }
+        guard !items.isEmpty, !items.contains("") else {
+            throw Invalid(code: "unknown_metric", parameter: parameter, message: "an empty metric name")
+        }
         return items
     }
 
     private static func metric(_ name: String, parameter: String) throws(Invalid) -> ComparisonMetric {
         guard let metric = ComparisonMetric.named(name) else {
             throw Invalid(
-                code: "unknown_metric", parameter: parameter,
-                message: "\"\(name)\" is not a metric: use \(ComparisonMetric.builtInNames.joined(separator: ", ")) or metric:NAME")
+                code: "unknown_metric",
+                parameter: parameter,
+                message: "\"\(name)\" is not a metric: use \(ComparisonMetric.builtInNames.joined(separator: ", ")) or metric:NAME"
+            )
         }
         return metric
     }
@@ -118,15 +132,29 @@ public struct ComparisonPlan: Sendable, Equatable {
             guardrails
             ?? ["error_rate", "latency_p99"].compactMap { name in
                 let metric = ComparisonMetric.named(name)!
-                return metric.isAvailable(in: baseline) && metric.isAvailable(in: candidate) ? Guardrail(metric: metric, tolerance: metric.defaultTolerance) : nil
+                return metric.isAvailable(in: baseline) && metric.isAvailable(in: candidate)
+                    ? Guardrail(metric: metric, tolerance: metric.defaultTolerance) : nil
             }
         var metrics = primaries.map { m in
-            MetricComparison(metric: m.name, role: .primary, direction: m.direction, difference: m.difference, baseline: m.statistic(baseline), candidate: m.statistic(candidate))
+            MetricComparison(
+                metric: m.name,
+                role: .primary,
+                direction: m.direction,
+                difference: m.difference,
+                baseline: m.statistic(baseline),
+                candidate: m.statistic(candidate)
+            )
         }
         metrics += guardrails.map { g in
             MetricComparison(
-                metric: g.metric.name, role: .guardrail, direction: g.metric.direction, difference: g.metric.difference, tolerance: g.tolerance,
-                baseline: g.metric.statistic(baseline), candidate: g.metric.statistic(candidate))
+                metric: g.metric.name,
+                role: .guardrail,
+                direction: g.metric.direction,
+                difference: g.metric.difference,
+                tolerance: g.tolerance,
+                baseline: g.metric.statistic(baseline),
+                candidate: g.metric.statistic(candidate)
+            )
         }
         var guards: [ComparisonGuard] = []
         if let split {
@@ -137,17 +165,28 @@ public struct ComparisonPlan: Sendable, Equatable {
             let declared = split.baseline / (split.baseline + split.candidate)
             guards.append(
                 ComparisonGuard(
-                    name: "traffic_split", test: test,
-                    detail: "\(Self.percent(share)) / \(Self.percent(1 - share)) of \(Int(total)) requests against the declared \(Self.percent(declared)) / \(Self.percent(1 - declared))"))
+                    name: "traffic_split",
+                    test: test,
+                    detail:
+                        "\(Self.percent(share)) / \(Self.percent(1 - share)) of \(Int(total)) requests against the declared \(Self.percent(declared)) / \(Self.percent(1 - declared))"
+                )
+            )
         }
         if (primaries + guardrails.map(\.metric)).contains(where: \.usesLabels), baseline.maturedPredictions > 0, candidate.maturedPredictions > 0 {
             let a = Double(baseline.quality.labelled)
             let b = Double(candidate.quality.labelled)
-            let test = SampleRatioMismatch.rates(successes: (a, b), trials: (Double(baseline.maturedPredictions), Double(candidate.maturedPredictions)))
+            let test = SampleRatioMismatch.rates(
+                successes: (a, b),
+                trials: (Double(baseline.maturedPredictions), Double(candidate.maturedPredictions))
+            )
             guards.append(
                 ComparisonGuard(
-                    name: "label_coverage", test: test,
-                    detail: "\(Self.percent(a / Double(baseline.maturedPredictions))) of \(baseline.version)'s predictions labelled against \(Self.percent(b / Double(candidate.maturedPredictions))) of \(candidate.version)'s"))
+                    name: "label_coverage",
+                    test: test,
+                    detail:
+                        "\(Self.percent(a / Double(baseline.maturedPredictions))) of \(baseline.version)'s predictions labelled against \(Self.percent(b / Double(candidate.maturedPredictions))) of \(candidate.version)'s"
+                )
+            )
         }
         return VersionComparison.decide(metrics: metrics, guards: guards, mode: mode, alpha: alpha, correction: correction)
     }

@@ -44,7 +44,10 @@ public struct ComparisonSettings: Sendable, Equatable {
     /// The comparisons of `model`, given its versions and their requests in the window: the configured pairs
     /// whose versions have traffic, or (when none is configured and ``automatic``) the busiest version
     /// (the champion; the first by name on a tie) against each other version with traffic.
-    public func comparisons(model: String, traffic: [(version: String, requests: Int)]) -> [(baseline: String, candidate: String, plan: ComparisonPlan)] {
+    public func comparisons(
+        model: String,
+        traffic: [(version: String, requests: Int)]
+    ) -> [(baseline: String, candidate: String, plan: ComparisonPlan)] {
         let active = Set(traffic.filter { $0.requests > 0 }.map(\.version))
         let configured = pairs.filter { $0.model == model }
         if !configured.isEmpty {

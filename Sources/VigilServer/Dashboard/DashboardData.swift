@@ -108,6 +108,7 @@ struct DashboardData: Sendable {
             for window in each where version == nil || window.version == version { merged.merge(window.traffic) }
             var result = view(ModelWindow(model: name, version: version ?? "", range: range, traffic: merged))
             result.perVersion = each
+            result.comparisons = try await windows.comparisons(model: name, range: range, now: now)
             return result
         }
     }

@@ -6,7 +6,13 @@ extension ModelWindows {
     /// and its quality over the window's matured part only. That part ends the p95 label delay (of both
     /// versions' labels together) before `now`, so that a version whose labels come sooner is not compared on
     /// a different set of predictions; nil when no label has come yet (nothing to mature).
-    func comparisonArms(model: String, baseline: String, candidate: String, range: Range<Int64>, now: Int64) async throws
+    func comparisonArms(
+        model: String,
+        baseline: String,
+        candidate: String,
+        range: Range<Int64>,
+        now: Int64
+    ) async throws
         -> (baseline: ComparisonArm, candidate: ComparisonArm, maturedBefore: Int64?)
     {
         var all = QualityProfile()
@@ -23,7 +29,8 @@ extension ModelWindows {
             if let end = maturedEnd, end > range.lowerBound {
                 let maturedRange = range.lowerBound..<end
                 labelled = try await quality.window(model: model, version: version, range: maturedRange)
-                let counts = end == range.upperBound ? traffic : try await live.window(model: model, version: version, range: maturedRange, parts: .traffic)
+                let counts =
+                    end == range.upperBound ? traffic : try await live.window(model: model, version: version, range: maturedRange, parts: .traffic)
                 matured = counts.requestCount - counts.errorCount
             }
             arms.append(ComparisonArm(version: version, traffic: traffic, quality: labelled, maturedPredictions: matured))
@@ -44,7 +51,12 @@ extension ModelWindows {
             let arms = try await comparisonArms(model: model, baseline: baseline, candidate: candidate, range: range, now: now)
             result.append(
                 ModelWindow.Comparison(
-                    baseline: baseline, candidate: candidate, result: plan.run(baseline: arms.baseline, candidate: arms.candidate), maturedBefore: arms.maturedBefore))
+                    baseline: baseline,
+                    candidate: candidate,
+                    result: plan.run(baseline: arms.baseline, candidate: arms.candidate),
+                    maturedBefore: arms.maturedBefore
+                )
+            )
         }
         return result
     }

@@ -28,20 +28,37 @@ struct CompareRoutes {
         let plan: ComparisonPlan
         do {
             plan = try ComparisonPlan(
-                metrics: request.query("metrics"), guardrails: request.query("guardrails"), mode: request.query("mode"), tuning: request.query("tuning"),
-                alpha: request.query("alpha"), correction: request.query("correction"), split: request.query("split"))
+                metrics: request.query("metrics"),
+                guardrails: request.query("guardrails"),
+                mode: request.query("mode"),
+                tuning: request.query("tuning"),
+                alpha: request.query("alpha"),
+                correction: request.query("correction"),
+                split: request.query("split")
+            )
         } catch {
             throw Problem(.badRequest, error.code.replacingOccurrences(of: "_", with: "-"), title: "Invalid parameter", detail: error.description)
         }
         let now = clock.milliseconds()
-        let range = try WindowParameter.range(window: request.query("window") ?? (request.query("from") == nil ? "24h" : nil), from: request.query("from"), to: request.query("to"), now: now)
+        let range = try WindowParameter.range(
+            window: request.query("window") ?? (request.query("from") == nil ? "24h" : nil),
+            from: request.query("from"),
+            to: request.query("to"),
+            now: now
+        )
         let arms = try await windows.comparisonArms(model: model, baseline: baseline, candidate: candidate, range: range, now: now)
         let comparison = plan.run(baseline: arms.baseline, candidate: arms.candidate)
         let document = ComparisonDocument(
-            comparison, model: model, baseline: baseline, candidate: candidate,
+            comparison,
+            model: model,
+            baseline: baseline,
+            candidate: candidate,
             window: ComparisonDocument.Window(
-                from: Timestamp.formatRFC3339(milliseconds: range.lowerBound), to: Timestamp.formatRFC3339(milliseconds: range.upperBound),
-                labelsMaturedBefore: arms.maturedBefore.map { Timestamp.formatRFC3339(milliseconds: $0) }))
+                from: Timestamp.formatRFC3339(milliseconds: range.lowerBound),
+                to: Timestamp.formatRFC3339(milliseconds: range.upperBound),
+                labelsMaturedBefore: arms.maturedBefore.map { Timestamp.formatRFC3339(milliseconds: $0) }
+            )
+        )
         return JSONResponse.make(data: try document.encoded())
     }
 }

@@ -59,7 +59,12 @@ public struct MetricComparison: Sendable, Equatable {
     /// A metric to compare: the arms and what the metric is for; the test and reading are filled in by
     /// ``VersionComparison/decide(metrics:guards:mode:alpha:correction:)``.
     public init(
-        metric: String, role: Role, direction: Direction, difference: DifferenceType = .relative, tolerance: Double = 0, baseline: ArmStatistic,
+        metric: String,
+        role: Role,
+        direction: Direction,
+        difference: DifferenceType = .relative,
+        tolerance: Double = 0,
+        baseline: ArmStatistic,
         candidate: ArmStatistic
     ) {
         self.metric = metric

@@ -128,12 +128,21 @@ public struct VersionComparison: Sendable, Equatable {
             verdict = .hold
         }
         return VersionComparison(
-            metrics: tested, guards: guards, verdict: verdict, reasons: reasons, correction: correction, mode: mode, alpha: alpha)
+            metrics: tested,
+            guards: guards,
+            verdict: verdict,
+            reasons: reasons,
+            correction: correction,
+            mode: mode,
+            alpha: alpha
+        )
     }
 
     private static func read(_ m: MetricComparison, alpha: Double) -> MetricComparison.Outcome {
         guard let interval = m.improvementInterval, let effect = m.effect else {
-            if m.role == .guardrail, let worst = worstCaseWorsening(m) { return worst <= m.tolerance ? .clear : .unclear }
+            if m.role == .guardrail, let worsening = wilsonWorsening(m) {
+                return worsening.least > m.tolerance ? .broken : worsening.most <= m.tolerance ? .clear : .unclear
+            }
             return .unavailable
         }
         switch m.role {
@@ -148,14 +157,14 @@ public struct VersionComparison: Sendable, Equatable {
         }
     }
 
-    /// A share without variance (no error at all in either version, the healthy case) has no t-test; its
-    /// guardrail is read from the two Wilson intervals instead: the largest worsening they allow.
-    static func worstCaseWorsening(_ m: MetricComparison) -> Double? {
+    /// A share without variance in an arm (no error at all, the healthy case) has no t-test; its guardrail is
+    /// read from the two Wilson intervals instead: the least and the most worsening they allow together.
+    static func wilsonWorsening(_ m: MetricComparison) -> (least: Double, most: Double)? {
         guard m.baseline.kind == .proportion, m.candidate.kind == .proportion, m.difference == .absolute,
-            let b = ConfidenceInterval.wilson(successes: m.baseline.mean * Double(m.baseline.n), trials: Double(m.baseline.n)),
-            let c = ConfidenceInterval.wilson(successes: m.candidate.mean * Double(m.candidate.n), trials: Double(m.candidate.n))
+            let b = ConfidenceInterval.wilson(successes: (m.baseline.mean * Double(m.baseline.n)).rounded(), trials: Double(m.baseline.n)),
+            let c = ConfidenceInterval.wilson(successes: (m.candidate.mean * Double(m.candidate.n)).rounded(), trials: Double(m.candidate.n))
         else { return nil }
-        return m.direction == .lower ? c.upper - b.lower : b.upper - c.lower
+        return m.direction == .lower ? (c.lower - b.upper, c.upper - b.lower) : (b.lower - c.upper, b.upper - c.lower)
     }
 
     private static func tolerance(_ m: MetricComparison) -> String { amount(m.tolerance, of: m) }
@@ -171,8 +180,11 @@ public struct VersionComparison: Sendable, Equatable {
     }
 
     /// "+3.1 % [+0.8 %, +5.4 %], p = 0.004" (relative), "+2.1 pt [+0.4 pt, +3.8 pt], p = 0.004" (a share).
-    static func describe(_ m: MetricComparison) -> String {
-        guard let e = m.effect else { return "no test" }
+    public static func describe(_ m: MetricComparison) -> String {
+        guard let e = m.effect else {
+            guard wilsonWorsening(m) != nil else { return "no test" }
+            return "\(format(m.baseline.mean * 100)) % → \(format(m.candidate.mean * 100)) % (Wilson bounds: an arm has no variance)"
+        }
         func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + amount(x, of: m) }
         let p = m.adjustedPValue ?? e.pValue
         return "\(signed(e.estimate)) [\(signed(e.interval.lower)), \(signed(e.interval.upper))], p = \(format(p))"
