@@ -109,8 +109,8 @@ struct ComparisonTests {
     /// fires for the version it rejects, and `/metrics` carries the verdicts and differences.
     @Test func aRejectedChallengerFiresARuleAndIsPublished() async throws {
         let server = try await TestServer.start { configuration in
-            configuration.qualityWindowIntervalSeconds = 0.5
-            configuration.alerting.evaluationInterval = 250
+            configuration.qualityWindowIntervalSeconds = 2
+            configuration.alerting.evaluationInterval = 1000
             configuration.alerting.rules = [
                 AlertRule(
                     name: "ChallengerRejected",
@@ -127,7 +127,7 @@ struct ComparisonTests {
         try await Self.send(server, version: "v2", accuracy: 0.90, latency: 10)
         try await Self.send(server, version: "v3", accuracy: 0.90, latency: 15)
         var alerts: [[String: Any]] = []
-        let fired = try await AlertingTests.eventually(15) {
+        let fired = try await AlertingTests.eventually(90) {
             alerts = (try await server.request("GET", "/v1/alerts").json()["alerts"] as? [[String: Any]]) ?? []
             return alerts.contains { value($0, "labels", "alertname") as? String == "ChallengerRejected" && $0["state"] as? String == "firing" }
         }
@@ -137,7 +137,7 @@ struct ComparisonTests {
         #expect(firing.first.flatMap { value($0, "labels", "baseline") as? String } == "v1")
 
         var exposition = ""
-        let published = try await AlertingTests.eventually(15) {
+        let published = try await AlertingTests.eventually(90) {
             exposition = try await server.request("GET", "/metrics").text
             return exposition.contains(#"ml_version_comparison_verdict{model_name="churn",model_version="v3",baseline="v1"} -1"#)
         }

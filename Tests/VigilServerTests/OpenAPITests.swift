@@ -20,7 +20,7 @@ struct OpenAPITests {
                 operations.append((method.uppercased(), current))
             }
         }
-        #expect(operations.count == 23, "\(operations)")
+        #expect(operations.count == 24, "\(operations)")
         for (method, template) in operations {
             let concrete = template.replacingOccurrences(of: "{model}", with: "m").replacingOccurrences(of: "{id}", with: "x")
             let answer = try await server.request(method, concrete, body: method == "GET" ? nil : "{}")

@@ -89,7 +89,7 @@ import Testing
         var server = try await ServerProcess.start(dataDirectory: directory, config: config)
         try await Self.send(server, count: 50)
         // `for: 8s` leaves a busy machine (a parallel test run) time to see the pending state before it fires.
-        #expect(try await Self.waitFor(20) { (try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first?["state"] as? String == "pending" })
+        #expect(try await Self.waitFor(60) { (try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first?["state"] as? String == "pending" })
         let activeAt = (try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first?["activeAt"] as? String
         await server.kill()
 

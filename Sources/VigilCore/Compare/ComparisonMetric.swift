@@ -123,8 +123,11 @@ public struct ComparisonMetric: Sendable, Equatable {
             let sketch = arm.latency ?? NumericColumnSketch()
             let n = sketch.count
             guard n > 1 else { return .quantile(level: level, count: n, estimate: .nan, lower: .nan, upper: .nan) }
+            // The sketch answers a rank within ε of the one asked (0 while it holds every value): the bracket is
+            // widened by ε on each side, so the interval keeps its coverage over a sketched p99.
             let bracket = ArmStatistic.quantileBracket(level: level, count: n)
-            let values = sketch.quantiles.quantiles([level, bracket.lower, bracket.upper])
+            let epsilon = sketch.quantiles.rankErrorBound
+            let values = sketch.quantiles.quantiles([level, max(0, bracket.lower - epsilon), min(1, bracket.upper + epsilon)])
             return .quantile(level: level, count: n, estimate: values[0], lower: values[1], upper: values[2])
         case .business(let metric):
             if let moments = arm.metrics[metric], moments.count > 0 {

@@ -40,14 +40,15 @@ extension ModelWindows {
 
     /// The comparisons ``ComparisonSettings`` asks for on `model` over `range`: configured pairs, or the busiest
     /// version against each other one.
-    func comparisons(model: String, range: Range<Int64>, now: Int64) async throws -> [ModelWindow.Comparison] {
+    /// With `candidate`, only the comparison that judges that version is run.
+    func comparisons(model: String, range: Range<Int64>, now: Int64, candidate only: String? = nil) async throws -> [ModelWindow.Comparison] {
         guard let versions = cardinality.versions(of: model), versions.count > 1 else { return [] }
         var traffic: [(version: String, requests: Int)] = []
         for version in versions {
             traffic.append((version, try await live.window(model: model, version: version, range: range, parts: .traffic).requestCount))
         }
         var result: [ModelWindow.Comparison] = []
-        for (baseline, candidate, plan) in configuration.comparisons.comparisons(model: model, traffic: traffic) {
+        for (baseline, candidate, plan) in configuration.comparisons.comparisons(model: model, traffic: traffic) where only == nil || candidate == only {
             let arms = try await comparisonArms(model: model, baseline: baseline, candidate: candidate, range: range, now: now)
             result.append(
                 ModelWindow.Comparison(

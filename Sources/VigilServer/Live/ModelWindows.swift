@@ -141,7 +141,7 @@ final class ModelWindows: Sendable {
             )
         }
         if needs.contains(.comparison), let version = key.version {
-            window.comparison = try await comparisons(model: key.model, range: range, now: now).first { $0.candidate == version }
+            window.comparison = try await comparisons(model: key.model, range: range, now: now, candidate: version).first
         }
         return window
     }
