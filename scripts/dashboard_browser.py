@@ -212,6 +212,7 @@ def pages(base, artifacts, model, hostile_model, hostile_texts):
 
         open_page(driver, base + "/slos", "slos", artifacts)
         check(len(driver.find_elements(By.CSS_SELECTOR, "section.slo svg.budget")) > 0, "the SLO page shows the budget left")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "section.slo svg.timeseries path.line")) > 0, "the SLO page draws the budget's burndown over the period")
 
         # Hostile names render as text and run nothing: segment values on the operational tab, feature names on the
         # data tab (the model has no reference, so its features' statistics are listed).

@@ -7,7 +7,11 @@ import VigilStats
 /// a bar and a number, when it runs out at the current pace, and each tier's burn rate against its threshold.
 public enum SLOsPage {
     /// The page's content: one card per SLO, least budget left first, with its tiers' alert states from `alerts`.
-    public static func body(_ statuses: [SLOStatus], alerts: [AlertInstance], query: DashboardQuery, now: Int64) -> String {
+    /// `burndown` holds each SLO's budget left through its period, by SLO name (``ServiceLevelObjective/burndown(_:)``).
+    public static func body(
+        _ statuses: [SLOStatus], burndown: [String: [ServiceLevelObjective.BurndownPoint]] = [:], alerts: [AlertInstance], query: DashboardQuery,
+        now: Int64
+    ) -> String {
         let e = HTMLEscaping.escape
         var html = "<h1>Service level objectives</h1>"
         guard !statuses.isEmpty else {
@@ -44,6 +48,13 @@ public enum SLOsPage {
                 ("events", DashboardFormat.count(status.events), ""),
             ])
             html += budgetBar(budget)
+            if let points = burndown[slo.name], points.contains(where: { $0.budgetLeft != nil }) {
+                let chart = TimeSeriesChart(
+                    title: "Error budget left through the \(DashboardFormat.duration(milliseconds: slo.period)) period",
+                    series: [.init(name: "budget left", points: points.map { .init(time: $0.end, value: $0.budgetLeft) })],
+                    range: (now - slo.period)..<now, unit: .percent, threshold: (0, false))
+                html += ModelPage.figure(chart, caption: "bad events so far against the budget of the period's events")
+            }
             html +=
                 "<div class=\"scroll\"><table class=\"tiers\"><thead><tr><th scope=\"col\">tier</th><th scope=\"col\">severity</th><th scope=\"col\">long window burn</th><th scope=\"col\">short window burn</th><th scope=\"col\">fires above</th><th scope=\"col\">state</th></tr></thead><tbody>"
             for tier in slo.tiers {

@@ -115,4 +115,22 @@ import VigilCore
         #expect(counts == SLICounts(good: 90, total: 100))
         #expect(SLICounts(profile, indicator: .availability) == SLICounts(good: 100, total: 100))
     }
+
+    @Test func theBurndownStartsFullAndEndsAtTheBudgetLeft() throws {
+        let slo = ServiceLevelObjective(name: "a", model: "m", indicator: .availability, objective: 0.99)
+        // 3,000 events over three spans; 10 bad in the second, 20 in the third: 30 of a 30-event budget.
+        let spans: [(end: Int64, counts: SLICounts)] = [
+            (1, SLICounts(good: 1_000, total: 1_000)), (2, SLICounts(good: 990, total: 1_000)), (3, SLICounts(good: 980, total: 1_000)),
+        ]
+        let points = slo.burndown(spans)
+        #expect(points.map(\.end) == [1, 2, 3])
+        let left = points.compactMap(\.budgetLeft)
+        #expect(left.count == 3)
+        #expect(abs(left[0] - 1) < 1e-12 && abs(left[1] - 2.0 / 3) < 1e-12 && abs(left[2]) < 1e-12)
+        let status = SLOStatus(slo: slo, counts: [slo.period: SLICounts(good: 2_970, total: 3_000)])
+        #expect(abs(left[2] - status.budgetRemaining) < 1e-12)
+        // A span before the first event has the whole budget; a period without events has no value at all.
+        #expect(slo.burndown([(1, SLICounts(good: 0, total: 0)), (2, SLICounts(good: 90, total: 100))]).map(\.budgetLeft) == [1, -9])
+        #expect(slo.burndown([(1, SLICounts(good: 0, total: 0))]).map(\.budgetLeft) == [nil])
+    }
 }

@@ -174,4 +174,20 @@ struct DashboardData: Sendable {
             hookRuns: try await store.hookRuns(hook: nil, fingerprint: nil, limit: 50)
         )
     }
+
+    /// Each event-counting SLO's budget left through its period, in at most 30 spans read once each (hours of a
+    /// day, days of a month): what the SLO page draws under the budget bar.
+    func sloBurndown(now: Int64) async throws -> [String: [ServiceLevelObjective.BurndownPoint]] {
+        var result: [String: [ServiceLevelObjective.BurndownPoint]] = [:]
+        for status in alerts.slos() {
+            let slo = status.slo
+            if case .quality = slo.indicator { continue }
+            guard cardinality.versions(of: slo.model) != nil else { continue }
+            let range = (now - slo.period)..<now
+            let spans = DashboardQuery.spans(of: range, step: DashboardQuery.step(for: range, bucket: live.bucketMilliseconds, points: 30))
+            let tiled = try await windows.tiled(model: slo.model, version: slo.version, spans: spans, needs: [.observations], now: now)
+            result[slo.name] = slo.burndown(tiled.parts.map { ($0.range.upperBound, SLICounts($0.traffic, indicator: slo.indicator)) })
+        }
+        return result
+    }
 }

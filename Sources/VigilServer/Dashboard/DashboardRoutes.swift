@@ -54,7 +54,8 @@ struct DashboardRoutes {
         }
         router.get("/slos") { request, context in
             try await page(request, context) { query, now in
-                ("SLOs", .slos, "/slos", SLOsPage.body(data.alerts.slos(), alerts: try await data.alerts.alerts(), query: query, now: now))
+                ("SLOs", .slos, "/slos", SLOsPage.body(
+                    data.alerts.slos(), burndown: try await data.sloBurndown(now: now), alerts: try await data.alerts.alerts(), query: query, now: now))
             }
         }
         router.get("/assets/dashboard.css") { _, _ in Self.asset(DashboardAssets.css, type: "text/css; charset=utf-8") }
