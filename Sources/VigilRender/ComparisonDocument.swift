@@ -21,7 +21,9 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
 
     /// An interval.
     public struct Interval: Codable, Sendable, Equatable {
+        /// Lower end.
         public var lower: Double
+        /// Upper end.
         public var upper: Double
     }
 
@@ -39,7 +41,9 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
         public var kind: String
         /// A guardrail's allowed worsening, in the difference's unit.
         public var tolerance: Double?
+        /// The baseline's estimate.
         public var baseline: Arm
+        /// The candidate's estimate.
         public var candidate: Arm
         /// candidate − baseline, or that over the baseline.
         public var estimate: Double?
@@ -59,7 +63,9 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
     public struct Guard: Codable, Sendable, Equatable {
         /// `traffic_split` or `label_coverage`.
         public var name: String
+        /// The χ² statistic.
         public var statistic: Double
+        /// Its p-value.
         public var pValue: Double
         /// True when it blocks the verdict (p < 0.001).
         public var failed: Bool
@@ -69,7 +75,9 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
 
     /// The window the comparison covers.
     public struct Window: Codable, Sendable, Equatable {
+        /// Start, RFC 3339.
         public var from: String
+        /// End, RFC 3339.
         public var to: String
         /// Label-based metrics count predictions made before this time only (the window's matured part).
         public var labelsMaturedBefore: String?
@@ -82,22 +90,31 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
         }
     }
 
+    /// Always ``schemaIdentifier``.
     public var schema = Self.schemaIdentifier
+    /// The model; absent for a comparison of two files.
     public var model: String?
+    /// The version (or file) compared against.
     public var baseline: String
+    /// The version (or file) judged.
     public var candidate: String
+    /// The window compared; absent for files.
     public var window: Window?
     /// `sequential` or `fixed`.
     public var mode: String
     /// The sequential mode's tuning N* (total units at which it is tightest).
     public var tuning: Double?
+    /// The α of every test and interval.
     public var alpha: Double
     /// `holm`, `bh` or `none`.
     public var correction: String
     /// `promote`, `hold` or `reject`.
     public var verdict: String
+    /// Why, one sentence per finding, the deciding ones first.
     public var reasons: [String]
+    /// Primary metrics first, then guardrails.
     public var metrics: [Metric]
+    /// The soundness checks; a failed one blocks the verdict.
     public var guards: [Guard]
 
     /// The document of a comparison.

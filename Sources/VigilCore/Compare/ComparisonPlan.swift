@@ -12,12 +12,15 @@ public struct ComparisonPlan: Sendable, Equatable {
         public var parameter: String
         /// What is wrong, for a person.
         public var message: String
+        /// "parameter: message", as error output prints it.
         public var description: String { "\(parameter): \(message)" }
     }
 
     /// A guardrail and the worsening it allows.
     public struct Guardrail: Sendable, Equatable {
+        /// The metric guarded.
         public var metric: ComparisonMetric
+        /// The worsening allowed, in the metric's difference unit (points or a fraction of the baseline).
         public var tolerance: Double
     }
 
@@ -205,6 +208,7 @@ public struct ComparisonPlan: Sendable, Equatable {
         return String(format: "%.1f %%", share * 100)
     }
 
+    /// Equal when every setting is (the split is a tuple, so it is compared by hand).
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.primaries == rhs.primaries && lhs.guardrails == rhs.guardrails && lhs.mode == rhs.mode && lhs.alpha == rhs.alpha
             && lhs.correction == rhs.correction && lhs.split?.baseline == rhs.split?.baseline && lhs.split?.candidate == rhs.split?.candidate
