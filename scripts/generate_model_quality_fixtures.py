@@ -11,6 +11,15 @@ Four models (a binary classifier's labels, a binary classifier's probability, a 
 regressor), each as a reference and a current CSV of 1000 rows; a fifth current file whose classifier got
 worse. Every expected figure is scikit-learn's on the same rows, and every expected verdict is Evidently's
 (`ClassificationPreset` / `RegressionPreset` with their default tests), never Vigil's.
+
+Without a labelled reference Evidently tests each model against a dummy model. For every case (and two more: a
+classifier whose labels are inverted and a regressor that ignores its input, both worse than the dummy) the
+fixture keeps the reference's feature columns alone (`<case>-unlabelled.csv`), Evidently's dummy figures
+(`ClassificationDummyMetric`, which draws its guesses with numpy seed 0, and `RegressionDummyMetric`'s
+`*_default` values), and the verdicts of Evidently's no-reference tests. Evidently 0.7.23 compares the
+regressor's MAE, RMSE and MAPE with themselves and its dummy log loss is 0, so for those the expected verdict
+is the model's figure against the dummy figure Evidently computed (`intended`), and Evidently's own outcome is
+kept beside it (`evidentlyFailed`).
 """
 import json
 import pathlib
@@ -111,6 +120,66 @@ def evidently_verdict(reference, current, task, target, prediction, probability=
     return {"passed": not failed, "tested": tested, "failed": failed}
 
 
+def evidently_dummy(current, task, target, prediction, probability=None):
+    """Evidently's tests without a reference, and its dummy model's figures on the current rows."""
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    from evidently import BinaryClassification, DataDefinition, Dataset, MulticlassClassification, Regression, Report
+    from evidently.legacy.metrics import ClassificationDummyMetric, RegressionDummyMetric
+    from evidently.legacy.pipeline.column_mapping import ColumnMapping
+    from evidently.legacy.report import Report as LegacyReport
+    from evidently.presets import ClassificationPreset, RegressionPreset
+
+    if task == "regression":
+        definition = DataDefinition(regression=[Regression(target=target, prediction=prediction)], numerical_columns=[target, prediction])
+        preset, legacy = RegressionPreset(), RegressionDummyMetric()
+    elif task == "binary":
+        kwargs = {"prediction_probas": probability} if probability else {"prediction_labels": prediction}
+        definition = DataDefinition(classification=[BinaryClassification(target=target, pos_label=1, **kwargs)], categorical_columns=[target])
+        preset, legacy = ClassificationPreset(), ClassificationDummyMetric()
+    else:
+        definition = DataDefinition(classification=[MulticlassClassification(target=target, prediction_labels=prediction)], categorical_columns=[target, prediction])
+        preset, legacy = ClassificationPreset(), ClassificationDummyMetric()
+    result = Report([preset], include_tests=True).run(Dataset.from_pandas(current, data_definition=definition), None).dict()
+    names = {
+        "Accuracy metric": "accuracy", "Precision metric": "precision", "Recall metric": "recall", "F1 score metric": "f1",
+        "RocAuc metric": "roc_auc", "LogLoss metric": "log_loss", "TPR metric": "tpr", "TNR metric": "tnr", "FPR metric": "fpr",
+        "FNR metric": "fnr", "Mean Absolute Error": "mae", "RMSE": "rmse", "Mean Absolute Percentage Error": "mape", "R2 Score": "r2",
+    }
+    tests = {names[test["name"].split(":")[0]]: test for test in result.get("tests", [])}
+    report = LegacyReport(metrics=[legacy])
+    report.run(reference_data=None, current_data=current, column_mapping=ColumnMapping(target=target, prediction=probability or prediction))
+    figures = report.as_dict()["metrics"][0]["result"]
+    if task == "regression":
+        y, p = current[target], current[prediction]
+        model = {"mae": metrics.mean_absolute_error(y, p), "rmse": float(np.sqrt(metrics.mean_squared_error(y, p))), "mape": metrics.mean_absolute_percentage_error(y, p)}
+        dummy = {"mae": figures["mean_abs_error_default"], "rmse": figures["rmse_default"], "mape": figures["mean_abs_perc_error_default"] / 100}
+        intended = {name: bool(model[name] < dummy[name]) for name in dummy}
+        intended["r2"] = tests["r2"]["status"] == "SUCCESS"
+    else:
+        dummy = {name: float(value) for name, value in figures["dummy"].items() if value is not None and name not in ("roc_auc", "log_loss")}
+        intended = {name: test["status"] == "SUCCESS" for name, test in tests.items() if name != "log_loss"}
+        if probability:
+            # Evidently's dummy log loss is 0 (its target and labels do not compare); the uniform scores' is log 2.
+            intended["log_loss"] = bool(metrics.log_loss(current[target], current[probability]) < np.log(2))
+    return {
+        "tested": sorted(tests), "evidentlyFailed": sorted(name for name, test in tests.items() if test["status"] != "SUCCESS"),
+        "dummy": dummy, "failed": sorted(name for name, ok in intended.items() if not ok),
+        "classCounts": {str(k): int(v) for k, v in current[target].value_counts().items()} if task != "regression" else None,
+    }
+
+
+def inverted():
+    frame = binary(0, 0.05)
+    return frame.assign(pred=1 - frame["pred"])
+
+
+def ignorant_regression():
+    frame = regression(15000)
+    return frame.assign(price_hat=(frame["price"].mean() + rng.normal(0, 150000, ROWS)).round(0))
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     cases = {}
@@ -121,9 +190,15 @@ def main():
         "regression": (regression(15000), regression(15500), "regression", "price", "price_hat", None),
         "degraded": (binary(0, 0.05), binary(0, 0.45), "binary", "label", "pred", None),
     }
-    for name, (reference, current, task, target, prediction, probability) in pairs.items():
+    # Drawn after the cases above, so that their rows stay as they were.
+    worse = {
+        "inverted": (binary(0, 0.05), inverted(), "binary", "label", "pred", None),
+        "ignorant": (regression(15000), ignorant_regression(), "regression", "price", "price_hat", None),
+    }
+    for name, (reference, current, task, target, prediction, probability) in {**pairs, **worse}.items():
         reference.to_csv(OUT / f"{name}-reference.csv", index=False)
         current.to_csv(OUT / f"{name}-current.csv", index=False)
+        reference.drop(columns=[c for c in (target, prediction, probability, "pred", "proba") if c and c in reference]).to_csv(OUT / f"{name}-unlabelled.csv", index=False)
         if task == "regression":
             expected = {"reference": regression_expected(reference), "current": regression_expected(current)}
         else:
@@ -139,6 +214,7 @@ def main():
         cases[name] = {
             "task": task, "target": target, "prediction": prediction, **expected,
             "evidently": evidently_verdict(reference, current, task, target, "pred" if probability else prediction, probability),
+            "noReference": evidently_dummy(current, task, target, "pred" if probability else prediction, probability),
         }
     import evidently
 

@@ -11,10 +11,13 @@ extension ReportDocument {
         public var positiveClass: String?
         /// How far a tested metric may move from the reference's value, relative.
         public var tolerance: Double
+        /// What the tests compare with: `reference` (a labelled reference, within the tolerance) or `dummy`
+        /// (no labelled reference: the current value must beat a dummy model's).
+        public var baseline: String
         /// The reference's figures; null when it has no target and prediction columns.
         public var reference: Figures?
         public var current: Figures
-        /// Evidently's default tests; empty without a labelled reference.
+        /// Evidently's default tests.
         public var tests: [TestEntry]
         /// The current dataset's confusion matrix (rows: actual class, columns: predicted), for a classifier.
         public var confusionMatrix: ConfusionMatrixEntry?
@@ -43,15 +46,22 @@ extension ReportDocument {
         public var boundUpper: Double?
     }
 
-    /// One test: the current value, the reference's, the range allowed and the verdict.
+    /// One test: the current value, what it is compared with, the range allowed and the verdict.
     public struct TestEntry: Codable, Sendable, Equatable {
         public var metric: String
         public var average: String?
         public var `class`: String?
         public var current: Double
-        public var reference: Double
-        public var lower: Double
-        public var upper: Double
+        /// `reference` or `dummy`.
+        public var baseline: String
+        /// The reference's value (reference tests).
+        public var reference: Double?
+        /// The dummy model's value (dummy tests).
+        public var dummy: Double?
+        /// The range the current value must lie in; null at an open end (a dummy test's range is open, and
+        /// excludes the dummy's value).
+        public var lower: Double?
+        public var upper: Double?
         public var passed: Bool
     }
 
@@ -63,27 +73,96 @@ extension ReportDocument {
     static func modelQuality(_ comparison: ModelQualityComparison) -> ModelQualitySection {
         func figures(_ summary: QualitySummary) -> Figures {
             Figures(
-                labelled: summary.labelled, unscorable: summary.unscorable,
+                labelled: summary.labelled,
+                unscorable: summary.unscorable,
                 metrics: summary.metrics.map { figure in
                     MetricEntry(
-                        name: figure.name, average: figure.average, class: figure.className, value: figure.value.isFinite ? figure.value : nil, n: figure.n,
-                        intervalLower: figure.interval.map(\.lower), intervalUpper: figure.interval.map(\.upper),
-                        boundLower: figure.bounds.map(\.lower), boundUpper: figure.bounds.map(\.upper)
+                        name: figure.name,
+                        average: figure.average,
+                        class: figure.className,
+                        value: figure.value.isFinite ? figure.value : nil,
+                        n: figure.n,
+                        intervalLower: figure.interval.map(\.lower),
+                        intervalUpper: figure.interval.map(\.upper),
+                        boundLower: figure.bounds.map(\.lower),
+                        boundUpper: figure.bounds.map(\.upper)
                     )
                 }
             )
         }
         let confusion = comparison.currentConfusion
         return ModelQualitySection(
-            task: comparison.current.task.rawValue, positiveClass: comparison.current.positiveClass, tolerance: comparison.tolerance,
-            reference: comparison.reference.map(figures), current: figures(comparison.current),
+            task: comparison.current.task.rawValue,
+            positiveClass: comparison.current.positiveClass,
+            tolerance: comparison.tolerance,
+            baseline: comparison.baseline.rawValue,
+            reference: comparison.reference.map(figures),
+            current: figures(comparison.current),
             tests: comparison.tests.map {
                 TestEntry(
-                    metric: $0.metric, average: $0.average, class: $0.className, current: $0.current, reference: $0.reference, lower: $0.lower, upper: $0.upper,
+                    metric: $0.metric,
+                    average: $0.average,
+                    class: $0.className,
+                    current: $0.current,
+                    baseline: $0.baseline.rawValue,
+                    reference: $0.baseline == .reference ? $0.baselineValue : nil,
+                    dummy: $0.baseline == .dummy ? $0.baselineValue : nil,
+                    lower: $0.lower,
+                    upper: $0.upper,
                     passed: $0.passed
                 )
             },
             confusionMatrix: confusion.isEmpty ? nil : ConfusionMatrixEntry(classes: confusion.map(\.actual), counts: confusion.map(\.counts))
         )
+    }
+}
+
+// As the rest of the document, optional fields are written as `null` rather than left out.
+
+extension ReportDocument.ModelQualitySection {
+    private enum CodingKeys: String, CodingKey { case task, positiveClass, tolerance, baseline, reference, current, tests, confusionMatrix }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(task, forKey: .task)
+        try container.encode(positiveClass, forKey: .positiveClass)
+        try container.encode(tolerance, forKey: .tolerance)
+        try container.encode(baseline, forKey: .baseline)
+        try container.encode(reference, forKey: .reference)
+        try container.encode(current, forKey: .current)
+        try container.encode(tests, forKey: .tests)
+        try container.encode(confusionMatrix, forKey: .confusionMatrix)
+    }
+}
+
+extension ReportDocument.MetricEntry {
+    private enum CodingKeys: String, CodingKey { case name, average, `class`, value, n, intervalLower, intervalUpper, boundLower, boundUpper }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(average, forKey: .average)
+        try container.encode(`class`, forKey: .class)
+        try container.encode(value, forKey: .value)
+        try container.encode(n, forKey: .n)
+        try container.encode(intervalLower, forKey: .intervalLower)
+        try container.encode(intervalUpper, forKey: .intervalUpper)
+        try container.encode(boundLower, forKey: .boundLower)
+        try container.encode(boundUpper, forKey: .boundUpper)
+    }
+}
+
+extension ReportDocument.TestEntry {
+    private enum CodingKeys: String, CodingKey { case metric, average, `class`, current, baseline, reference, dummy, lower, upper, passed }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(metric, forKey: .metric)
+        try container.encode(average, forKey: .average)
+        try container.encode(`class`, forKey: .class)
+        try container.encode(current, forKey: .current)
+        try container.encode(baseline, forKey: .baseline)
+        try container.encode(reference, forKey: .reference)
+        try container.encode(dummy, forKey: .dummy)
+        try container.encode(lower, forKey: .lower)
+        try container.encode(upper, forKey: .upper)
+        try container.encode(passed, forKey: .passed)
     }
 }

@@ -65,8 +65,8 @@ public enum TerminalSummary {
     static func modelQuality(_ quality: ModelQualityComparison) -> [String] {
         let current = quality.current
         var lines = ["model quality (\(current.task.rawValue)\(current.positiveClass.map { ", positive class \($0)" } ?? ""); \(current.labelled) labelled rows of current"
-            + (quality.reference.map { ", \($0.labelled) of reference" } ?? ", reference without target and prediction: not tested") + "):"]
-        var rows: [[String]] = [["metric", "reference", "current", "allowed", "test"]]
+            + (quality.reference.map { ", \($0.labelled) of reference" } ?? "; no labelled reference: tested against a dummy model") + "):"]
+        var rows: [[String]] = [["metric", quality.baseline == .reference ? "reference" : "dummy", "current", "allowed", "test"]]
         let tests = Dictionary(quality.tests.map { ($0.label, $0) }, uniquingKeysWith: { first, _ in first })
         let shown = current.metrics.filter { figure in
             figure.value.isFinite && (figure.className == nil ? (figure.average == nil || (figure.average == "macro" && current.positiveClass == nil)) : figure.className == current.positiveClass)
@@ -75,10 +75,8 @@ public enum TerminalSummary {
             let label = figure.className.map { "\(figure.name) (\($0))" } ?? figure.average.map { "\(figure.name) (\($0))" } ?? figure.name
             let reference = quality.reference?.metrics.first { $0.name == figure.name && $0.average == figure.average && $0.className == figure.className }
             let test = tests[label]
-            rows.append([
-                label, reference.map { format($0.value) } ?? "–", format(figure.value),
-                test.map { "[\(format($0.lower)), \(format($0.upper))]" } ?? "", test.map { $0.passed ? "ok" : "FAIL" } ?? "",
-            ])
+            let before = reference.map { format($0.value) } ?? test.map { format($0.baselineValue) } ?? "–"
+            rows.append([label, before, format(figure.value), test.map { $0.allowed(format) } ?? "", test.map { $0.passed ? "ok" : "FAIL" } ?? ""])
         }
         lines += table(rows).map { "  " + $0 }
         let confusion = quality.currentConfusion

@@ -15,7 +15,7 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Columns to leave out (comma-separated).")
     var ignore: [String] = []
 
-    @Option(help: "The target (ground truth) column: tested and labelled as such.")
+    @Option(help: "The target (ground truth) column: tested and labelled as such. With --prediction, model quality is tested against the reference's, or, when the reference lacks both columns, against a dummy model.")
     var target: String?
 
     @Option(help: "The prediction column: tested and labelled as such.")

@@ -33,8 +33,7 @@ struct ModelQualityReportTests {
         return metrics.first { metric in
             guard metric["name"] as? String == name else { return false }
             if perClass { return binary ? metric["class"] as? String == "1" : metric["average"] as? String == "macro" }
-            return metric["class"] == nil && (metric["average"] == nil || metric["average"] is NSNull)
-                && (metric["class"] == nil || metric["class"] is NSNull)
+            return (metric["average"] == nil || metric["average"] is NSNull) && (metric["class"] == nil || metric["class"] is NSNull)
         }
     }
 
@@ -73,6 +72,56 @@ struct ModelQualityReportTests {
         #expect(failed == Set(evidently["failed"] as? [String] ?? []), "\(name): Vigil fails \(failed.sorted()), Evidently \(String(describing: evidently["failed"]))")
     }
 
+    /// Without a labelled reference the tests are Evidently's against its dummy model. Regression baselines are
+    /// Evidently's `*_default` figures to rounding; a classifier's are the expected figures of Evidently's
+    /// random guesser, within three standard errors of its one draw (numpy seed 0); the verdicts are Evidently's
+    /// (where Evidently 0.7.23 compares a figure with itself, or with a log loss of 0, the fixture's `intended`).
+    @Test(arguments: ["binary", "probability", "multiclass", "regression", "degraded", "inverted", "ignorant"])
+    func withoutALabelledReferenceTheModelMustBeatEvidentlysDummy(name: String) async throws {
+        let entry = try #require(Self.expected[name] as? [String: Any])
+        let want = try #require(entry["noReference"] as? [String: Any])
+        let json = VigilProcess.temporaryPath(".json")
+        let run = try await VigilProcess.run([
+            "check", "--reference", VigilProcess.fixture("model-quality/\(name)-unlabelled.csv"),
+            "--current", VigilProcess.fixture("model-quality/\(name)-current.csv"),
+            "--target", entry["target"] as! String, "--prediction", entry["prediction"] as! String, "--json", json,
+        ])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any], "\(run.standardError)")
+        let quality = try #require(document["modelQuality"] as? [String: Any])
+        #expect(quality["baseline"] as? String == "dummy")
+        #expect(quality["reference"] is NSNull)
+        let tests = try #require(quality["tests"] as? [[String: Any]])
+        #expect(Set(tests.compactMap { $0["metric"] as? String }) == Set(want["tested"] as? [String] ?? []), "\(name): tested metrics")
+        let failed = Set(tests.filter { $0["passed"] as? Bool == false }.compactMap { $0["metric"] as? String })
+        #expect(failed == Set(want["failed"] as? [String] ?? []), "\(name): Vigil fails \(failed.sorted()), expected \(String(describing: want["failed"]))")
+        let reasons = document["failureReasons"] as? [String] ?? []
+        #expect(reasons.filter { $0.contains("dummy model's") }.count == failed.count, "\(reasons)")
+        if !failed.isEmpty { #expect(run.status == 1) }
+
+        let dummies = try #require(want["dummy"] as? [String: Double])
+        let counts = want["classCounts"] as? [String: Int]
+        let rows = Double(counts?.values.reduce(0, +) ?? 0)
+        let smallestClass = Double(counts?.values.min() ?? 0)
+        for test in tests {
+            let metric = try #require(test["metric"] as? String)
+            let ours = try #require(test["dummy"] as? Double)
+            if metric == "roc_auc" || metric == "r2" {
+                #expect(ours == (metric == "roc_auc" ? 0.5 : 0))
+            } else if metric == "log_loss" {
+                #expect(abs(ours - Foundation.log(2)) < 1e-12)
+            } else if counts == nil {
+                let theirs = try #require(dummies[metric])
+                #expect(abs(ours - theirs) <= 1e-9 * abs(theirs), "\(name) \(metric): dummy \(ours) vs Evidently's \(theirs)")
+            } else {
+                let theirs = try #require(dummies[metric])
+                // Accuracy is a share of all rows; the others are shares within one class (the smallest, to be safe).
+                let denominator = metric == "accuracy" ? rows : smallestClass
+                let bound = 3 * (ours * (1 - ours) / denominator).squareRoot()
+                #expect(abs(ours - theirs) <= bound, "\(name) \(metric): expected dummy \(ours) vs Evidently's draw \(theirs), beyond 3 SE (\(bound))")
+            }
+        }
+    }
+
     @Test func checkGatesOnModelQualityAndTheToleranceIsOverridable() async throws {
         // Evidently fails the degraded classifier on FPR and FNR; so does `vigil check`, exit 1, saying which.
         let degraded = try #require(Self.expected["degraded"] as? [String: Any])
@@ -103,7 +152,20 @@ struct ModelQualityReportTests {
         #expect(dom.contains("id=\"model-quality\"") && dom.contains("Confusion matrix (current)"))
         // One row of the chart per Evidently test (8 for a binary classifier's labels), each with its values in text.
         #expect(dom.components(separatedBy: "<circle").count - 1 == 16, "a reference and a current mark per test")
-        #expect(dom.contains("FAIL") && dom.contains("fail: outside"))
+        #expect(dom.contains("FAIL") && dom.contains("fail: not ["))
         for marker in ["Uncaught", "SyntaxError", "TypeError", "ReferenceError"] { #expect(!log.contains(marker)) }
+
+        // Without a labelled reference: the dummy model's value is the hollow mark, the test says what it is.
+        let dummyPage = VigilProcess.temporaryPath(".html")
+        let inverted = try await VigilProcess.run([
+            "report", "--reference", VigilProcess.fixture("model-quality/inverted-unlabelled.csv"),
+            "--current", VigilProcess.fixture("model-quality/inverted-current.csv"), "--target", "label", "--prediction", "pred", "--html", dummyPage,
+        ])
+        #expect(inverted.status == 0, "\(inverted.standardError)")
+        let (_, dummyDOM, dummyLog) = try await HTMLReportTests.runChromium(["--dump-dom", "file://\(dummyPage)"])
+        #expect(dummyDOM.contains("better than a dummy model") && dummyDOM.contains("<th>dummy model</th>"))
+        #expect(dummyDOM.components(separatedBy: "<circle").count - 1 == 16, "a dummy and a current mark per test")
+        #expect(dummyDOM.contains("fail: not &gt; ") || dummyDOM.contains("fail: not > "))
+        for marker in ["Uncaught", "SyntaxError", "TypeError", "ReferenceError"] { #expect(!dummyLog.contains(marker)) }
     }
 }

@@ -28,8 +28,11 @@ public enum DatasetLoader {
     /// has two halves) run in one parallel loop, the larger side's first, so that no core idles while a part
     /// remains, whatever the two sizes. Errors are reported for the reference first.
     public static func load(_ reference: String, _ current: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> (DatasetProfile, DatasetProfile) {
-        let planned = ParallelMap.map([reference, current], minimumParallelCount: 2) { path in
-            Result { () throws(DatasetError) in try Side(path: path, options: options) }
+        // A reference may come without the target and prediction (model quality is then tested against a dummy model).
+        var referenceOptions = options
+        referenceOptions.labelsMayBeAbsent = true
+        let planned = ParallelMap.map([(reference, referenceOptions), (current, options)], minimumParallelCount: 2) { side in
+            Result { () throws(DatasetError) in try Side(path: side.0, options: side.1) }
         }
         let sides = [try planned[0].get(), try planned[1].get()]
         let jobs = sides.indices.sorted { sides[$0].size > sides[$1].size }.flatMap { side in

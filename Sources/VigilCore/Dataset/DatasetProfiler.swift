@@ -69,7 +69,7 @@ public enum DatasetProfiler {
     static func inferSchema(path: String, header: [String], options: DatasetReadOptions) throws(DatasetError) -> (
         schema: [(description: ColumnDescription, kind: ColumnKind?)], vectorDimensions: [Int?], sample: (rows: Int, bytes: Int)
     ) {
-        for name in options.namedColumns where !header.contains(name) {
+        for name in options.requiredColumns(in: header) where !header.contains(name) {
             throw DatasetError(file: path, column: name, "no such column in the header (columns: \(header.joined(separator: ", ")))")
         }
         let reader = try DelimitedFileReader(path: path, format: options.format)

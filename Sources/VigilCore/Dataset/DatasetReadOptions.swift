@@ -1,7 +1,16 @@
 /// How to read a dataset file: its dialect and the column roles that override inference.
 public struct DatasetReadOptions: Sendable {
-    /// Every column named by an option, which must exist in the data.
-    var namedColumns: Set<String> { categorical.union(numeric).union(ignored).union(roles.keys) }
+    /// Every column named by an option that must exist in a file with these columns: all of them, except
+    /// that a file read with ``labelsMayBeAbsent`` may lack both the target and the prediction column (it is
+    /// then unlabelled), though not one of the two.
+    func requiredColumns(in header: [String]) -> Set<String> {
+        var names = categorical.union(numeric).union(ignored).union(roles.keys)
+        if labelsMayBeAbsent {
+            let labelColumns = roles.filter { $0.value == .target || $0.value == .prediction }.map(\.key)
+            if labelColumns.allSatisfy({ !header.contains($0) }) { names.subtract(labelColumns) }
+        }
+        return names
+    }
 
     /// The description and kind of a column of inferred `type`, after the options: nil kind means not profiled.
     func resolve(name: String, type: DataType, distinctValues: Int) -> (description: ColumnDescription, kind: ColumnKind?) {
@@ -38,6 +47,10 @@ public struct DatasetReadOptions: Sendable {
         }
         return (target, prediction, LabelledRows(task: LabelledRows.task(target: kinds[target], prediction: kinds[prediction]), positiveClass: positiveClass))
     }
+
+    /// True for a reference: it may come without the target and prediction columns, and model quality is then
+    /// tested against a dummy model instead of against it.
+    public var labelsMayBeAbsent = false
 
     /// Plain delimited files from this size on are read as two halves at once (see ``DelimitedRowsPlan``).
     public var halvingThreshold = 64 << 20

@@ -65,7 +65,7 @@ struct DelimitedRowsPlan: Sendable {
         profile.setDuplicateRows(duplicates.count())
         if var labelled = first.labelled, let theirs = second.labelled {
             do { try labelled.merge(theirs) } catch { throw DatasetError(file: path, column: header.first { options.roles[$0] == (error.isPrediction ? .prediction : .target) }, error.message) }
-            profile.setQuality(labelled.finished())
+            profile.setQuality(labelled)
         }
         return profile
     }
@@ -86,7 +86,7 @@ struct DelimitedRowsPlan: Sendable {
             var profile = profile
             var duplicates = duplicates
             profile.setDuplicateRows(duplicates.count())
-            profile.setQuality(labelled?.finished())
+            profile.setQuality(labelled)
             return profile
         }
     }

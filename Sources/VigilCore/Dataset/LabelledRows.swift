@@ -37,6 +37,9 @@ struct LabelledRows: Sendable {
     private var profile = QualityProfile()
     /// Rows with a target and no usable prediction.
     private var unscorable = 0
+    /// A regressor's target on every scored row, in file order: the dummy model's baselines need the median
+    /// (``DummyRegressor``); 8 bytes a row.
+    private(set) var regressionTargets: [Double] = []
     /// Probability rows: the target classes seen (at most two), their rows while the positive class is not yet
     /// known, and the classes once it is.
     private var targetClasses: [String: Int] = [:]
@@ -89,6 +92,7 @@ struct LabelledRows: Sendable {
                 return
             }
             profile.addRow(actual: actual, predicted: predicted)
+            regressionTargets.append(actual)
         case .probability:
             guard let actual = target.className else { return }
             guard case .number(let probability) = prediction else {
@@ -171,6 +175,7 @@ struct LabelledRows: Sendable {
             }
         }
         profile.merge(other.profile)
+        regressionTargets += other.regressionTargets
         if task == .probability {
             let known = Set(targetClasses.keys).union(other.targetClasses.keys).union([resolved?.positive, resolved?.negative, other.resolved?.positive, other.resolved?.negative].compactMap { $0 })
             guard known.count <= 2 else { throw thirdClass(known.sorted().last!) }

@@ -84,7 +84,7 @@ public enum NDJSONProfiler {
             return rows < TypeInference.sampleRows
         }
         guard rows > 0 else { throw DatasetError(file: path, "has no JSON rows") }
-        for name in options.namedColumns where evidence[name] == nil {
+        for name in options.requiredColumns(in: Array(evidence.keys)) where evidence[name] == nil {
             throw DatasetError(file: path, column: name, "no such key in the first rows (keys: \(names.joined(separator: ", ")))")
         }
 
@@ -221,7 +221,7 @@ public enum NDJSONProfiler {
         try flush()
         do {
             var profile = try builder.finish(schema: schema, duplicateRows: duplicates.count(), embeddings: embeddings, rowCount: profiledRows)
-            profile.setQuality(labelled?.finished())
+            profile.setQuality(labelled)
             return profile
         } catch {
             throw DatasetError(file: path, error.description)

@@ -22,6 +22,10 @@ public struct DatasetProfile: Sendable, Equatable {
     /// Model quality from the target and prediction columns, paired row by row; nil when the dataset was read
     /// without both (`--target`, `--prediction`).
     public private(set) var quality: QualityProfile?
+    /// A regressor's target on every row of ``quality``, in file order, kept while a file is read (a stored
+    /// profile has none): what the dummy model's MAE and MAPE baselines are computed from when there is no
+    /// labelled reference (``DummyRegressor``).
+    public private(set) var regressionTargets: [Double] = []
 
     public init() {
         columnNames = []
@@ -69,8 +73,11 @@ public struct DatasetProfile: Sendable, Equatable {
     /// across the parts.
     mutating func setDuplicateRows(_ count: Int?) { duplicateRows = count }
 
-    /// Sets the model quality of the rows the profile was read from.
-    mutating func setQuality(_ quality: QualityProfile?) { self.quality = quality }
+    /// Sets the model quality of the rows the profile was read from, from their paired targets and predictions.
+    mutating func setQuality(_ rows: LabelledRows?) {
+        quality = rows?.finished()
+        regressionTargets = rows?.regressionTargets ?? []
+    }
 
     /// Folds another profile of the same schema into this one (time buckets into a window, shards into one view).
     public mutating func merge(_ other: DatasetProfile) throws(ProfileError) {
@@ -102,6 +109,7 @@ public struct DatasetProfile: Sendable, Equatable {
             quality = quality ?? QualityProfile()
             quality!.merge(theirs)
         }
+        regressionTargets += other.regressionTargets
         rowCount += other.rowCount
         // Rows may repeat across the parts, which their separate counts cannot tell.
         duplicateRows = nil

@@ -50,7 +50,9 @@ public struct DatasetReport: Sendable, Equatable {
             modelQuality: current.quality.map {
                 ModelQualityComparison.compare(
                     reference: reference.quality, current: $0, referenceRows: reference.rowCount, currentRows: current.rowCount,
-                    tolerances: qualityTolerances, positiveClass: positiveClass
+                    tolerances: qualityTolerances, positiveClass: positiveClass,
+                    // The baselines sort the targets: only when there is no labelled reference to test against.
+                    dummyRegressor: reference.quality == nil ? DummyRegressor(targets: current.regressionTargets) : nil
                 )
             }
         )

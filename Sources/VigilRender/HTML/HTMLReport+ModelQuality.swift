@@ -10,24 +10,42 @@ extension HTMLReport {
         let current = quality.current
         var html = ["<section id=\"model-quality\"><h2>Model quality</h2>"]
         let positive = current.positiveClass.map { ", positive class <b>\(e($0))</b>" } ?? ""
-        let reference = quality.reference.map { "; reference \($0.labelled) labelled rows" } ?? "; the reference has no target and prediction, so nothing is tested"
-        html.append("<p class=\"detail\">\(current.task.rawValue)\(positive) · current \(current.labelled) labelled rows\(reference) · tests: within ±\(Int((quality.tolerance * 100).rounded())) % of the reference (Evidently's default)</p>")
+        let reference = quality.reference.map { "; reference \($0.labelled) labelled rows" } ?? "; the reference has no target and prediction"
+        let rule =
+            quality.baseline == .reference
+            ? "within ±\(Int((quality.tolerance * 100).rounded())) % of the reference (Evidently's default)"
+            : "better than a dummy model (Evidently's default without a labelled reference: guesses by the target's class shares, or the target's median and mean)"
+        html.append(
+            "<p class=\"detail\">\(current.task.rawValue)\(positive) · current \(current.labelled) labelled rows\(reference) · tests: \(rule)</p>"
+        )
         if !quality.tests.isEmpty { html.append(testChart(quality.tests)) }
-        html.append("<table id=\"model-metrics\"><thead><tr><th>metric</th><th>reference</th><th>current</th><th>95 % interval (current)</th><th>n</th><th>test</th></tr></thead><tbody>")
+        let compared = quality.baseline == .reference ? "reference" : "dummy model"
+        html.append(
+            "<table id=\"model-metrics\"><thead><tr><th>metric</th><th>\(compared)</th><th>current</th><th>95 % interval (current)</th><th>n</th><th>test</th></tr></thead><tbody>"
+        )
         let tests = Dictionary(quality.tests.map { ($0.label, $0) }, uniquingKeysWith: { first, _ in first })
         for figure in current.metrics where figure.value.isFinite {
             let label = figure.className.map { "\(figure.name) (\($0))" } ?? figure.average.map { "\(figure.name) (\($0))" } ?? figure.name
-            let before = quality.reference?.metrics.first { $0.name == figure.name && $0.average == figure.average && $0.className == figure.className }
+            let before = quality.reference?.metrics.first {
+                $0.name == figure.name && $0.average == figure.average && $0.className == figure.className
+            }
             let test = tests[label]
-            let verdict = test.map { $0.passed ? "<td class=\"good\">ok</td>" : "<td class=\"bad\">fail: outside [\(TerminalSummary.format($0.lower)), \(TerminalSummary.format($0.upper))]</td>" } ?? "<td></td>"
+            let verdict =
+                test.map { $0.passed ? "<td class=\"good\">ok</td>" : "<td class=\"bad\">fail: not \(e($0.allowed(TerminalSummary.format)))</td>" }
+                ?? "<td></td>"
             let interval = figure.interval.map { "[\(TerminalSummary.format($0.lower)), \(TerminalSummary.format($0.upper))]" } ?? ""
-            html.append("<tr><td>\(e(label))</td><td>\(before.map { TerminalSummary.format($0.value) } ?? "—")</td><td>\(TerminalSummary.format(figure.value))</td><td>\(interval)</td><td>\(figure.n)</td>\(verdict)</tr>")
+            let baseline = before.map { TerminalSummary.format($0.value) } ?? test.map { TerminalSummary.format($0.baselineValue) } ?? "—"
+            html.append(
+                "<tr><td>\(e(label))</td><td>\(baseline)</td><td>\(TerminalSummary.format(figure.value))</td><td>\(interval)</td><td>\(figure.n)</td>\(verdict)</tr>"
+            )
         }
         html.append("</tbody></table>")
         let confusion = quality.currentConfusion
         if !confusion.isEmpty && confusion.count <= 20 {
             let largest = max(1, confusion.flatMap(\.counts).max() ?? 1)
-            html.append("<h3>Confusion matrix (current)</h3><table class=\"confusion\" aria-label=\"confusion matrix: rows are actual classes, columns predicted\"><thead><tr><th>actual ↓ / predicted →</th>")
+            html.append(
+                "<h3>Confusion matrix (current)</h3><table class=\"confusion\" aria-label=\"confusion matrix: rows are actual classes, columns predicted\"><thead><tr><th>actual ↓ / predicted →</th>"
+            )
             html.append(confusion.map { "<th>\(e($0.actual))</th>" }.joined() + "</tr></thead><tbody>")
             for (row, entry) in confusion.enumerated() {
                 html.append("<tr><th>\(e(entry.actual))</th>")
@@ -45,26 +63,45 @@ extension HTMLReport {
         return html.joined(separator: "\n")
     }
 
-    /// One row per test: the allowed band, a hollow mark at the reference's value, a filled one at the current
-    /// value (orange when it fails), and the values written at the right.
+    /// One row per test: the allowed band, a hollow mark at the reference's (or the dummy model's) value, a
+    /// filled one at the current value (orange when it fails), and the values written at the right. A dummy
+    /// test's band runs from the dummy's value to the chart's edge on the better side.
     private static func testChart(_ tests: [ModelQualityComparison.Test]) -> String {
         let rowHeight = 26.0
         let width = 640.0
         let left = 150.0
         let plot = 330.0
-        let low = tests.map { min($0.lower, $0.current) }.min() ?? 0
-        let high = tests.map { max($0.upper, $0.current) }.max() ?? 1
+        let values = tests.flatMap { [$0.lower, $0.upper, $0.current, $0.baselineValue].compactMap { $0 } }
+        var low = values.min() ?? 0
+        var high = values.max() ?? 1
+        // Room beyond the values for an open band to show where it goes.
+        let pad = high > low ? (high - low) * 0.05 : 0.5
+        if tests.contains(where: { $0.lower == nil }) { low -= pad }
+        if tests.contains(where: { $0.upper == nil }) { high += pad }
         let span = high > low ? high - low : 1
         func x(_ value: Double) -> Double { left + (value - low) / span * plot }
-        var svg = ["<svg class=\"quality-tests\" style=\"max-width:640px;width:100%\" viewBox=\"0 0 \(Int(width)) \(Int(Double(tests.count) * rowHeight + 10))\" role=\"img\" aria-label=\"each tested metric: the band the reference allows, the reference's value and the current value\">"]
+        var svg = [
+            "<svg class=\"quality-tests\" style=\"max-width:640px;width:100%\" viewBox=\"0 0 \(Int(width)) \(Int(Double(tests.count) * rowHeight + 10))\" role=\"img\" aria-label=\"each tested metric: the band the reference allows, the reference's value and the current value\">"
+        ]
         for (index, test) in tests.enumerated() {
             let y = Double(index) * rowHeight + 18
             let colour = test.passed ? "#0072b2" : "#e69f00"
             svg.append("<text x=\"0\" y=\"\(y + 4)\" font-size=\"12\">\(HTMLEscaping.escape(test.label))</text>")
-            svg.append("<rect x=\"\(x(test.lower))\" y=\"\(y - 5)\" width=\"\(max(1, x(test.upper) - x(test.lower)))\" height=\"10\" fill=\"#ddd\"><title>allowed [\(TerminalSummary.format(test.lower)), \(TerminalSummary.format(test.upper))]</title></rect>")
-            svg.append("<circle cx=\"\(x(test.reference))\" cy=\"\(y)\" r=\"5\" fill=\"none\" stroke=\"#333\"><title>reference \(TerminalSummary.format(test.reference))</title></circle>")
-            svg.append("<circle cx=\"\(x(test.current))\" cy=\"\(y)\" r=\"5\" fill=\"\(colour)\"><title>current \(TerminalSummary.format(test.current))</title></circle>")
-            svg.append("<text x=\"\(left + plot + 12)\" y=\"\(y + 4)\" font-size=\"12\">\(TerminalSummary.format(test.reference)) → \(TerminalSummary.format(test.current)) \(test.passed ? "ok" : "FAIL")</text>")
+            let from = x(test.lower ?? low)
+            let to = x(test.upper ?? high)
+            let compared = test.baseline == .reference ? "reference" : "dummy"
+            svg.append(
+                "<rect x=\"\(from)\" y=\"\(y - 5)\" width=\"\(max(1, to - from))\" height=\"10\" fill=\"#ddd\"><title>allowed \(HTMLEscaping.escape(test.allowed(TerminalSummary.format)))</title></rect>"
+            )
+            svg.append(
+                "<circle cx=\"\(x(test.baselineValue))\" cy=\"\(y)\" r=\"5\" fill=\"none\" stroke=\"#333\"><title>\(compared) \(TerminalSummary.format(test.baselineValue))</title></circle>"
+            )
+            svg.append(
+                "<circle cx=\"\(x(test.current))\" cy=\"\(y)\" r=\"5\" fill=\"\(colour)\"><title>current \(TerminalSummary.format(test.current))</title></circle>"
+            )
+            svg.append(
+                "<text x=\"\(left + plot + 12)\" y=\"\(y + 4)\" font-size=\"12\">\(compared == "dummy" ? "dummy " : "")\(TerminalSummary.format(test.baselineValue)) → \(TerminalSummary.format(test.current)) \(test.passed ? "ok" : "FAIL")</text>"
+            )
         }
         svg.append("</svg>")
         return svg.joined()
