@@ -25,7 +25,7 @@ enum ConfigurationErrors {
     /// The settings a configuration may have, by section.
     static let knownKeys: [String: Set<String>] = [
         "": ["delimiter", "columns", "drift", "quality"],
-        "columns": ["categorical", "numeric", "ignore", "id", "timestamp", "target", "prediction"],
+        "columns": ["categorical", "numeric", "ignore", "id", "timestamp", "target", "prediction", "positive_class", "scores"],
         "drift": ["numeric_method", "categorical_method", "threshold", "dataset_drift_share", "embedding_method", "embedding_threshold", "columns"],
         "quality": ["missing", "out_of_range", "duplicates"],
     ]

@@ -49,6 +49,54 @@ struct LabelledRowsTests {
         #expect(fromJSON.confusion == whole.confusion && fromJSON.scores == whole.scores && fromJSON.labelled == whole.labelled)
     }
 
+    /// Per-class score columns (`--scores`): halves, one pass and NDJSON give the same quality and the same
+    /// CBPE estimator and estimate; rows without a target still count for the estimate.
+    @Test func classScoreColumnsPairAlikeInHalvesAndNDJSONAndKeepUnlabelledRowsForTheEstimate() throws {
+        var random = SplitMix64(seed: 7)
+        let classes = ["cat", "dog", "owl"]
+        var lines: [String] = []
+        var objects: [String] = []
+        for index in 0..<3000 {
+            var raw = classes.map { _ in Double(random.next() % 1000) + 1 }
+            let total = raw.reduce(0, +)
+            raw = raw.map { ($0 / total * 1000).rounded() / 1000 }
+            let best = raw.indices.max { raw[$0] < raw[$1] }!
+            // The actual class follows the scores, so that the estimator has something to fit; every 10th row unlabelled.
+            let draw = Double(random.next() % 1000) / 1000
+            let actual = draw < raw[0] ? "cat" : draw < raw[0] + raw[1] ? "dog" : "owl"
+            let label = index % 10 == 0 ? "" : actual
+            lines.append("\(label),\(classes[best]),\(raw.map { String($0) }.joined(separator: ","))")
+            let y = label.isEmpty ? "null" : "\"\(label)\""
+            objects.append("{\"y\": \(y), \"yhat\": \"\(classes[best])\", \"p_cat\": \(raw[0]), \"p_dog\": \(raw[1]), \"p_owl\": \(raw[2])}")
+        }
+        let path = try TemporaryFile.write("y,yhat,p_cat,p_dog,p_owl\n" + lines.joined(separator: "\n") + "\n")
+        func options(halves: Bool) -> DatasetReadOptions {
+            var options = Self.options(target: "y", prediction: "yhat", halves: halves)
+            options.scoreColumns = classes.map { DatasetReadOptions.ScoreColumn(className: $0, column: "p_\($0)") }
+            for column in options.scoreColumns { options.roles[column.column] = .score }
+            return options
+        }
+        let whole = try DatasetProfiler.profile(path: path, options: options(halves: false))
+        let halves = try DatasetProfiler.profile(path: path, options: options(halves: true))
+        let ndjsonPath = NSTemporaryDirectory() + "vigil-test-\(UUID().uuidString).ndjson"
+        try Data((objects.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: ndjsonPath))
+        let fromJSON = try DatasetLoader.load(path: ndjsonPath, options: options(halves: false))
+        let quality = try #require(whole.quality)
+        #expect(quality.labelled == 2700 && quality.scores.histograms.count == 3)
+        for other in [halves, fromJSON] {
+            #expect(other.quality?.confusion == quality.confusion && other.quality?.scores == quality.scores && other.quality?.labelled == 2700)
+        }
+        let rows = try #require(whole.scoredRows)
+        #expect(rows.count == 3000 && rows.labelledCount == 2700)
+        let estimator = try rows.estimator(positiveClass: nil)
+        #expect(estimator.classes == classes)
+        for other in [halves, fromJSON] {
+            let theirs = try #require(other.scoredRows)
+            #expect(try theirs.estimator(positiveClass: nil) == estimator)
+            #expect(theirs.estimate(with: estimator) == rows.estimate(with: estimator))
+        }
+    }
+
     @Test func theQualityIsStoredWithTheProfile() throws {
         let path = try TemporaryFile.write("y,yhat\na,a\nb,a\nb,b\n")
         let profile = try DatasetProfiler.profile(path: path, options: Self.options(target: "y", prediction: "yhat"))

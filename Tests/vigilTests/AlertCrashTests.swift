@@ -43,6 +43,15 @@ import Testing
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
+    /// Whether the server has stored that Alertmanager has the alert's latest state (its `lastSentAt` at or
+    /// after the alert fired or resolved). The receiver has it a moment before the server stores that; a kill in
+    /// that gap resends it on restart (at least once, never lost), so the kills that claim "not again" wait for it.
+    static func sentLatestState(_ server: ServerProcess) async throws -> Bool {
+        guard let alert = (try await alerts(server)["alerts"] as? [[String: Any]])?.first, let sent = alert["lastSentAt"] as? String else { return false }
+        let changed = (alert["resolvedAt"] as? String) ?? (alert["firedAt"] as? String) ?? ""
+        return sent >= changed
+    }
+
     static func waitFor(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
         for _ in 0..<Int(seconds * 10) {
             if try await condition() { return true }
@@ -98,6 +107,7 @@ import Testing
         server = try await ServerProcess.start(dataDirectory: directory, config: config)
         try await Self.send(server, count: 50)
         #expect(try await Self.waitFor(30) { Self.deliveries(recorded).count == 1 }, "the firing alert was not delivered")
+        #expect(try await Self.waitFor(10) { try await Self.sentLatestState(server) }, "the delivery was not stored")
         let firing = try #require((try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first)
         #expect(firing["activeAt"] as? String == activeAt)
         await server.kill()
@@ -111,6 +121,7 @@ import Testing
         // kill right after it neither resends it nor brings the alert back.
         try await Self.send(server, count: 20_000, failed: false)
         #expect(try await Self.waitFor(30) { Self.deliveries(recorded).count == 2 }, "the resolution was not delivered")
+        #expect(try await Self.waitFor(10) { try await Self.sentLatestState(server) }, "the resolution's delivery was not stored")
         await server.kill()
         server = try await ServerProcess.start(dataDirectory: directory, config: config)
         try await Task.sleep(for: .seconds(1))

@@ -31,7 +31,10 @@ public enum DatasetLoader {
         // A reference may come without the target and prediction (model quality is then tested against a dummy model).
         var referenceOptions = options
         referenceOptions.labelsMayBeAbsent = true
-        let planned = ParallelMap.map([(reference, referenceOptions), (current, options)], minimumParallelCount: 2) { side in
+        // A current may come without the target: its quality is then estimated from the reference's (CBPE).
+        var currentOptions = options
+        currentOptions.targetMayBeAbsent = true
+        let planned = ParallelMap.map([(reference, referenceOptions), (current, currentOptions)], minimumParallelCount: 2) { side in
             Result { () throws(DatasetError) in try Side(path: side.0, options: side.1) }
         }
         let sides = [try planned[0].get(), try planned[1].get()]
@@ -43,7 +46,16 @@ public enum DatasetLoader {
             let parts = jobs.indices.filter { jobs[$0].side == side }.sorted { jobs[$0].part < jobs[$1].part }.map { outcomes[$0] }
             return try sides[side].assemble(parts)
         }
-        return (try assemble(0), try assemble(1))
+        let loaded = (try assemble(0), try assemble(1))
+        // Either file may lack the target, not both: then the name is more likely wrong than the files unlabelled.
+        if let target = options.roles.first(where: { $0.value == .target })?.key,
+            !loaded.0.schema.contains(where: { $0.name == target }), !loaded.1.schema.contains(where: { $0.name == target }),
+            !DatasetLoader.isProfileFile(reference)
+        {
+            let columns = loaded.1.schema.map(\.name).joined(separator: ", ")
+            throw DatasetError(file: current, column: target, "the target column is in neither file (current columns: \(columns))")
+        }
+        return loaded
     }
 
     /// One side of a comparison, ready to read: a profile file already loaded, or a dataset in parts.

@@ -35,12 +35,12 @@ struct DelimitedRowProfiler {
     private(set) var pendingRows = 0
     /// Rows added in all.
     private(set) var rowCount = 0
-    /// The target and prediction columns when both are named (else -1), and their cells in the current row.
-    private let targetColumn: Int
-    private let predictionColumn: Int
-    private var rowTarget = LabelledRows.Cell.missing
-    private var rowPrediction = LabelledRows.Cell.missing
-    /// The rows' targets and predictions, paired; nil unless both columns are named.
+    /// The labelled columns (target, prediction, scores; -1 where absent), each column's slot among them (-1:
+    /// none), and their cells in the current row, by slot.
+    private let labelled: DatasetReadOptions.LabelledColumns?
+    private let slots: [Int]
+    private var rowCells: [LabelledRows.Cell]
+    /// The rows' targets, predictions and scores, paired; nil unless the columns are named.
     private(set) var labelledRows: LabelledRows?
     /// The class names read so far from the target and prediction columns, with their bytes: a class cell is
     /// matched against these instead of becoming a new string on every row.
@@ -50,25 +50,34 @@ struct DelimitedRowProfiler {
     ///   kind is nil: they are not a scalar column); nil for the others.
     /// - Parameter labelled: the target and prediction columns and what they pair into, when both are named.
     init(
-        path: String, names: [String], kinds columnKinds: [ColumnKind?], vectorDimensions: [Int?], format: CSVFormat,
-        labelled: (target: Int, prediction: Int, rows: LabelledRows)? = nil
+        path: String,
+        names: [String],
+        kinds columnKinds: [ColumnKind?],
+        vectorDimensions: [Int?],
+        format: CSVFormat,
+        labelled: DatasetReadOptions.LabelledColumns? = nil
     ) {
         self.path = path
-        targetColumn = labelled?.target ?? -1
-        predictionColumn = labelled?.prediction ?? -1
+        self.labelled = labelled
+        var slots = [Int](repeating: -1, count: names.count)
+        for (slot, column) in (labelled?.all ?? []).enumerated() where column >= 0 { slots[column] = slot }
+        self.slots = slots
+        rowCells = Array(repeating: .missing, count: labelled?.all.count ?? 0)
         labelledRows = labelled?.rows
         self.names = names
         delimiter = format.delimiter
         quote = format.quote
         delimiterPattern = UInt64(format.delimiter) &* 0x0101_0101_0101_0101
         kinds = .allocate(capacity: columnKinds.count)
-        _ = kinds.initialize(from: zip(columnKinds, vectorDimensions).map { kind, dimension -> Kind in
-            switch kind {
-            case .numeric: .numeric
-            case .categorical: .categorical
-            case nil: dimension == nil ? .ignored : .vector
+        _ = kinds.initialize(
+            from: zip(columnKinds, vectorDimensions).map { kind, dimension -> Kind in
+                switch kind {
+                case .numeric: .numeric
+                case .categorical: .categorical
+                case nil: dimension == nil ? .ignored : .vector
+                }
             }
-        })
+        )
         vectorSketches = [:]
         for (column, dimension) in vectorDimensions.enumerated() {
             if let dimension { vectorSketches[column] = EmbeddingSketch(dimension: dimension) }
@@ -105,8 +114,9 @@ struct DelimitedRowProfiler {
         pendingRows += 1
         rowCount += 1
         if labelledRows != nil {
-            do { try labelledRows?.add(target: rowTarget, prediction: rowPrediction) } catch {
-                throw DatasetError(file: path, line: record.line, column: names[error.isPrediction ? predictionColumn : targetColumn], error.message)
+            do { try labelledRows?.add(target: rowCells[0], prediction: rowCells[1], scores: rowCells.count > 2 ? Array(rowCells[2...]) : []) } catch
+            {
+                throw DatasetError(file: path, line: record.line, column: names[labelled!.column(of: error)], error.message)
             }
         }
     }
@@ -121,7 +131,7 @@ struct DelimitedRowProfiler {
         } else {
             cell = .text(text(bytes, start, end))
         }
-        if column == targetColumn { rowTarget = cell } else { rowPrediction = cell }
+        rowCells[slots[column]] = cell
     }
 
     /// The text of a class cell: one of the known names when its bytes match, else a new string (remembered
@@ -149,12 +159,12 @@ struct DelimitedRowProfiler {
                 position += 1  // past the delimiter
             }
             let cellStart = position
-            let isRole = column == targetColumn || column == predictionColumn
+            let isRole = slots[column] >= 0
             var parsedNumber: Double?
             defer {
                 if isRole {
                     if let parsedNumber {
-                        if column == targetColumn { rowTarget = .number(parsedNumber) } else { rowPrediction = .number(parsedNumber) }
+                        rowCells[slots[column]] = .number(parsedNumber)
                     } else {
                         capture(bytes, cellStart, position, column: column)
                     }
@@ -201,7 +211,7 @@ struct DelimitedRowProfiler {
                 try addCell(record.bytes, field.start, field.end, column: column, line: record.line)
             }
         }
-        for column in [targetColumn, predictionColumn] where column >= 0 {
+        for column in labelled?.all ?? [] where column >= 0 {
             let field = fields[column]
             if field.hasEscapedQuotes {
                 let cell = CSVRecordSplitter.unescaped(record.bytes, field, quote: quote)
@@ -227,7 +237,9 @@ struct DelimitedRowProfiler {
         let dimension = vectorSketches[column]!.dimension
         guard let vector = VectorCell.parse(bytes, start, end), vector.count == dimension else {
             throw DatasetError(
-                file: path, line: line, column: names[column],
+                file: path,
+                line: line,
+                column: names[column],
                 "holds lists of \(dimension) numbers, but this row's cell is not one: \(Self.excerpt(bytes, start, end))"
             )
         }

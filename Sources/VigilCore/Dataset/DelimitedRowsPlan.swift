@@ -22,8 +22,12 @@ struct DelimitedRowsPlan: Sendable {
     private let tally = ReadTally()
 
     init(
-        path: String, header: [String], schema: [(description: ColumnDescription, kind: ColumnKind?)], vectorDimensions: [Int?],
-        options: DatasetReadOptions, exactValueBudget: Int
+        path: String,
+        header: [String],
+        schema: [(description: ColumnDescription, kind: ColumnKind?)],
+        vectorDimensions: [Int?],
+        options: DatasetReadOptions,
+        exactValueBudget: Int
     ) throws(DatasetError) {
         self.path = path
         self.header = header
@@ -64,7 +68,10 @@ struct DelimitedRowsPlan: Sendable {
         duplicates.merge(second.duplicates)
         profile.setDuplicateRows(duplicates.count())
         if var labelled = first.labelled, let theirs = second.labelled {
-            do { try labelled.merge(theirs) } catch { throw DatasetError(file: path, column: header.first { options.roles[$0] == (error.isPrediction ? .prediction : .target) }, error.message) }
+            do { try labelled.merge(theirs) } catch {
+                let columns = options.labelledRows(header: header, kinds: schema.map(\.kind))
+                throw DatasetError(file: path, column: columns.map { header[$0.column(of: error)] }, error.message)
+            }
             profile.setQuality(labelled)
         }
         return profile
@@ -96,9 +103,15 @@ struct DelimitedRowsPlan: Sendable {
     private func read(from start: Int, until limit: Int, tally: ReadTally) throws(DatasetError) -> Part {
         let profiled = schema.compactMap { column in column.kind.map { (name: column.description.name, kind: $0) } }
         var builder: ProfileBuilder
-        do { builder = try ProfileBuilder(schema: profiled, exactValueBudget: exactValueBudget) } catch { throw DatasetError(file: path, error.description) }
+        do { builder = try ProfileBuilder(schema: profiled, exactValueBudget: exactValueBudget) } catch {
+            throw DatasetError(file: path, error.description)
+        }
         var rows = DelimitedRowProfiler(
-            path: path, names: header, kinds: schema.map(\.kind), vectorDimensions: vectorDimensions, format: options.format,
+            path: path,
+            names: header,
+            kinds: schema.map(\.kind),
+            vectorDimensions: vectorDimensions,
+            format: options.format,
             labelled: options.labelledRows(header: header, kinds: schema.map(\.kind))
         )
         defer { rows.deallocate() }

@@ -6,8 +6,12 @@ import VigilStats
 ///
 /// What the columns hold decides the task: a categorical target with a categorical prediction is a
 /// classifier's labels; a categorical target with a numeric prediction is a binary classifier's probability of
-/// the positive class; a numeric target with a numeric prediction is a regressor. Rows without a target are
-/// not labelled; rows with a target and no usable prediction are counted as unscorable.
+/// the positive class; a numeric target with a numeric prediction is a regressor. Score columns
+/// (``DatasetReadOptions/scoreColumns``) make a probability task of one column (the prediction column, if named,
+/// then gives the predicted class) and a class-scores task of several (the predicted class is the prediction
+/// column's, else the highest score's). Rows without a target are not labelled; rows with a target and no
+/// usable prediction are counted as unscorable. A classifier's scored rows are also kept whole, labelled or
+/// not (``ScoredRows``), for the CBPE estimate.
 struct LabelledRows: Sendable {
     /// One cell of the target or prediction column.
     enum Cell: Sendable, Equatable {
@@ -26,12 +30,18 @@ struct LabelledRows: Sendable {
     }
 
     enum Task: String, Sendable {
-        case classes, probability, regression
+        case classes, probability, regression, classScores
     }
 
     let task: Task
     /// The positive class of a probability prediction, when the user named it.
     let positiveClass: String?
+    /// The class of each score column, for ``Task/classScores``.
+    let scoreClasses: [String]
+    /// True when the row's prediction cell names the predicted class beside its scores.
+    let predictionNamesClass: Bool
+    /// A classifier's rows with their scores, labelled or not: what CBPE is fitted on and estimates.
+    private(set) var scored: ScoredRows
     /// Rows read, labelled or not.
     private(set) var rows = 0
     private var profile = QualityProfile()
@@ -43,7 +53,7 @@ struct LabelledRows: Sendable {
     /// Probability rows: the target classes seen (at most two), their rows while the positive class is not yet
     /// known, and the classes once it is.
     private var targetClasses: [String: Int] = [:]
-    private var waiting: [(actual: String, probability: Double)] = []
+    private var waiting: [(actual: String, probability: Double, predicted: String?)] = []
     /// The probability rows once the positive class is known.
     private var probabilityRows: ProbabilityRows?
     private var resolved: (positive: String, negative: String)? { probabilityRows.map { ($0.positive, $0.negative) } }
@@ -53,29 +63,75 @@ struct LabelledRows: Sendable {
     private var classIndex: [String: Int] = [:]
     private var pairCounts: [[Int]] = []
 
-    /// A problem in a row: the message, the column (target or prediction) it is about.
+    /// A problem in a row: the message, the column it is about.
     struct RowError: Error, Sendable {
         var message: String
-        var isPrediction: Bool
-    }
+        var column: Column
 
-    /// The task for a target and a prediction column of these kinds (nil: text or dates, read as classes).
-    static func task(target: ColumnKind?, prediction: ColumnKind?) -> Task {
-        switch (target, prediction) {
-        case (.numeric, .numeric): .regression
-        case (.categorical, .numeric), (nil, .numeric): .probability
-        default: .classes
+        /// Which of the labelled columns.
+        enum Column: Sendable, Equatable {
+            case target, prediction
+            case score(Int)
+        }
+
+        init(message: String, isPrediction: Bool) {
+            self.message = message
+            column = isPrediction ? .prediction : .target
+        }
+
+        init(message: String, column: Column) {
+            self.message = message
+            self.column = column
         }
     }
 
-    init(task: Task, positiveClass: String?) {
-        self.task = task
-        self.positiveClass = positiveClass
+    /// The task for a target and a prediction column of these kinds (nil: text or dates, read as classes), and
+    /// this many score columns.
+    static func task(target: ColumnKind?, prediction: ColumnKind?, scoreColumns: Int = 0) -> Task {
+        if scoreColumns > 1 { return .classScores }
+        if scoreColumns == 1 { return .probability }
+        switch (target, prediction) {
+        case (.numeric, .numeric): return .regression
+        case (.categorical, .numeric), (nil, .numeric): return .probability
+        default: return .classes
+        }
     }
 
-    /// Adds one row's target and prediction.
-    mutating func add(target: Cell, prediction: Cell) throws(RowError) {
+    init(task: Task, positiveClass: String?, scoreClasses: [String] = [], predictionNamesClass: Bool = false) {
+        self.task = task
+        self.positiveClass = positiveClass
+        self.scoreClasses = task == .classScores ? scoreClasses : []
+        self.predictionNamesClass = predictionNamesClass
+        scored = ScoredRows(scoreClasses: self.scoreClasses)
+    }
+
+    /// Adds one row's target, prediction and scores (the score columns' cells, in order; none without them).
+    mutating func add(target: Cell, prediction: Cell, scores: [Cell] = []) throws(RowError) {
         rows += 1
+        switch task {
+        case .probability:
+            let cell = scores.first ?? prediction
+            guard case .number(let probability) = cell else {
+                if target != .missing { unscorable += 1 }
+                return
+            }
+            guard probability >= 0 && probability <= 1 else {
+                throw RowError(
+                    message: "\(probability) is not a probability of the positive class (between 0 and 1)",
+                    column: scores.isEmpty ? .prediction : .score(0)
+                )
+            }
+            let predicted = predictionNamesClass ? prediction.className : nil
+            scored.append(score: probability, predicted: predicted, actual: target.className)
+            guard let actual = target.className else { return }
+            try addProbability(actual: actual, probability: probability, predicted: predicted)
+            return
+        case .classScores:
+            try addClassScores(target: target, prediction: prediction, scores: scores)
+            return
+        case .classes, .regression:
+            break
+        }
         guard target != .missing else { return }
         switch task {
         case .classes:
@@ -88,22 +144,45 @@ struct LabelledRows: Sendable {
             pairCounts[a][b] += 1
         case .regression:
             guard case .number(let actual) = target, case .number(let predicted) = prediction else {
-                if case .number = target { unscorable += 1 } else { throw RowError(message: "a regression target must be a number", isPrediction: false) }
+                if case .number = target {
+                    unscorable += 1
+                } else {
+                    throw RowError(message: "a regression target must be a number", isPrediction: false)
+                }
                 return
             }
             profile.addRow(actual: actual, predicted: predicted)
             regressionTargets.append(actual)
-        case .probability:
-            guard let actual = target.className else { return }
-            guard case .number(let probability) = prediction else {
-                unscorable += 1
+        case .probability, .classScores:
+            break
+        }
+    }
+
+    /// A row of per-class scores: every score a number in [0, 1], else the row is unscorable (an error when a
+    /// score is out of range); the predicted class the prediction column's, else the highest score's.
+    private mutating func addClassScores(target: Cell, prediction: Cell, scores cells: [Cell]) throws(RowError) {
+        var values: [Double] = []
+        values.reserveCapacity(cells.count)
+        for (index, cell) in cells.enumerated() {
+            guard case .number(let score) = cell else {
+                if target != .missing { unscorable += 1 }
                 return
             }
-            guard probability >= 0 && probability <= 1 else {
-                throw RowError(message: "\(probability) is not a probability of the positive class (between 0 and 1)", isPrediction: true)
+            guard score >= 0 && score <= 1 else {
+                throw RowError(message: "\(score) is not a score of class \"\(scoreClasses[index])\" (between 0 and 1)", column: .score(index))
             }
-            try addProbability(actual: actual, probability: probability)
+            values.append(score)
         }
+        let named = predictionNamesClass ? prediction.className : nil
+        scored.append(values, predicted: named, actual: target.className)
+        guard let actual = target.className else { return }
+        var best = 0
+        for index in values.indices where values[index] > values[best] { best = index }
+        let predicted = named ?? scoreClasses[best]
+        let a = index(of: actual)
+        let b = index(of: predicted)
+        pairCounts[a][b] += 1
+        profile.addScores(Dictionary(uniqueKeysWithValues: zip(scoreClasses, values)), actual: profile.admitted(actual), weight: 1)
     }
 
     /// The index of a class, added when new.
@@ -120,12 +199,13 @@ struct LabelledRows: Sendable {
         return classNames.count - 1
     }
 
-    private mutating func addProbability(actual: String, probability: Double) throws(RowError) {
+    private mutating func addProbability(actual: String, probability: Double, predicted: String?) throws(RowError) {
         if probabilityRows != nil {
+            let predictedPositive = predicted.map { $0 == probabilityRows!.positive }
             if actual == probabilityRows!.positive {
-                probabilityRows!.add(isPositive: true, probability: probability)
+                probabilityRows!.add(isPositive: true, probability: probability, predictedPositive: predictedPositive)
             } else if actual == probabilityRows!.negative {
-                probabilityRows!.add(isPositive: false, probability: probability)
+                probabilityRows!.add(isPositive: false, probability: probability, predictedPositive: predictedPositive)
             } else {
                 throw thirdClass(actual)
             }
@@ -133,7 +213,7 @@ struct LabelledRows: Sendable {
         }
         if targetClasses[actual] == nil && targetClasses.count == 2 { throw thirdClass(actual) }
         targetClasses[actual, default: 0] += 1
-        waiting.append((actual, probability))
+        waiting.append((actual, probability, predicted))
         // The positive class is known once two classes are seen and one of them is named so; the rarer class
         // can only be told at the end, so until then the rows wait (12 bytes each).
         if targetClasses.count == 2, let positive = Self.namedPositive(Array(targetClasses.keys), asked: positiveClass) {
@@ -144,7 +224,8 @@ struct LabelledRows: Sendable {
     private func thirdClass(_ actual: String) -> RowError {
         let known = resolved.map { [$0.negative, $0.positive] } ?? targetClasses.keys.sorted()
         return RowError(
-            message: "a probability prediction needs a target with two classes; this row's \"\(actual)\" is a third (after \(known.joined(separator: ", ")))",
+            message:
+                "a probability prediction needs a target with two classes; this row's \"\(actual)\" is a third (after \(known.joined(separator: ", ")))",
             isPrediction: false
         )
     }
@@ -158,7 +239,9 @@ struct LabelledRows: Sendable {
     private mutating func resolve(positive: String) {
         let negative = targetClasses.keys.first { $0 != positive } ?? "not \(positive)"
         var rows = ProbabilityRows(positive: positive, negative: negative)
-        for row in waiting { rows.add(isPositive: row.actual == positive, probability: row.probability) }
+        for row in waiting {
+            rows.add(isPositive: row.actual == positive, probability: row.probability, predictedPositive: row.predicted.map { $0 == positive })
+        }
         probabilityRows = rows
         waiting = []
     }
@@ -176,17 +259,23 @@ struct LabelledRows: Sendable {
         }
         profile.merge(other.profile)
         regressionTargets += other.regressionTargets
+        scored.merge(other.scored)
         if task == .probability {
-            let known = Set(targetClasses.keys).union(other.targetClasses.keys).union([resolved?.positive, resolved?.negative, other.resolved?.positive, other.resolved?.negative].compactMap { $0 })
+            let known = Set(targetClasses.keys).union(other.targetClasses.keys).union(
+                [resolved?.positive, resolved?.negative, other.resolved?.positive, other.resolved?.negative].compactMap { $0 }
+            )
             guard known.count <= 2 else { throw thirdClass(known.sorted().last!) }
-            for row in other.waiting { try addProbability(actual: row.actual, probability: row.probability) }
+            for row in other.waiting { try addProbability(actual: row.actual, probability: row.probability, predicted: row.predicted) }
             if let theirs = other.probabilityRows {
                 if probabilityRows == nil {
                     targetClasses = [theirs.positive: 0, theirs.negative: 0]
                     resolve(positive: theirs.positive)
                 }
                 guard probabilityRows!.positive == theirs.positive else {
-                    throw RowError(message: "the two parts of the file took different positive classes; name one with --positive-class", isPrediction: false)
+                    throw RowError(
+                        message: "the two parts of the file took different positive classes; name one with --positive-class",
+                        isPrediction: false
+                    )
                 }
                 probabilityRows!.merge(theirs)
             }
@@ -205,7 +294,8 @@ struct LabelledRows: Sendable {
         var rows = probabilityRows
         if !waiting.isEmpty {
             // No class is named positive: the rarer target class is (scikit-learn's pos_label=1 of {0, 1} on a tie).
-            let positive = positiveClass.flatMap { targetClasses[$0] != nil ? $0 : nil }
+            let positive =
+                positiveClass.flatMap { targetClasses[$0] != nil ? $0 : nil }
                 ?? targetClasses.max { ($0.value, $1.key) > ($1.value, $0.key) }!.key
             var copy = self
             copy.resolve(positive: positive)

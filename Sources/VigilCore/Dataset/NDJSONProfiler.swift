@@ -93,8 +93,10 @@ public enum NDJSONProfiler {
         for name in names {
             let e = evidence[name]!
             guard e.nested == 0 && (e.vectors == 0 || e.numbers + e.strings + e.booleans == 0) else {
-                let reason = e.vectorLengthsDiffer
-                    ? "arrays of numbers of different lengths are not vectors; nested JSON values are not tested" : "nested JSON values are not tested"
+                let reason =
+                    e.vectorLengthsDiffer
+                    ? "arrays of numbers of different lengths are not vectors; nested JSON values are not tested"
+                    : "nested JSON values are not tested"
                 schema.append(ColumnDescription(name: name, type: .string, exclusion: reason))
                 continue
             }
@@ -132,7 +134,9 @@ public enum NDJSONProfiler {
         func flush() throws(DatasetError) {
             do {
                 for (name, values) in numericValues {
-                    try values.withUnsafeBufferPointer { buffer throws(ProfileError) in try builder.append(buffer, missing: numericMissing[name] ?? 0, to: name) }
+                    try values.withUnsafeBufferPointer { buffer throws(ProfileError) in
+                        try builder.append(buffer, missing: numericMissing[name] ?? 0, to: name)
+                    }
                 }
                 for (name, values) in categoricalValues { try builder.append(values, to: name) }
             } catch { throw DatasetError(file: path, error.description) }
@@ -152,19 +156,20 @@ public enum NDJSONProfiler {
             case .bool(let flag): kind == .numeric ? .number(flag ? 1 : 0) : .text(flag ? "True" : "False")
             case .number(let number): .number(number)
             case .string(let text):
-                kind == .numeric ? (Array(text.utf8).withUnsafeBufferPointer { NumberParsing.parseDouble($0, 0, $0.count) }.map(LabelledRows.Cell.number) ?? .missing) : .text(text)
+                kind == .numeric
+                    ? (Array(text.utf8).withUnsafeBufferPointer { NumberParsing.parseDouble($0, 0, $0.count) }.map(LabelledRows.Cell.number)
+                        ?? .missing) : .text(text)
             }
         }
         let reader = try LineReader(path: path)
         try reader.forEachLine { line, number throws(DatasetError) in
             let row = try decodeRow(line, number)
             if let columns = labelledColumns {
-                let target = roleNames[columns.target]
-                let prediction = roleNames[columns.prediction]
+                let cells = columns.all.map { $0 >= 0 ? cell(row[roleNames[$0]], kind: kinds[roleNames[$0]]) : .missing }
                 do throws(LabelledRows.RowError) {
-                    try labelled?.add(target: cell(row[target], kind: kinds[target]), prediction: cell(row[prediction], kind: kinds[prediction]))
+                    try labelled?.add(target: cells[0], prediction: cells[1], scores: Array(cells[2...]))
                 } catch {
-                    throw DatasetError(file: path, line: number, column: error.isPrediction ? prediction : target, error.message)
+                    throw DatasetError(file: path, line: number, column: roleNames[columns.column(of: error)], error.message)
                 }
             }
             line.withUnsafeBufferPointer { duplicates.add($0, 0..<$0.count) }
@@ -174,13 +179,23 @@ public enum NDJSONProfiler {
                 case .null: continue
                 case .array(let elements):
                     guard let vector = Self.vector(elements, dimension: dimension) else {
-                        throw DatasetError(file: path, line: number, column: name, "holds vectors of \(dimension) numbers, but this row has \(elements.count) elements or a non-number")
+                        throw DatasetError(
+                            file: path,
+                            line: number,
+                            column: name,
+                            "holds vectors of \(dimension) numbers, but this row has \(elements.count) elements or a non-number"
+                        )
                     }
                     guard embeddings[name]!.add(vector) else {
                         throw DatasetError(file: path, line: number, column: name, "the vector's norm overflows")
                     }
                 default:
-                    throw DatasetError(file: path, line: number, column: name, "holds vectors of \(dimension) numbers, but this row has another value")
+                    throw DatasetError(
+                        file: path,
+                        line: number,
+                        column: name,
+                        "holds vectors of \(dimension) numbers, but this row has another value"
+                    )
                 }
             }
             for column in profiled {

@@ -41,11 +41,11 @@ struct ProbabilityRows: Sendable {
         negativeScoreOfPositives = positiveScoreOfPositives
     }
 
-    /// Adds one row: whether its actual class is the positive one, and the probability of the positive class
-    /// (in [0, 1]).
-    mutating func add(isPositive: Bool, probability p: Double) {
+    /// Adds one row: whether its actual class is the positive one, the probability of the positive class (in
+    /// [0, 1]), and whether the model predicted the positive class (by default, from 0.5 up).
+    mutating func add(isPositive: Bool, probability p: Double, predictedPositive: Bool? = nil) {
         count += 1
-        let predictedPositive = p >= 0.5
+        let predictedPositive = predictedPositive ?? (p >= 0.5)
         switch (isPositive, predictedPositive) {
         case (true, true): truePositives += 1
         case (true, false): falseNegatives += 1
@@ -115,14 +115,25 @@ struct ProbabilityRows: Sendable {
     private func foldSettled(into profile: inout QualityProfile) {
         profile.labelled += count
         for (actual, predicted, rows) in [
-            (positive, positive, truePositives), (positive, negative, falseNegatives), (negative, positive, falsePositives), (negative, negative, trueNegatives),
+            (positive, positive, truePositives), (positive, negative, falseNegatives), (negative, positive, falsePositives),
+            (negative, negative, trueNegatives),
         ] where rows > 0 {
             profile.confusion.add(actual: profile.admitted(actual), predicted: profile.admitted(predicted), weight: rows)
         }
         // Histograms of the default bin count always fit a profile's.
-        try! profile.scores.add(ScoreHistogram(binCount: binCount, positives: positiveScoreOfPositives, negatives: positiveScoreOfNegatives), for: positive)
-        try! profile.scores.add(ScoreHistogram(binCount: binCount, positives: negativeScoreOfNegatives, negatives: negativeScoreOfPositives), for: negative)
-        if profile.probabilities[positive] == nil { profile.probabilities[positive] = positiveMetrics } else { try! profile.probabilities[positive]!.merge(positiveMetrics) }
+        try! profile.scores.add(
+            ScoreHistogram(binCount: binCount, positives: positiveScoreOfPositives, negatives: positiveScoreOfNegatives),
+            for: positive
+        )
+        try! profile.scores.add(
+            ScoreHistogram(binCount: binCount, positives: negativeScoreOfNegatives, negatives: negativeScoreOfPositives),
+            for: negative
+        )
+        if profile.probabilities[positive] == nil {
+            profile.probabilities[positive] = positiveMetrics
+        } else {
+            try! profile.probabilities[positive]!.merge(positiveMetrics)
+        }
         profile.logLossSum.merge(logLossSum)
         profile.logLossSquaredSum.merge(logLossSquaredSum)
         profile.logLossCount += count

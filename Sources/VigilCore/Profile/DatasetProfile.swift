@@ -26,6 +26,10 @@ public struct DatasetProfile: Sendable, Equatable {
     /// profile has none): what the dummy model's MAE and MAPE baselines are computed from when there is no
     /// labelled reference (``DummyRegressor``).
     public private(set) var regressionTargets: [Double] = []
+    /// A classifier's scores row by row (labelled or not), kept while a file is read: what the CBPE estimate
+    /// is fitted on (a labelled reference) and computed for (the current file); nil for a regressor, a
+    /// classifier without scores, or a stored profile.
+    public private(set) var scoredRows: ScoredRows?
 
     public init() {
         columnNames = []
@@ -38,13 +42,17 @@ public struct DatasetProfile: Sendable, Equatable {
     /// describes all source columns; when nil it is derived from the profiled columns' kinds.
     /// `rowCount` is needed only when there is no column to count the rows (a dataset of vectors alone).
     public init(
-        columns: [(name: String, profile: ColumnProfile)], schema: [ColumnDescription]? = nil, duplicateRows: Int? = nil,
-        embeddings: [String: EmbeddingSketch] = [:], rowCount: Int? = nil
+        columns: [(name: String, profile: ColumnProfile)],
+        schema: [ColumnDescription]? = nil,
+        duplicateRows: Int? = nil,
+        embeddings: [String: EmbeddingSketch] = [:],
+        rowCount: Int? = nil
     ) throws(ProfileError) {
         self.init()
         self.duplicateRows = duplicateRows
         self.embeddings = embeddings
-        self.schema = schema
+        self.schema =
+            schema
             ?? columns.map { ColumnDescription(name: $0.name, type: $0.profile.kind == .numeric ? .float : .string) }
             + embeddings.keys.sorted().map { ColumnDescription(name: $0, type: .vector) }
         let described = Set(self.schema.filter { $0.exclusion == nil }.map(\.name))
@@ -77,6 +85,7 @@ public struct DatasetProfile: Sendable, Equatable {
     mutating func setQuality(_ rows: LabelledRows?) {
         quality = rows?.finished()
         regressionTargets = rows?.regressionTargets ?? []
+        scoredRows = rows.flatMap { $0.scored.count > 0 ? $0.scored : nil }
     }
 
     /// Folds another profile of the same schema into this one (time buckets into a window, shards into one view).
@@ -110,6 +119,9 @@ public struct DatasetProfile: Sendable, Equatable {
             quality!.merge(theirs)
         }
         regressionTargets += other.regressionTargets
+        if let theirs = other.scoredRows {
+            if scoredRows == nil { scoredRows = theirs } else { scoredRows!.merge(theirs) }
+        }
         rowCount += other.rowCount
         // Rows may repeat across the parts, which their separate counts cannot tell.
         duplicateRows = nil

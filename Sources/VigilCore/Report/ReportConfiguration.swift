@@ -12,6 +12,7 @@
 ///   target: label
 ///   prediction: score
 ///   positive_class: fraud   # when the prediction is a probability
+///   scores: [cat=p_cat, dog=p_dog, bird=p_bird]   # per-class score columns (or one column: the positive class's)
 /// drift:
 ///   numeric_method: psi
 ///   categorical_method: chisquare
@@ -39,8 +40,10 @@ public struct ReportConfiguration: Decodable, Sendable, Equatable {
         public var prediction: String?
         /// With a probability for the prediction: the class it is the probability of (`positive_class`).
         public var positiveClass: String?
+        /// Score columns, as `--scores` takes them: `class=column`, or a column named after its class.
+        public var scores: [String]?
         enum CodingKeys: String, CodingKey {
-            case categorical, numeric, ignore, id, timestamp, target, prediction
+            case categorical, numeric, ignore, id, timestamp, target, prediction, scores
             case positiveClass = "positive_class"
         }
     }
