@@ -3,7 +3,8 @@ public import VigilCore
 /// The label log and quality buckets in memory: the twin of ``SQLiteStore``'s ``QualityStore`` part, held
 /// to the same conformance tests, for tests that drive model quality without a disk.
 ///
-/// Predictions go in with ``append(predictions:model:)`` (only what quality needs of them is kept).
+/// It is also the twin of the ``PredictionLog`` (`InMemoryQualityStore+PredictionLog.swift`): predictions go in
+/// with ``append(_:)`` and read back with their latest label, as from the SQLite store.
 public actor InMemoryQualityStore: QualityStore {
     private struct Entry {
         var position: Int64
@@ -25,15 +26,29 @@ public actor InMemoryQualityStore: QualityStore {
     private var arrival: [String: [String]] = [:]
     private var log: [Entry] = []
     private var latest: [String: [String: Latest]] = [:]
+    /// The prediction log: every prediction whole, with its position (``PredictionLog``).
+    var logged: [StoredPrediction] = []
+    var loggedPosition: [String: [String: Int]] = [:]
     private var rows: [QualitySpan: [BucketKey: QualityProfile]] = [.bucket: [:], .rollup: [:]]
     private var watermarks: [String: Int64] = [:]
     private var estimators: [String: [String: StoredEstimator]] = [:]
 
     public init() {}
 
-    /// Stores predictions (ids already stored are skipped); a label waiting for one of them folds now.
-    public func append(predictions events: [PredictionEvent], model: String) {
-        for var event in events where predictions[model]?[event.id] == nil {
+    /// Stores predictions (ids already stored are skipped, and reported); a label waiting for one of them folds now.
+    func appendPredictions(_ events: [PredictionEvent], model: String) -> AppendResult {
+        var result = AppendResult(stored: 0, alreadyPresent: [], positions: [])
+        for var event in events {
+            guard predictions[model]?[event.id] == nil else {
+                result.alreadyPresent.append(event.id)
+                result.positions.append(nil)
+                continue
+            }
+            let position = Int64(logged.count + 1)
+            loggedPosition[model, default: [:]][event.id] = logged.count
+            logged.append(StoredPrediction(position: position, model: model, event: event, label: nil))
+            result.stored += 1
+            result.positions.append(position)
             // What the SQLite store's folds hold: the prediction without its features.
             event.features = [:]
             predictions[model, default: [:]][event.id] = event
@@ -43,6 +58,25 @@ public actor InMemoryQualityStore: QualityStore {
                 latest[model]![event.id] = Latest(position: position, folded: position, label: waiting.label)
             }
         }
+        return result
+    }
+
+    /// The latest label of a prediction, whatever became of it (as the SQLite store joins it).
+    func latestLabel(model: String, id: String) -> LabelEvent? { latest[model]?[id]?.label }
+
+    /// Forgets predictions made before `milliseconds` with their labels and log entries; returns how many.
+    func forgetPredictions(before milliseconds: Int64) -> Int {
+        let doomed = logged.filter { $0.event.timestampMilliseconds < milliseconds }
+        for prediction in doomed {
+            predictions[prediction.model]?[prediction.event.id] = nil
+            latest[prediction.model]?[prediction.event.id] = nil
+            arrival[prediction.model]?.removeAll { $0 == prediction.event.id }
+        }
+        // Their log entries stay (positions are indices) but never fold again: a fold needs its prediction.
+        logged.removeAll { $0.event.timestampMilliseconds < milliseconds }
+        loggedPosition = [:]
+        for (index, prediction) in logged.enumerated() { loggedPosition[prediction.model, default: [:]][prediction.event.id] = index }
+        return doomed.count
     }
 
     private func appendEntry(model: String, id: String, kind: LabelLogEntryKind, replaces: Int64?, label: LabelEvent) -> Int64 {

@@ -1,107 +1,17 @@
 import Foundation
 public import VigilCore
 
-/// Durable storage: the event log (predictions and labels, the source of truth), the live profiles derived
-/// from it per time bucket with the watermark that says how far they go, and each model's reference.
+/// Durable storage, as small roles: the prediction log (``PredictionLog``, the source of truth), the live
+/// profiles derived from it per time bucket with the watermark that says how far they go (``ProfileStore``),
+/// each model's reference (``ReferenceStore``), the label log and quality aggregates (``QualityStore``), and the
+/// alerting state (``AlertStore``, ``NotificationStore``, ``HookStore``).
 ///
-/// Every method commits before it returns: a caller that answers 2xx after `append` has the data on disk.
-/// Implementations: ``SQLiteStore`` (embedded, the default); PostgreSQL comes later and must pass the same
-/// conformance tests.
-public protocol Store: QualityStore, AlertStore, NotificationStore, HookStore {
-    // MARK: Event log
-
-    /// Appends the batches in one transaction (group commit), in order. Ids already stored for a model are
-    /// skipped and reported, so a client may resend a batch safely.
-    func append(_ batches: [PredictionBatch]) async throws(StoreError) -> [AppendResult]
-
-    /// Predictions after a log position, oldest first, with their labels when known; all models when
-    /// `model` is nil.
-    func predictions(after position: Int64, limit: Int, model: String?) async throws(StoreError) -> [StoredPrediction]
-
-    /// One prediction by id, with its label when known.
-    func prediction(model: String, id: String) async throws(StoreError) -> StoredPrediction?
-
-    /// Every (model, version) pair that has predictions, sorted.
-    func modelVersions() async throws(StoreError) -> [ModelVersion]
-
-    // MARK: Live profiles
-
-    /// The log position up to which a consumer (say, the aggregator) has processed events; 0 when never set.
-    func watermark(_ name: String) async throws(StoreError) -> Int64
-    func setWatermark(_ name: String, to position: Int64) async throws(StoreError)
-
-    /// Replaces the given buckets and sets the watermark, in one transaction, so that after a crash the
-    /// buckets and the watermark always agree.
-    func saveBuckets(_ buckets: [LiveBucket], watermark name: String, position: Int64) async throws(StoreError)
-
-    /// Buckets whose start lies in `range` (milliseconds since 1970); all models when `model` is nil, all
-    /// versions when `version` is nil; `parts` says whether the features are read.
-    func buckets(model: String?, version: String?, starting range: Range<Int64>, parts: LiveProfile.Parts) async throws(StoreError) -> BucketRead
-
-    /// The successful predictions (requests less errors) of each bucket of a model (one version, or all) whose
-    /// start lies in `range`, read from the start of the stored traffic without building the profiles; the
-    /// keys of buckets whose stored form does not read come apart.
-    func bucketCounts(model: String, version: String?, starting range: Range<Int64>) async throws(StoreError) -> (counts: [(key: BucketKey, successful: Int)], unreadable: [BucketKey])
-
-    /// The stored buckets among `keys`.
-    func buckets(_ keys: [BucketKey]) async throws(StoreError) -> BucketRead
-
-    /// What a window reads over whole spans of `width`, in one read so that each bucket counts once: the
-    /// current rollups starting in `range` (each the merge of all the buckets of a model version in the
-    /// span from its start) and the buckets in `range` that no current rollup covers. A rollup is current
-    /// while no bucket of its span was saved after it was built: late events make it stale until it is
-    /// built again.
-    func rollupRead(model: String?, version: String?, starting range: Range<Int64>, width: Int64, parts: LiveProfile.Parts) async throws(StoreError) -> RollupRead
-
-    /// Saves rollups, replacing older ones; each one's `savedPosition` is the highest `savedPosition` of the
-    /// buckets merged into it.
-    func saveRollups(_ rollups: [LiveBucket]) async throws(StoreError)
-
-    /// The predictions of one bucket (its model and version, timestamps from `key.start` for `width`
-    /// milliseconds) at log positions after `position` and up to `last`, oldest first, at most `limit`:
-    /// what an unreadable bucket is rebuilt from.
-    func predictions(in key: BucketKey, width: Int64, after position: Int64, through last: Int64, limit: Int) async throws(StoreError) -> [StoredPrediction]
-
-    // MARK: References
-
-    func setReference(_ reference: StoredReference, model: String) async throws(StoreError)
-    func reference(model: String) async throws(StoreError) -> StoredReference?
-
-    // MARK: Housekeeping
-
-    /// Deletes predictions (and their labels) made before `milliseconds`; returns how many.
-    func deletePredictions(before milliseconds: Int64) async throws(StoreError) -> Int
-    /// Deletes buckets (and rollups) that start before `milliseconds`; returns how many buckets.
-    func deleteBuckets(before milliseconds: Int64) async throws(StoreError) -> Int
+/// Every method commits before it returns. Implementations: ``SQLiteStore`` (embedded, the default); each role
+/// also has an in-memory twin, and the SQLite store and the twin pass one conformance suite per role, which a
+/// PostgreSQL store must pass too.
+public protocol Store: PredictionLog, ProfileStore, ReferenceStore, QualityStore, AlertStore, NotificationStore, HookStore {
     /// Bytes on disk.
     func sizeInBytes() -> Int64
-}
-
-extension Store {
-    /// Every version's buckets, features and all.
-    public func buckets(model: String?, starting range: Range<Int64>) async throws(StoreError) -> BucketRead {
-        try await buckets(model: model, version: nil, starting: range, parts: .all)
-    }
-
-    /// Every version's rollups and uncovered buckets, features and all.
-    public func rollupRead(model: String?, starting range: Range<Int64>, width: Int64) async throws(StoreError) -> RollupRead {
-        try await rollupRead(model: model, version: nil, starting: range, width: width, parts: .all)
-    }
-
-    /// Appends one batch of one model's predictions.
-    public func append(predictions: [PredictionEvent], model: String) async throws(StoreError) -> AppendResult {
-        try await append([PredictionBatch(model: model, events: predictions)])[0]
-    }
-
-    public func predictions(model: String, after position: Int64, limit: Int) async throws(StoreError) -> [StoredPrediction] {
-        try await predictions(after: position, limit: limit, model: model)
-    }
-
-    /// The models that have predictions, sorted.
-    public func models() async throws(StoreError) -> [String] {
-        var seen = Set<String>()
-        return try await modelVersions().map(\.model).filter { seen.insert($0).inserted }
-    }
 }
 
 /// Some predictions of one model, appended together.

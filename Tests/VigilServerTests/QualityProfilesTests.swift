@@ -51,7 +51,7 @@ struct QualityProfilesTests {
             if round > 0 { events.shuffle(using: &generator) }
             for (index, event) in events.enumerated() {
                 switch event {
-                case .prediction(let prediction): await store.append(predictions: [prediction], model: model)
+                case .prediction(let prediction): _ = try await store.append(predictions: [prediction], model: model)
                 case .labels(let labels): _ = try await store.append(labels: labels, model: model, lateness: nil)
                 }
                 if index % 97 == 0 { try await quality.catchUp() }
@@ -77,7 +77,7 @@ struct QualityProfilesTests {
         let (predictions, chains) = Self.events("binary")
         let store = InMemoryQualityStore()
         let quality = QualityProfiles(store: store, bucketMilliseconds: 60_000, interval: .seconds(1), logger: Logger(label: "test"))
-        await store.append(predictions: predictions, model: "binary")
+        _ = try await store.append(predictions: predictions, model: "binary")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for part in 0..<8 {
                 group.addTask {
@@ -97,7 +97,7 @@ struct QualityProfilesTests {
         try await quality.catchUp()
         let reference = InMemoryQualityStore()
         let sequential = QualityProfiles(store: reference, bucketMilliseconds: 60_000, interval: .seconds(1), logger: Logger(label: "test"))
-        await reference.append(predictions: predictions, model: "binary")
+        _ = try await reference.append(predictions: predictions, model: "binary")
         for labels in chains { _ = try await reference.append(labels: labels, model: "binary", lateness: nil) }
         try await sequential.catchUp()
         #expect(try await Self.snapshot(store, model: "binary") == Self.snapshot(reference, model: "binary"))

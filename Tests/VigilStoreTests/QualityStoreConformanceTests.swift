@@ -25,7 +25,7 @@ struct QualityStoreConformanceTests {
             return Subject(store: store) { events, model in _ = try await store.append(predictions: events, model: model) }
         case .memory:
             let store = InMemoryQualityStore()
-            return Subject(store: store) { events, model in await store.append(predictions: events, model: model) }
+            return Subject(store: store) { events, model in _ = try await store.append(predictions: events, model: model) }
         }
     }
 

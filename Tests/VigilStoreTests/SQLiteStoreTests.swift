@@ -18,50 +18,6 @@ struct SQLiteStoreTests {
         )
     }
 
-    @Test func appendsAndReadsBackInLogOrder() async throws {
-        let store = try SQLiteStore(directory: Self.temporaryDirectory())
-        let events = (0..<250).map { Self.prediction("p\($0)", at: 1_700_000_000_000 + Int64($0)) }
-        let result = try await store.append(predictions: events, model: "churn")
-        #expect(result.stored == 250 && result.alreadyPresent.isEmpty)
-        #expect(result.positions.compactMap { $0 }.count == 250)
-        let stored = try await store.predictions(model: "churn", after: 0, limit: 1000)
-        #expect(stored.map(\.event) == events)
-        #expect(zip(stored, stored.dropFirst()).allSatisfy { $0.position < $1.position })
-        let tail = try await store.predictions(model: "churn", after: stored[199].position, limit: 1000)
-        #expect(tail.map(\.event.id) == (200..<250).map { "p\($0)" })
-        #expect(try await store.models() == ["churn"])
-    }
-
-    @Test func resendingIdsNeverCountsTwice() async throws {
-        let store = try SQLiteStore(directory: Self.temporaryDirectory())
-        _ = try await store.append(predictions: [Self.prediction("a"), Self.prediction("b")], model: "m")
-        let again = try await store.append(predictions: [Self.prediction("b"), Self.prediction("c"), Self.prediction("c")], model: "m")
-        #expect(again.stored == 1 && again.alreadyPresent == ["b", "c"])
-        #expect(again.positions.map { $0 != nil } == [false, true, false])
-        #expect(try await store.predictions(model: "m", after: 0, limit: 100).map(\.event.id) == ["a", "b", "c"])
-        // The same id under another model is a different prediction.
-        #expect(try await store.append(predictions: [Self.prediction("a")], model: "other").stored == 1)
-    }
-
-    @Test func labelsJoinWhetherTheyArriveBeforeOrAfter() async throws {
-        let store = try SQLiteStore(directory: Self.temporaryDirectory())
-        let early = LabelEvent(predictionId: "later", timestampMilliseconds: 1, value: .label("yes"))
-        #expect(try await store.append(labels: [early], model: "m").stored == 1)
-        _ = try await store.append(predictions: [Self.prediction("first"), Self.prediction("later")], model: "m")
-        let late = LabelEvent(predictionId: "first", timestampMilliseconds: 2, value: .number(1))
-        _ = try await store.append(labels: [late], model: "m")
-        var stored = try await store.predictions(model: "m", after: 0, limit: 10)
-        #expect(stored.first { $0.event.id == "first" }?.label == late)
-        #expect(stored.first { $0.event.id == "later" }?.label == early)
-        // A corrected label replaces the old one and says so.
-        let correction = LabelEvent(predictionId: "later", timestampMilliseconds: 3, value: .label("no"))
-        #expect(try await store.append(labels: [correction], model: "m") == AppendResult(stored: 1, alreadyPresent: ["later"]))
-        #expect(try await store.labelCounts(model: "m") == LabelCounts(labels: 2, matched: 2))
-        #expect(try await store.prediction(model: "m", id: "later")?.label == correction)
-        stored = try await store.predictions(model: "m", after: 0, limit: 10)
-        #expect(stored.first { $0.event.id == "later" }?.label == correction)
-    }
-
     @Test func committedDataAndWatermarksSurviveReopening() async throws {
         let directory = Self.temporaryDirectory()
         do {
@@ -112,24 +68,6 @@ struct SQLiteStoreTests {
         #expect(try await store.predictions(after: 0, limit: 10, model: nil).map(\.model) == ["a", "a", "b", "a"])
     }
 
-    @Test func bucketsAndWatermarkAreSavedTogether() async throws {
-        let directory = Self.temporaryDirectory()
-        var profile = LiveProfile()
-        for index in 0..<100 { profile.add(Self.prediction("p\(index)")) }
-        let key = BucketKey(model: "m", version: "v1", start: 1_700_000_000_000)
-        do {
-            let store = try SQLiteStore(directory: directory)
-            try await store.saveBuckets([LiveBucket(key: key, profile: profile)], watermark: "live", position: 100)
-        }
-        let store = try SQLiteStore(directory: directory)
-        #expect(try await store.watermark("live") == 100)
-        #expect(try await store.buckets([key]).buckets.first?.profile == profile)
-        #expect(try await store.buckets(model: "m", starting: key.start..<(key.start + 1)).buckets.count == 1)
-        #expect(try await store.buckets(model: "other", starting: key.start..<(key.start + 1)).buckets.isEmpty)
-        #expect(try await store.deleteBuckets(before: key.start + 1) == 1)
-        #expect(try await store.buckets([key]) == BucketRead(buckets: [], unreadable: [:]))
-    }
-
     @Test func unreadableBucketsAreReportedAndTheirEventsFound() async throws {
         let directory = Self.temporaryDirectory()
         let store = try SQLiteStore(directory: directory)
@@ -162,22 +100,6 @@ struct SQLiteStoreTests {
         let paged = try await store.predictions(in: damaged, width: width, after: all[0].position, through: all[2].position - 1, limit: 100)
         #expect(paged.map(\.event.id) == ["e3"])
         #expect(try await store.predictions(in: damaged, width: width, after: 0, through: 100, limit: 2).count == 2)
-    }
-
-    @Test func referencesAndRetention() async throws {
-        let store = try SQLiteStore(directory: Self.temporaryDirectory())
-        var profile = LiveProfile()
-        profile.add(Self.prediction("r"))
-        let reference = StoredReference(profile: profile.features.datasetProfile(), source: "train.csv", createdMilliseconds: 5)
-        try await store.setReference(reference, model: "m")
-        #expect(try await store.reference(model: "m") == reference)
-        #expect(try await store.reference(model: "none") == nil)
-        _ = try await store.append(predictions: [Self.prediction("old", at: 1_000), Self.prediction("new", at: 9_000)], model: "m")
-        _ = try await store.append(labels: [LabelEvent(predictionId: "old", timestampMilliseconds: 1, value: .number(1))], model: "m")
-        #expect(try await store.deletePredictions(before: 5_000) == 1)
-        #expect(try await store.predictions(model: "m", after: 0, limit: 10).map(\.event.id) == ["new"])
-        #expect(try await store.labelCounts(model: "m").labels == 0)
-        #expect(store.sizeInBytes() > 0)
     }
 
     /// Commits do not checkpoint the write-ahead log (that waited on two fsyncs inside a commit); the background
@@ -243,42 +165,6 @@ struct SQLiteStoreTests {
         }
         #expect(rounds > 10, "no checkpoint completed during the commits: \(rounds) rounds")
         #expect(try await store.predictions(after: 0, limit: rows + 1, model: "m").count == rows)
-    }
-
-    /// A rollup is read only while no bucket of its span was saved after it; retention removes both.
-    @Test func rollupsAreReadOnlyWhileCurrent() async throws {
-        let store = try SQLiteStore(directory: Self.temporaryDirectory())
-        let hour: Int64 = 3_600_000
-        let start = 1_800_000_000_000 / hour * hour
-        var profile = LiveProfile()
-        profile.add(Self.prediction("x"))
-        func bucket(_ minute: Int64) -> LiveBucket { LiveBucket(key: BucketKey(model: "m", version: "v1", start: start + minute * 60_000), profile: profile) }
-        try await store.saveBuckets([bucket(0), bucket(30), bucket(59)], watermark: "w", position: 5)
-        let hourRange = start..<(start + hour)
-
-        let uncovered = try await store.rollupRead(model: "m", starting: hourRange, width: hour).uncovered
-        #expect(uncovered.buckets.map(\.savedPosition) == [5, 5, 5])
-        var rollup = LiveBucket(key: BucketKey(model: "m", version: "v1", start: start), profile: LiveProfile(), savedPosition: 5)
-        for part in uncovered.buckets { rollup.profile.merge(part.profile) }
-        try await store.saveRollups([rollup])
-        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).rollups.buckets == [rollup])
-        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).uncovered.buckets.isEmpty)
-
-        // A later save of one bucket of the hour (late events) makes the rollup stale: all the hour's buckets
-        // are read again, and the rollup is not.
-        try await store.saveBuckets([bucket(30)], watermark: "w", position: 9)
-        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).rollups.buckets.isEmpty)
-        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).uncovered.buckets.map(\.savedPosition) == [5, 9, 5])
-        // So does a new bucket in the hour.
-        rollup.savedPosition = 9
-        try await store.saveRollups([rollup])
-        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).rollups.buckets.count == 1)
-        try await store.saveBuckets([bucket(45)], watermark: "w", position: 12)
-        #expect(try await store.rollupRead(model: "m", starting: hourRange, width: hour).rollups.buckets.isEmpty)
-
-        #expect(try await store.deleteBuckets(before: start + hour) == 4)
-        let database = try openDatabase(store.path)
-        #expect(try await database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rollups") } == 0)
     }
 
     /// A traffic read (what /performance reads) decodes the small `traffic` column, or the whole payload of

@@ -14,7 +14,8 @@ struct EstimatedQualityReportTests {
     }
 
     static var expected: [String: Any] {
-        let object = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cbpeFixture("cbpe-expected.json")))) as? [String: Any]
+        let object =
+            try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cbpeFixture("cbpe-expected.json")))) as? [String: Any]
         return object?["datasets"] as? [String: Any] ?? [:]
     }
 
@@ -45,7 +46,11 @@ struct EstimatedQualityReportTests {
         return ["highstreet_card", "prepaid_card", "upmarket_card"].map { "\($0)=y_pred_proba_\($0)" }.joined(separator: ",")
     }
 
-    static func check(_ dataset: String, current: String, extra: [String] = []) async throws -> (document: [String: Any], outcome: ChildProcess.Outcome) {
+    static func check(
+        _ dataset: String,
+        current: String,
+        extra: [String] = []
+    ) async throws -> (document: [String: Any], outcome: ChildProcess.Outcome) {
         let json = VigilProcess.temporaryPath(".json")
         let outcome = try await VigilProcess.run(
             [
@@ -76,11 +81,17 @@ struct EstimatedQualityReportTests {
                 let value = try #require(metric["value"] as? Double)
                 let error = try #require(metric["samplingError"] as? Double)
                 #expect(abs(value - want["estimated"]!) < 1e-5, "\(dataset) \(name): \(value) vs NannyML \(want["estimated"]!)")
-                #expect(abs(error - want["sampling_error"]!) <= 0.01 * want["sampling_error"]!, "\(dataset) \(name) SE: \(error) vs \(want["sampling_error"]!)")
+                #expect(
+                    abs(error - want["sampling_error"]!) <= 0.01 * want["sampling_error"]!,
+                    "\(dataset) \(name) SE: \(error) vs \(want["sampling_error"]!)"
+                )
                 if labelled {
                     // ROC AUC from 1000-bin histograms: within 1e-3; the rest exact.
                     let realized = try #require(metric["realized"] as? Double, "\(dataset) \(name): no realized value")
-                    #expect(abs(realized - want["realized"]!) < (name == "roc_auc" ? 1e-3 : 1e-9), "\(dataset) \(name) realized: \(realized) vs \(want["realized"]!)")
+                    #expect(
+                        abs(realized - want["realized"]!) < (name == "roc_auc" ? 1e-3 : 1e-9),
+                        "\(dataset) \(name) realized: \(realized) vs \(want["realized"]!)"
+                    )
                 } else {
                     #expect(metric["realized"] is NSNull)
                 }
@@ -97,11 +108,14 @@ struct EstimatedQualityReportTests {
         // A reference without its target (the current has one): no estimator can be fitted, and the report says why.
         let reference = VigilProcess.temporaryPath(".csv")
         let text = try String(contentsOfFile: Self.cbpeFixture("car-loan-reference.csv"), encoding: .utf8)
-        let unlabelled = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(2).joined(separator: ",") }
+        let unlabelled = text.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).prefix(2).joined(separator: ",")
+        }
         try (unlabelled.joined(separator: "\n") + "\n").write(toFile: reference, atomically: true, encoding: .utf8)
         let json = VigilProcess.temporaryPath(".json")
         let run = try await VigilProcess.run([
-            "report", "--reference", reference, "--current", try Self.currentFile("car-loan", labelled: true), "--target", "y_true", "--prediction", "y_pred",
+            "report", "--reference", reference, "--current", try Self.currentFile("car-loan", labelled: true), "--target", "y_true", "--prediction",
+            "y_pred",
             "--scores", "y_pred_proba", "--json", json,
         ])
         #expect(run.status == 0, "\(run.standardError)")
@@ -121,7 +135,10 @@ struct EstimatedQualityReportTests {
             "--scores", "y_pred_proba",
         ])
         #expect(outOfRange.status == 2)
-        #expect(outOfRange.standardError.contains(":3 (column \"y_pred_proba\")") && outOfRange.standardError.contains("1.7"), "\(outOfRange.standardError)")
+        #expect(
+            outOfRange.standardError.contains(":3 (column \"y_pred_proba\")") && outOfRange.standardError.contains("1.7"),
+            "\(outOfRange.standardError)"
+        )
 
         let malformed = try await VigilProcess.run([
             "check", "--reference", Self.cbpeFixture("car-loan-reference.csv"), "--current", current, "--target", "y_true", "--scores", "a=,b=c",
@@ -133,7 +150,12 @@ struct EstimatedQualityReportTests {
         #expect(missing.status == 2 && missing.standardError.contains("p_missing"), "\(missing.standardError)")
     }
 
-    @Test(.enabled(if: HTMLReportTests.chromium != nil || HTMLReportTests.inCI, "headless Chromium is not installed (apt-get install chromium); .ci/run installs it"))
+    @Test(
+        .enabled(
+            if: HTMLReportTests.chromium != nil || HTMLReportTests.inCI,
+            "headless Chromium is not installed (apt-get install chromium); .ci/run installs it"
+        )
+    )
     func theHTMLPageDrawsTheEstimateBesideTheRealizedValue() async throws {
         let page = VigilProcess.temporaryPath(".html")
         let run = try await VigilProcess.run([
@@ -145,7 +167,9 @@ struct EstimatedQualityReportTests {
         #expect(status == 0)
         #expect(dom.contains("id=\"estimated-quality\"") && dom.contains("id=\"estimated-metrics\""))
         // An estimate mark and a realized mark for each of the six metrics, each with its numbers in text.
-        let chart = try #require(dom.components(separatedBy: "class=\"quality-estimates\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+        let chart = try #require(
+            dom.components(separatedBy: "class=\"quality-estimates\"").dropFirst().first?.components(separatedBy: "</svg>").first
+        )
         #expect(chart.components(separatedBy: "<circle").count - 1 == 12, "\(chart)")
         #expect(chart.contains("est. 0.7539") && chart.contains("realized 0.7505"))
         for marker in ["Uncaught", "SyntaxError", "TypeError", "ReferenceError"] { #expect(!log.contains(marker)) }

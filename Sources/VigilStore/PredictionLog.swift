@@ -1,0 +1,55 @@
+public import VigilCore
+
+/// The prediction log: the source of truth every statistic is derived from. Each prediction gets a position,
+/// strictly increasing across the log; a prediction is read back with its latest label when one has come.
+///
+/// Every method commits before it returns: a caller that answers 2xx after `append` has the data on disk.
+/// Implementations: ``SQLiteStore`` and the in-memory twin ``InMemoryQualityStore``, held to one conformance
+/// suite (`PredictionLogConformanceTests`).
+public protocol PredictionLog: Sendable {
+    /// Appends the batches in one transaction (group commit), in order. Ids already stored for a model are
+    /// skipped and reported, so a client may resend a batch safely.
+    func append(_ batches: [PredictionBatch]) async throws(StoreError) -> [AppendResult]
+
+    /// Predictions after a log position, oldest first, with their labels when known; all models when
+    /// `model` is nil.
+    func predictions(after position: Int64, limit: Int, model: String?) async throws(StoreError) -> [StoredPrediction]
+
+    /// One prediction by id, with its label when known.
+    func prediction(model: String, id: String) async throws(StoreError) -> StoredPrediction?
+
+    /// Every (model, version) pair that has predictions, sorted.
+    func modelVersions() async throws(StoreError) -> [ModelVersion]
+
+    /// The predictions of one bucket (its model and version, timestamps from `key.start` for `width`
+    /// milliseconds) at log positions after `position` and up to `last`, oldest first, at most `limit`:
+    /// what an unreadable bucket is rebuilt from.
+    func predictions(
+        in key: BucketKey,
+        width: Int64,
+        after position: Int64,
+        through last: Int64,
+        limit: Int
+    ) async throws(StoreError) -> [StoredPrediction]
+
+    /// Deletes predictions (and their labels) made before `milliseconds`; returns how many.
+    func deletePredictions(before milliseconds: Int64) async throws(StoreError) -> Int
+}
+
+extension PredictionLog {
+    /// Appends one batch of one model's predictions.
+    public func append(predictions: [PredictionEvent], model: String) async throws(StoreError) -> AppendResult {
+        try await append([PredictionBatch(model: model, events: predictions)])[0]
+    }
+
+    /// One model's predictions after a log position, oldest first.
+    public func predictions(model: String, after position: Int64, limit: Int) async throws(StoreError) -> [StoredPrediction] {
+        try await predictions(after: position, limit: limit, model: model)
+    }
+
+    /// The models that have predictions, sorted.
+    public func models() async throws(StoreError) -> [String] {
+        var seen = Set<String>()
+        return try await modelVersions().map(\.model).filter { seen.insert($0).inserted }
+    }
+}

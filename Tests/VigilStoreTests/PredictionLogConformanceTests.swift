@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import VigilCore
+
+@testable import VigilStore
+
+/// The same tests for every `PredictionLog`: the SQLite store and the in-memory twin keep positions, refuse
+/// repeated ids, join labels and forget old predictions alike.
+struct PredictionLogConformanceTests {
+    enum Kind: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite, memory
+        var testDescription: String { rawValue }
+    }
+
+    /// A log with its label side, since a prediction is read back with its label.
+    static func make(_ kind: Kind) throws -> any PredictionLog & QualityStore {
+        switch kind {
+        case .sqlite: try SQLiteStore(directory: SQLiteStoreTests.temporaryDirectory())
+        case .memory: InMemoryQualityStore()
+        }
+    }
+
+    static func prediction(_ id: String, at milliseconds: Int64 = 1_700_000_000_000, version: String = "v1") -> PredictionEvent {
+        SQLiteStoreTests.prediction(id, at: milliseconds, version: version)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func appendsAndReadsBackInLogOrder(_ kind: Kind) async throws {
+        let store = try Self.make(kind)
+        let events = (0..<250).map { Self.prediction("p\($0)", at: 1_700_000_000_000 + Int64($0), version: $0 % 3 == 0 ? "v2" : "v1") }
+        let result = try await store.append(predictions: events, model: "churn")
+        #expect(result.stored == 250 && result.alreadyPresent.isEmpty)
+        #expect(result.positions.compactMap { $0 }.count == 250)
+        let stored = try await store.predictions(model: "churn", after: 0, limit: 1000)
+        #expect(stored.map(\.event) == events)
+        #expect(zip(stored, stored.dropFirst()).allSatisfy { $0.position < $1.position })
+        let tail = try await store.predictions(model: "churn", after: stored[199].position, limit: 1000)
+        #expect(tail.map(\.event.id) == (200..<250).map { "p\($0)" })
+        #expect(try await store.predictions(model: "churn", after: 0, limit: 7).count == 7)
+        _ = try await store.append(predictions: [Self.prediction("x")], model: "a-model")
+        #expect(try await store.models() == ["a-model", "churn"])
+        #expect(
+            try await store.modelVersions() == [
+                ModelVersion(model: "a-model", version: "v1"), ModelVersion(model: "churn", version: "v1"),
+                ModelVersion(model: "churn", version: "v2"),
+            ]
+        )
+        #expect(try await store.predictions(after: 0, limit: 1000, model: nil).count == 251)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func resendingIdsNeverCountsTwice(_ kind: Kind) async throws {
+        let store = try Self.make(kind)
+        _ = try await store.append(predictions: [Self.prediction("a"), Self.prediction("b")], model: "m")
+        let again = try await store.append(predictions: [Self.prediction("b"), Self.prediction("c"), Self.prediction("c")], model: "m")
+        #expect(again.stored == 1 && again.alreadyPresent == ["b", "c"])
+        #expect(again.positions.map { $0 != nil } == [false, true, false])
+        #expect(try await store.predictions(model: "m", after: 0, limit: 100).map(\.event.id) == ["a", "b", "c"])
+        // The same id under another model is a different prediction.
+        #expect(try await store.append(predictions: [Self.prediction("a")], model: "other").stored == 1)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func labelsJoinWhetherTheyArriveBeforeOrAfter(_ kind: Kind) async throws {
+        let store = try Self.make(kind)
+        let early = LabelEvent(predictionId: "later", timestampMilliseconds: 1, value: .label("yes"))
+        #expect(try await store.append(labels: [early], model: "m").stored == 1)
+        _ = try await store.append(predictions: [Self.prediction("first"), Self.prediction("later")], model: "m")
+        let late = LabelEvent(predictionId: "first", timestampMilliseconds: 2, value: .number(1))
+        _ = try await store.append(labels: [late], model: "m")
+        var stored = try await store.predictions(model: "m", after: 0, limit: 10)
+        #expect(stored.first { $0.event.id == "first" }?.label == late)
+        #expect(stored.first { $0.event.id == "later" }?.label == early)
+        // A corrected label replaces the old one and says so.
+        let correction = LabelEvent(predictionId: "later", timestampMilliseconds: 3, value: .label("no"))
+        #expect(try await store.append(labels: [correction], model: "m") == AppendResult(stored: 1, alreadyPresent: ["later"]))
+        #expect(try await store.labelCounts(model: "m") == LabelCounts(labels: 2, matched: 2))
+        #expect(try await store.prediction(model: "m", id: "later")?.label == correction)
+        #expect(try await store.prediction(model: "m", id: "none") == nil)
+        stored = try await store.predictions(model: "m", after: 0, limit: 10)
+        #expect(stored.first { $0.event.id == "later" }?.label == correction)
+    }
+
+    /// What an unreadable bucket is rebuilt from: its model version's predictions in its span, between two positions.
+    @Test(arguments: Kind.allCases)
+    func aBucketsPredictionsAreReadByTimeVersionAndPosition(_ kind: Kind) async throws {
+        let store = try Self.make(kind)
+        let start: Int64 = 1_800_000_000_000
+        let events = (0..<20).map { Self.prediction("p\($0)", at: start + Int64($0) * 10_000, version: $0 % 2 == 0 ? "v1" : "v2") }
+        let positions = try await store.append(predictions: events, model: "m").positions.compactMap { $0 }
+        let key = BucketKey(model: "m", version: "v1", start: start)
+        // The first minute holds p0…p5; of v1, p0, p2, p4; after p0's position and up to p4's.
+        let read = try await store.predictions(in: key, width: 60_000, after: positions[0], through: positions[4], limit: 100)
+        #expect(read.map(\.event.id) == ["p2", "p4"])
+        #expect(try await store.predictions(in: key, width: 60_000, after: 0, through: .max, limit: 2).map(\.event.id) == ["p0", "p2"])
+    }
+
+    @Test(arguments: Kind.allCases)
+    func retentionForgetsOldPredictionsWithTheirLabels(_ kind: Kind) async throws {
+        let store = try Self.make(kind)
+        _ = try await store.append(predictions: [Self.prediction("old", at: 1_000), Self.prediction("new", at: 9_000)], model: "m")
+        _ = try await store.append(labels: [LabelEvent(predictionId: "old", timestampMilliseconds: 1, value: .number(1))], model: "m", lateness: nil)
+        #expect(try await store.deletePredictions(before: 5_000) == 1)
+        #expect(try await store.predictions(model: "m", after: 0, limit: 10).map(\.event.id) == ["new"])
+        #expect(try await store.prediction(model: "m", id: "old") == nil)
+        #expect(try await store.labelCounts(model: "m").labels == 0)
+        #expect(try await store.labelFolds(after: 0, limit: 10).folds.isEmpty)
+    }
+}
