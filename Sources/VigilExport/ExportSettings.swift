@@ -5,6 +5,8 @@ public struct ExportSettings: Sendable, Equatable {
     public var monitorWindow: Int64 = 3_600_000
     /// The longer window of the model-quality gauges, in milliseconds (`monitor.quality_window_seconds`).
     public var qualityWindow: Int64 = 7 * 86_400_000
+    /// The window of the version comparisons' gauges, in milliseconds (`comparisons.window_seconds`).
+    public var comparisonWindow: Int64 = 86_400_000
     /// The drifted share of features at which the dataset drifts (`drift.dataset_drift_share`).
     public var datasetDriftShare: Double = 0.5
     /// The URL people reach Vigil at, for links in alerts.

@@ -35,11 +35,15 @@ public struct ExportedAlert: Sendable, Equatable {
         /// The family whose value is the number of events behind the gauge, for the minimum-events guard; the
         /// window's predictions when nil.
         public var events: (metric: String, matchers: [String: String])?
+        /// True for a gauge the rule reads as it stands, with no guard over the rule's window (a comparison's
+        /// verdict, already measured over the comparison window): its test histories need one step per window.
+        public var standsAlone = false
 
         /// Field by field; the tuples keep the synthesized conformance from applying.
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.metric == rhs.metric && lhs.matchers == rhs.matchers && lhs.identity == rhs.identity && lhs.renamed?.from == rhs.renamed?.from
                 && lhs.renamed?.to == rhs.renamed?.to && lhs.events?.metric == rhs.events?.metric && lhs.events?.matchers == rhs.events?.matchers
+                && lhs.standsAlone == rhs.standsAlone
         }
     }
 

@@ -66,7 +66,9 @@ public struct PrometheusRules: Sendable {
 
         mutating func alert(for rule: AlertRule) -> Result<ExportedAlert, Reason> {
             if let tag = rule.selector.segmentTag {
-                return .failure(Reason("segment \(tag): Vigil's segment breakdown has no Prometheus series (segment values are not labels on /metrics)"))
+                return .failure(
+                    Reason("segment \(tag): Vigil's segment breakdown has no Prometheus series (segment values are not labels on /metrics)")
+                )
             }
             let grouping = rule.perVersion ? ["model_name", "model_version"] : ["model_name"]
             let level = grouping.joined(separator: "_")
@@ -92,7 +94,9 @@ public struct PrometheusRules: Sendable {
                 value = record(requestsName, requestsExpr) + PromQL.selector(scope)
             case .requestRate:
                 source = .requestRate
-                value = record("\(level):ml_prediction_requests:rate\(window)", "sum \(by) (rate(ml_prediction_requests_total[\(window)]))") + PromQL.selector(scope)
+                value =
+                    record("\(level):ml_prediction_requests:rate\(window)", "sum \(by) (rate(ml_prediction_requests_total[\(window)]))")
+                    + PromQL.selector(scope)
             case .errorRate:
                 source = .errorRatio
                 value =
@@ -105,7 +109,8 @@ public struct PrometheusRules: Sendable {
                 let family = isLatency ? "ml_prediction_latency_seconds" : "ml_prediction_confidence"
                 source = isLatency ? .latency(quantile: quantile) : .confidence(quantile: quantile)
                 let buckets = record(
-                    "\(level)_le:\(family)_bucket:rate\(window)", "sum by (\((grouping + ["le"]).joined(separator: ", "))) (rate(\(family)_bucket[\(window)]))"
+                    "\(level)_le:\(family)_bucket:rate\(window)",
+                    "sum by (\((grouping + ["le"]).joined(separator: ", "))) (rate(\(family)_bucket[\(window)]))"
                 )
                 value = "histogram_quantile(\(DecimalText.text(quantile)), \(buckets)\(PromQL.selector(scope)))"
                 if isLatency {
@@ -130,7 +135,9 @@ public struct PrometheusRules: Sendable {
                 var matchers = scope
                 if let name = rule.selector.className { matchers["class"] = name }
                 value = share + PromQL.selector(matchers)
-                events = record("\(level):ml_prediction_class:increase\(window)", "sum \(by) (increase(ml_prediction_class_total[\(window)]))") + PromQL.selector(scope)
+                events =
+                    record("\(level):ml_prediction_class:increase\(window)", "sum \(by) (increase(ml_prediction_class_total[\(window)]))")
+                    + PromQL.selector(scope)
             default:
                 switch gauge(for: rule) {
                 case .failure(let reason): return .failure(reason)
@@ -147,7 +154,9 @@ public struct PrometheusRules: Sendable {
                         eventsOn = identity
                     }
                     if rule.window != settings.monitorWindow, !gauge.matchers.keys.contains("window") {
-                        notes.append("Vigil publishes this gauge over its monitoring window (\(PromQL.duration(settings.monitorWindow))), not the rule's \(window)")
+                        notes.append(
+                            "Vigil publishes this gauge over its monitoring window (\(PromQL.duration(settings.monitorWindow))), not the rule's \(window)"
+                        )
                     }
                     if !rule.perVersion {
                         notes.append("with per_version: false, Prometheus takes the largest version's value; Vigil measures the versions merged")
@@ -163,7 +172,8 @@ public struct PrometheusRules: Sendable {
                 var alertMatchers = rule.labels
                 alertMatchers["alertname"] = rule.alertName ?? rule.name
                 alertMatchers["severity"] = rule.severity.rawValue
-                condition = "(\(condition) or (\(value) \(op) \(resolve) and on (\(identity.joined(separator: ", "))) ALERTS\(PromQL.selector(alertMatchers))))"
+                condition =
+                    "(\(condition) or (\(value) \(op) \(resolve) and on (\(identity.joined(separator: ", "))) ALERTS\(PromQL.selector(alertMatchers))))"
             }
             if rule.minimumEvents > 0 {
                 if events.hasPrefix(requestsName) { _ = record(requestsName, requestsExpr) }
@@ -182,13 +192,18 @@ public struct PrometheusRules: Sendable {
                 }
             }
             if rule.metric == .requests, rule.noData == .alerting {
-                notes.append("after a restart of Vigil the counter is absent until its first prediction, so Prometheus cannot see a model that never returns")
+                notes.append(
+                    "after a restart of Vigil the counter is absent until its first prediction, so Prometheus cannot see a model that never returns"
+                )
             }
             var labels = rule.labels
             labels["severity"] = rule.severity.rawValue
             let prometheusRule = PrometheusRuleFile.Rule(
-                alert: rule.alertName ?? rule.name, expr: condition, holdFor: rule.holdFor > 0 ? PromQL.duration(rule.holdFor) : nil,
-                keepFiringFor: rule.keepFiringFor > 0 ? PromQL.duration(rule.keepFiringFor) : nil, labels: SortedMap(labels),
+                alert: rule.alertName ?? rule.name,
+                expr: condition,
+                holdFor: rule.holdFor > 0 ? PromQL.duration(rule.holdFor) : nil,
+                keepFiringFor: rule.keepFiringFor > 0 ? PromQL.duration(rule.keepFiringFor) : nil,
+                labels: SortedMap(labels),
                 annotations: SortedMap(annotations(rule, source: source, notes: notes))
             )
             return .success(
@@ -198,7 +213,12 @@ public struct PrometheusRules: Sendable {
 
         /// `max by (identity) (metric{scope, matchers})`, with a label renamed to the name Vigil's alerts use.
         static func read(
-            _ metric: String, _ matchers: [String: String], scope: [String: String], rule: AlertRule, identity: [String], renamed: (from: String, to: String)?
+            _ metric: String,
+            _ matchers: [String: String],
+            scope: [String: String],
+            rule: AlertRule,
+            identity: [String],
+            renamed: (from: String, to: String)?
         ) -> String {
             var all = scope.merging(matchers) { _, new in new }
             if let feature = rule.selector.feature { all["feature_name"] = feature }
@@ -215,7 +235,11 @@ public struct PrometheusRules: Sendable {
             func windowed(_ metric: String, _ matchers: [String: String], windows: [Int64]) -> Result<[String: String], Reason> {
                 guard windows.contains(rule.window) else {
                     let list = windows.map { PromQL.duration($0) }.joined(separator: " and ")
-                    return .failure(Reason("Vigil publishes \(metric) over \(list); the rule's \(PromQL.duration(rule.window)) window is evaluated by Vigil alone"))
+                    return .failure(
+                        Reason(
+                            "Vigil publishes \(metric) over \(list); the rule's \(PromQL.duration(rule.window)) window is evaluated by Vigil alone"
+                        )
+                    )
                 }
                 return .success(matchers.merging(["window": PromQL.duration(rule.window)]) { _, new in new })
             }
@@ -232,11 +256,20 @@ public struct PrometheusRules: Sendable {
                 return .success(.init(metric: "ml_data_quality_ratio", matchers: ["check": check.rawValue], identity: ["feature_name"]))
             case .quality(let name):
                 return windowed("ml_model_quality", ["metric": name], windows: published).map {
-                    .init(metric: "ml_model_quality", matchers: $0, identity: [], events: ("ml_labelled_predictions", $0.filter { $0.key == "window" }))
+                    .init(
+                        metric: "ml_model_quality",
+                        matchers: $0,
+                        identity: [],
+                        events: ("ml_labelled_predictions", $0.filter { $0.key == "window" })
+                    )
                 }
             case .labelCoverage:
                 guard rule.window == settings.monitorWindow else {
-                    return .failure(Reason("Vigil publishes ml_label_coverage_ratio over \(monitor); the rule's \(PromQL.duration(rule.window)) window is evaluated by Vigil alone"))
+                    return .failure(
+                        Reason(
+                            "Vigil publishes ml_label_coverage_ratio over \(monitor); the rule's \(PromQL.duration(rule.window)) window is evaluated by Vigil alone"
+                        )
+                    )
                 }
                 return .success(.init(metric: "ml_label_coverage_ratio", matchers: ["window": monitor], identity: []))
             case .businessMean:
@@ -244,10 +277,32 @@ public struct PrometheusRules: Sendable {
                     var counted = matchers
                     counted["statistic"] = "count"
                     return .init(
-                        metric: "ml_business_metric", matchers: matchers, identity: ["business_metric", "source"], renamed: ("metric", "business_metric"),
+                        metric: "ml_business_metric",
+                        matchers: matchers,
+                        identity: ["business_metric", "source"],
+                        renamed: ("metric", "business_metric"),
                         events: ("ml_business_metric", counted)
                     )
                 }
+            case .comparisonVerdict:
+                // One series per challenger and baseline, over the comparison window alone (no `window` label).
+                guard rule.window == settings.comparisonWindow else {
+                    return .failure(
+                        Reason(
+                            "Vigil publishes ml_version_comparison_verdict over the comparison window (\(PromQL.duration(settings.comparisonWindow))); the rule's \(PromQL.duration(rule.window)) window is evaluated by Vigil alone"
+                        )
+                    )
+                }
+                guard rule.minimumEvents == 0 else {
+                    return .failure(
+                        Reason(
+                            "min_events on a comparison verdict has no Prometheus series to count (the comparison has its own guards); evaluated by Vigil alone"
+                        )
+                    )
+                }
+                var gauge = ExportedAlert.Gauge(metric: "ml_version_comparison_verdict", matchers: [:], identity: ["baseline"])
+                gauge.standsAlone = true
+                return .success(gauge)
             default:
                 return .failure(Reason("\(rule.metric) has no gauge"))
             }
@@ -262,10 +317,12 @@ public struct PrometheusRules: Sendable {
             if rule.metric.isPerFeature { subject = "feature {{ $labels.feature_name }} of " + subject }
             if rule.metric == .classShare { subject = "class {{ $labels.class }} of " + subject }
             if rule.metric == .businessMean { subject = "{{ $labels.business_metric }} of " + subject }
-            let comparison = "\(rule.direction == .above ? "above" : "below") \(AlertRule.formatted(rule.threshold))\(rule.metric.isLatency ? " ms" : "")"
+            let comparison =
+                "\(rule.direction == .above ? "above" : "below") \(AlertRule.formatted(rule.threshold))\(rule.metric.isLatency ? " ms" : "")"
             if result["summary"] == nil { result["summary"] = "\(rule.metric) of \(subject) is \(comparison)" }
             if result["description"] == nil {
-                result["description"] = "\(rule.metric) over \(PromQL.duration(rule.window)) is {{ $value | \(source.valueFormat) }} for \(subject) (threshold: \(comparison))."
+                result["description"] =
+                    "\(rule.metric) over \(PromQL.duration(rule.window)) is {{ $value | \(source.valueFormat) }} for \(subject) (threshold: \(comparison))."
             }
             let slug = name.lowercased()
             if result["runbook_url"] == nil { result["runbook_url"] = (settings.runbookURL ?? "\(settings.vigilURL)/runbooks") + "#\(slug)" }

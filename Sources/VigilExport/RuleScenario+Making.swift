@@ -81,14 +81,14 @@ extension RuleScenario {
         /// The rule's window in steps; one for a gauge whose guard reads its own events, since Vigil publishes
         /// the gauge already measured over its window.
         var windowSteps: Int {
-            if case .gauge(let gauge) = alert.source, gauge.events != nil { return 1 }
+            if case .gauge(let gauge) = alert.source, gauge.events != nil || gauge.standsAlone { return 1 }
             return Int(max(1, rule.window / stepLength))
         }
 
         /// Steps of good values before anything happens, so that every window Prometheus reads lies after the
         /// series start (where `increase` would extrapolate) by the time the rule can fire.
         var warmUp: Int {
-            if case .gauge(let gauge) = alert.source, gauge.events != nil { return 2 }
+            if case .gauge(let gauge) = alert.source, gauge.events != nil || gauge.standsAlone { return 2 }
             return windowSteps + 1
         }
 

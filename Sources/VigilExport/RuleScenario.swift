@@ -46,18 +46,30 @@ struct RuleScenario {
         var runProfiles: [RunKey: LiveProfile] = [:]
         func profile(of step: TrafficStep, count: Int) -> LiveProfile {
             if let known = runProfiles[RunKey(step: step, count: count)] { return known }
-            var made: LiveProfile
-            if count == 1 {
-                if let known = stepProfiles[step] {
-                    made = known
-                } else {
-                    made = LiveProfile()
-                    for event in step.events(version: version, time: stepLength / 2) { made.add(event) }
-                    stepProfiles[step] = made
-                }
+            let single: LiveProfile
+            if let known = stepProfiles[step] {
+                single = known
             } else {
-                made = profile(of: step, count: count - 1)
-                made.merge(profile(of: step, count: 1))
+                var made = LiveProfile()
+                for event in step.events(version: version, time: stepLength / 2) { made.add(event) }
+                stepProfiles[step] = made
+                single = made
+            }
+            // From the longest run already built, one step at a time: a loop, not a recursion as deep as the
+            // run (hundreds of frames overflowed a test thread's stack in a debug build).
+            var built = 1
+            var made = single
+            for shorter in stride(from: count - 1, through: 1, by: -1) {
+                if let known = runProfiles[RunKey(step: step, count: shorter)] {
+                    built = shorter
+                    made = known
+                    break
+                }
+            }
+            while built < count {
+                made.merge(single)
+                built += 1
+                runProfiles[RunKey(step: step, count: built)] = made
             }
             runProfiles[RunKey(step: step, count: count)] = made
             return made
@@ -68,8 +80,16 @@ struct RuleScenario {
                 var labels = evaluator.baseLabels(rule, model: model, version: rule.perVersion ? version : nil)
                 for (name, value) in gaugeIdentity { labels[name] = value }
                 let fingerprint = AlertInstance.fingerprint(labels)
-                let observation: AlertObservation = gaugeObservation(at: index, settings: settings).map { .value($0.value, events: $0.events) } ?? .noData
-                let (next, _) = rule.step(instances[fingerprint], observation: observation, now: now, fingerprint: fingerprint, labels: labels, annotations: [:])
+                let observation: AlertObservation =
+                    gaugeObservation(at: index, settings: settings).map { .value($0.value, events: $0.events) } ?? .noData
+                let (next, _) = rule.step(
+                    instances[fingerprint],
+                    observation: observation,
+                    now: now,
+                    fingerprint: fingerprint,
+                    labels: labels,
+                    annotations: [:]
+                )
                 instances[fingerprint] = next
             } else {
                 var traffic = LiveProfile()
@@ -82,7 +102,12 @@ struct RuleScenario {
                 }
                 let key = AlertEvaluator.WindowKey(model: model, version: rule.perVersion ? version : nil, length: rule.window)
                 // The range as the server's alert service makes it: the window up to and including `now`.
-                let window = ModelWindow(model: model, version: rule.perVersion ? version : "", range: (now - rule.window)..<(now + 1), traffic: traffic)
+                let window = ModelWindow(
+                    model: model,
+                    version: rule.perVersion ? version : "",
+                    range: (now - rule.window)..<(now + 1),
+                    traffic: traffic
+                )
                 instances = evaluator.evaluate(windows: [key: window], instances: instances, now: now).instances
             }
             firing.append(instances.values.filter { $0.state == .firing }.sorted { $0.fingerprint < $1.fingerprint })
@@ -105,6 +130,7 @@ struct RuleScenario {
             case "feature_name": labels[name] = rule.selector.feature ?? "amount"
             case "business_metric": labels[name] = rule.selector.businessMetric ?? "revenue"
             case "source": labels[name] = "prediction"
+            case "baseline": labels[name] = "v1"
             default: labels[name] = "x"
             }
         }

@@ -55,6 +55,7 @@ struct ExportCommand: ParsableCommand {
         var settings = ExportSettings()
         settings.monitorWindow = Int64(server.monitorWindowSeconds) * 1000
         settings.qualityWindow = Int64(server.qualityWindowSeconds) * 1000
+        settings.comparisonWindow = Int64(server.comparisons.windowSeconds) * 1000
         settings.datasetDriftShare = server.drift.datasetDriftShare
         let host = server.host == "0.0.0.0" || server.host == "::" ? "localhost" : server.host
         settings.target = target ?? "\(host):\(server.port)"

@@ -58,6 +58,8 @@ enum ExportFixtures {
                 minimumEvents: 20
             ),
             AlertRule(name: "AccuracyThreeDays", metric: .quality("accuracy"), window: 72 * hour, direction: .below, threshold: 0.8),
+            AlertRule(name: "ChallengerRejected", model: "fraud", metric: .comparisonVerdict, window: 24 * hour, direction: .below, threshold: -0.5),
+            AlertRule(name: "ChallengerRejectedHourly", metric: .comparisonVerdict, window: hour, direction: .below, threshold: -0.5),
             AlertRule(
                 name: "PartnerErrors", metric: .errorRate, selector: .init(segmentTag: "channel", segmentValue: "partner-api"), window: 5 * minute,
                 direction: .above, threshold: 0.05

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilAlerting
 import VigilCore
+
 @testable import VigilExport
 
 /// The rule file's content: what the expressions say, exact thresholds, the mixin annotations, and what is
@@ -42,20 +43,51 @@ struct RuleExportTests {
 
     @Test func latencyThresholdsBecomeSecondsOnTheHistogram() throws {
         let slow = try Self.alert("FraudSlowCanary")
-        #expect(slow.prometheusRule.expr.hasPrefix("(histogram_quantile(0.95, model_name_model_version_le:ml_prediction_latency_seconds_bucket:rate5m{model_name=\"fraud\",model_version=\"v2\"}) > 0.25 or"))
-        #expect(slow.prometheusRule.expr.contains("> 0.1 and on (model_name, model_version) ALERTS{alertname=\"FraudSlowCanary\",severity=\"warning\"}"))
+        #expect(
+            slow.prometheusRule.expr.hasPrefix(
+                "(histogram_quantile(0.95, model_name_model_version_le:ml_prediction_latency_seconds_bucket:rate5m{model_name=\"fraud\",model_version=\"v2\"}) > 0.25 or"
+            )
+        )
+        #expect(
+            slow.prometheusRule.expr.contains("> 0.1 and on (model_name, model_version) ALERTS{alertname=\"FraudSlowCanary\",severity=\"warning\"}")
+        )
         #expect(slow.notes.isEmpty, "250 ms and 100 ms are bucket bounds")
     }
 
     @Test func rulesOnWhatOnlyVigilComputesReadItsGaugesAndSaySo() throws {
         let drift = try Self.alert("AmountDrift")
-        #expect(drift.prometheusRule.expr.contains("max by (model_name, model_version, feature_name) (ml_feature_drift_score{feature_name=\"amount\",model_name=\"fraud\"})"))
+        #expect(
+            drift.prometheusRule.expr.contains(
+                "max by (model_name, model_version, feature_name) (ml_feature_drift_score{feature_name=\"amount\",model_name=\"fraud\"})"
+            )
+        )
         #expect(drift.prometheusRule.annotations?.entries["vigil_export_note"]?.contains("computed by Vigil") == true)
         let psi = try Self.alert("MLFeatureDriftPSI")
         #expect(psi.prometheusRule.expr.contains("ml_feature_psi"))
         let f1 = try Self.alert("LowF1")
         #expect(f1.prometheusRule.expr.contains("ml_model_quality{metric=\"f1_macro\",model_name=\"fraud\",window=\"7d\"}"))
         #expect(f1.prometheusRule.expr.contains("ml_labelled_predictions{model_name=\"fraud\",window=\"7d\"}) >= 50"))
+    }
+
+    /// A rule on a comparison's verdict reads `ml_version_comparison_verdict`, one series per challenger and
+    /// baseline, over the comparison window Vigil publishes it for (a day by default).
+    @Test func aComparisonVerdictRuleReadsTheVerdictGauge() throws {
+        let rejected = try Self.alert("ChallengerRejected")
+        #expect(
+            rejected.prometheusRule.expr.contains(
+                "max by (model_name, model_version, baseline) (ml_version_comparison_verdict{model_name=\"fraud\"}) < -0.5"
+            ),
+            "\(rejected.prometheusRule.expr)"
+        )
+        #expect(rejected.prometheusRule.annotations?.entries["vigil_export_note"] != nil)
+        let skipped = Dictionary(uniqueKeysWithValues: Self.rules.skipped.map { ($0.name, $0.reason) })
+        #expect(skipped["ChallengerRejectedHourly"]?.contains("comparison window (1d)") == true, "\(skipped)")
+        var settings = ExportSettings()
+        settings.comparisonWindow = 3_600_000
+        let hourly = PrometheusRules(ExportFixtures.everyFeature, settings: settings)
+        #expect(
+            hourly.alerts.contains { $0.rule.name == "ChallengerRejectedHourly" } && !hourly.alerts.contains { $0.rule.name == "ChallengerRejected" }
+        )
     }
 
     @Test func rulesWithoutAPrometheusEquivalentAreListedWithTheirReason() {
@@ -91,7 +123,10 @@ struct RuleExportTests {
         #expect(GoTemplate.humanizePercentage(0.0512) == "5.12%")
         #expect(GoTemplate.humanizeDuration(0.375) == "375ms")
         #expect(GoTemplate.humanizeDuration(90) == "1m 30s")
-        #expect(GoTemplate.render("{{ $labels.model_name }} at {{ $value | humanizePercentage }}", labels: ["model_name": "fraud"], value: 0.5) == "fraud at 50%")
+        #expect(
+            GoTemplate.render("{{ $labels.model_name }} at {{ $value | humanizePercentage }}", labels: ["model_name": "fraud"], value: 0.5)
+                == "fraud at 50%"
+        )
     }
 
     @Test func seriesUseExpandingNotation() {

@@ -38,8 +38,15 @@ struct DelimitedRowProfiler {
     /// The labelled columns (target, prediction, scores; -1 where absent), each column's slot among them (-1:
     /// none), and their cells in the current row, by slot.
     private let labelled: DatasetReadOptions.LabelledColumns?
-    private let slots: [Int]
-    private var rowCells: [LabelledRows.Cell]
+    /// The target's and the prediction's column (-1: none), compared with every column of every row, and their cells.
+    private let targetColumn: Int
+    private let predictionColumn: Int
+    private var rowTarget = LabelledRows.Cell.missing
+    private var rowPrediction = LabelledRows.Cell.missing
+    /// Each column's place among the score columns (-1: not one), looked at only when there are scores.
+    private let scoreSlots: [Int]
+    private let hasScores: Bool
+    private var rowScores: [LabelledRows.Cell]
     /// The rows' targets, predictions and scores, paired; nil unless the columns are named.
     private(set) var labelledRows: LabelledRows?
     /// The class names read so far from the target and prediction columns, with their bytes: a class cell is
@@ -59,10 +66,13 @@ struct DelimitedRowProfiler {
     ) {
         self.path = path
         self.labelled = labelled
+        targetColumn = labelled?.target ?? -1
+        predictionColumn = labelled?.prediction ?? -1
         var slots = [Int](repeating: -1, count: names.count)
-        for (slot, column) in (labelled?.all ?? []).enumerated() where column >= 0 { slots[column] = slot }
-        self.slots = slots
-        rowCells = Array(repeating: .missing, count: labelled?.all.count ?? 0)
+        for (slot, column) in (labelled?.scores ?? []).enumerated() { slots[column] = slot }
+        scoreSlots = slots
+        hasScores = !(labelled?.scores.isEmpty ?? true)
+        rowScores = Array(repeating: .missing, count: labelled?.scores.count ?? 0)
         labelledRows = labelled?.rows
         self.names = names
         delimiter = format.delimiter
@@ -114,8 +124,7 @@ struct DelimitedRowProfiler {
         pendingRows += 1
         rowCount += 1
         if labelledRows != nil {
-            do { try labelledRows?.add(target: rowCells[0], prediction: rowCells[1], scores: rowCells.count > 2 ? Array(rowCells[2...]) : []) } catch
-            {
+            do { try labelledRows?.add(target: rowTarget, prediction: rowPrediction, scores: rowScores) } catch {
                 throw DatasetError(file: path, line: record.line, column: names[labelled!.column(of: error)], error.message)
             }
         }
@@ -131,7 +140,13 @@ struct DelimitedRowProfiler {
         } else {
             cell = .text(text(bytes, start, end))
         }
-        rowCells[slots[column]] = cell
+        if column == targetColumn {
+            rowTarget = cell
+        } else if column == predictionColumn {
+            rowPrediction = cell
+        } else {
+            rowScores[scoreSlots[column]] = cell
+        }
     }
 
     /// The text of a class cell: one of the known names when its bytes match, else a new string (remembered
@@ -159,12 +174,18 @@ struct DelimitedRowProfiler {
                 position += 1  // past the delimiter
             }
             let cellStart = position
-            let isRole = slots[column] >= 0
+            let isRole = column == targetColumn || column == predictionColumn || (hasScores && scoreSlots[column] >= 0)
             var parsedNumber: Double?
             defer {
                 if isRole {
                     if let parsedNumber {
-                        rowCells[slots[column]] = .number(parsedNumber)
+                        if column == targetColumn {
+                            rowTarget = .number(parsedNumber)
+                        } else if column == predictionColumn {
+                            rowPrediction = .number(parsedNumber)
+                        } else {
+                            rowScores[scoreSlots[column]] = .number(parsedNumber)
+                        }
                     } else {
                         capture(bytes, cellStart, position, column: column)
                     }
