@@ -21,6 +21,35 @@ extension ReportDocument {
         public var tests: [TestEntry]
         /// The current dataset's confusion matrix (rows: actual class, columns: predicted), for a classifier.
         public var confusionMatrix: ConfusionMatrixEntry?
+        /// The current's quality estimated from its scores (CBPE fitted on the reference); null without scores.
+        public var estimated: EstimatedEntry?
+    }
+
+    /// Quality estimated without labels (CBPE), beside the realized figures.
+    public struct EstimatedEntry: Codable, Sendable, Equatable {
+        /// Labelled reference rows the estimator was fitted on.
+        public var fittedOn: Int
+        /// Current rows with scores the estimate covers.
+        public var rows: Int
+        /// The classes (a binary model's negative then positive class).
+        public var classes: [String]
+        /// Per class (a binary model: the positive class), whether its scores were calibrated.
+        public var calibrated: [Bool]
+        /// Why there is no estimate; then `metrics` is empty.
+        public var unavailable: String?
+        public var metrics: [EstimatedMetric]
+    }
+
+    /// One estimated figure: `accuracy`, `precision`, `recall`, `f1`, `specificity`, `roc_auc` (the positive
+    /// class's for two classes, the macro average for more), NannyML's sampling error, the band of ±3 of them,
+    /// and the realized figure of the same rows when the current is labelled.
+    public struct EstimatedMetric: Codable, Sendable, Equatable {
+        public var name: String
+        public var value: Double
+        public var samplingError: Double
+        public var lower: Double
+        public var upper: Double
+        public var realized: Double?
     }
 
     /// Every figure of one dataset's quality.
@@ -112,7 +141,29 @@ extension ReportDocument {
                     passed: $0.passed
                 )
             },
-            confusionMatrix: confusion.isEmpty ? nil : ConfusionMatrixEntry(classes: confusion.map(\.actual), counts: confusion.map(\.counts))
+            confusionMatrix: confusion.isEmpty ? nil : ConfusionMatrixEntry(classes: confusion.map(\.actual), counts: confusion.map(\.counts)),
+            estimated: comparison.estimated.map { estimated in
+                EstimatedEntry(
+                    fittedOn: estimated.fittedOn,
+                    rows: estimated.estimate?.rows ?? 0,
+                    classes: estimated.classes,
+                    calibrated: estimated.calibrated,
+                    unavailable: estimated.unavailable,
+                    metrics: CBPE.Metric.allCases.compactMap { metric in
+                        estimated.estimate?.values[metric].flatMap { figure in
+                            guard figure.value.isFinite, figure.samplingError.isFinite else { return nil }
+                            return EstimatedMetric(
+                                name: metric.rawValue,
+                                value: figure.value,
+                                samplingError: figure.samplingError,
+                                lower: figure.value - 3 * figure.samplingError,
+                                upper: figure.value + 3 * figure.samplingError,
+                                realized: ModelQualityComparison.Estimated.realized(metric, in: comparison.current)
+                            )
+                        }
+                    }
+                )
+            }
         )
     }
 }
@@ -120,7 +171,9 @@ extension ReportDocument {
 // As the rest of the document, optional fields are written as `null` rather than left out.
 
 extension ReportDocument.ModelQualitySection {
-    private enum CodingKeys: String, CodingKey { case task, positiveClass, tolerance, baseline, reference, current, tests, confusionMatrix }
+    private enum CodingKeys: String, CodingKey {
+        case task, positiveClass, tolerance, baseline, reference, current, tests, confusionMatrix, estimated
+    }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(task, forKey: .task)
@@ -131,6 +184,7 @@ extension ReportDocument.ModelQualitySection {
         try container.encode(current, forKey: .current)
         try container.encode(tests, forKey: .tests)
         try container.encode(confusionMatrix, forKey: .confusionMatrix)
+        try container.encode(estimated, forKey: .estimated)
     }
 }
 
@@ -164,5 +218,31 @@ extension ReportDocument.TestEntry {
         try container.encode(lower, forKey: .lower)
         try container.encode(upper, forKey: .upper)
         try container.encode(passed, forKey: .passed)
+    }
+}
+
+extension ReportDocument.EstimatedEntry {
+    private enum CodingKeys: String, CodingKey { case fittedOn, rows, classes, calibrated, unavailable, metrics }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(fittedOn, forKey: .fittedOn)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(classes, forKey: .classes)
+        try container.encode(calibrated, forKey: .calibrated)
+        try container.encode(unavailable, forKey: .unavailable)
+        try container.encode(metrics, forKey: .metrics)
+    }
+}
+
+extension ReportDocument.EstimatedMetric {
+    private enum CodingKeys: String, CodingKey { case name, value, samplingError, lower, upper, realized }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(value, forKey: .value)
+        try container.encode(samplingError, forKey: .samplingError)
+        try container.encode(lower, forKey: .lower)
+        try container.encode(upper, forKey: .upper)
+        try container.encode(realized, forKey: .realized)
     }
 }

@@ -35,7 +35,7 @@ struct DatasetOptions: ParsableArguments {
         help: ArgumentHelp(
             "A classifier's score columns (comma-separated): one column, the positive class's probability, or one per class as class=column (or a column named after its class).",
             discussion:
-                "With --target they give ROC AUC, PR AUC, log loss and calibration for any number of classes; --prediction, if given, then names the predicted class, else the highest score does."
+                "With --target they give ROC AUC, log loss and calibration, and let the current's quality be estimated from the reference's (CBPE) even without its target; --prediction, if given, then names the predicted class."
         )
     )
     var scores: [String] = []

@@ -31,7 +31,7 @@ public enum DatasetLoader {
         // A reference may come without the target and prediction (model quality is then tested against a dummy model).
         var referenceOptions = options
         referenceOptions.labelsMayBeAbsent = true
-        // A current may come without the target (labels not in yet); the report then says it is missing.
+        // A current may come without the target: its quality is then estimated from the reference's (CBPE).
         var currentOptions = options
         currentOptions.targetMayBeAbsent = true
         let planned = ParallelMap.map([(reference, referenceOptions), (current, currentOptions)], minimumParallelCount: 2) { side in

@@ -5,7 +5,7 @@ public struct DatasetReadOptions: Sendable {
     /// outputs too, though not some of them.
     ///
     /// A file read with ``targetMayBeAbsent`` may lack the target column when it has a prediction or score
-    /// column (its rows are kept for an estimate; the report says the target is missing).
+    /// column: its quality is then estimated, not measured.
     func requiredColumns(in header: [String]) -> Set<String> {
         var names = categorical.union(numeric).union(ignored).union(roles.keys).union(scoreColumns.map(\.column))
         let target = roles.filter { $0.value == .target }.map(\.key)
@@ -110,8 +110,8 @@ public struct DatasetReadOptions: Sendable {
     /// True for a reference: it may come without the target (and then without the prediction and score columns
     /// too), and model quality is then tested against a dummy model instead of against it.
     public var labelsMayBeAbsent = false
-    /// True for a current file: it may come without the target column when it has the model's outputs (labels
-    /// not in yet); its scored rows are kept for an estimate, and the report says the target is missing.
+    /// True for a current file: it may come without the target column when it has the model's outputs, and its
+    /// quality is then estimated from the reference (CBPE), not measured.
     public var targetMayBeAbsent = false
 
     /// Plain delimited files from this size on are read as two halves at once (see ``DelimitedRowsPlan``).

@@ -66,17 +66,22 @@ public struct DatasetReport: Sendable, Equatable {
                     tolerances: qualityTolerances,
                     positiveClass: positiveClass,
                     // The baselines sort the targets: only when there is no labelled reference to test against.
-                    dummyRegressor: (reference.quality?.labelled ?? 0) == 0 ? DummyRegressor(targets: current.regressionTargets) : nil
+                    dummyRegressor: (reference.quality?.labelled ?? 0) == 0 ? DummyRegressor(targets: current.regressionTargets) : nil,
+                    referenceScores: reference.scoredRows,
+                    currentScores: current.scoredRows
                 )
             }
         )
     }
 
-    /// Schema issues that fail a check: a reference column missing or changed; added columns only warn.
+    /// Schema issues that fail a check: a reference column missing or changed; added columns only warn, and so
+    /// does a target missing from a current whose quality is estimated from its scores instead (labels come later).
     public var failingSchemaIssues: [SchemaIssue] {
         drift.schemaIssues.filter {
             switch $0 {
-            case .missingInCurrent, .kindChanged: true
+            case .missingInCurrent(let column):
+                !(modelQuality?.estimated != nil && referenceSchema.first { $0.name == column }?.role == .target)
+            case .kindChanged: true
             case .addedInCurrent, .noValues, .untestable: false
             }
         }
@@ -116,7 +121,7 @@ public struct DatasetReport: Sendable, Equatable {
         return Double(duplicates) / Double(currentRows)
     }
 
-    /// The column's name, followed by its role when it is the target or the prediction.
+    /// The column's name, followed by its role when it is the target, the prediction or a score.
     public func displayName(_ column: String) -> String {
         guard let role = referenceSchema.first(where: { $0.name == column })?.role, role == .target || role == .prediction || role == .score else {
             return column

@@ -27,6 +27,9 @@ public struct ModelQualityComparison: Sendable, Equatable {
     public var tests: [Test]
     /// What the tests compared with.
     public var baseline: Baseline { reference == nil ? .dummy : .reference }
+    /// The current dataset's quality estimated from its scores alone (CBPE, fitted on the labelled reference);
+    /// nil for a model without scores.
+    public var estimated: Estimated?
     /// The current dataset's confusion matrix, row by actual class (classes sorted), for a classifier.
     public var currentConfusion: [(actual: String, counts: [Int])] { confusionRows.map { ($0.actual, $0.counts) } }
     private var confusionRows: [ConfusionRow] = []
@@ -34,6 +37,50 @@ public struct ModelQualityComparison: Sendable, Equatable {
     struct ConfusionRow: Sendable, Equatable {
         var actual: String
         var counts: [Int]
+    }
+
+    /// Quality estimated without labels, NannyML's CBPE: an estimator fitted on the reference's labelled rows with
+    /// scores (calibrated per class where that lowers the calibration error), applied to every current row with
+    /// scores, labelled or not. Each figure has NannyML's sampling error; the realized figure of the same rows
+    /// stands beside it when the current is labelled.
+    public struct Estimated: Sendable, Equatable {
+        /// The estimate; nil when no estimator could be fitted (``unavailable`` says why).
+        public var estimate: CBPE.Estimate?
+        /// The classes, a binary model's negative then positive one.
+        public var classes: [String]
+        /// Per class (a binary model: the positive class alone), whether its scores were calibrated.
+        public var calibrated: [Bool]
+        /// Labelled rows of the reference the estimator was fitted on.
+        public var fittedOn: Int
+        /// Why there is no estimate.
+        public var unavailable: String?
+
+        /// The realized figure of a CBPE metric in a summary: the positive class's for two classes, the macro
+        /// average for more.
+        public static func realized(_ metric: CBPE.Metric, in summary: QualitySummary) -> Double? {
+            let binary = summary.positiveClass != nil
+            if metric == .specificity, !binary, let confusion = summary.confusion {
+                // NannyML's multiclass specificity: per class TN / (TN + FP), averaged over the classes.
+                let classes = confusion.classes
+                guard classes.count > 1, confusion.total > 0 else { return nil }
+                let perClass = classes.map { c -> Double in
+                    let predictedC = classes.reduce(0) { $0 + confusion.count(actual: $1, predicted: c) }
+                    let actualC = classes.reduce(0) { $0 + confusion.count(actual: c, predicted: $1) }
+                    let falsePositives = predictedC - confusion.count(actual: c, predicted: c)
+                    let negatives = confusion.total - actualC
+                    return negatives > 0 ? Double(negatives - falsePositives) / Double(negatives) : .nan
+                }
+                return perClass.contains { $0.isNaN } ? nil : perClass.reduce(0, +) / Double(classes.count)
+            }
+            let (name, average, className): (String, String?, String?) =
+                switch metric {
+                case .accuracy: ("accuracy", nil, nil)
+                case .precision, .recall, .f1: (metric.rawValue, binary ? nil : "macro", binary ? summary.positiveClass : nil)
+                case .specificity: binary ? ("tnr", nil, nil) : ("specificity", "macro", nil)
+                case .rocAUC: ("roc_auc", binary ? nil : "macro", nil)
+                }
+            return summary.metrics.first { $0.name == name && $0.average == average && $0.className == className && $0.value.isFinite }?.value
+        }
     }
 
     /// What a test compares the current value with.
@@ -106,7 +153,9 @@ public struct ModelQualityComparison: Sendable, Equatable {
         currentRows: Int,
         tolerances: Tolerances = Tolerances(),
         positiveClass: String? = nil,
-        dummyRegressor: DummyRegressor? = nil
+        dummyRegressor: DummyRegressor? = nil,
+        referenceScores: ScoredRows? = nil,
+        currentScores: ScoredRows? = nil
     ) -> ModelQualityComparison {
         let currentSummary = QualitySummary(profile: current, predictions: currentRows, windowEnd: 0, now: 0, positiveClass: positiveClass)
         // The reference's positive class is the current one's, so that the two are about the same class.
@@ -147,7 +196,7 @@ public struct ModelQualityComparison: Sendable, Equatable {
             tests = dummyTests(currentSummary, profile: current, dummyRegressor: dummyRegressor)
         }
         let classes = current.confusion.classes
-        return ModelQualityComparison(
+        var comparison = ModelQualityComparison(
             reference: referenceSummary,
             current: currentSummary,
             tolerance: tolerance,
@@ -155,6 +204,36 @@ public struct ModelQualityComparison: Sendable, Equatable {
             confusionRows: classes.map { actual in
                 ConfusionRow(actual: actual, counts: classes.map { current.confusion.count(actual: actual, predicted: $0) })
             }
+        )
+        if let currentScores {
+            let positive = positiveClass ?? currentSummary.positiveClass ?? referenceSummary?.positiveClass
+            comparison.estimated = estimate(currentScores, reference: referenceScores, positiveClass: positive)
+        }
+        return comparison
+    }
+
+    /// Fits CBPE on the reference's scored rows and estimates the current's.
+    private static func estimate(_ current: ScoredRows, reference: ScoredRows?, positiveClass: String?) -> Estimated {
+        guard let reference else {
+            return Estimated(
+                estimate: nil,
+                classes: [],
+                calibrated: [],
+                fittedOn: 0,
+                unavailable: "the reference has no scores with labels to fit the estimator on"
+            )
+        }
+        let estimator: CBPE
+        do { estimator = try reference.estimator(positiveClass: positiveClass) } catch {
+            return Estimated(estimate: nil, classes: [], calibrated: [], fittedOn: 0, unavailable: error.description)
+        }
+        let estimate = current.estimate(with: estimator)
+        return Estimated(
+            estimate: estimate,
+            classes: estimator.classes,
+            calibrated: estimator.calibrators.map { $0 != nil },
+            fittedOn: estimator.referenceCount,
+            unavailable: estimate == nil ? "the current file's score columns name other classes than the reference's" : nil
         )
     }
 

@@ -40,6 +40,7 @@ extension HTMLReport {
             )
         }
         html.append("</tbody></table>")
+        if let estimated = quality.estimated { html.append(estimatedSection(estimated, current: current)) }
         let confusion = quality.currentConfusion
         if !confusion.isEmpty && confusion.count <= 20 {
             let largest = max(1, confusion.flatMap(\.counts).max() ?? 1)
@@ -60,6 +61,72 @@ extension HTMLReport {
             html.append("</tbody></table>")
         }
         html.append("</section>")
+        return html.joined(separator: "\n")
+    }
+
+    /// The CBPE estimate: a chart with each metric's band of ±3 sampling errors, the estimate on it and the
+    /// realized value beside it (all on one 0–1 scale, the numbers written at the right), then the table.
+    private static func estimatedSection(_ estimated: ModelQualityComparison.Estimated, current: QualitySummary) -> String {
+        let e = HTMLEscaping.escape
+        var html = ["<h3 id=\"estimated-quality\">Estimated from scores (CBPE)</h3>"]
+        guard let estimate = estimated.estimate else {
+            html.append("<p class=\"detail\">No estimate: \(e(estimated.unavailable ?? "unknown reason")).</p>")
+            return html.joined(separator: "\n")
+        }
+        let about =
+            estimated.classes.count == 2 ? "positive class <b>\(e(estimated.classes[1]))</b>" : "macro over \(estimated.classes.count) classes"
+        let calibration =
+            estimated.calibrated.contains(true)
+            ? "scores calibrated on the reference" : "scores used as they are (calibration would not lower the calibration error)"
+        html.append(
+            "<p class=\"detail\">NannyML's confidence-based estimate: fitted on \(estimated.fittedOn) labelled reference rows, \(about), \(calibration); \(estimate.rows) current rows, labelled or not. Bands are ±3 sampling errors; a realized value outside its band suggests the scores no longer mean what they did (concept drift).</p>"
+        )
+        let figures = CBPE.Metric.allCases.compactMap { metric in
+            estimate.values[metric].map { (metric, $0, ModelQualityComparison.Estimated.realized(metric, in: current)) }
+        }
+        let rowHeight = 26.0
+        let left = 150.0
+        let plot = 330.0
+        func x(_ value: Double) -> Double { left + min(1, max(0, value)) * plot }
+        var svg = [
+            "<svg class=\"quality-estimates\" style=\"max-width:640px;width:100%\" viewBox=\"0 0 640 \(Int(Double(figures.count) * rowHeight + 30))\" role=\"img\" aria-label=\"each estimated metric: its band of three sampling errors, the estimate and the realized value\">",
+            "<text x=\"\(left)\" y=\"12\" font-size=\"11\">0</text><text x=\"\(left + plot)\" y=\"12\" font-size=\"11\" text-anchor=\"end\">1</text>",
+        ]
+        for (index, (metric, figure, realized)) in figures.enumerated() {
+            let y = Double(index) * rowHeight + 30
+            let lower = figure.value - 3 * figure.samplingError
+            let upper = figure.value + 3 * figure.samplingError
+            let outside = realized.map { $0 < lower || $0 > upper } ?? false
+            svg.append("<text x=\"0\" y=\"\(y + 4)\" font-size=\"12\">\(metric.rawValue)</text>")
+            svg.append(
+                "<rect x=\"\(x(lower))\" y=\"\(y - 5)\" width=\"\(max(1, x(upper) - x(lower)))\" height=\"10\" fill=\"#ddd\"><title>±3 sampling errors [\(TerminalSummary.format(lower)), \(TerminalSummary.format(upper))]</title></rect>"
+            )
+            svg.append(
+                "<circle cx=\"\(x(figure.value))\" cy=\"\(y)\" r=\"5\" fill=\"none\" stroke=\"#0072b2\" stroke-width=\"2\"><title>estimated \(TerminalSummary.format(figure.value))</title></circle>"
+            )
+            if let realized {
+                svg.append(
+                    "<circle cx=\"\(x(realized))\" cy=\"\(y)\" r=\"4\" fill=\"\(outside ? "#e69f00" : "#333")\"><title>realized \(TerminalSummary.format(realized))</title></circle>"
+                )
+            }
+            let text =
+                "est. \(TerminalSummary.format(figure.value))"
+                + (realized.map { " · realized \(TerminalSummary.format($0))\(outside ? " OUTSIDE" : "")" } ?? "")
+            svg.append("<text x=\"\(left + plot + 12)\" y=\"\(y + 4)\" font-size=\"12\">\(text)</text>")
+        }
+        svg.append("</svg>")
+        html.append(svg.joined())
+        html.append(
+            "<table id=\"estimated-metrics\"><thead><tr><th>metric</th><th>estimated</th><th>sampling error</th><th>±3 sampling errors</th><th>realized</th></tr></thead><tbody>"
+        )
+        for (metric, figure, realized) in figures {
+            let band =
+                "[\(TerminalSummary.format(figure.value - 3 * figure.samplingError)), \(TerminalSummary.format(figure.value + 3 * figure.samplingError))]"
+            html.append(
+                "<tr><td>\(metric.rawValue)</td><td>\(TerminalSummary.format(figure.value))</td><td>\(TerminalSummary.format(figure.samplingError))</td><td>\(band)</td><td>\(realized.map(TerminalSummary.format) ?? "—")</td></tr>"
+            )
+        }
+        html.append("</tbody></table>")
         return html.joined(separator: "\n")
     }
 
