@@ -37,6 +37,7 @@ extension ReportDocument {
         public var calibrated: [Bool]
         /// Why there is no estimate; then `metrics` is empty.
         public var unavailable: String?
+        /// Each estimated figure, in NannyML's order.
         public var metrics: [EstimatedMetric]
     }
 
@@ -44,11 +45,16 @@ extension ReportDocument {
     /// class's for two classes, the macro average for more), NannyML's sampling error, the band of ±3 of them,
     /// and the realized figure of the same rows when the current is labelled.
     public struct EstimatedMetric: Codable, Sendable, Equatable {
+        /// `accuracy`, `precision`, `recall`, `f1`, `specificity` or `roc_auc`.
         public var name: String
+        /// The estimate.
         public var value: Double
+        /// NannyML's standard error of the estimate over the current rows.
         public var samplingError: Double
+        /// The band drawn: the estimate ± 3 sampling errors.
         public var lower: Double
         public var upper: Double
+        /// The same rows' realized figure; null when the current has no target.
         public var realized: Double?
     }
 

@@ -21,8 +21,10 @@ public struct DatasetReadOptions: Sendable {
     public struct ScoreColumn: Sendable, Equatable {
         /// The class it is the score of; nil for a binary model's single column (the positive class's).
         public var className: String?
+        /// The column holding the scores.
         public var column: String
 
+        /// A score column of `className` (nil: the positive class's probability).
         public init(className: String?, column: String) {
             self.className = className
             self.column = column

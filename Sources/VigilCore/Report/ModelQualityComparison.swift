@@ -108,6 +108,7 @@ public struct ModelQualityComparison: Sendable, Equatable {
         /// The range the current value must lie in; an open end is nil. Against the dummy model the range is
         /// open at the dummy's value (the current value must be strictly better).
         public var lower: Double?
+        /// The range's upper end; nil when open (a dummy test on a metric where higher is better).
         public var upper: Double?
         /// True when the current value lies in the range.
         public var passed: Bool
