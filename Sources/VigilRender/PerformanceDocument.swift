@@ -234,6 +234,8 @@ public struct PerformanceDocument: Encodable, Sendable {
         public var at: String
         /// The quality over the trailing time.
         public var quality: Quality
+        /// The label-free estimate over the same time, for a series of one version with a fitted estimator.
+        public var estimated: Estimated?
     }
 
     /// Maps the computed summaries to the document.
@@ -302,7 +304,7 @@ public struct PerformanceDocument: Encodable, Sendable {
             switch gap {
             case .noScores: reason = "no prediction in the window has scores for the estimator's classes"
             case .multiclassCalibration:
-                reason = "the estimator calibrates a multiclass model's scores, which needs each prediction's scores together; estimate with `vigil report`"
+                reason = "the estimator calibrates a multiclass model's scores, which needs each prediction's scores together, and the window holds predictions counted by an older release that did not keep them"
             }
             return Estimated(predictions: nil, positiveClass: positive, fittedOn: source, calibrationSpread: nil, unavailable: reason, metrics: [])
         case .success(let estimate):

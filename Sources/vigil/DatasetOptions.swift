@@ -76,28 +76,17 @@ struct DatasetOptions: ParsableArguments {
         )
         for name in names(id).union(columns?.id ?? []) { options.roles[name] = .id }
         for name in names(timestamp).union(columns?.timestamp ?? []) { options.roles[name] = .timestamp }
-        if let target = target ?? columns?.target { options.roles[target] = .target }
-        if let prediction = prediction ?? columns?.prediction { options.roles[prediction] = .prediction }
-        options.positiveClass = positiveClass ?? columns?.positiveClass
-        options.scoreColumns = try Self.scoreColumns(scores.isEmpty ? columns?.scores ?? [] : scores)
-        for column in options.scoreColumns { options.roles[column.column] = .score }
+        let scoreColumns: [DatasetReadOptions.ScoreColumn]
+        do {
+            scoreColumns = try DatasetReadOptions.ScoreColumn.parse(scores.isEmpty ? columns?.scores ?? [] : scores)
+        } catch {
+            throw ValidationError("--scores: \(error)")
+        }
+        options.nameModelColumns(
+            target: target ?? columns?.target, prediction: prediction ?? columns?.prediction, scores: scoreColumns,
+            positiveClass: positiveClass ?? columns?.positiveClass
+        )
         return options
-    }
-
-    /// `--scores` entries: `class=column` or a column named after its class; a single bare column is a binary
-    /// model's positive-class probability.
-    static func scoreColumns(_ entries: [String]) throws -> [DatasetReadOptions.ScoreColumn] {
-        let items = entries.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-        let columns = try items.map { item -> DatasetReadOptions.ScoreColumn in
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2 else { return DatasetReadOptions.ScoreColumn(className: items.count == 1 ? nil : item, column: item) }
-            guard !parts[0].isEmpty, !parts[1].isEmpty else { throw ValidationError("--scores: \"\(item)\" is not class=column") }
-            return DatasetReadOptions.ScoreColumn(className: parts[0], column: parts[1])
-        }
-        if let repeated = Dictionary(grouping: columns.compactMap(\.className), by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            throw ValidationError("--scores names class \"\(repeated)\" twice")
-        }
-        return columns
     }
 
     init() {}

@@ -375,8 +375,13 @@ import VigilServer
         let resolution = try JSONSerialization.jsonObject(with: receiver.posts.last { $0.path.hasPrefix("/bot") }!.body) as? [String: String]
         #expect(resolution?["text"]?.hasPrefix("[RESOLVED] FraudErrors fraud\n✅ resolved:") == true, "\(resolution ?? [:])")
         #expect(receiver.posts.filter { $0.path == "/slack" }.count == 1)
-        let log = try await server.request("GET", "/v1/notifications").json()["notifications"] as? [[String: Any]] ?? []
-        #expect(log.count == 3 && log.allSatisfy { $0["deliveredAt"] != nil && $0["attempts"] as? Int == 1 }, "\(log)")
+        // The receiver hears of a delivery a moment before the server has stored it: wait for the log to catch up.
+        var log: [[String: Any]] = []
+        let delivered = try await Self.eventually(10) {
+            log = try await server.request("GET", "/v1/notifications").json()["notifications"] as? [[String: Any]] ?? []
+            return log.count == 3 && log.allSatisfy { $0["deliveredAt"] != nil && $0["attempts"] as? Int == 1 }
+        }
+        #expect(delivered, "\(log)")
 
         // A silence on the model: the next firing is not sent, and /v1/alerts says why.
         let created = try await server.request(

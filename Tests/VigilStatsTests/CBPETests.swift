@@ -253,13 +253,98 @@ struct CBPETests {
         #expect(try SketchEnvelope.deserialize(CBPE.self, from: SketchEnvelope.serialize(cbpe)) == cbpe)
     }
 
-    @Test func aMulticlassModelWhoseCalibrationChangesScoresIsNotEstimatedFromBins() throws {
+    @Test func aCalibratedMulticlassModelIsEstimatedFromScoreCellsAsNannyMLEstimatesItsRows() throws {
+        let set = try #require(fixtures.datasets["credit-card"])
+        let classes = try #require(set.classes)
+        let reference = MulticlassRows("credit-card-reference.csv", classes: classes)
+        let analysis = MulticlassRows("credit-card-analysis.csv", classes: classes)
+        let cbpe = try CBPE(classes: classes, scores: reference.scores, predicted: reference.predicted, actual: reference.actual)
+        #expect(cbpe.calibrators.contains { $0 != nil }, "the fixture needs calibration, so bins per class cannot serve it")
+        for chunk in set.chunks where chunk.period == "analysis" {
+            // Two bucket-sized halves merged, as a window merges buckets.
+            var halves = [EstimationScores(), EstimationScores()]
+            for row in chunk.start..<chunk.end {
+                halves[row % 2].add(scores: Dictionary(uniqueKeysWithValues: zip(classes, analysis.scores[row])), predicted: classes[analysis.predicted[row]])
+            }
+            try halves[0].merge(halves[1])
+            let estimate = try cbpe.estimate(halves[0]).get()
+            #expect(estimate.rows == chunk.end - chunk.start)
+            expectAgreement(estimate, chunk, "credit-card cells")
+            // Scores with two decimals fall one vector to a cell: the estimate from rows, to rounding.
+            let rows = cbpe.estimate(scores: Array(analysis.scores[chunk.start..<chunk.end]), predicted: Array(analysis.predicted[chunk.start..<chunk.end]))
+            for (metric, figure) in rows.values {
+                #expect(abs((estimate.values[metric]?.value ?? .nan) - figure.value) < 1e-9, "\(metric.rawValue)")
+            }
+        }
+    }
+
+    @Test func scoreCellsCoarsenWithinTheirBoundAndKeepTheGridWhateverTheOrder() throws {
+        // Continuous scores of four classes: far more vectors than cells, so the grid halves several times.
+        var generator = SplitMix64(seed: 11)
+        func uniform() -> Double { Double(generator.next() >> 11) / Double(1 << 53) }
+        let classes = ["a", "b", "c", "d"]
+        func row() -> [Double] {
+            let raw = classes.indices.map { index in pow(uniform(), Double(index + 1)) + 0.01 }
+            let total = raw.reduce(0, +)
+            return raw.map { $0 / total }
+        }
+        let reference = (0..<6000).map { _ in row() }
+        // The true class drawn from the squared scores: the raw scores are miscalibrated.
+        let actual = reference.map { scores -> Int in
+            let squared = scores.map { $0 * $0 }
+            var draw = uniform() * squared.reduce(0, +)
+            for (index, weight) in squared.enumerated() {
+                draw -= weight
+                if draw <= 0 { return index }
+            }
+            return classes.count - 1
+        }
+        func argmax(_ scores: [Double]) -> Int { scores.indices.max { scores[$0] < scores[$1] }! }
+        let cbpe = try CBPE(classes: classes, scores: reference, predicted: reference.map(argmax), actual: actual)
+        #expect(cbpe.calibrators.contains { $0 != nil })
+        let current = (0..<20_000).map { _ in row() }
+        var cells = ScoreCells()
+        for scores in current { cells.add(scores: Dictionary(uniqueKeysWithValues: zip(classes, scores)), predicted: classes[argmax(scores)]) }
+        #expect(cells.resolution < ScoreCells.defaultResolution && cells.sortedCells.count <= ScoreCells.maximumCells)
+        let estimate = try cbpe.estimate(cells).get()
+        let exact = cbpe.estimate(scores: current, predicted: current.map(argmax))
+        let accuracy = try #require(estimate.values[.accuracy]?.value)
+        let exactAccuracy = try #require(exact.values[.accuracy]?.value)
+        #expect(estimate.calibrationSpread > 0 && estimate.calibrationSpread < 0.2, "\(estimate.calibrationSpread)")
+        #expect(abs(accuracy - exactAccuracy) <= estimate.calibrationSpread, "\(accuracy) vs \(exactAccuracy), spread \(estimate.calibrationSpread)")
+
+        // The same rows in another order, in two parts merged: the same grid and counts.
+        var shuffled = current
+        shuffled.shuffle(using: &generator)
+        var parts = [ScoreCells(), ScoreCells()]
+        for (index, scores) in shuffled.enumerated() {
+            parts[index % 2].add(scores: Dictionary(uniqueKeysWithValues: zip(classes, scores)), predicted: classes[argmax(scores)])
+        }
+        parts[0].merge(parts[1])
+        #expect(parts[0].resolution == cells.resolution && parts[0].keptRows == cells.keptRows)
+        #expect(parts[0].sortedCells.map { "\($0.grid) \($0.predicted) \($0.count)" } == cells.sortedCells.map { "\($0.grid) \($0.predicted) \($0.count)" })
+        var encoder = BinaryEncoder()
+        cells.encode(into: &encoder)
+        var decoder = BinaryDecoder(encoder.bytes)
+        #expect(try ScoreCells(decoding: &decoder) == cells)
+    }
+
+    @Test func scoresCountedBeforeCellsWereKeptAreNotEstimatedWhenCalibrationNeedsThem() throws {
         let set = try #require(fixtures.datasets["credit-card"])
         let classes = try #require(set.classes)
         let reference = MulticlassRows("credit-card-reference.csv", classes: classes)
         let cbpe = try CBPE(classes: classes, scores: reference.scores, predicted: reference.predicted, actual: reference.actual)
         var scores = EstimationScores()
         scores.add(scores: Dictionary(uniqueKeysWithValues: zip(classes, reference.scores[0])), predicted: classes[reference.predicted[0]])
-        #expect(throws: CBPE.EstimationGap.multiclassCalibration) { try cbpe.estimate(scores).get() }
+        // An older release wrote the bins alone: the bytes without the cells' trailing section.
+        var full = BinaryEncoder()
+        scores.encode(into: &full)
+        var cellsOnly = BinaryEncoder()
+        scores.cells.encode(into: &cellsOnly)
+        var decoder = BinaryDecoder(Array(full.bytes.dropLast(cellsOnly.bytes.count)))
+        let old = try EstimationScores(decoding: &decoder)
+        #expect(old.rows == 1 && old.cells.rows == 0)
+        #expect(throws: CBPE.EstimationGap.multiclassCalibration) { try cbpe.estimate(old).get() }
+        #expect(try cbpe.estimate(scores).get().rows == 1)
     }
 }

@@ -83,18 +83,15 @@ struct DashboardData: Sendable {
         case .quality:
             var result = view(try await windows.window(model: name, version: version, range: range, needs: [.quality, .estimate], now: now))
             let step = DashboardQuery.step(for: range, bucket: live.bucketMilliseconds, points: 48)
-            let series = try await windows.qualitySeries(model: name, version: version, range: range, granularity: step, trailing: step, now: now)
             // The estimate is per version (each has its own fitted estimator): drawn for one version in view.
             let estimated = version ?? (versions.count == 1 ? versions.first : nil)
-            var points: [QualityPoint] = []
-            for point in series {
-                let span = max(range.lowerBound, point.end - step)..<point.end
+            let series = try await windows.qualitySeries(
+                model: name, version: version, range: range, granularity: step, trailing: step, now: now, estimating: estimated
+            )
+            let points = series.map { point in
                 var estimate: CBPE.Estimate?
-                if let estimated {
-                    let spanWindow = try await windows.window(model: name, version: estimated, range: span, needs: [.estimate], now: now)
-                    if case .success(let value)? = spanWindow.estimate?.result { estimate = value }
-                }
-                points.append(QualityPoint(span: span, summary: point.summary, estimate: estimate))
+                if case .success(let value)? = point.estimate?.result { estimate = value }
+                return QualityPoint(span: max(range.lowerBound, point.end - step)..<point.end, summary: point.summary, estimate: estimate)
             }
             result.quality = points
             if version == nil, let only = estimated {

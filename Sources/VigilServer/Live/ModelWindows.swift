@@ -149,7 +149,7 @@ final class ModelWindows: Sendable {
     /// The windows of `spans` (which tile a range, in order) and the window of the whole range, reading every
     /// bucket once: the whole is the spans' profiles merged, then analysed as one window. What a chart over a
     /// range draws beside the range's own figures (the dashboard's drift grid and traffic charts); quality is
-    /// left to ``qualitySeries(model:version:range:granularity:trailing:now:positiveClass:)``.
+    /// left to ``qualitySeries(model:version:range:granularity:trailing:now:positiveClass:estimating:)``.
     func tiled(
         model: String,
         version: String?,
@@ -190,9 +190,19 @@ final class ModelWindows: Sendable {
         return (parts, whole)
     }
 
+    /// One point of a quality series: its realized quality and, for a version with an estimator, its estimate.
+    struct QualityPoint: Sendable {
+        /// The end of the point's trailing span.
+        var end: Int64
+        var summary: QualitySummary
+        /// The label-free estimate of the point's span; nil unless asked for a version with a fitted estimator.
+        var estimate: ModelWindow.Estimate?
+    }
+
     /// Model quality every `granularity` through `range`, each point over the `trailing` time before it, with its
     /// coverage: a point's labels are those of the predictions in the buckets starting in its span, as its
-    /// quality's are; their successful predictions are counted for all points at once.
+    /// quality's are; their successful predictions are counted for all points at once. With `estimating`, each
+    /// point also carries that version's label-free estimate over its span (clipped to the range).
     func qualitySeries(
         model: String,
         version: String?,
@@ -200,15 +210,33 @@ final class ModelWindows: Sendable {
         granularity: Int64,
         trailing: Int64,
         now: Int64,
-        positiveClass: String? = nil
+        positiveClass: String? = nil,
+        estimating: String? = nil
     )
-        async throws -> [(end: Int64, summary: QualitySummary)]
+        async throws -> [QualityPoint]
     {
         let profiles = try await quality.series(model: model, version: version, range: range, granularity: granularity, trailing: trailing)
         let spans = profiles.map { BucketKey.start(of: $0.end - trailing, width: live.bucketMilliseconds)..<$0.end }
         let predictions = try await live.successfulPredictions(model: model, version: version, spans: spans)
-        return zip(profiles, predictions).map { point, count in
-            (point.end, QualitySummary(profile: point.profile, predictions: count, windowEnd: point.end, now: now, positiveClass: positiveClass))
+        let estimator = estimating == nil ? nil : try await store.estimators(model: model)[estimating!]
+        var points: [QualityPoint] = []
+        for (point, count) in zip(profiles, predictions) {
+            var estimate: ModelWindow.Estimate?
+            if let estimating, let estimator {
+                let span = Swift.max(range.lowerBound, point.end - trailing)..<point.end
+                let traffic = try await live.window(model: model, version: estimating, range: span, parts: .traffic)
+                estimate = ModelWindow.Estimate(
+                    estimator: estimator.estimator, source: estimator.source, result: estimator.estimator.estimate(traffic.estimationScores)
+                )
+            }
+            points.append(
+                QualityPoint(
+                    end: point.end,
+                    summary: QualitySummary(profile: point.profile, predictions: count, windowEnd: point.end, now: now, positiveClass: positiveClass),
+                    estimate: estimate
+                )
+            )
         }
+        return points
     }
 }

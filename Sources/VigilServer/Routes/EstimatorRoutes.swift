@@ -6,7 +6,9 @@ import VigilStats
 
 /// `PUT /v1/models/{model}/estimator?from=…&to=…&version=…`: fits each version's performance estimator (CBPE)
 /// on its labelled predictions in a time range, so that `/performance` and `/metrics` estimate quality before
-/// labels come. `GET` lists the estimators a model has.
+/// labels come. With a body instead (`?version=…&target=…&scores=…`, CSV or NDJSON, gzipped or not), fits one
+/// version's estimator on an uploaded reference, such as the model's validation set, read as `vigil report
+/// --target --scores` reads it, so the served estimate equals the offline one. `GET` lists the estimators.
 struct EstimatorRoutes {
     let configuration: ServerConfiguration
     let store: any Store
@@ -63,8 +65,18 @@ struct EstimatorRoutes {
     private func fit(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         try context.require(.admin)
         let model = try request.modelName(context, limits: configuration.limits)
+        var request = request
+        let body = try await request.collectBytes(limit: configuration.maxReferenceBytes)
+        if !body.isEmpty {
+            guard request.query("from") == nil, request.query("to") == nil else {
+                throw Problem.badParameter("from", "an estimator is fitted on either an uploaded reference (a body) or a time range (from/to), not both")
+            }
+            return try await fitUpload(request, body: body, model: model)
+        }
         guard let from = request.query("from") else {
-            throw Problem.badParameter("from", "an estimator is fitted on the labelled predictions of a time range: give from (to defaults to now)")
+            throw Problem.badParameter(
+                "from", "an estimator is fitted on the labelled predictions of a time range (give from; to defaults to now) or on an uploaded reference (a body)"
+            )
         }
         let (versions, version) = try cardinality.versions(of: model, asked: request.query("version"))
         let range = try WindowParameter.range(window: nil, from: from, to: request.query("to"), now: clock.milliseconds())
@@ -93,5 +105,52 @@ struct EstimatorRoutes {
             throw Problem(.unprocessableContent, "invalid-reference", title: "No estimator fitted", detail: "model \"\(model)\" from \(span): \(reasons)")
         }
         return try JSONResponse.make(Answer(model: model, estimators: fitted, notFitted: notFitted.isEmpty ? nil : notFitted))
+    }
+
+    /// Fits one version's estimator on a labelled reference in the body: `target` names its label column,
+    /// `scores` its score columns (as `vigil report --scores`), `prediction` optionally the predicted class.
+    private func fitUpload(_ request: Request, body: [UInt8], model: String) async throws -> Response {
+        guard let version = request.query("version") else {
+            throw Problem.badParameter("version", "an uploaded reference fits one version's estimator: give version")
+        }
+        guard configuration.limits.isValidName(version) else {
+            throw Problem.badParameter("version", "a version is 1 to \(configuration.limits.maxNameLength) letters, digits or _ . : -")
+        }
+        guard let target = request.query("target") else { throw Problem.badParameter("target", "name the reference's label column") }
+        let scores: [DatasetReadOptions.ScoreColumn]
+        do {
+            scores = try DatasetReadOptions.ScoreColumn.parse(request.query("scores").map { [$0] } ?? [])
+        } catch {
+            throw Problem.badParameter("scores", error.description)
+        }
+        guard !scores.isEmpty else {
+            throw Problem.badParameter("scores", "name the score columns: one probability of the positive class, or class=column for each class")
+        }
+        let fileExtension = try UploadedDataset.fileExtension(of: body, contentType: request.headers[.contentType])
+        guard fileExtension != "vprof" else {
+            throw Problem(
+                .unprocessableContent, "invalid-reference", title: "Invalid reference",
+                detail: "a profile keeps no rows, and an estimator is fitted on rows: upload the CSV or NDJSON file"
+            )
+        }
+        let name = request.query("source") ?? "upload.\(fileExtension)"
+        var options = DatasetReadOptions()
+        options.nameModelColumns(target: target, prediction: request.query("prediction"), scores: scores, positiveClass: request.query("positive_class"))
+        let profile = try UploadedDataset.profile(of: body, fileExtension: fileExtension, displayName: name, options: options, problem: "invalid-reference")
+        guard let rows = profile.scoredRows else {
+            throw Problem(.unprocessableContent, "invalid-reference", title: "Invalid reference", detail: "\(name) has no row with scores")
+        }
+        let estimator: CBPE
+        do {
+            estimator = try rows.estimator(positiveClass: request.query("positive_class"))
+        } catch {
+            throw Problem(.unprocessableContent, "invalid-reference", title: "No estimator fitted", detail: "\(name): \(error.description)")
+        }
+        let stored = StoredEstimator(
+            estimator: estimator, source: "uploaded \(name) (\(estimator.referenceCount) labelled rows)", createdMilliseconds: clock.milliseconds()
+        )
+        try await store.setEstimator(stored, model: model, version: version)
+        let skipped = rows.count - estimator.referenceCount
+        return try JSONResponse.make(Answer(model: model, estimators: [Self.entry(version: version, stored: stored, skipped: skipped > 0 ? skipped : nil)]))
     }
 }

@@ -100,24 +100,9 @@ struct ModelRoutes {
             guard body.isEmpty else { throw Problem.badParameter("from", "a reference is either a body or a time range (from/to), not both") }
             return try await pinReference(request, model: model)
         }
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        let fileExtension: String
-        if body.starts(with: [0x56, 0x47, 0x4C, 0x31]) {
-            fileExtension = "vprof"
-        } else if body.starts(with: [0x1F, 0x8B]) {
-            fileExtension = contentType.contains("ndjson") || contentType.contains("jsonl") ? "ndjson.gz" : "csv.gz"
-        } else if contentType.contains("ndjson") || contentType.contains("jsonl") {
-            fileExtension = "ndjson"
-        } else if contentType.isEmpty || contentType.contains("csv") || contentType.hasPrefix("text/plain") {
-            fileExtension = "csv"
-        } else {
-            throw Problem(
-                .unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type",
-                detail: "send text/csv, application/x-ndjson, or a profile made by `vigil profile` (application/octet-stream)"
-            )
-        }
+        let fileExtension = try UploadedDataset.fileExtension(of: body, contentType: request.headers[.contentType])
         let name = request.query("source") ?? "upload.\(fileExtension)"
-        let profile = try Self.profile(of: body, fileExtension: fileExtension, displayName: name)
+        let profile = try UploadedDataset.profile(of: body, fileExtension: fileExtension, displayName: name, problem: "invalid-reference")
         let stored = StoredReference(profile: profile, source: name, createdMilliseconds: clock.milliseconds())
         try await store.setReference(stored, model: model)
         return try JSONResponse.make(ReferenceAnswer(model: model, reference: reference(stored), columns: profile.columnNames))
@@ -140,21 +125,6 @@ struct ModelRoutes {
         let stored = StoredReference(profile: profile, source: source, createdMilliseconds: clock.milliseconds())
         try await store.setReference(stored, model: model)
         return try JSONResponse.make(ReferenceAnswer(model: model, reference: reference(stored), columns: profile.columnNames))
-    }
-
-    /// Profiles an uploaded dataset with the same loader as `vigil profile`, through a temporary file.
-    static func profile(of body: [UInt8], fileExtension: String, displayName: String) throws -> DatasetProfile {
-        let path = NSTemporaryDirectory() + "vigil-reference-\(UUID().uuidString).\(fileExtension)"
-        guard FileManager.default.createFile(atPath: path, contents: Data(body)) else {
-            throw Problem(.internalServerError, "storage", title: "Cannot store the upload", detail: "cannot write a temporary file")
-        }
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            return try DatasetLoader.load(path: path)
-        } catch {
-            let message = error.description.replacingOccurrences(of: path, with: displayName)
-            throw Problem(.unprocessableContent, "invalid-reference", title: "Invalid reference", detail: message)
-        }
     }
 }
 

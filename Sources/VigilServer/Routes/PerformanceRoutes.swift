@@ -36,7 +36,7 @@ struct PerformanceRoutes {
     /// `granularity` (and `trailing`, default the granularity): a point every granularity through the
     /// window, each over the trailing time before it (Phoenix keeps these two apart; so does Vigil).
     private func series(_ request: Request, model: String, version: String?, range: Range<Int64>, now: Int64, positive: String?) async throws
-        -> (granularity: Int64, trailing: Int64, points: [(end: Int64, summary: QualitySummary)])?
+        -> (granularity: Int64, trailing: Int64, points: [ModelWindows.QualityPoint])?
     {
         guard let text = request.query("granularity") else {
             if request.query("trailing") != nil { throw Problem.badParameter("trailing", "goes with granularity") }
@@ -53,8 +53,12 @@ struct PerformanceRoutes {
         guard count <= Int64(QualityProfiles.maximumPoints) else {
             throw Problem.badParameter("granularity", "\(text) makes \(count) points over the window; at most \(QualityProfiles.maximumPoints)")
         }
+        // Estimators are fitted per version: a series carries estimates when it is of one version (asked for, or
+        // the model's only one).
+        let estimating = version ?? cardinality.versions(of: model).flatMap { $0.count == 1 ? $0.first : nil }
         let points = try await windows.qualitySeries(
-            model: model, version: version, range: range, granularity: granularity, trailing: trailing, now: now, positiveClass: positive
+            model: model, version: version, range: range, granularity: granularity, trailing: trailing, now: now, positiveClass: positive,
+            estimating: estimating
         )
         return (granularity, trailing, points)
     }
@@ -106,11 +110,16 @@ struct PerformanceRoutes {
             profile: merged, predictions: predictions, windowEnd: range.upperBound, now: now, positiveClass: positive, predictionMetrics: predictionMetrics
         )
         let counts = try await store.labelCounts(model: model)
+        let series = try await series(request, model: model, version: version, range: range, now: now, positive: positive)
         var document = PerformanceDocument(
             model: model, window: range, labels: .init(received: counts.labels, matched: counts.matched, late: counts.late),
             overall: (version, overall), versions: version == nil ? perVersion : [],
-            series: try await series(request, model: model, version: version, range: range, now: now, positive: positive)
+            series: series.map { ($0.granularity, $0.trailing, $0.points.map { ($0.end, $0.summary) }) }
         )
+        for (index, point) in (series?.points ?? []).enumerated() {
+            guard let estimate = point.estimate else { continue }
+            document.series?.points[index].estimated = PerformanceDocument.estimated(estimate.result, estimator: estimate.estimator, source: estimate.source)
+        }
         // Estimators are fitted per version: the estimate sits on each version's quality (on the overall one when
         // a single version is asked for).
         for index in document.versions.indices { document.versions[index].estimated = document.versions[index].version.flatMap { estimates[$0] } }

@@ -44,6 +44,9 @@ public struct EstimationScores: Sendable, Equatable {
         public var otherSum: Double
     }
 
+    /// Multiclass rows' score vectors whole, for an estimator whose calibration needs them (``ScoreCells``).
+    public private(set) var cells = ScoreCells()
+
     public init(binCount: Int = EstimationScores.defaultBinCount) {
         precondition(binCount >= 1, "at least one bin")
         self.binCount = binCount
@@ -55,6 +58,7 @@ public struct EstimationScores: Sendable, Equatable {
     /// Adds one prediction's scores (normalized here to sum to 1) and the class it predicted.
     public mutating func add(scores: [String: Double], predicted: String) {
         rows += 1
+        cells.add(scores: scores, predicted: predicted)
         guard scores.count <= Self.maximumClasses else { return }
         var total = 0.0
         for score in scores.values where score.isFinite && score > 0 { total += score }
@@ -100,6 +104,7 @@ public struct EstimationScores: Sendable, Equatable {
     public mutating func merge(_ other: EstimationScores) throws(MergeError) {
         guard other.binCount == binCount else { throw MergeError("estimation scores with \(binCount) and \(other.binCount) bins") }
         rows += other.rows
+        cells.merge(other.cells)
         for theirClass in other.classes {
             let theirs = theirClass.bins
             guard let slot = slot(of: theirClass.name) else { continue }
@@ -136,7 +141,8 @@ public struct EstimationScores: Sendable, Equatable {
 }
 
 extension EstimationScores {
-    /// Writes the rows and each class's bins, classes in name order.
+    /// Writes the rows and each class's bins, classes in name order, then the multiclass cells (read only when
+    /// present: scores stored before cells were kept end after the bins).
     public func encode(into encoder: inout BinaryEncoder) {
         encoder.writeVarint(binCount)
         encoder.writeVarint(rows)
@@ -152,6 +158,7 @@ extension EstimationScores {
                 encoder.write(bin.otherSum)
             }
         }
+        cells.encode(into: &encoder)
     }
 
     /// Reads what ``encode(into:)`` wrote.
@@ -181,6 +188,10 @@ extension EstimationScores {
             }
             classes.append(ClassBins(name: name, bins: bins))
         }
+        if !decoder.isAtEnd {
+            cells = try ScoreCells(decoding: &decoder)
+            guard cells.rows == rows else { throw DecodingError("score cells of \(cells.rows) rows in estimation scores of \(rows)", at: decoder.offset) }
+        }
     }
 }
 
@@ -190,14 +201,19 @@ extension CBPE {
         /// No prediction with scores for the model's classes.
         case noScores
         /// A multiclass model whose calibration changes some class's scores: the estimate needs each row's
-        /// calibrated scores renormalized together, which bins per class do not keep (`vigil report` estimates
-        /// such models from rows).
+        /// calibrated scores renormalized together (``ScoreCells``), and some predictions in the window were
+        /// counted before Vigil kept them (an older release).
         case multiclassCalibration
     }
 
-    /// The estimate for binned scores (``EstimationScores``), or why there is none.
+    /// The estimate for binned scores (``EstimationScores``), or why there is none. A multiclass model whose
+    /// calibration changes its scores is estimated from the score vectors (``ScoreCells``), the others from
+    /// the per-class bins.
     public func estimate(_ scores: EstimationScores) -> Result<Estimate, EstimationGap> {
-        if !isBinary && calibrators.contains(where: { $0 != nil }) { return .failure(.multiclassCalibration) }
+        if !isBinary && calibrators.contains(where: { $0 != nil }) {
+            guard scores.cells.rows == scores.rows else { return .failure(.multiclassCalibration) }
+            return estimate(scores.cells)
+        }
         let used = isBinary ? [classes[1]] : classes
         var classGroups: [[Group]] = []
         var rows = 0
@@ -230,5 +246,52 @@ extension CBPE {
         }
         guard rows > 0 else { return .failure(.noScores) }
         return .success(estimate(classGroups: classGroups, rows: rows, calibrationSpread: spread / Double(rows)))
+    }
+}
+
+extension CBPE {
+    /// The estimate of a multiclass model from its score vectors: each cell's rows calibrated at the cell's mean
+    /// scores and renormalized, as NannyML does row by row; each class's rows grouped by the class's grid step,
+    /// the ties of the estimate from rows. Classes the estimator does not know are left out of a row's scores,
+    /// and a row predicting one counts as predicting none of the estimator's.
+    public func estimate(_ cells: ScoreCells) -> Result<Estimate, EstimationGap> {
+        let columns = classes.compactMap { cells.classes.firstIndex(of: $0) }
+        guard !isBinary, columns.count == classes.count, cells.keptRows > 0 else { return .failure(.noScores) }
+        let step = 1 / Double(cells.resolution)
+        var groups = [[UInt16: Group]](repeating: [:], count: classes.count)
+        var spread = 0.0
+        for cell in cells.sortedCells {
+            let count = Double(cell.count)
+            let probabilities = calibrated(columns.map { cell.mean[$0] })
+            let predicted = columns.firstIndex(of: cell.predicted)
+            for c in classes.indices {
+                var group = groups[c][cell.grid[columns[c]], default: Group(predicted: 0, predictedProbability: 0, other: 0, otherProbability: 0)]
+                if predicted == c {
+                    group.predicted += count
+                    group.predictedProbability += probabilities[c] * count
+                } else {
+                    group.other += count
+                    group.otherProbability += probabilities[c] * count
+                }
+                groups[c][cell.grid[columns[c]]] = group
+            }
+            // How far the predicted class's probability could move anywhere in the cell: calibration maps are
+            // non-decreasing, so each class's calibrated score lies between its values at the cell's edges.
+            guard let predicted else { continue }
+            let low = columns.enumerated().map { c, column in calibrate(c, Double(cell.grid[column]) * step) }
+            let high = columns.enumerated().map { c, column in calibrate(c, Swift.min(1, Double(cell.grid[column] + 1) * step)) }
+            let othersLow = low.reduce(0, +) - low[predicted]
+            let othersHigh = high.reduce(0, +) - high[predicted]
+            let lower = low[predicted] + othersHigh > 0 ? low[predicted] / (low[predicted] + othersHigh) : 0
+            let upper = high[predicted] + othersLow > 0 ? high[predicted] / (high[predicted] + othersLow) : 1
+            spread += (upper - lower) * count
+        }
+        let classGroups = groups.map { byStep in byStep.sorted { $0.key > $1.key }.map(\.value) }
+        return .success(estimate(classGroups: classGroups, rows: cells.keptRows, calibrationSpread: spread / Double(cells.keptRows)))
+    }
+
+    /// Class `c`'s calibrated score for a raw one (the raw score where the class is not calibrated).
+    private func calibrate(_ c: Int, _ score: Double) -> Double {
+        calibrators[c].map { $0(score) } ?? score
     }
 }
