@@ -52,12 +52,16 @@ public struct VigilServer: Sendable {
         for pair in try await store.modelVersions() { known[pair.model, default: []].insert(pair.version) }
         let cardinality = CardinalityGuard(maxModels: configuration.maxModels, maxVersionsPerModel: configuration.maxVersionsPerModel, known: known)
         let writer = GroupCommitWriter(store: store, live: live, metrics: metrics, maxQueuedRows: configuration.maxQueuedRows)
-        let quality = QualityProfiles(store: store, bucketMilliseconds: Int64(configuration.bucketSeconds) * 1000, interval: .milliseconds(250), logger: logger) { folds in
+        let quality = QualityProfiles(
+            store: store, bucketMilliseconds: Int64(configuration.bucketSeconds) * 1000, interval: .milliseconds(250), logger: logger,
+            cacheBytes: configuration.windowCacheBytes / 4
+        ) { folds in
             metrics.recordFolded(folds.count)
             for fold in folds where fold.replaced == nil {
                 metrics.recordLabelDelay(model: fold.model, seconds: Double(fold.label.timestampMilliseconds - fold.prediction.timestampMilliseconds) / 1000)
             }
         }
+        live.onBucketRetention { cutoff in quality.blocks.deleted(before: cutoff) }
         try await quality.catchUp()
         // Every window's numbers come from here: the monitor, the alerts, the summary and the dashboard share it.
         let windows = ModelWindows(configuration: configuration, store: store, live: live, quality: quality, cardinality: cardinality, clock: clock)

@@ -18,6 +18,10 @@ public final class SQLiteStore: Store {
     /// predictions looks up no label. An over-count costs a look-up per prediction, never a missed join, so it
     /// is raised inside the transaction that stores a waiting label and lowered only after a commit.
     let waitingLabels = Mutex<[String: Int]>([:])
+    /// References as read or written, with a count of writes: every summary, dashboard page and monitor pass
+    /// reads its model's reference, and decoding one (checksum and all) cost 4 % of a week's summary (`perf`,
+    /// `vigil-bench dashboard`). This process is the file's one writer, so what it wrote last is current.
+    private let references = Mutex<(writes: Int, byModel: [String: StoredReference])>((0, [:]))
     /// The database file.
     public let path: String
 
@@ -478,9 +482,22 @@ public final class SQLiteStore: Store {
                 ON CONFLICT (model) DO UPDATE SET source = excluded.source, created_ms = excluded.created_ms, payload = excluded.payload
                 """, arguments: [model, reference.source, reference.createdMilliseconds, payload])
         }
+        references.withLock {
+            $0.writes += 1
+            $0.byModel[model] = reference
+        }
     }
 
     public func reference(model: String) async throws(StoreError) -> StoredReference? {
+        let (writes, cached) = references.withLock { ($0.writes, $0.byModel[model]) }
+        if let cached { return cached }
+        let read = try await readReference(model: model)
+        // Kept only when no reference was written meanwhile (the row read may predate it).
+        if let read { references.withLock { if $0.writes == writes { $0.byModel[model] = read } } }
+        return read
+    }
+
+    private func readReference(model: String) async throws(StoreError) -> StoredReference? {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT source, created_ms, payload FROM model_references WHERE model = ?", arguments: [model]) else {
                 return nil

@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     public var bucketSeconds = 60
     /// How long buckets stay in memory before they are read from the store on demand, in seconds.
     public var hotSeconds = 2 * 3600
+    /// Bytes of merged profiles of whole hours and days kept in memory for windows over them (the summary and
+    /// the dashboard over days); 0 keeps none.
+    public var windowCacheBytes = 128 << 20
     /// How often changed buckets are flushed to the store, in seconds.
     public var flushIntervalSeconds = 1.0
     /// Predictions older than this are deleted (seconds); nil keeps them forever.

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import VigilCore
+import VigilStats
 import VigilStore
 import Prometheus
 
@@ -32,6 +33,10 @@ final class LiveStatistics: Service, Sendable {
     private let lateBatches = Mutex<[String: Int]>([:])
     /// Hours built per turn of the run loop (about 40 ms each for a busy hour), so that flushes are not held up.
     static let rollupsPerTurn = 4
+    /// Merged profiles of whole blocks (hours to days) below the held buckets, for windows of many hours.
+    let blocks: BlockCache<LiveProfile>
+    /// Told the cutoff whenever retention deletes buckets (live and quality ones go together).
+    private let retentionListeners = Mutex<[@Sendable (Int64) -> Void]>([])
 
     /// Where "now" comes from: windows, the hot horizon, retention.
     let clock: WallClock
@@ -43,6 +48,7 @@ final class LiveStatistics: Service, Sendable {
         self.metrics = metrics
         self.logger = logger
         aggregator = LiveAggregator(bucketMilliseconds: Int64(configuration.bucketSeconds) * 1000)
+        blocks = BlockCache(maximumBytes: configuration.windowCacheBytes)
     }
 
     private var hotMilliseconds: Int64 { Int64(configuration.hotSeconds) * 1000 }
@@ -77,6 +83,10 @@ final class LiveStatistics: Service, Sendable {
         let current = aggregator.bucketStart(clock.milliseconds())
         let late = batches.filter { batch in batch.events.contains { $0.timestampMilliseconds < current } }
         if !late.isEmpty { lateBatches.withLock { for batch in late { $0[batch.model, default: 0] += 1 } } }
+        // Before the events are folded in: a block computed from now on either sees them or is not kept.
+        for batch in late {
+            blocks.changed(model: batch.model, days: Set(batch.events.filter { $0.timestampMilliseconds < current }.map { CalendarDay.start(of: $0.timestampMilliseconds) }))
+        }
         let absent = aggregator.absentKeys(aggregator.keys(of: batches))
         if !absent.isEmpty {
             let stored = try await readable(store.buckets(Array(absent)))
@@ -185,10 +195,59 @@ final class LiveStatistics: Service, Sendable {
 
     /// The merged profile of a model (one version, or all when `version` is nil) over `range`.
     ///
+    /// Whole days below the held buckets, and whole aligned blocks of an hour or more (the spans of the
+    /// dashboard's charts), come from ``blocks`` when it has them, and are kept there once read.
+    func window(model: String, version: String?, range: Range<Int64>, parts: LiveProfile.Parts = .all) async throws(StoreError) -> LiveProfile {
+        let day = CalendarDay.milliseconds
+        let heldSince = heldSince.withLock { $0 }
+        let lower = aggregator.bucketStart(range.lowerBound)
+        let width = range.upperBound - lower
+        // One aligned block: an hour, or a divisor of a day made of hours, wholly below the held buckets.
+        if rollupMilliseconds != nil, lower == range.lowerBound, width >= 3_600_000, width <= day, day % width == 0, lower % width == 0,
+            range.upperBound <= heldSince
+        {
+            let key = BlockCache<LiveProfile>.Key(model: model, version: version, start: lower, width: width, parts: parts)
+            if let cached = blocks.profile(key) {
+                metrics.recordWindowCacheRead(hit: true, bytes: blocks.statistics.bytes)
+                return cached
+            }
+            let stamp = blocks.stamp(model: model, day: CalendarDay.start(of: lower))
+            let profile = try await uncachedWindow(model: model, version: version, range: range, parts: parts)
+            // A block with late events still in memory holds them; kept, it would outlive their flush unseen.
+            if aggregator.buckets(model: model, version: version, starting: range).isEmpty {
+                var encoder = BinaryEncoder()
+                profile.encodePayload(into: &encoder)
+                blocks.store(profile, bytes: encoder.bytes.count, key: key, stamp: stamp)
+            }
+            metrics.recordWindowCacheRead(hit: false, bytes: blocks.statistics.bytes)
+            return profile
+        }
+        // Longer: the whole days below the held buckets one block each, the whole hours around them one block each
+        // (each a rollup read once), the edges and the held buckets as they come.
+        let hour: Int64 = 3_600_000
+        let endHour = BucketKey.start(of: min(range.upperBound, heldSince), width: hour)
+        let firstHour = max(BucketKey.start(of: lower + hour - 1, width: hour), endHour - BlockCache<LiveProfile>.maximumDays * day)
+        guard rollupMilliseconds != nil, firstHour < endHour else {
+            return try await uncachedWindow(model: model, version: version, range: range, parts: parts)
+        }
+        var merged = LiveProfile()
+        if lower < firstHour { merged.merge(try await uncachedWindow(model: model, version: version, range: range.lowerBound..<firstHour, parts: parts)) }
+        var start = firstHour
+        while start < endHour {
+            let width = start % day == 0 && start + day <= endHour ? day : hour
+            merged.merge(try await window(model: model, version: version, range: start..<(start + width), parts: parts))
+            start += width
+        }
+        if endHour < range.upperBound { merged.merge(try await uncachedWindow(model: model, version: version, range: endHour..<range.upperBound, parts: parts)) }
+        return merged
+    }
+
+    /// ``window(model:version:range:parts:)`` read from memory and the store, without the block cache.
+    ///
     /// Held buckets come from memory. Older ones come from the store: whole hours as rollups where a current
     /// one exists (one row instead of sixty), the rest bucket by bucket; the hours read bucket by bucket are
     /// then saved as rollups, so the next window over them reads one row per hour.
-    func window(model: String, version: String?, range: Range<Int64>, parts: LiveProfile.Parts = .all) async throws(StoreError) -> LiveProfile {
+    private func uncachedWindow(model: String, version: String?, range: Range<Int64>, parts: LiveProfile.Parts) async throws(StoreError) -> LiveProfile {
         let bucketRange = aggregator.bucketStart(range.lowerBound)..<range.upperBound
         let held = aggregator.buckets(model: model, version: version, starting: bucketRange)
         var merged = LiveProfile()
@@ -233,6 +292,11 @@ final class LiveStatistics: Service, Sendable {
             for bucket in try await readable(store.buckets(model: model, version: version, starting: part, parts: parts)) where wanted(bucket.key) { merged.merge(bucket.profile) }
         }
         return merged
+    }
+
+    /// Calls `listener` with the cutoff before each retention pass deletes buckets.
+    func onBucketRetention(_ listener: @escaping @Sendable (Int64) -> Void) {
+        retentionListeners.withLock { $0.append(listener) }
     }
 
     /// How many batches so far brought a model events for a bucket older than the one current when they came.
@@ -392,6 +456,8 @@ final class LiveStatistics: Service, Sendable {
             if deleted > 0 { logger.info("retention deleted predictions", metadata: ["count": "\(deleted)"]) }
         }
         if let seconds = configuration.bucketRetentionSeconds {
+            blocks.deleted(before: now - Int64(seconds) * 1000)
+            for listener in retentionListeners.withLock({ $0 }) { listener(now - Int64(seconds) * 1000) }
             let deleted = try await store.deleteBuckets(before: now - Int64(seconds) * 1000)
             if deleted > 0 { logger.info("retention deleted buckets", metadata: ["count": "\(deleted)"]) }
         }

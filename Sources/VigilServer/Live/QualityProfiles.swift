@@ -3,6 +3,7 @@ public import Logging
 public import ServiceLifecycle
 public import VigilCore
 public import VigilStore
+import VigilStats
 
 /// Keeps model quality: follows the label log, folds each entry once into the quality bucket of its
 /// prediction and into that bucket's hourly rollup, and saves the changed rows with the new watermark in
@@ -33,6 +34,9 @@ public actor QualityProfiles: Service {
     private var position: Int64?
     /// The label-log position folded so far (nil before the first catch-up): it moves whenever labels were folded.
     public var foldedPosition: Int64? { position }
+    /// Merged quality of whole days, for windows of days (see ``BlockCache``): labels folded into a day's
+    /// buckets advance its stamp once saved.
+    nonisolated let blocks: BlockCache<QualityProfile>
     /// Whether a catch-up is folding, and the callers waiting for their turn: one folds at a time.
     private var folding = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
@@ -40,10 +44,13 @@ public actor QualityProfiles: Service {
     /// - Parameters:
     ///   - bucketMilliseconds: the width of a quality bucket (the live profiles' bucket width).
     ///   - interval: how often ``run()`` catches up.
+    ///   - cacheBytes: bytes of whole days' merged quality kept in memory for windows over days.
     ///   - onSaved: called with each page's folds once they are saved.
     public init(
-        store: any QualityStore, bucketMilliseconds: Int64, interval: Duration, logger: Logger, onSaved: @escaping @Sendable ([LabelFold]) -> Void = { _ in }
+        store: any QualityStore, bucketMilliseconds: Int64, interval: Duration, logger: Logger, cacheBytes: Int = 32 << 20,
+        onSaved: @escaping @Sendable ([LabelFold]) -> Void = { _ in }
     ) {
+        blocks = BlockCache(maximumBytes: cacheBytes)
         self.store = store
         self.bucketMilliseconds = bucketMilliseconds
         let hour: Int64 = 3_600_000
@@ -110,6 +117,10 @@ public actor QualityProfiles: Service {
                 rollups: rollups.sorted { $0.key < $1.key }.map { QualityBucket(key: $0.key, profile: $0.value) },
                 watermark: Self.watermarkName, position: page.through
             )
+            // After the save: a day read from now on holds these folds, and one read before is not kept.
+            for (model, keys) in Dictionary(grouping: buckets.keys, by: \.model) {
+                blocks.changed(model: model, days: Set(keys.map { CalendarDay.start(of: $0.start) }))
+            }
             position = page.through
             self.position = position
             onSaved(page.folds)
@@ -159,6 +170,35 @@ public actor QualityProfiles: Service {
     /// after folding every label committed so far.
     public func window(model: String, version: String?, range: Range<Int64>) async throws(StoreError) -> QualityProfile {
         try await catchUp()
+        // Whole days one block each, from ``blocks`` where it has them; the edges as they come.
+        let day = CalendarDay.milliseconds
+        let lower = BucketKey.start(of: range.lowerBound, width: bucketMilliseconds)
+        let endDay = BucketKey.start(of: range.upperBound, width: day)
+        let firstDay = max(BucketKey.start(of: lower + day - 1, width: day), endDay - BlockCache<QualityProfile>.maximumDays * day)
+        guard rollupMilliseconds != nil, firstDay < endDay else { return try await uncachedWindow(model: model, version: version, range: range) }
+        var merged = QualityProfile()
+        if lower < firstDay { merged.merge(try await uncachedWindow(model: model, version: version, range: range.lowerBound..<firstDay)) }
+        var start = firstDay
+        while start < endDay {
+            let key = BlockCache<QualityProfile>.Key(model: model, version: version, start: start, width: day, parts: .all)
+            if let cached = blocks.profile(key) {
+                merged.merge(cached)
+            } else {
+                let stamp = blocks.stamp(model: model, day: start)
+                let profile = try await uncachedWindow(model: model, version: version, range: start..<(start + day))
+                var encoder = BinaryEncoder()
+                profile.encodePayload(into: &encoder)
+                blocks.store(profile, bytes: encoder.bytes.count, key: key, stamp: stamp)
+                merged.merge(profile)
+            }
+            start += day
+        }
+        if endDay < range.upperBound { merged.merge(try await uncachedWindow(model: model, version: version, range: endDay..<range.upperBound)) }
+        return merged
+    }
+
+    /// ``window(model:version:range:)`` read from the store alone, after the catch-up.
+    private func uncachedWindow(model: String, version: String?, range: Range<Int64>) async throws(StoreError) -> QualityProfile {
         let plan = Self.plan(range, bucket: bucketMilliseconds, rollup: rollupMilliseconds)
         var merged = QualityProfile()
         if let hours = plan.rollups {

@@ -64,6 +64,8 @@ final class VigilMetrics: Sendable {
         case flushLag = "vigil_flush_lag_seconds"
         case unflushedBuckets = "vigil_unflushed_buckets"
         case rebuiltBuckets = "vigil_rebuilt_buckets_total"
+        case windowCacheReads = "vigil_window_cache_reads_total"
+        case windowCacheBytes = "vigil_window_cache_bytes"
         case labelsFolded = "vigil_labels_folded_total"
         case storeSize = "vigil_store_size_bytes"
         case monitorSeconds = "vigil_monitor_duration_seconds"
@@ -112,6 +114,8 @@ final class VigilMetrics: Sendable {
             case .flushLag: "Seconds since live profiles were last flushed to the store."
             case .unflushedBuckets: "Live-profile buckets changed since the last flush."
             case .rebuiltBuckets: "Stored live-profile buckets that could not be read and were rebuilt from the event log."
+            case .windowCacheReads: "Whole hours and days of live profiles a window asked of the in-memory cache, by result (hit or miss)."
+            case .windowCacheBytes: "Bytes of merged live profiles of whole hours and days held in memory for windows."
             case .labelsFolded: "Label-log entries folded into model quality (labels for stored predictions, and waiting labels when their prediction came)."
             case .storeSize: "Size of the embedded store on disk."
             case .monitorSeconds: "Duration of one computation of the monitoring-window gauges."
@@ -322,6 +326,12 @@ final class VigilMetrics: Sendable {
 
     func recordLabels(_ count: Int) { counter(.ingested, [("kind", "label")]).increment(by: Double(count)) }
     func recordRebuiltBuckets(_ count: Int) { counter(.rebuiltBuckets, []).increment(by: Double(count)) }
+
+    /// One read of the window cache, and the bytes it holds after it.
+    func recordWindowCacheRead(hit: Bool, bytes: Int) {
+        counter(.windowCacheReads, [("result", hit ? "hit" : "miss")]).increment()
+        gauge(.windowCacheBytes).set(to: Double(bytes))
+    }
     func recordDuplicates(_ count: Int) { if count > 0 { counter(.duplicates, []).increment(by: Double(count)) } }
     func recordRejected(_ count: Int, reason: String) { counter(.rejected, [("reason", reason)]).increment(by: Double(count)) }
 
