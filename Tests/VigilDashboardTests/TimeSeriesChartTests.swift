@@ -46,4 +46,24 @@ struct TimeSeriesChartTests {
         #expect(svg.contains("accuracy: 90.0% [85.0%, 95.0%] (n = 40)"))
         #expect(svg.contains("1970-01-01 00:05:00 UTC"))
     }
+
+    @Test func timeLabelsAreFoundationsUTCCalendarFields() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            // From 1970 to 2100, leap days and year ends included by chance and below.
+            let milliseconds = Int64.random(in: 0..<4_102_444_800_000, using: &generator)
+            for (span, format, full) in [
+                (Int64(600_000), "yyyy-MM-dd HH:mm:ss 'UTC'", true), (3_600_000, "yyyy-MM-dd HH:mm 'UTC'", true), (3_600_000, "HH:mm", false),
+                (7 * 86_400_000, "MM-dd HH:mm", false),
+            ] {
+                formatter.dateFormat = format
+                let expected = formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+                #expect(TimeSeriesChart.timeLabel(milliseconds, span: 0..<span, full: full) == expected, "\(milliseconds)")
+            }
+        }
+        #expect(TimeSeriesChart.timeLabel(951_782_400_000, span: 0..<86_400_000, full: true) == "2000-02-29 00:00 UTC")
+    }
 }

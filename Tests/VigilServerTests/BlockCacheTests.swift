@@ -42,14 +42,15 @@ struct BlockCacheTests {
         let fresh = cache.stamp(model: "m", day: key.day)
         cache.store(Self.profile(requests: 4), bytes: Self.size(4), key: key, stamp: fresh)
         #expect(cache.profile(key)?.requestCount == 4)
-        // Retention reaching into its day removes it, and a block computed across a retention pass is not kept.
+        // Retention reaching into its day removes it, and neither that day nor an older one is kept again (one
+        // being computed meanwhile included); later days stay.
         let later = BlockCache<LiveProfile>.Key(model: "m", version: nil, start: 5 * Self.day, width: 6 * 3_600_000, parts: .traffic)
-        let laterStamp = cache.stamp(model: "m", day: later.day)
+        cache.store(Self.profile(requests: 1), bytes: Self.size(1), key: later, stamp: cache.stamp(model: "m", day: later.day))
+        let retiring = cache.stamp(model: "m", day: key.day)
         cache.deleted(before: 3 * Self.day + 1000)
         #expect(cache.profile(key) == nil)
-        cache.store(Self.profile(requests: 1), bytes: Self.size(1), key: later, stamp: laterStamp)
-        #expect(cache.profile(later) == nil)
-        cache.store(Self.profile(requests: 1), bytes: Self.size(1), key: later, stamp: cache.stamp(model: "m", day: later.day))
+        cache.store(Self.profile(requests: 4), bytes: Self.size(4), key: key, stamp: retiring)
+        #expect(cache.profile(key) == nil)
         #expect(cache.profile(later)?.requestCount == 1)
     }
 
@@ -107,6 +108,46 @@ struct BlockCacheTests {
         #expect(page.status == 200)
         try await post(rows("d", daysAgo: 5, count: 1))
         #expect(try await eventually(38) == 38)
+        try await server.stop()
+    }
+
+    /// The data tab's drift grid keeps each whole span's report; late events that make a span drift show at once.
+    @Test func aSpansKeptDriftReportGivesWayToLateEvents() async throws {
+        let server = try await TestServer.start()
+        let now = Date().timeIntervalSince1970 * 1000
+        let reference = "age,city\n" + (0..<200).map { "\(20 + $0 % 30),\($0 % 2 == 0 ? "x" : "y")" }.joined(separator: "\n")
+        #expect(try await server.request("PUT", "/v1/models/m/reference", body: reference, contentType: "text/csv").status == 200)
+        func rows(_ prefix: String, age: (Int) -> Double, count: Int) -> String {
+            (0..<count).map { index in
+                predictionJSON(
+                    id: "\(prefix)\(index)", age: age(index), city: index % 2 == 0 ? "x" : "y",
+                    timestamp: Timestamp.formatRFC3339(milliseconds: Int64(now - 3 * 86_400_000) + Int64(index) * 1000)
+                )
+            }.joined(separator: "\n")
+        }
+        func post(_ body: String) async throws {
+            #expect(try await server.request("POST", "/v1/models/m/predictions", body: body, contentType: "application/x-ndjson").status == 200)
+        }
+        func driftCells() async throws -> Int {
+            let page = try await server.request("GET", "/models/m?range=7d&tab=data")
+            return page.text.components(separatedBy: "<td class=\"cell drift\"").count - 1
+        }
+        // Like the reference: no drifted cell, on the first view and on the second (from the kept reports).
+        try await post(rows("a", age: { 20 + Double($0 % 30) }, count: 200))
+        var cells = -1
+        for _ in 0..<50 where cells != 0 {
+            cells = try await driftCells()
+            if cells != 0 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(cells == 0)
+        #expect(try await driftCells() == 0)
+        // Ages far from the reference's, late into the same span: its cell turns.
+        try await post(rows("b", age: { 90 + Double($0 % 5) }, count: 2000))
+        for _ in 0..<50 where cells == 0 {
+            cells = try await driftCells()
+            if cells == 0 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(cells > 0, "the span's drift is seen after the late events")
         try await server.stop()
     }
 }

@@ -39,4 +39,22 @@ struct DriftSelectionTests {
             try DriftTestSelection.run(.kolmogorovSmirnov, reference: .categorical(CategoryCounts(values: ["a"])), current: .categorical(CategoryCounts(values: ["b"])))
         }
     }
+
+    @Test func numericValueCountsPoolAsTheirCategoryKeysDo() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            // Few values, integers and halves, -0 among them: what exact value counts hold.
+            func column() -> NumericColumnSketch {
+                var sketch = NumericColumnSketch()
+                for _ in 0..<Int.random(in: 1...40, using: &generator) {
+                    let value = [0.0, -0.0, 1, 2.5, -3, 7, 1e16, 0.1 + 0.2, 0.3][Int.random(in: 0..<9, using: &generator)]
+                    sketch.add(value)
+                }
+                return sketch
+            }
+            let (reference, current) = (column().driftInput, column().driftInput)
+            let keys = Set(reference.asCategories!.counts.keys).union(current.asCategories!.counts.keys)
+            #expect(DriftTestSelection.pooledDistinctCount(reference, current) == keys.count)
+        }
+    }
 }

@@ -64,8 +64,9 @@ public enum Timestamp {
         return String(decoding: writer.bytes.dropFirst().dropLast(), as: UTF8.self)
     }
 
-    /// The calendar fields (UTC) of milliseconds since 1970.
-    static func components(milliseconds: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
+    /// The calendar fields (UTC) of milliseconds since 1970, by arithmetic (Foundation's `Calendar` took 5 % of
+    /// a dashboard page's time labelling its charts' points).
+    public static func components(milliseconds: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
         let (seconds, millis) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         let adjustedSeconds = millis < 0 ? seconds - 1 : seconds
         let adjustedMillis = millis < 0 ? millis + 1000 : millis

@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// An inline SVG line chart of values over time: one line per series, each with an optional interval band,
 /// a threshold line, points that crossed it marked, and shaded spans (maturing windows). Every time slot carries
@@ -235,16 +236,14 @@ package struct TimeSeriesChart {
 
     /// A time in UTC, as precise as the span needs: `14:05` within a day, `12-01 14:05` beyond.
     package static func timeLabel(_ milliseconds: Int64, span: Range<Int64>, full: Bool = false) -> String {
-        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let clock = String(format: "%02d:%02d", c.hour!, c.minute!)
+        let c = Timestamp.components(milliseconds: milliseconds)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let clock = two(c.hour) + ":" + two(c.minute)
         if full {
-            return String(format: "%04d-%02d-%02d ", c.year!, c.month!, c.day!) + clock
-                + (span.upperBound - span.lowerBound <= 900_000 ? String(format: ":%02d", c.second!) : "") + " UTC"
+            let year = String(repeating: "0", count: max(0, 4 - "\(c.year)".count)) + "\(c.year)"
+            return "\(year)-\(two(c.month))-\(two(c.day)) " + clock + (span.upperBound - span.lowerBound <= 900_000 ? ":" + two(c.second) : "") + " UTC"
         }
-        return span.upperBound - span.lowerBound <= 86_400_000 ? clock : String(format: "%02d-%02d ", c.month!, c.day!) + clock
+        return span.upperBound - span.lowerBound <= 86_400_000 ? clock : "\(two(c.month))-\(two(c.day)) " + clock
     }
 
     private func f(_ value: Double) -> String { DistributionChart.fmt(value) }

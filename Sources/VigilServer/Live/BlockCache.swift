@@ -9,8 +9,9 @@ import VigilStats
 ///
 /// A block changes when events reach it late (live: folded in memory, then flushed over its buckets; quality:
 /// a label folded into its prediction's bucket) or when retention deletes its buckets. Each day of each model
-/// has a stamp that both advance; an entry is used only while its stamp is the day's current one, so an entry
-/// computed while a change was on its way is never used after. The cache is bounded in bytes (the profile's
+/// has a stamp that late events advance; an entry is used only while its stamp is the day's current one, so
+/// an entry computed while a change was on its way is never used after. Retention retires its cutoff's day
+/// and every older one: they are neither served nor kept from then on. The cache is bounded in bytes (the profile's
 /// encoded size); past the bound the least recently used entries go.
 final class BlockCache<Value: Sendable>: Sendable {
     /// One aligned block (an hour to a day) of one model: one version or all of them (nil), read whole or in part.
@@ -37,8 +38,9 @@ final class BlockCache<Value: Sendable>: Sendable {
         var clock: UInt64 = 0
         /// Per model and day, how many times its content changed since the server started.
         var stamps: [String: [Int64: Int]] = [:]
-        /// How many retention passes deleted buckets: a day computed across one is not kept.
-        var retentions = 0
+        /// The last day retention reached into: its blocks and older ones are neither served nor kept (its buckets
+        /// are being deleted a minute at a time).
+        var retiredDay = Int64.min
         var hits = 0
         var misses = 0
     }
@@ -54,22 +56,21 @@ final class BlockCache<Value: Sendable>: Sendable {
         self.maximumBytes = maximumBytes
     }
 
-    /// What a day's profile was computed at: its changes and the retention passes so far.
+    /// What a day's profile was computed at: the changes to the day so far.
     struct Stamp: Equatable, Sendable {
         var changes: Int
-        var retentions: Int
     }
 
     /// The day's current stamp: read it before computing a day, and store the result with it.
     func stamp(model: String, day: Int64) -> Stamp {
-        state.withLock { Stamp(changes: $0.stamps[model]?[day] ?? 0, retentions: $0.retentions) }
+        state.withLock { Stamp(changes: $0.stamps[model]?[day] ?? 0) }
     }
 
     /// The cached profile of a day, if it was computed at the day's current stamp.
     func profile(_ key: Key) -> Value? {
         state.withLock { state in
             let current = state.stamps[key.model]?[key.day] ?? 0
-            guard var entry = state.entries[key], entry.stamp == current else {
+            guard key.day > state.retiredDay, var entry = state.entries[key], entry.stamp == current else {
                 state.misses += 1
                 return nil
             }
@@ -86,7 +87,7 @@ final class BlockCache<Value: Sendable>: Sendable {
     func store(_ profile: Value, bytes: Int, key: Key, stamp: Stamp) {
         guard bytes <= maximumBytes else { return }
         state.withLock { state in
-            guard stamp == Stamp(changes: state.stamps[key.model]?[key.day] ?? 0, retentions: state.retentions) else { return }
+            guard key.day > state.retiredDay, stamp == Stamp(changes: state.stamps[key.model]?[key.day] ?? 0) else { return }
             state.clock += 1
             if let old = state.entries[key] { state.bytes -= old.bytes }
             state.entries[key] = Entry(profile: profile, stamp: stamp.changes, bytes: bytes, used: state.clock)
@@ -110,12 +111,12 @@ final class BlockCache<Value: Sendable>: Sendable {
         }
     }
 
-    /// Retention deleted buckets older than `cutoff`: the days it reaches into are stale, for every model, and
-    /// a day being computed meanwhile is not kept.
+    /// Retention deletes buckets older than `cutoff`: the day it reaches into and every older one are no longer
+    /// served or kept, for every model (a day being computed meanwhile included).
     func deleted(before cutoff: Int64) {
         let lastDay = CalendarDay.start(of: cutoff)
         state.withLock { state in
-            state.retentions += 1
+            state.retiredDay = max(state.retiredDay, lastDay)
             for key in state.entries.keys where key.day <= lastDay {
                 state.bytes -= state.entries[key]!.bytes
                 state.entries[key] = nil

@@ -201,12 +201,8 @@ final class LiveStatistics: Service, Sendable {
         let day = CalendarDay.milliseconds
         let heldSince = heldSince.withLock { $0 }
         let lower = aggregator.bucketStart(range.lowerBound)
-        let width = range.upperBound - lower
-        // One aligned block: an hour, or a divisor of a day made of hours, wholly below the held buckets.
-        if rollupMilliseconds != nil, lower == range.lowerBound, width >= 3_600_000, width <= day, day % width == 0, lower % width == 0,
-            range.upperBound <= heldSince
-        {
-            let key = BlockCache<LiveProfile>.Key(model: model, version: version, start: lower, width: width, parts: parts)
+        if isBlock(range, heldSince: heldSince) {
+            let key = BlockCache<LiveProfile>.Key(model: model, version: version, start: lower, width: range.upperBound - lower, parts: parts)
             if let cached = blocks.profile(key) {
                 metrics.recordWindowCacheRead(hit: true, bytes: blocks.statistics.bytes)
                 return cached
@@ -240,6 +236,25 @@ final class LiveStatistics: Service, Sendable {
         }
         if endHour < range.upperBound { merged.merge(try await uncachedWindow(model: model, version: version, range: endHour..<range.upperBound, parts: parts)) }
         return merged
+    }
+
+    /// Whether `range` is one aligned block (an hour, or a divisor of a day made of hours) wholly below the held
+    /// buckets: what the block cache keeps.
+    private func isBlock(_ range: Range<Int64>, heldSince: Int64) -> Bool {
+        let width = range.upperBound - range.lowerBound
+        let day = CalendarDay.milliseconds
+        return rollupMilliseconds != nil && aggregator.bucketStart(range.lowerBound) == range.lowerBound && width >= 3_600_000 && width <= day
+            && day % width == 0 && range.lowerBound % width == 0 && range.upperBound <= heldSince
+    }
+
+    /// The stamp of `range`'s day when the range is a block whose profile no held bucket changes: what an analysis
+    /// of the block is kept with (``ModelWindows``' span reports), to be compared with the day's stamp later. Nil
+    /// for any other range.
+    func blockStamp(model: String, version: String?, range: Range<Int64>) -> BlockCache<LiveProfile>.Stamp? {
+        guard isBlock(range, heldSince: heldSince.withLock { $0 }), aggregator.buckets(model: model, version: version, starting: range).isEmpty else {
+            return nil
+        }
+        return blocks.stamp(model: model, day: CalendarDay.start(of: range.lowerBound))
     }
 
     /// ``window(model:version:range:parts:)`` read from memory and the store, without the block cache.
