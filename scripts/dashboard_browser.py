@@ -129,11 +129,18 @@ def pages(base, artifacts, model, hostile_model, hostile_texts):
         series = [text.text for text in driver.find_elements(By.CSS_SELECTOR, "svg.timeseries text.legend")]
         check(any("CBPE" in text for text in series), f"one version's quality draws the label-free estimate beside it: {series}")
 
-        # Versions side by side.
-        open_page(driver, f"{base}/models/{urllib.parse.quote(model)}?tab=versions&range=15m", "model-versions", artifacts)
+        # Versions side by side. The comparison's label-based metrics need matured labels: the page is read again
+        # until its forest plot has three intervals (or 60 s pass), since a fast run reaches it before they mature.
+        deadline = time.time() + 60
+        while True:
+            open_page(driver, f"{base}/models/{urllib.parse.quote(model)}?tab=versions&range=15m", "model-versions", artifacts)
+            sections = driver.find_elements(By.CSS_SELECTOR, "section.comparison")
+            intervals = sections[0].find_elements(By.CSS_SELECTOR, "svg.intervals line.interval") if sections else []
+            if len(intervals) >= 3 or time.time() > deadline:
+                break
+            time.sleep(2)
         check(len(driver.find_elements(By.CSS_SELECTOR, "table#versions tbody tr")) == 2, "the versions tab compares both versions")
         # The champion (v1, the busier) against the challenger: a verdict in words, its reasons and a forest plot.
-        sections = driver.find_elements(By.CSS_SELECTOR, "section.comparison")
         check(len(sections) == 1, f"one comparison, v2 against v1: {len(sections)}")
         if sections:
             verdict = sections[0].get_attribute("data-verdict")
