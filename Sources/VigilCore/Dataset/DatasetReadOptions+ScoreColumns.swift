@@ -1,6 +1,7 @@
 extension DatasetReadOptions.ScoreColumn {
     /// Why a list of score columns cannot be read.
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is wrong with which entry, for the caller to put after its flag or parameter name.
         public let description: String
     }
 

@@ -57,6 +57,7 @@ public struct ScoreCells: Sendable, Equatable {
         }
     }
 
+    /// Empty cells on a grid of `resolution` steps per unit of score: a power of two, so coarsening halves it exactly.
     public init(resolution: Int = ScoreCells.defaultResolution) {
         precondition(resolution >= 1 && resolution <= 1 << 15 && resolution.nonzeroBitCount == 1, "a resolution of a power of two steps, 1 to 32768")
         self.resolution = resolution
