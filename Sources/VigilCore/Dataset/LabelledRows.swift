@@ -56,7 +56,9 @@ struct LabelledRows: Sendable {
     private var waiting: [(actual: String, probability: Double, predicted: String?)] = []
     /// The probability rows once the positive class is known.
     private var probabilityRows: ProbabilityRows?
-    private var resolved: (positive: String, negative: String)? { probabilityRows.map { ($0.positive, $0.negative) } }
+    /// The positive and negative class of ``probabilityRows``, set with it.
+    private var resolvedNames: (positive: String, negative: String)?
+    private var resolved: (positive: String, negative: String)? { resolvedNames }
     /// Classes seen in a classifier's labels, each with its index, and rows per (actual, predicted) index pair:
     /// a look-up in a short list, not a hash of two strings per row.
     private var classNames: [String] = []
@@ -110,6 +112,18 @@ struct LabelledRows: Sendable {
         scored = ScoredRows(scoreClasses: self.scoreClasses)
     }
 
+    /// The class names of the numeric targets seen (at most 8), so that `1.0` is not formatted as "1" again on
+    /// every row. Values equal as doubles (0 and −0) have the same name.
+    private var numberNames: [(value: Double, name: String)] = []
+
+    private mutating func className(of cell: Cell) -> String? {
+        guard case .number(let value) = cell else { return cell.className }
+        for known in numberNames where known.value == value { return known.name }
+        let name = QualityProfile.className(of: .number(value))
+        if numberNames.count < 8 { numberNames.append((value, name)) }
+        return name
+    }
+
     /// Adds one row's target, prediction and scores (the score columns' cells, in order; none without them).
     mutating func add(target: Cell, prediction: Cell, scores: [Cell] = []) throws(RowError) {
         rows += 1
@@ -127,7 +141,7 @@ struct LabelledRows: Sendable {
                 )
             }
             let predicted = predictionNamesClass ? prediction.className : nil
-            let actual = target.className
+            let actual = className(of: target)
             if keepsScoredRows { scored.append(score: probability, predicted: predicted, actual: actual) }
             guard let actual else { return }
             try addProbability(actual: actual, probability: probability, predicted: predicted)
@@ -207,11 +221,13 @@ struct LabelledRows: Sendable {
     }
 
     private mutating func addProbability(actual: String, probability: Double, predicted: String?) throws(RowError) {
-        if probabilityRows != nil {
-            let predictedPositive = predicted.map { $0 == probabilityRows!.positive }
-            if actual == probabilityRows!.positive {
+        if let (positive, negative) = resolvedNames {
+            // The names are read from their own property: `probabilityRows!.positive` copied the whole rows
+            // (six arrays retained and released) on every row.
+            let predictedPositive = predicted.map { $0 == positive }
+            if actual == positive {
                 probabilityRows!.add(isPositive: true, probability: probability, predictedPositive: predictedPositive)
-            } else if actual == probabilityRows!.negative {
+            } else if actual == negative {
                 probabilityRows!.add(isPositive: false, probability: probability, predictedPositive: predictedPositive)
             } else {
                 throw thirdClass(actual)
@@ -250,6 +266,7 @@ struct LabelledRows: Sendable {
             rows.add(isPositive: row.actual == positive, probability: row.probability, predictedPositive: row.predicted.map { $0 == positive })
         }
         probabilityRows = rows
+        resolvedNames = (positive, negative)
         waiting = []
     }
 
