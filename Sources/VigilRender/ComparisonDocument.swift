@@ -57,11 +57,27 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
         public var outcome: String
         /// Why there is no test: `baseline_zero`, `no_variance`, `too_few_units`.
         public var unavailable: String?
+        /// Present when the metric was compared request by request (shadow traffic).
+        public var paired: Paired?
+    }
+
+    /// A metric compared on the same requests.
+    public struct Paired: Codable, Sendable, Equatable {
+        /// Requests both versions scored.
+        public var pairs: Int
+        /// `mcnemar` (correct/incorrect outcomes, fixed horizon), `paired_t` or `paired_sequential`.
+        public var test: String
+        /// Requests only the baseline got right (correct/incorrect outcomes).
+        public var baselineOnly: Int?
+        /// Requests only the candidate got right.
+        public var candidateOnly: Int?
+        /// The correlation of the two versions' values over the pairs: what pairing gains.
+        public var correlation: Double?
     }
 
     /// A soundness check.
     public struct Guard: Codable, Sendable, Equatable {
-        /// `traffic_split` or `label_coverage`.
+        /// `traffic_split`, `label_coverage` or `pairing`.
         public var name: String
         /// The χ² statistic.
         public var statistic: Double
@@ -116,9 +132,12 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
     public var metrics: [Metric]
     /// The soundness checks; a failed one blocks the verdict.
     public var guards: [Guard]
+    /// The column requests were paired by, for a comparison of shadow traffic.
+    public var pairedBy: String?
 
     /// The document of a comparison.
-    public init(_ comparison: VersionComparison, model: String?, baseline: String, candidate: String, window: Window?) {
+    public init(_ comparison: VersionComparison, model: String?, baseline: String, candidate: String, window: Window?, pairedBy: String? = nil) {
+        self.pairedBy = pairedBy
         self.model = model
         self.baseline = baseline
         self.candidate = candidate
@@ -146,7 +165,8 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
                 pValue: m.effect.flatMap { Self.finite($0.pValue) },
                 adjustedPValue: m.adjustedPValue.flatMap(Self.finite),
                 outcome: m.outcome.rawValue,
-                unavailable: m.unavailable?.rawValue
+                unavailable: m.unavailable?.rawValue,
+                paired: m.paired.map { Self.paired($0, mode: comparison.mode) }
             )
         }
         guards = comparison.guards.map { g in
@@ -155,6 +175,24 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
     }
 
     private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+
+    private static func paired(_ pairs: PairedSums, mode: TestMode) -> Paired {
+        let a = pairs.baseline.variance
+        let b = pairs.candidate.variance
+        let exact = pairs.mcNemar
+        let n = Double(pairs.count)
+        // The sample variances the covariance is on the scale of (a share's p(1 − p) is the population one).
+        let scale = n > 1 ? n / (n - 1) : 1
+        let va = pairs.baseline.kind == .proportion ? a * scale : a
+        let vb = pairs.candidate.kind == .proportion ? b * scale : b
+        return Paired(
+            pairs: pairs.count,
+            test: mode == .fixedHorizon ? (exact != nil ? "mcnemar" : "paired_t") : "paired_sequential",
+            baselineOnly: exact?.baselineOnly,
+            candidateOnly: exact?.candidateOnly,
+            correlation: va > 0 && vb > 0 ? finite(pairs.covariance / (va * vb).squareRoot()) : nil
+        )
+    }
 
     /// Sorted keys, slashes unescaped.
     public func encoded() throws -> Data {
@@ -185,6 +223,13 @@ extension ComparisonDocument {
         lines.append(
             "\(mode == "sequential" ? "sequential (valid at every look\(tuning.map { ", N* = \(Int($0))" } ?? ""))" : "fixed horizon"), α = \(alpha), \(correction) over primaries"
         )
+        if let pairedBy, let pairs = metrics.compactMap(\.paired).first {
+            lines.append("paired by \(pairedBy): \(pairs.pairs) requests scored by both versions")
+            for m in metrics {
+                guard let paired = m.paired, let only = paired.baselineOnly, let other = paired.candidateOnly else { continue }
+                lines.append("\(m.metric): only \(baseline) right on \(only) requests, only \(candidate) on \(other)")
+            }
+        }
         lines.append("")
         for reason in reasons { lines.append("  • \(reason)") }
         lines.append("")

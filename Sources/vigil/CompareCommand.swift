@@ -17,6 +17,7 @@ struct CompareCommand: AsyncParsableCommand {
         discussion: """
             From a server:  vigil compare --server http://localhost:8080 --model churn --baseline v1 --candidate v2
             From files:     vigil compare --baseline-file v1.csv --candidate-file v2.csv --target label --prediction predicted
+            Shadow traffic: vigil compare --baseline-file v1.csv --candidate-file v2.csv --paired-by request_id --target label --prediction predicted
 
             The default test is sequential: its intervals stay valid however often the comparison is run. Label-based
             metrics (accuracy, mae) count only predictions whose labels have had time to arrive (the server judges
@@ -52,6 +53,13 @@ struct CompareCommand: AsyncParsableCommand {
 
     @Option(help: "With files: the latency column, in milliseconds (enables the latency guardrails).")
     var latency: String?
+
+    @Option(
+        name: .customLong("paired-by"),
+        help:
+            "With files of shadow traffic (both versions scored the same requests): the request id column. Accuracy, mae and latency_mean are then tested request by request (McNemar's exact test, paired t, or the paired confidence sequence)."
+    )
+    var pairedBy: String?
 
     @Option(help: "With files: a business metric column (repeatable); compared as metric:NAME.")
     var metric: [String] = []
@@ -93,6 +101,9 @@ struct CompareCommand: AsyncParsableCommand {
                 throw ValidationError("give --server (with --model, --baseline, --candidate) or both --baseline-file and --candidate-file")
             }
             if window != nil || model != nil { throw ValidationError("--window and --model go with --server") }
+        }
+        if pairedBy != nil && server != nil {
+            throw ValidationError("--paired-by goes with --baseline-file and --candidate-file (the server pairs nothing yet)")
         }
     }
 
@@ -159,8 +170,23 @@ struct CompareCommand: AsyncParsableCommand {
         }
         let baselineName = baseline ?? baselineFile!
         let candidateName = candidate ?? candidateFile!
-        let comparison = plan.run(baseline: try arm(a, name: baselineName), candidate: try arm(b, name: candidateName))
-        return ComparisonDocument(comparison, model: nil, baseline: baselineName, candidate: candidateName, window: nil)
+        let baselineArm = try arm(a, name: baselineName)
+        let candidateArm = try arm(b, name: candidateName)
+        var pairs: ShadowPairs?
+        if let pairedBy {
+            let columns = PairedRows.Columns(request: pairedBy, target: dataset.target, prediction: dataset.prediction, latency: latency)
+            let regression = (a.quality?.regression.count ?? 0) > 0 && (a.quality?.confusion.total ?? 0) == 0
+            pairs = try ShadowPairs.pair(
+                try PairedRows.read(path: baselineFile!, columns: columns, format: options.format),
+                try PairedRows.read(path: candidateFile!, columns: columns, format: options.format),
+                regression: regression
+            )
+            if pairs!.paired == 0 {
+                throw ValidationError("no request id of --paired-by \"\(pairedBy)\" appears in both files: nothing to pair")
+            }
+        }
+        let comparison = plan.run(baseline: baselineArm, candidate: candidateArm, pairs: pairs)
+        return ComparisonDocument(comparison, model: nil, baseline: baselineName, candidate: candidateName, window: nil, pairedBy: pairedBy)
     }
 
     private func fromServer() async throws -> ComparisonDocument {

@@ -85,6 +85,81 @@ struct CompareCommandTests {
         #expect(missing.status == 2 && missing.standardError.contains("--candidate-file"))
     }
 
+    /// Shadow traffic: both versions scored the same 2,000 requests (the candidate's file in another order, and each
+    /// file with a request the other lacks). Only v1 is right on requests 0–9, only v2 on 10–59; both are wrong on
+    /// every fourth of the rest and right on the others.
+    static func writeShadow() throws -> (String, String) {
+        var baseline = ["request_id,label,predicted,latency_ms"]
+        var candidate: [String] = []
+        for k in 0..<2_000 {
+            let label = k % 3 == 0 ? "yes" : "no"
+            let other = label == "yes" ? "no" : "yes"
+            let (a, b) = k < 10 ? (label, other) : k < 60 ? (other, label) : k % 4 == 3 ? (other, other) : (label, label)
+            let latency = 10 + Double(k % 7)
+            baseline.append("r\(k),\(label),\(a),\(latency)")
+            candidate.append("r\(k),\(label),\(b),\(latency + Double(k % 3) * 0.1)")
+        }
+        baseline.append("only-v1,yes,yes,11")
+        candidate.append("only-v2,no,no,12")
+        let a = VigilProcess.temporaryPath(".csv")
+        let b = VigilProcess.temporaryPath(".csv")
+        try (baseline.joined(separator: "\n") + "\n").write(toFile: a, atomically: true, encoding: .utf8)
+        try ((["request_id,label,predicted,latency_ms"] + candidate.reversed()).joined(separator: "\n") + "\n").write(toFile: b, atomically: true, encoding: .utf8)
+        return (a, b)
+    }
+
+    @Test func shadowTrafficIsComparedRequestByRequest() async throws {
+        let (v1, v2) = try Self.writeShadow()
+        let common = ["--baseline", "v1", "--candidate", "v2", "--mode", "fixed", "--guardrails", "latency_mean:0.1"]
+        // As independent arms, two points on 2,000 requests each is not significant…
+        let independent = try await Self.compare(v1, v2, common)
+        #expect(independent.status == 3, "\(independent.standardOutput)")
+        // …request by request, 10 against 50 discordant pairs is.
+        let paired = try await Self.compare(v1, v2, common + ["--paired-by", "request_id", "--json", "-"])
+        #expect(paired.status == 0, "\(paired.standardOutput)\(paired.standardError)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(paired.standardOutput.utf8)) as? [String: Any])
+        #expect(document["pairedBy"] as? String == "request_id")
+        let metrics = try #require(document["metrics"] as? [[String: Any]])
+        let accuracy = try #require(metrics.first { $0["metric"] as? String == "accuracy" })
+        let pairing = try #require(accuracy["paired"] as? [String: Any])
+        #expect(pairing["pairs"] as? Int == 2_000)
+        #expect(pairing["test"] as? String == "mcnemar")
+        #expect(pairing["baselineOnly"] as? Int == 10 && pairing["candidateOnly"] as? Int == 50, "\(pairing)")
+        // scipy.stats.binomtest(10, 60, 0.5).pvalue
+        let p = try #require(accuracy["pValue"] as? Double)
+        #expect(abs(p / 1.6163814566157175e-07 - 1) < 1e-9, "p = \(p)")
+        #expect((accuracy["estimate"] as? Double).map { abs($0 - 0.02) < 1e-12 } == true)
+        // The latency guardrail, also paired: each request 0, 0.1 or 0.2 ms slower.
+        let latency = try #require(metrics.first { $0["metric"] as? String == "latency_mean" })
+        #expect((latency["paired"] as? [String: Any])?["pairs"] as? Int == 2_000)
+        let guards = try #require(document["guards"] as? [[String: Any]])
+        let pairingGuard = try #require(guards.first { $0["name"] as? String == "pairing" })
+        #expect(pairingGuard["failed"] as? Bool == false)
+        #expect((pairingGuard["detail"] as? String)?.contains("2000 requests in both files") == true)
+
+        let text = try await Self.compare(v1, v2, common + ["--paired-by", "request_id"])
+        #expect(text.standardOutput.contains("paired by request_id: 2000 requests scored by both versions"), "\(text.standardOutput)")
+    }
+
+    @Test func shadowFilesThatCannotBePairedAreNamed() async throws {
+        let (v1, v2) = try Self.writeShadow()
+        let lines = try String(contentsOfFile: v1, encoding: .utf8).split(separator: "\n").map(String.init)
+        let duplicate = VigilProcess.temporaryPath(".csv")
+        try (lines + [lines[5]]).joined(separator: "\n").appending("\n").write(toFile: duplicate, atomically: true, encoding: .utf8)
+        let twice = try await Self.compare(duplicate, v2, ["--paired-by", "request_id"])
+        #expect(twice.status == 2 && twice.standardError.contains("request id \"r4\" appears twice (lines 6 and 2003)"), "\(twice.standardError)")
+
+        let relabelled = VigilProcess.temporaryPath(".csv")
+        var changed = lines
+        changed[1] = "r0,no,no,10.0"
+        try changed.joined(separator: "\n").appending("\n").write(toFile: relabelled, atomically: true, encoding: .utf8)
+        let disagree = try await Self.compare(relabelled, v2, ["--paired-by", "request_id"])
+        #expect(disagree.status == 2 && disagree.standardError.contains("request \"r0\" has the target \"yes\" here and \"no\" in"), "\(disagree.standardError)")
+
+        let wrongColumn = try await Self.compare(v1, v2, ["--paired-by", "request"])
+        #expect(wrongColumn.status == 2 && wrongColumn.standardError.contains("no column \"request\""), "\(wrongColumn.standardError)")
+    }
+
     @Test func aServersComparisonIsReadWithTheSameGate() async throws {
         let directory = VigilProcess.temporaryPath("-data")
         let config = VigilProcess.temporaryPath(".yaml")

@@ -129,7 +129,11 @@ public struct ComparisonPlan: Sendable, Equatable {
     }
 
     /// Compares `candidate` against `baseline`.
-    public func run(baseline: ComparisonArm, candidate: ComparisonArm) -> VersionComparison {
+    ///
+    /// With `pairs` (shadow traffic: both versions scored the same requests), the metrics they hold (`accuracy`,
+    /// `mae`, `latency_mean`) are tested request by request, and a `pairing` guard checks that both sides found
+    /// their pairs alike.
+    public func run(baseline: ComparisonArm, candidate: ComparisonArm, pairs: ShadowPairs? = nil) -> VersionComparison {
         let primaries = primaries ?? Self.defaultPrimaries(baseline, candidate)
         let guardrails =
             guardrails
@@ -159,7 +163,16 @@ public struct ComparisonPlan: Sendable, Equatable {
                 candidate: g.metric.statistic(candidate)
             )
         }
+        if let pairs {
+            for index in metrics.indices {
+                guard let sums = pairs.sums[metrics[index].metric] else { continue }
+                metrics[index].paired = sums
+                metrics[index].baseline = sums.baseline
+                metrics[index].candidate = sums.candidate
+            }
+        }
         var guards: [ComparisonGuard] = []
+        if let pairs { guards.append(pairs.guardTest) }
         if let split {
             let observed = [Double(baseline.requests), Double(candidate.requests)]
             let test = SampleRatioMismatch(observed: observed, weights: [split.baseline, split.candidate])

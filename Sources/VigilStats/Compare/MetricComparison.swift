@@ -47,6 +47,9 @@ public struct MetricComparison: Sendable, Equatable {
     public var baseline: ArmStatistic
     /// The candidate arm.
     public var candidate: ArmStatistic
+    /// The two versions' values on the same requests (shadow traffic), when the comparison is paired: the test is
+    /// then ``EffectEstimate/comparePaired(_:difference:mode:alpha:)``, and the arms are the pairs' two sides.
+    public var paired: PairedSums?
     /// The test, when one was possible.
     public var effect: EffectEstimate?
     /// Why there is no test, when there is none.

@@ -21,7 +21,7 @@ public enum Verdict: String, Sendable, Codable {
 
 /// A check that the comparison itself is sound; a failed guard blocks the verdict.
 public struct ComparisonGuard: Sendable, Equatable {
-    /// `traffic_split` or `label_coverage`.
+    /// `traffic_split`, `label_coverage` or `pairing`.
     public var name: String
     /// The χ² test behind it.
     public var test: SampleRatioMismatch
@@ -67,14 +67,19 @@ public struct VersionComparison: Sendable, Equatable {
     ) -> VersionComparison {
         var tested = metrics
         for index in tested.indices {
-            switch EffectEstimate.compare(
-                baseline: tested[index].baseline,
-                candidate: tested[index].candidate,
-                difference: tested[index].difference,
-                mode: mode,
-                alpha: alpha
-            )
-            {
+            let result =
+                if let pairs = tested[index].paired {
+                    EffectEstimate.comparePaired(pairs, difference: tested[index].difference, mode: mode, alpha: alpha)
+                } else {
+                    EffectEstimate.compare(
+                        baseline: tested[index].baseline,
+                        candidate: tested[index].candidate,
+                        difference: tested[index].difference,
+                        mode: mode,
+                        alpha: alpha
+                    )
+                }
+            switch result {
             case .success(let effect): tested[index].effect = effect
             case .failure(let reason): tested[index].unavailable = reason
             }

@@ -1,0 +1,76 @@
+public import VigilStats
+
+/// Two versions' rows joined by request id (shadow traffic): for every metric a paired test reads (`accuracy`,
+/// `mae`, `latency_mean`), the pairs' sums, and how many rows of each side found their pair.
+public struct ShadowPairs: Sendable {
+    /// Paired sums by metric name.
+    public private(set) var sums: [String: PairedSums] = [:]
+    /// Rows of the baseline's file.
+    public let baselineRows: Int
+    /// Rows of the candidate's file.
+    public let candidateRows: Int
+    /// Requests in both files.
+    public private(set) var paired = 0
+
+    /// Joins the two files' rows by request id. A request's target is read from either file; when both have it
+    /// and they differ, that is an error naming the request and both lines. `regression` compares absolute
+    /// errors (`mae`), otherwise correct predictions (`accuracy`).
+    public static func pair(_ baseline: PairedRows, _ candidate: PairedRows, regression: Bool) throws(DatasetError) -> ShadowPairs {
+        var pairs = ShadowPairs(baselineRows: baseline.count, candidateRows: candidate.count)
+        for id in baseline.order {
+            guard let b = candidate.rows[id], let a = baseline.rows[id] else { continue }
+            pairs.paired += 1
+            if let latencyA = a.latency, let latencyB = b.latency {
+                pairs.sums["latency_mean", default: PairedSums()].add(baseline: latencyA, candidate: latencyB)
+            }
+            if let targetA = a.target, let targetB = b.target, !same(targetA, targetB, regression: regression) {
+                throw DatasetError(
+                    file: candidate.path,
+                    line: b.line,
+                    "request \"\(id)\" has the target \"\(targetB.className)\" here and \"\(targetA.className)\" in \(baseline.path) (line \(a.line))"
+                )
+            }
+            guard let target = a.target ?? b.target, let predictionA = a.prediction, let predictionB = b.prediction else { continue }
+            if regression {
+                guard let t = target.number, let x = predictionA.number, let y = predictionB.number else {
+                    let bad = target.number == nil ? "target" : predictionA.number == nil ? "baseline's prediction" : "candidate's prediction"
+                    throw DatasetError(
+                        file: candidate.path,
+                        line: b.line,
+                        "request \"\(id)\": the \(bad) is not a number, and a regression compares absolute errors"
+                    )
+                }
+                pairs.sums["mae", default: PairedSums()].add(baseline: abs(x - t), candidate: abs(y - t))
+            } else {
+                let actual = target.className
+                pairs.sums["accuracy", default: PairedSums()].add(
+                    baseline: predictionA.className == actual ? 1 : 0,
+                    candidate: predictionB.className == actual ? 1 : 0
+                )
+            }
+        }
+        return pairs
+    }
+
+    private static func same(_ a: PairedRows.Value, _ b: PairedRows.Value, regression: Bool) -> Bool {
+        if regression, let x = a.number, let y = b.number { return x == y }
+        return a.className == b.className
+    }
+
+    /// The guard on pairing: each side's share of rows that found their pair, tested for a difference (a version
+    /// whose rows are missing more often is not compared on the same requests).
+    var guardTest: ComparisonGuard {
+        let test = SampleRatioMismatch.rates(
+            successes: (Double(paired), Double(paired)),
+            trials: (Double(Swift.max(baselineRows, paired)), Double(Swift.max(candidateRows, paired)))
+        )
+        let a = baselineRows > 0 ? Double(paired) / Double(baselineRows) : 0
+        let b = candidateRows > 0 ? Double(paired) / Double(candidateRows) : 0
+        return ComparisonGuard(
+            name: "pairing",
+            test: test,
+            detail:
+                "\(paired) requests in both files: \(ComparisonPlan.percent(a)) of the baseline's \(baselineRows) rows, \(ComparisonPlan.percent(b)) of the candidate's \(candidateRows)"
+        )
+    }
+}
