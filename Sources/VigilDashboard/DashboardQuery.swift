@@ -111,11 +111,16 @@ public struct DashboardQuery: Sendable, Equatable {
         return Timestamp.parseRFC3339(padded)
     }
 
-    /// The range the view shows at `now`: a custom range ends at `to`, or now.
+    /// The range the view shows at `now`: a custom range ends at `to`, or now. A preset of a day or more starts
+    /// on the hour before `now − length` (up to 59 minutes more than its name): its first hour is then a whole
+    /// hour the server keeps merged, where a start that moves with every minute read that hour's buckets again
+    /// on every page (`vigil-bench dashboard`).
     public func range(now: Int64) -> Range<Int64> {
         if let from { return from..<max(from + 1, to ?? now) }
         let length = Self.presets.first { $0.name == preset }?.milliseconds ?? 3_600_000
-        return (now - length)..<now
+        let start = now - length
+        guard length >= 86_400_000 else { return start..<now }
+        return (start - ((start % 3_600_000) + 3_600_000) % 3_600_000)..<now
     }
 
     /// The distance between points of a chart over `range`: the shortest of a few round steps (never below a

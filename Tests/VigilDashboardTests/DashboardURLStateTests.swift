@@ -13,6 +13,17 @@ struct DashboardURLStateTests {
         #expect(query.queryString == "")
     }
 
+    @Test func presetsOfADayOrMoreStartOnTheHour() throws {
+        let now = try #require(Timestamp.parseRFC3339("2026-12-03T11:47:12Z"))
+        let week = try DashboardQuery.parse(["range": "7d"]).range(now: now)
+        #expect(week == (try #require(Timestamp.parseRFC3339("2026-11-26T11:00:00Z")))..<now)
+        let day = try DashboardQuery.parse(["range": "24h"]).range(now: now)
+        #expect(day.lowerBound == (try #require(Timestamp.parseRFC3339("2026-12-02T11:00:00Z"))))
+        // Shorter presets keep their exact length.
+        let sixHours = try DashboardQuery.parse(["range": "6h"]).range(now: now)
+        #expect(sixHours == (now - 6 * 3_600_000)..<now)
+    }
+
     @Test func aCustomRangeReadsRFC3339AndTheBrowsersDatetimeLocalAsUTC() throws {
         let query = try DashboardQuery.parse(["from": "2026-12-01T14:00", "to": "2026-12-01T15:30:00Z", "tab": "data", "version": "v2"])
         let from = try #require(Timestamp.parseRFC3339("2026-12-01T14:00:00Z"))
