@@ -53,7 +53,8 @@ public enum SLOsPage {
                     title: "Error budget left through the \(DashboardFormat.duration(milliseconds: slo.period)) period",
                     series: [.init(name: "budget left", points: points.map { .init(time: $0.end, value: $0.budgetLeft) })],
                     range: (now - slo.period)..<now, unit: .percent, threshold: (0, false))
-                html += ModelPage.figure(chart, caption: "bad events so far against the budget of the period's events")
+                let counted = slo.indicator.isQuality ? "windows" : "events"
+                html += ModelPage.figure(chart, caption: "bad \(counted) so far against the budget of the period's \(counted)")
             }
             html +=
                 "<div class=\"scroll\"><table class=\"tiers\"><thead><tr><th scope=\"col\">tier</th><th scope=\"col\">severity</th><th scope=\"col\">long window burn</th><th scope=\"col\">short window burn</th><th scope=\"col\">fires above</th><th scope=\"col\">state</th></tr></thead><tbody>"

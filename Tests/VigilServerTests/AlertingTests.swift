@@ -334,6 +334,15 @@ import VigilServer
         let burns = Dictionary(uniqueKeysWithValues: (slo["burnRates"] as? [[String: Any]] ?? []).map { ($0["window"] as! String, $0) })
         #expect(burns["1h"]?["events"] as? Int == 1 && number(burns["1h"], "burnRate") == 0, "the last complete hour was good")
         #expect(burns["6h"]?["events"] as? Int == 3 && abs((number(burns["6h"], "burnRate") ?? 0) - 10.0 / 3) < 1e-9)
+        // The SLO page draws the budget through the period from the same windows: full after the good first
+        // hour, 1 − 1 / (0.1 × 3) after the bad one, unchanged after the last good one.
+        let page = try await server.request("GET", "/slos").text
+        #expect(page.contains("Error budget left through the"), "\(page.prefix(200))")
+        #expect(page.contains("bad windows so far against the budget of the period&#39;s windows") || page.contains("bad windows so far against the budget of the period's windows"))
+        let readouts = page.components(separatedBy: "data-readout=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        let budgets = readouts.compactMap { readout in readout.components(separatedBy: "budget left: ").last.map { String($0) } }
+        // The period's other hours had no labels: they leave the budget as it was (at most 60 points are drawn).
+        #expect(budgets.first == "100.0%" && budgets.last == "-233.3%" && Set(budgets) == ["100.0%", "-233.3%"] && budgets.count <= 60, "\(budgets)")
 
         // The hour closes with every prediction wrong: the fast page tier's single hour burns at 10 (1 / 0.1),
         // below its 14.4; the slow page tier (6h at 6, 1h) reads 2 bad of 4 windows = 5, below 6.

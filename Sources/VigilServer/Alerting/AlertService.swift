@@ -94,6 +94,12 @@ final class AlertService: Service, Sendable {
     /// The SLOs as of the last evaluation (read by `/v1/slos`).
     func slos() -> [SLOStatus] { sloStatuses.withLock { $0 } }
 
+    /// The complete windows a quality SLO counted at its last evaluation, oldest first (each good or bad): what
+    /// its budget burndown is drawn from. Empty before the first evaluation.
+    func qualityWindowCounts(slo name: String) -> [(end: Int64, counts: SLICounts)] {
+        (qualityWindows.withLock { $0[name]?.windows } ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
     /// One evaluation at the clock's time.
     func evaluate() async throws {
         let now = clock.milliseconds()

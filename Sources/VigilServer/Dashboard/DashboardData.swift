@@ -172,13 +172,20 @@ struct DashboardData: Sendable {
         )
     }
 
-    /// Each event-counting SLO's budget left through its period, in at most 30 spans read once each (hours of a
-    /// day, days of a month): what the SLO page draws under the budget bar.
+    /// Each SLO's budget left through its period: what the SLO page draws under the budget bar. An event-counting
+    /// SLO's in at most 30 spans read once each (hours of a day, days of a month); a quality SLO's from the windows
+    /// its last evaluation counted, at most 60 points of the running total.
     func sloBurndown(now: Int64) async throws -> [String: [ServiceLevelObjective.BurndownPoint]] {
         var result: [String: [ServiceLevelObjective.BurndownPoint]] = [:]
         for status in alerts.slos() {
             let slo = status.slo
-            if case .quality = slo.indicator { continue }
+            if case .quality = slo.indicator {
+                let points = slo.burndown(alerts.qualityWindowCounts(slo: slo.name))
+                // The burndown is a running total, so every k-th point (and the last) draws the same curve.
+                let stride = max(1, (points.count + 59) / 60)
+                result[slo.name] = points.enumerated().filter { $0.offset % stride == stride - 1 || $0.offset == points.count - 1 }.map(\.element)
+                continue
+            }
             guard cardinality.versions(of: slo.model) != nil else { continue }
             let range = (now - slo.period)..<now
             let spans = DashboardQuery.spans(of: range, step: DashboardQuery.step(for: range, bucket: live.bucketMilliseconds, points: 30))
