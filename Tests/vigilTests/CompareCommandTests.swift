@@ -137,6 +137,23 @@ struct CompareCommandTests {
         #expect(pairingGuard["failed"] as? Bool == false)
         #expect((pairingGuard["detail"] as? String)?.contains("2000 requests in both files") == true)
 
+        // The same requests as NDJSON pair the same way.
+        func ndjson(_ csv: String) throws -> String {
+            let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").dropFirst()
+            let rows = lines.map { line -> String in
+                let f = line.split(separator: ",").map(String.init)
+                return #"{"request_id": "\#(f[0])", "label": "\#(f[1])", "predicted": "\#(f[2])", "latency_ms": \#(f[3])}"#
+            }
+            let path = VigilProcess.temporaryPath(".ndjson")
+            try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let fromJSON = try await Self.compare(try ndjson(v1), try ndjson(v2), common + ["--paired-by", "request_id", "--json", "-"])
+        #expect(fromJSON.status == 0, "\(fromJSON.standardError)")
+        let jsonDocument = try JSONSerialization.jsonObject(with: Data(fromJSON.standardOutput.utf8)) as? [String: Any]
+        let jsonAccuracy = (jsonDocument?["metrics"] as? [[String: Any]])?.first { $0["metric"] as? String == "accuracy" }
+        #expect((jsonAccuracy?["paired"] as? [String: Any])?["candidateOnly"] as? Int == 50)
+
         let text = try await Self.compare(v1, v2, common + ["--paired-by", "request_id"])
         #expect(text.standardOutput.contains("paired by request_id: 2000 requests scored by both versions"), "\(text.standardOutput)")
     }

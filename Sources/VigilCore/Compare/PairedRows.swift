@@ -142,13 +142,7 @@ public struct PairedRows: Sendable {
         let path = path
         var rows = self
         try LineReader(path: path).forEachLine { line, number throws(DatasetError) in
-            let parsed: JSONValue
-            do throws(JSONParser.SyntaxError) {
-                parsed = try line.withUnsafeBufferPointer { bytes throws(JSONParser.SyntaxError) in try JSONParser.parse(bytes) }
-            } catch {
-                throw DatasetError(file: path, line: number, "is not valid JSON: \(error.message) at byte \(error.offset + 1) of the line")
-            }
-            guard case .object(let object) = parsed else { throw DatasetError(file: path, line: number, "is not a JSON object") }
+            let object = try NDJSONProfiler.object(line, number: number, path: path)
             func value(_ name: String?) throws(DatasetError) -> Value? {
                 guard let name else { return nil }
                 switch object[name] ?? .null {

@@ -33,16 +33,21 @@ public enum NDJSONProfiler {
         var stringInference = TypeInference(columnCount: 1)
     }
 
+    /// One NDJSON line as a JSON object, or an error naming the file, the line and what is wrong.
+    static func object(_ line: ArraySlice<UInt8>, number: Int, path: String) throws(DatasetError) -> [String: JSONValue] {
+        let parsed: JSONValue
+        do throws(JSONParser.SyntaxError) {
+            parsed = try line.withUnsafeBufferPointer { bytes throws(JSONParser.SyntaxError) in try JSONParser.parse(bytes) }
+        } catch {
+            throw DatasetError(file: path, line: number, "is not valid JSON: \(error.message) at byte \(error.offset + 1) of the line")
+        }
+        guard case .object(let row) = parsed else { throw DatasetError(file: path, line: number, "is not a JSON object") }
+        return row
+    }
+
     public static func profile(path: String, options: DatasetReadOptions = DatasetReadOptions()) throws(DatasetError) -> DatasetProfile {
         func decodeRow(_ line: ArraySlice<UInt8>, _ number: Int) throws(DatasetError) -> [String: JSONValue] {
-            let parsed: JSONValue
-            do throws(JSONParser.SyntaxError) {
-                parsed = try line.withUnsafeBufferPointer { bytes throws(JSONParser.SyntaxError) in try JSONParser.parse(bytes) }
-            } catch {
-                throw DatasetError(file: path, line: number, "is not valid JSON: \(error.message) at byte \(error.offset + 1) of the line")
-            }
-            guard case .object(let row) = parsed else { throw DatasetError(file: path, line: number, "is not a JSON object") }
-            return row
+            try object(line, number: number, path: path)
         }
 
         // Pass 1: columns and their types from the first rows.

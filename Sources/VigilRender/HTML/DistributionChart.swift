@@ -75,6 +75,41 @@ package enum DistributionChart {
     private static func int(_ value: Double) -> Int { Int(value) }
     package static func percent(_ value: Double) -> String { fmt(value * 100) + "%" }
     package static func number(_ value: Double) -> String {
-        abs(value) >= 1e5 || (abs(value) < 1e-3 && value != 0) ? String(format: "%.3g", value) : String(format: "%.4g", value)
+        if let text = fourSignificant(value) { return text }
+        return abs(value) >= 1e5 || (abs(value) < 1e-3 && value != 0) ? String(format: "%.3g", value) : String(format: "%.4g", value)
     }
+
+    /// `String(format: "%.4g", value)` by integer arithmetic for 0 and magnitudes in [0.001, 9999] (every chart
+    /// read-out but the rare large or tiny one, which goes to Foundation): the formatter was 10 % of the data tab
+    /// (`vigil-bench dashboard`). Nil outside that range, or where rounding reaches 10,000.
+    static func fourSignificant(_ value: Double) -> String? {
+        if value == 0 { return value.sign == .minus ? "-0" : "0" }
+        let magnitude = abs(value)
+        guard magnitude.isFinite, magnitude >= 1e-3, magnitude < 9999 else { return nil }
+        var decimals = 3 - Int((log10(magnitude)).rounded(.down))
+        var scaled = (magnitude * Self.powersOfTen[decimals]).rounded(.toNearestOrEven)
+        if scaled >= 10_000 {
+            // 9.9996 is 10.00: one digit fewer after the point.
+            decimals -= 1
+            guard decimals >= 0 else { return nil }
+            scaled = (magnitude * Self.powersOfTen[decimals]).rounded(.toNearestOrEven)
+        }
+        let digits = Int64(scaled)
+        let unit = Int64(Self.powersOfTen[decimals])
+        var text = (value < 0 ? "-" : "") + String(digits / unit)
+        var fraction = digits % unit
+        var places = decimals
+        // %g drops trailing zeros, and the point with them.
+        while places > 0 && fraction % 10 == 0 {
+            fraction /= 10
+            places -= 1
+        }
+        if places > 0 {
+            let written = String(fraction)
+            text += "." + String(repeating: "0", count: places - written.count) + written
+        }
+        return text
+    }
+
+    private static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
 }

@@ -38,38 +38,17 @@ extension EffectEstimate {
             perPairVariance = varianceB / (m * m) - 2 * b.mean * covariance / (m * m * m) + b.mean * b.mean * varianceA / (m * m * m * m)
         }
         guard perPairVariance > 1e-300 else { return .failure(.noVariance) }
-        let variance = perPairVariance / n
-        let standardError = variance.squareRoot()
-        let dof = n - 1
-        let interval: (Double, Double)
-        var pValue: Double
-        switch mode {
-        case .fixedHorizon:
-            let width = StudentTDistribution.quantile(1 - alpha / 2, degreesOfFreedom: dof) * standardError
-            interval = (estimate - width, estimate + width)
-            pValue = Swift.min(1, 2 * StudentTDistribution.survival(abs(estimate / standardError), degreesOfFreedom: dof))
-            if difference == .absolute, let exact = pairs.mcNemar { pValue = exact.pValue }
-        case .sequential(let tuning):
-            let rho2 = rhoSquared(alpha: alpha, tuning: tuning)
-            let nr2 = n * rho2 + 1
-            let width = perPairVariance.squareRoot() * (2 * nr2 * log(nr2.squareRoot() / alpha) / (n * n * rho2)).squareRoot()
-            interval = (estimate - width, estimate + width)
-            let st2 = estimate * estimate * n / variance
-            let eValue = exp(rho2 * st2 / (2 * nr2)) / nr2.squareRoot()
-            pValue = Swift.min(1, 1 / eValue)
-        }
-        return .success(
-            EffectEstimate(
-                difference: difference,
-                mode: mode,
-                estimate: estimate,
-                standardError: standardError,
-                degreesOfFreedom: dof,
-                interval: interval,
-                pValue: pValue,
-                alpha: alpha
-            )
+        var effect = EffectEstimate(
+            difference: difference,
+            mode: mode,
+            estimate: estimate,
+            variance: perPairVariance / n,
+            units: n,
+            degreesOfFreedom: n - 1,
+            alpha: alpha
         )
+        if mode == .fixedHorizon, difference == .absolute, let exact = pairs.mcNemar { effect.pValue = exact.pValue }
+        return .success(effect)
     }
 
     private static func sampleVariance(sum: Double, sumOfSquares: Double, count n: Double) -> Double {

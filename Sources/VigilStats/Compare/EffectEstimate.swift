@@ -90,17 +90,21 @@ public struct EffectEstimate: Sendable, Equatable {
         let a = candidate.variance / nB
         let b = baseline.variance / nA
         let dof = (a + b) * (a + b) / (a * a / (nB - 1) + b * b / (nA - 1))
+        return .success(EffectEstimate(difference: difference, mode: mode, estimate: estimate, variance: variance, units: nA + nB, degreesOfFreedom: dof, alpha: alpha))
+    }
+
+    /// An estimate with its variance: the interval and p-value of the mode. Fixed horizon: Student's t on
+    /// `degreesOfFreedom`. Sequential: the asymptotic confidence sequence over `units` (both arms' units, or the
+    /// pairs of a paired test) with the per-unit variance `variance × units`, and the always-valid p = 1/e-value.
+    init(difference: DifferenceType, mode: TestMode, estimate: Double, variance: Double, units n: Double, degreesOfFreedom dof: Double, alpha: Double) {
         let standardError = variance.squareRoot()
-        let interval: (Double, Double)
-        let pValue: Double
         switch mode {
         case .fixedHorizon:
             let width = StudentTDistribution.quantile(1 - alpha / 2, degreesOfFreedom: dof) * standardError
             interval = (estimate - width, estimate + width)
             pValue = Swift.min(1, 2 * StudentTDistribution.survival(abs(estimate / standardError), degreesOfFreedom: dof))
         case .sequential(let tuning):
-            let n = nA + nB
-            let rho2 = rhoSquared(alpha: alpha, tuning: tuning)
+            let rho2 = Self.rhoSquared(alpha: alpha, tuning: tuning)
             let nr2 = n * rho2 + 1
             let width = (variance * n).squareRoot() * (2 * nr2 * log(nr2.squareRoot() / alpha) / (n * n * rho2)).squareRoot()
             interval = (estimate - width, estimate + width)
@@ -108,18 +112,12 @@ public struct EffectEstimate: Sendable, Equatable {
             let eValue = exp(rho2 * st2 / (2 * nr2)) / nr2.squareRoot()
             pValue = Swift.min(1, 1 / eValue)
         }
-        return .success(
-            EffectEstimate(
-                difference: difference,
-                mode: mode,
-                estimate: estimate,
-                standardError: standardError,
-                degreesOfFreedom: dof,
-                interval: interval,
-                pValue: pValue,
-                alpha: alpha
-            )
-        )
+        self.difference = difference
+        self.mode = mode
+        self.estimate = estimate
+        self.standardError = standardError
+        degreesOfFreedom = dof
+        self.alpha = alpha
     }
 
     /// ρ² of the asymptotic confidence sequence (Waudby-Smith et al. 2023, eq. 161) for a tuning N*.
