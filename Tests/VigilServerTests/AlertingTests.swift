@@ -205,15 +205,17 @@ import VigilServer
         // 10 % of predictions fail: the budget (1 %) burns 10 times as fast as the period allows. That is below
         // the fast tier's 14.4, so nothing pages yet; the slower tiers (6, 3, 1) are pending for their `for`.
         try await Self.sendErrors(server, rounds: 5)
-        // The tiers move at the evaluator's next tick: read until the slower tiers are pending (a fixed 600 ms
-        // was too short on a loaded machine).
+        // The SLO moves at the evaluator's next tick: read until an evaluation has seen all 100 predictions and the
+        // slower tiers are pending (a fixed 600 ms was too short on a loaded machine, and an evaluation between two
+        // rounds saw 80).
         var slos: [String: Any] = [:]
         let settled = try await Self.eventually(10) {
             slos = try await server.request("GET", "/v1/slos").json()
-            let tiers = ((slos["slos"] as? [[String: Any]])?.first?["tiers"] as? [[String: Any]]) ?? []
-            return tiers.map { $0["state"] as? String } == ["inactive", "pending", "pending", "pending"]
+            let slo = (slos["slos"] as? [[String: Any]])?.first
+            let tiers = (slo?["tiers"] as? [[String: Any]]) ?? []
+            return slo?["events"] as? Int == 100 && tiers.map { $0["state"] as? String } == ["inactive", "pending", "pending", "pending"]
         }
-        #expect(settled, "the slower tiers never became pending")
+        #expect(settled, "no evaluation saw the 100 predictions with the slower tiers pending")
         var slo = try #require((slos["slos"] as? [[String: Any]])?.first)
         #expect(slo["events"] as? Int == 100)
         #expect(abs((number(slo, "sli") ?? 0) - 0.9) < 1e-12)
