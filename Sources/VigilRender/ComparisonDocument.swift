@@ -135,7 +135,7 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
     /// The column requests were paired by, for a comparison of shadow traffic.
     public var pairedBy: String?
 
-    /// The document of a comparison.
+    /// The document of a comparison; `pairedBy` names the request id column of a paired (shadow traffic) one.
     public init(_ comparison: VersionComparison, model: String?, baseline: String, candidate: String, window: Window?, pairedBy: String? = nil) {
         self.pairedBy = pairedBy
         self.model = model
@@ -177,20 +177,13 @@ public struct ComparisonDocument: Codable, Sendable, Equatable {
     private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
     private static func paired(_ pairs: PairedSums, mode: TestMode) -> Paired {
-        let a = pairs.baseline.variance
-        let b = pairs.candidate.variance
         let exact = pairs.mcNemar
-        let n = Double(pairs.count)
-        // The sample variances the covariance is on the scale of (a share's p(1 − p) is the population one).
-        let scale = n > 1 ? n / (n - 1) : 1
-        let va = pairs.baseline.kind == .proportion ? a * scale : a
-        let vb = pairs.candidate.kind == .proportion ? b * scale : b
         return Paired(
             pairs: pairs.count,
             test: mode == .fixedHorizon ? (exact != nil ? "mcnemar" : "paired_t") : "paired_sequential",
             baselineOnly: exact?.baselineOnly,
             candidateOnly: exact?.candidateOnly,
-            correlation: va > 0 && vb > 0 ? finite(pairs.covariance / (va * vb).squareRoot()) : nil
+            correlation: pairs.correlation.flatMap(finite)
         )
     }
 

@@ -27,8 +27,11 @@ public struct PairedRows: Sendable {
     public struct Row: Sendable, Equatable {
         /// The file's line.
         public var line: Int
+        /// The ground truth, when this file has it.
         public var target: Value?
+        /// The version's prediction: a class, or a number for a regressor.
         public var prediction: Value?
+        /// Milliseconds the version took, when a latency column is read.
         public var latency: Double?
     }
 
@@ -36,8 +39,11 @@ public struct PairedRows: Sendable {
     public struct Columns: Sendable {
         /// The request id both versions' rows share.
         public var request: String
+        /// The target column, read from either file.
         public var target: String?
+        /// The prediction column.
         public var prediction: String?
+        /// The latency column, in milliseconds.
         public var latency: String?
 
         /// The columns to read.

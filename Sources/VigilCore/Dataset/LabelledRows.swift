@@ -56,9 +56,9 @@ struct LabelledRows: Sendable {
     private var waiting: [(actual: String, probability: Double, predicted: String?)] = []
     /// The probability rows once the positive class is known.
     private var probabilityRows: ProbabilityRows?
-    /// The positive and negative class of ``probabilityRows``, set with it.
-    private var resolvedNames: (positive: String, negative: String)?
-    private var resolved: (positive: String, negative: String)? { resolvedNames }
+    /// The positive and negative class of ``probabilityRows``, set with it (reading them from the rows copied the
+    /// whole rows on every row).
+    private var resolved: (positive: String, negative: String)?
     /// Classes seen in a classifier's labels, each with its index, and rows per (actual, predicted) index pair:
     /// a look-up in a short list, not a hash of two strings per row.
     private var classNames: [String] = []
@@ -221,9 +221,7 @@ struct LabelledRows: Sendable {
     }
 
     private mutating func addProbability(actual: String, probability: Double, predicted: String?) throws(RowError) {
-        if let (positive, negative) = resolvedNames {
-            // The names are read from their own property: `probabilityRows!.positive` copied the whole rows
-            // (six arrays retained and released) on every row.
+        if let (positive, negative) = resolved {
             let predictedPositive = predicted.map { $0 == positive }
             if actual == positive {
                 probabilityRows!.add(isPositive: true, probability: probability, predictedPositive: predictedPositive)
@@ -266,7 +264,7 @@ struct LabelledRows: Sendable {
             rows.add(isPositive: row.actual == positive, probability: row.probability, predictedPositive: row.predicted.map { $0 == positive })
         }
         probabilityRows = rows
-        resolvedNames = (positive, negative)
+        resolved = (positive, negative)
         waiting = []
     }
 

@@ -77,6 +77,16 @@ public struct PairedSums: Sendable, Equatable, Codable {
         return (sumOfProducts - baselineSum * candidateSum / n) / (n - 1)
     }
 
+    /// The sample correlation of the two sides over the pairs (what pairing gains); nil when a side does not vary.
+    public var correlation: Double? {
+        let n = Double(count)
+        guard count > 1 else { return nil }
+        let a = (baselineSumOfSquares - baselineSum * baselineSum / n) / (n - 1)
+        let b = (candidateSumOfSquares - candidateSum * candidateSum / n) / (n - 1)
+        guard a > 0, b > 0 else { return nil }
+        return covariance / (a * b).squareRoot()
+    }
+
     /// McNemar's exact test on the discordant pairs, for 0/1 outcomes (nil otherwise).
     public var mcNemar: McNemarTest? {
         guard isBinary, count > 0 else { return nil }
