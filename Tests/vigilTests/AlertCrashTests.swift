@@ -89,7 +89,7 @@ import Testing
                   metric: error_rate
                   window: 5m
                   above: 0.01
-                  for: 8s
+                  for: 20s
                   severity: critical
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let directory = VigilProcess.temporaryPath("-data")
@@ -97,8 +97,15 @@ import Testing
         // Pending: killed right after the first evaluation that saw the errors.
         var server = try await ServerProcess.start(dataDirectory: directory, config: config)
         try await Self.send(server, count: 50)
-        // `for: 8s` leaves a busy machine (a parallel test run) time to see the pending state before it fires.
-        #expect(try await Self.waitFor(60) { (try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first?["state"] as? String == "pending" })
+        // `for: 20s` leaves a busy machine time to see the pending state before it fires: with `for: 8s`, a CI run
+        // with a browser, Prometheus and five servers beside it polled for 60 s and never saw it pending.
+        var seen: [String] = []
+        let sawPending = try await Self.waitFor(60) {
+            let state = (try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first?["state"] as? String ?? "none"
+            if seen.last != state { seen.append(state) }
+            return state == "pending"
+        }
+        #expect(sawPending, "states seen: \(seen)")
         let activeAt = (try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first?["activeAt"] as? String
         await server.kill()
 
@@ -106,7 +113,7 @@ import Testing
         // delivers once; killed after that delivery, the next restart sends nothing within the resend delay.
         server = try await ServerProcess.start(dataDirectory: directory, config: config)
         try await Self.send(server, count: 50)
-        #expect(try await Self.waitFor(30) { Self.deliveries(recorded).count == 1 }, "the firing alert was not delivered")
+        #expect(try await Self.waitFor(60) { Self.deliveries(recorded).count == 1 }, "the firing alert was not delivered")
         #expect(try await Self.waitFor(10) { try await Self.sentLatestState(server) }, "the delivery was not stored")
         let firing = try #require((try await Self.alerts(server)["alerts"] as? [[String: Any]])?.first)
         #expect(firing["activeAt"] as? String == activeAt)
