@@ -29,7 +29,18 @@ extension ModelPage {
             if let matured = comparison.maturedBefore {
                 html += "; labels count for predictions before \(e(Timestamp.formatRFC3339(milliseconds: matured)))"
             }
-            html += ".</p><ul class=\"reasons\">" + result.reasons.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+            html += ".</p>"
+            if let pairs = result.metrics.compactMap(\.paired).first {
+                // Shadow traffic: say that the versions were compared on the same requests, and on how many.
+                var paired = "Paired by request id: \(DashboardFormat.count(pairs.count)) requests scored by both versions"
+                for m in result.metrics {
+                    guard let exact = m.paired?.mcNemar else { continue }
+                    paired +=
+                        "; \(e(m.metric)): only \(e(comparison.baseline)) right on \(DashboardFormat.count(exact.baselineOnly)), only \(e(comparison.candidate)) on \(DashboardFormat.count(exact.candidateOnly))"
+                }
+                html += "<p class=\"paired\">\(paired).</p>"
+            }
+            html += "<ul class=\"reasons\">" + result.reasons.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
             let rows = result.metrics.map { m in
                 IntervalChart.Row(
                     label: "\(m.metric)\(m.role == .guardrail ? " (guardrail)" : "")",

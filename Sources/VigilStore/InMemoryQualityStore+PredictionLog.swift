@@ -42,5 +42,42 @@ extension InMemoryQualityStore: PredictionLog {
         ).map(labelled)
     }
 
+    public func requestPairs(
+        model: String,
+        baseline: String,
+        candidate: String,
+        range: Range<Int64>,
+        after last: RequestPair?,
+        limit: Int
+    ) throws(StoreError) -> [RequestPair] {
+        // Each version's first prediction per request id, in log order.
+        var first: [String: [String: StoredPrediction]] = [baseline: [:], candidate: [:]]
+        for prediction in logged where prediction.model == model {
+            guard let request = prediction.event.requestId, let seen = first[prediction.event.version], seen[request] == nil else { continue }
+            var stored = prediction
+            stored.event.features = [:]
+            stored.label = foldedLabel(model: model, id: stored.event.id)
+            first[prediction.event.version]![request] = stored
+        }
+        func key(_ p: StoredPrediction) -> (Int64, Int64) { (p.event.timestampMilliseconds, p.position) }
+        let pairs = first[baseline]!.compactMap { id, a -> RequestPair? in
+            guard last.map({ key($0.baseline) < key(a) }) ?? true, range.contains(a.event.timestampMilliseconds), let b = first[candidate]![id] else {
+                return nil
+            }
+            return RequestPair(requestId: id, baseline: a, candidate: b)
+        }
+        return Array(pairs.sorted { key($0.baseline) < key($1.baseline) }.prefix(limit))
+    }
+
+    public func requestCounts(model: String, versions: [String], range: Range<Int64>) throws(StoreError) -> [String: Int] {
+        var requests: [String: Set<String>] = [:]
+        for version in versions { requests[version] = [] }
+        for prediction in logged where prediction.model == model && range.contains(prediction.event.timestampMilliseconds) {
+            guard let request = prediction.event.requestId else { continue }
+            requests[prediction.event.version]?.insert(request)
+        }
+        return requests.mapValues(\.count)
+    }
+
     public func deletePredictions(before milliseconds: Int64) throws(StoreError) -> Int { forgetPredictions(before: milliseconds) }
 }

@@ -64,6 +64,11 @@ public actor InMemoryQualityStore: QualityStore {
     /// The latest label of a prediction, whatever became of it (as the SQLite store joins it).
     func latestLabel(model: String, id: String) -> LabelEvent? { latest[model]?[id]?.label }
 
+    /// The label of a prediction that folds into model quality (not a late one), if any.
+    func foldedLabel(model: String, id: String) -> LabelEvent? {
+        latest[model]?[id]?.folded.map { log[Int($0) - 1].label }
+    }
+
     /// Forgets predictions made before `milliseconds` with their labels and log entries; returns how many.
     func forgetPredictions(before milliseconds: Int64) -> Int {
         let doomed = logged.filter { $0.event.timestampMilliseconds < milliseconds }

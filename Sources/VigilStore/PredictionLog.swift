@@ -32,6 +32,24 @@ public protocol PredictionLog: Sendable {
         limit: Int
     ) async throws(StoreError) -> [StoredPrediction]
 
+    /// Shadow traffic: the requests that `baseline` scored in `range` and `candidate` scored too (at any time),
+    /// ordered by the baseline prediction's time and then its log position, those after the pair `last` (nil:
+    /// from the first), at most `limit`. Each version's first prediction for a request is the one paired; each
+    /// comes with the label that folds for it (a late label does not). Predictions without a request id are
+    /// never paired.
+    func requestPairs(
+        model: String,
+        baseline: String,
+        candidate: String,
+        range: Range<Int64>,
+        after last: RequestPair?,
+        limit: Int
+    ) async throws(StoreError) -> [RequestPair]
+
+    /// How many distinct request ids each of `versions` reported on predictions made in `range`: what a paired
+    /// comparison's guard weighs the pairs against.
+    func requestCounts(model: String, versions: [String], range: Range<Int64>) async throws(StoreError) -> [String: Int]
+
     /// Deletes predictions (and their labels) made before `milliseconds`; returns how many.
     func deletePredictions(before milliseconds: Int64) async throws(StoreError) -> Int
 }

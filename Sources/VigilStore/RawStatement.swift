@@ -26,6 +26,11 @@ struct RawStatement {
         }
     }
 
+    /// Binds text, or NULL for nil (a reset keeps the row before's bindings, so nil must be bound too).
+    func bind(_ index: Int32, _ text: String?) {
+        if let text { bind(index, text) } else { sqlite3_bind_null(raw, index) }
+    }
+
     func bind(_ index: Int32, _ value: Int64?) {
         if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
     }

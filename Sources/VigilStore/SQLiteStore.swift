@@ -188,6 +188,7 @@ public final class SQLiteStore: Store {
         migrator.registerMigration("v9-alerts") { db in try Self.migrateToAlerts(db) }
         migrator.registerMigration("v10-notifications") { db in try Self.migrateToNotifications(db) }
         migrator.registerMigration("v11-hook-runs") { db in try Self.migrateToHooks(db) }
+        migrator.registerMigration("v12-request-ids") { db in try Self.migrateToRequestIds(db) }
         return migrator
     }
 
@@ -196,7 +197,7 @@ public final class SQLiteStore: Store {
     public func append(_ batches: [PredictionBatch]) async throws(StoreError) -> [AppendResult] {
         let (results, matched) = try await write { db in
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO predictions (model, id, timestamp_ms, version, payload) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO predictions (model, id, timestamp_ms, version, payload, request_id) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (model, id) DO NOTHING
                 """)
             // The (model, version) pairs live in their own small table: an index on the log for them cost
@@ -245,6 +246,7 @@ public final class SQLiteStore: Store {
         insert.bind(3, event.timestampMilliseconds)
         insert.bind(4, event.version)
         insert.bind(5, payload)
+        insert.bind(6, event.requestId)
         _ = try insert.step()
         insert.reset()
     }
@@ -274,17 +276,24 @@ public final class SQLiteStore: Store {
     }
 
     /// - Parameter features: false to leave the features out (the quality path does not need them).
-    func decodePrediction(_ row: Row, features: Bool = true) throws -> StoredPrediction {
-        let position: Int64 = row["position"]
+    /// A prediction read from a row's columns `position`, `model`, `id`, `version`, `timestamp_ms`, `prediction`
+    /// and `label`, each name after `prefix` (a query that reads two predictions per row names the second's apart).
+    func decodePrediction(_ row: Row, features: Bool = true, prefix: String = "") throws -> StoredPrediction {
+        let position: Int64 = row[prefix + "position"]
         do {
-            let labelData: Data? = row["label"]
+            let labelData: Data? = row[prefix + "label"]
             // The payload is the row as sent; the id, version and time the server settled on are columns.
-            let payload = [UInt8](row["prediction"] as Data)
+            let payload = [UInt8](row[prefix + "prediction"] as Data)
             var event = try features ? PredictionEvent(wireJSON: payload) : PredictionEvent(wireJSONWithoutFeatures: payload)
-            event.id = row["id"]
-            event.version = row["version"]
-            event.timestampMilliseconds = row["timestamp_ms"]
-            return StoredPrediction(position: position, model: row["model"], event: event, label: try labelData.map { try LabelEvent(wireJSON: [UInt8]($0)) })
+            event.id = row[prefix + "id"]
+            event.version = row[prefix + "version"]
+            event.timestampMilliseconds = row[prefix + "timestamp_ms"]
+            return StoredPrediction(
+                position: position,
+                model: row[prefix + "model"],
+                event: event,
+                label: try labelData.map { try LabelEvent(wireJSON: [UInt8]($0)) }
+            )
         } catch {
             throw StoreError("the event at position \(position) in \(path) does not decode: \(error)")
         }

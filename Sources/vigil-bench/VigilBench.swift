@@ -7,6 +7,6 @@ struct VigilBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil-bench",
         abstract: "Vigil's benchmarks (build with -c release).",
-        subcommands: [StatsBenchmark.self, IngestBenchmark.self, WindowBenchmark.self, EmbeddingBenchmark.self, QualityBenchmark.self, AlertBenchmark.self, DashboardBenchmark.self]
+        subcommands: [StatsBenchmark.self, IngestBenchmark.self, WindowBenchmark.self, EmbeddingBenchmark.self, QualityBenchmark.self, AlertBenchmark.self, DashboardBenchmark.self, ShadowBenchmark.self]
     )
 }

@@ -18,6 +18,7 @@ struct CompareCommand: AsyncParsableCommand {
             From a server:  vigil compare --server http://localhost:8080 --model churn --baseline v1 --candidate v2
             From files:     vigil compare --baseline-file v1.csv --candidate-file v2.csv --target label --prediction predicted
             Shadow traffic: vigil compare --baseline-file v1.csv --candidate-file v2.csv --paired-by request_id --target label --prediction predicted
+                            vigil compare --server http://localhost:8080 --model churn --baseline v1 --candidate v2 --paired-by request_id
 
             The default test is sequential: its intervals stay valid however often the comparison is run. Label-based
             metrics (accuracy, mae) count only predictions whose labels have had time to arrive (the server judges
@@ -57,7 +58,7 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("paired-by"),
         help:
-            "With files of shadow traffic (both versions scored the same requests): the request id column. Accuracy, mae and latency_mean are then tested request by request (McNemar's exact test, paired t, or the paired confidence sequence)."
+            "Shadow traffic (both versions scored the same requests): with files, the request id column; with --server, request_id (the predictions' field). Accuracy, mae and latency_mean are then tested request by request (McNemar's exact test, paired t, or the paired confidence sequence)."
     )
     var pairedBy: String?
 
@@ -102,8 +103,8 @@ struct CompareCommand: AsyncParsableCommand {
             }
             if window != nil || model != nil { throw ValidationError("--window and --model go with --server") }
         }
-        if pairedBy != nil && server != nil {
-            throw ValidationError("--paired-by goes with --baseline-file and --candidate-file (the server pairs nothing yet)")
+        if let pairedBy, server != nil, pairedBy != "request_id" {
+            throw ValidationError("--paired-by with --server is request_id (the server pairs predictions by their request_id field), not \"\(pairedBy)\"")
         }
     }
 
@@ -197,6 +198,7 @@ struct CompareCommand: AsyncParsableCommand {
         let query: [(String, String?)] = [
             ("baseline", baseline), ("candidate", candidate), ("window", window), ("metrics", metrics), ("guardrails", guardrails), ("mode", mode),
             ("tuning", tuning), ("alpha", alpha), ("correction", correction), ("split", split),
+            ("paired", pairedBy != nil ? "true" : nil),
         ]
         components.queryItems = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         var request = URLRequest(url: components.url!)

@@ -61,7 +61,7 @@ struct ConfigCommand: ParsableCommand {
                 let metrics = plan.primaries.map { $0.map(\.name).joined(separator: ", ") } ?? "accuracy or mae"
                 let guardrails = plan.guardrails.map { $0.map { "\($0.metric.name) within \(AlertRule.formatted($0.tolerance))" }.joined(separator: ", ") } ?? "error_rate, latency_p99"
                 let split = plan.split.map { ", split \(AlertRule.formatted($0.baseline))/\(AlertRule.formatted($0.candidate))" } ?? ""
-                lines.append("  \(pair.model): \(pair.candidate ?? "every other version") against \(pair.baseline) on \(metrics); guardrails \(guardrails); \(plan.mode.name)\(split)")
+                lines.append("  \(pair.model): \(pair.candidate ?? "every other version") against \(pair.baseline) on \(metrics); guardrails \(guardrails); \(plan.mode.name)\(split)\(pair.paired ? ", paired by request_id" : "")")
             }
             return lines.joined(separator: "\n")
         }

@@ -21,7 +21,7 @@ import Yams
 /// monitor: {window_seconds: 3600, interval_seconds: 15, quality_window_seconds: 604800, quality_window_interval_seconds: 300, label_lateness_days: 30}
 /// drift: {dataset_drift_share: 0.5, embedding_method: ratio}   # as in `vigil report --config`
 /// quality: {missing: 0.1, out_of_range: 0.05}
-/// comparisons: {window_seconds: 86400, automatic: true, pairs: [{model: churn, baseline: v1, candidate: v2, guardrails: "latency_p99:0.1"}]}
+/// comparisons: {window_seconds: 86400, automatic: true, pairs: [{model: churn, baseline: v1, candidate: v2, guardrails: "latency_p99:0.1", paired: false}]}
 /// alerting: {evaluation_interval: 15s, alertmanager: {url: "http://127.0.0.1:9093"}, rules: [...]}   # AlertingConfigurationFile
 /// ```
 /// Unknown keys are errors. Tokens are best given through the environment (`token_env`), so the file
@@ -58,6 +58,7 @@ enum ServeConfigurationFile {
             var alpha: Double?
             var correction: String?
             var split: String?
+            var paired: Bool?
         }
     }
 
@@ -211,7 +212,9 @@ enum ServeConfigurationFile {
                     let plan = try ComparisonPlan(
                         metrics: pair.metrics, guardrails: pair.guardrails, mode: pair.mode, tuning: pair.tuning.map { "\($0)" }, alpha: pair.alpha.map { "\($0)" },
                         correction: pair.correction, split: pair.split)
-                    configuration.comparisons.pairs.append(.init(model: pair.model, baseline: pair.baseline, candidate: pair.candidate, plan: plan))
+                    configuration.comparisons.pairs.append(
+                        .init(model: pair.model, baseline: pair.baseline, candidate: pair.candidate, plan: plan, paired: pair.paired ?? false)
+                    )
                 } catch {
                     throw ValidationError("\(path): comparisons.pairs[\(index)] (\(pair.model)): \(error.parameter): \(error.message)")
                 }

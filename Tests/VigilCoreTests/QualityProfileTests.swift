@@ -249,11 +249,13 @@ struct QualityProfileTests {
     @Test func storedPredictionsReadWithoutFeaturesKeepEverythingElse() throws {
         let event = PredictionEvent(
             id: "x", timestampMilliseconds: 1_700_000_000_123, version: "v3", features: ["a": .number(1), "v": .vector([1, 2]), "s": .string("}{")],
-            prediction: .scores(["y": 0.25, "n": 0.75]), latencyMilliseconds: 4, status: "ok", segment: ["tier": "gold"], metrics: ["m": 2]
+            prediction: .scores(["y": 0.25, "n": 0.75]), latencyMilliseconds: 4, status: "ok", segment: ["tier": "gold"], metrics: ["m": 2],
+            schemaVersion: "2026-11", requestId: "req-7"
         )
         var expected = event
         expected.features = [:]
         #expect(try PredictionEvent(wireJSONWithoutFeatures: event.wireJSON) == expected)
+        #expect(try PredictionEvent(wireJSON: event.wireJSON) == event)
         #expect(throws: EventRowError.self) { try PredictionEvent(wireJSONWithoutFeatures: Array(#"{"id":"x","features":{"a":[1,}}"#.utf8)) }
         #expect(throws: EventRowError.self) { try PredictionEvent(wireJSONWithoutFeatures: Array(#"{"id":"x"} extra"#.utf8)) }
     }

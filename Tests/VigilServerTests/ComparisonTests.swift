@@ -153,4 +153,78 @@ struct ComparisonTests {
             )
         )
     }
+
+    /// Shadow traffic: both versions score the same 2,000 requests and send the same `request_id`; v1 alone is
+    /// right on 10, v2 alone on 50 (+2 pt). Every v1 prediction is labelled, only every other v2 prediction, so
+    /// unpaired the label coverage differs and holds the verdict.
+    static func sendShadow(_ server: TestServer) async throws {
+        var predictions: [String] = []
+        var labels: [String] = []
+        let now = Date().timeIntervalSince1970
+        for k in 0..<2_000 {
+            let actual = k % 2 == 0 ? "yes" : "no"
+            let time = now - 900 + Double(k) * 0.1
+            let right = ["v1": !(10..<400).contains(k), "v2": !(0..<10).contains(k) && !(60..<400).contains(k)]
+            for version in ["v1", "v2"] {
+                let predicted = right[version]! ? actual : (actual == "yes" ? "no" : "yes")
+                predictions.append(
+                    #"{"id":"\#(version)-\#(k)","request_id":"req-\#(k)","version":"\#(version)","timestamp":\#(time),"prediction":"\#(predicted)","latency_ms":\#(10 + Double(k % 3))}"#
+                )
+                if version == "v1" || k % 2 == 0 {
+                    labels.append(#"{"prediction_id":"\#(version)-\#(k)","label":"\#(actual)","timestamp":\#(time + 3)}"#)
+                }
+            }
+        }
+        for (path, rows) in [("predictions", predictions), ("labels", labels)] {
+            let answer = try await server.request("POST", "/v1/models/churn/\(path)", body: rows.joined(separator: "\n"), contentType: "application/x-ndjson")
+            #expect(answer.status == 200, "\(path): \(answer.text)")
+        }
+    }
+
+    /// `paired=true` pairs the versions' predictions by request id: each request's one label judges both, and
+    /// McNemar's test on the 10 against 50 discordant requests promotes v2, where the unpaired comparison holds.
+    /// A configured pair with `paired` publishes the same verdict.
+    @Test func shadowTrafficIsPairedByRequestId() async throws {
+        let fixed = try ComparisonPlan(metrics: nil, guardrails: nil, mode: "fixed", tuning: nil, alpha: nil, correction: nil, split: nil)
+        let server = try await TestServer.start { configuration in
+            configuration.qualityWindowIntervalSeconds = 2
+            configuration.comparisons.windowSeconds = 3_600
+            configuration.comparisons.pairs = [
+                .init(
+                    model: "churn",
+                    baseline: "v1",
+                    candidate: "v2",
+                    plan: fixed,
+                    paired: true
+                )
+            ]
+        }
+        defer { Task { try? await server.stop() } }
+        try await Self.sendShadow(server)
+
+        let unpaired = try await Self.compare(server, "baseline=v1&candidate=v2&window=1h&mode=fixed")
+        #expect(unpaired["verdict"] as? String == "hold")
+        #expect((unpaired["guards"] as? [[String: Any]])?.first { $0["name"] as? String == "label_coverage" }?["failed"] as? Bool == true)
+
+        let paired = try await Self.compare(server, "baseline=v1&candidate=v2&window=1h&mode=fixed&paired=true")
+        #expect(paired["verdict"] as? String == "promote", "\(paired["reasons"] ?? "")")
+        #expect(paired["pairedBy"] as? String == "request_id")
+        let accuracy = try #require(Self.metric(paired, "accuracy"))
+        #expect((accuracy["paired"] as? [String: Any])?["pairs"] as? Int == 2_000)
+        // scipy.stats.binomtest(10, 60, 0.5).pvalue
+        #expect((accuracy["pValue"] as? Double).map { abs($0 / 1.6163814566157175e-07 - 1) < 1e-9 } == true, "\(accuracy)")
+        #expect(((accuracy["baseline"] as? [String: Any])?["value"] as? Double).map { abs($0 - 0.805) < 1e-12 } == true, "\(accuracy)")
+
+        let bad = try await server.request("GET", "/v1/models/churn/compare?baseline=v1&candidate=v2&paired=yes")
+        #expect(bad.status == 400 && bad.text.contains("paired"), "\(bad.text)")
+        let empty = try await server.request("GET", "/v1/models/churn/compare?baseline=v1&candidate=v2&window=1m&paired=true")
+        #expect(empty.status == 422 && empty.text.contains("urn:vigil:problem:nothing-paired"), "\(empty.text)")
+
+        var exposition = ""
+        let published = try await AlertingTests.eventually(60) {
+            exposition = try await server.request("GET", "/metrics").text
+            return exposition.contains(#"ml_version_comparison_verdict{model_name="churn",model_version="v2",baseline="v1"} 1"#)
+        }
+        #expect(published, "\(exposition.split(separator: "\n").filter { $0.contains("comparison") })")
+    }
 }

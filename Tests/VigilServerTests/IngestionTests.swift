@@ -101,6 +101,9 @@ struct IngestionTests {
         (#"{"latencyMs": 3}"#, "latencyMs"),
         // Found by schemathesis: a version that is a huge number once became "4.2e+81" and broke replay.
         (#"{"version": 4.2e81}"#, "version"),
+        (#"{"request_id": ""}"#, "request_id"),
+        (#"{"request_id": {"a": 1}}"#, "request_id"),
+        (#"{"request_id": "r", "request_id": "s"}"#, "request_id"),
     ])
     func eachBadFieldIsNamed(body: String, field: String) async throws {
         let server = try await TestServer.start()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilStats
 
 @testable import VigilStore
 
@@ -105,5 +106,58 @@ struct PredictionLogConformanceTests {
         #expect(try await store.prediction(model: "m", id: "old") == nil)
         #expect(try await store.labelCounts(model: "m").labels == 0)
         #expect(try await store.labelFolds(after: 0, limit: 10).folds.isEmpty)
+    }
+
+    /// Shadow traffic: two versions' predictions of the same request are paired by request id, each version's
+    /// first one, with the label that folds for each (a correction's, never a late one's).
+    @Test(arguments: Kind.allCases)
+    func predictionsSharingARequestIdArePairedAcrossVersions(_ kind: Kind) async throws {
+        let store = try Self.make(kind)
+        let start: Int64 = 1_800_000_000_000
+        func event(_ id: String, _ version: String, _ request: String?, at offset: Int64) -> PredictionEvent {
+            var event = Self.prediction(id, at: start + offset, version: version)
+            event.requestId = request
+            return event
+        }
+        var events = (0..<10).map { event("a-q\($0)", "v1", "q\($0)", at: Int64($0)) }
+        events += (0..<8).map { event("b-q\($0)", "v2", "q\($0)", at: Int64($0)) }
+        events += [
+            event("b-q0-retry", "v2", "q0", at: 50), event("a-q3-again", "v1", "q3", at: 51), event("a-none", "v1", nil, at: 2),
+            event("c-q1", "v3", "q1", at: 1),
+        ]
+        _ = try await store.append(predictions: events, model: "m")
+        _ = try await store.append(predictions: [event("a-q1", "v1", "q1", at: 1), event("b-q1", "v2", "q1", at: 1)], model: "other")
+        func label(_ id: String, _ value: String, at offset: Int64 = 100) -> LabelEvent {
+            LabelEvent(predictionId: id, timestampMilliseconds: start + offset, value: .label(value))
+        }
+        _ = try await store.append(labels: [label("a-q1", "yes"), label("b-q2", "no"), label("a-q5", "yes"), label("a-q5", "no")], model: "m", lateness: nil)
+        _ = try await store.append(labels: [label("a-q4", "yes", at: 10_000_000)], model: "m", lateness: 60_000)
+
+        let pairs = try await store.requestPairs(model: "m", baseline: "v1", candidate: "v2", range: start..<(start + 8), after: nil, limit: 100)
+        #expect(pairs.map(\.requestId) == (0..<8).map { "q\($0)" })
+        #expect(pairs.map(\.baseline.event.id) == (0..<8).map { "a-q\($0)" })
+        #expect(pairs.map(\.candidate.event.id) == (0..<8).map { "b-q\($0)" })
+        #expect(pairs.allSatisfy { $0.baseline.model == "m" && $0.candidate.event.version == "v2" && $0.candidate.event.features.isEmpty })
+        #expect(pairs[0].candidate.event.requestId == "q0" && pairs[0].candidate.event.latencyMilliseconds == 12.5)
+        #expect(pairs[1].baseline.label?.value == .label("yes") && pairs[1].candidate.label == nil)
+        #expect(pairs[2].baseline.label == nil && pairs[2].candidate.label?.value == .label("no"))
+        #expect(pairs[4].baseline.label == nil, "a late label does not fold")
+        #expect(pairs[5].baseline.label?.value == .label("no"), "the correction folds")
+        let page = try await store.requestPairs(model: "m", baseline: "v1", candidate: "v2", range: start..<(start + 8), after: pairs[3], limit: 2)
+        #expect(page.map(\.requestId) == ["q4", "q5"])
+        // The window holds the baseline's prediction; the candidate's may fall anywhere.
+        let late = try await store.requestPairs(model: "m", baseline: "v2", candidate: "v1", range: (start + 5)..<(start + 100), after: nil, limit: 100)
+        #expect(late.map(\.requestId) == ["q5", "q6", "q7"])
+
+        // Summed a page of 3 at a time: every pair's latencies; outcomes of the labelled pairs made before
+        // start + 6 (q1, q2 and q5: q4's label is late), each judged by the label either side carries.
+        let shadow = try await store.shadowPairs(model: "m", baseline: "v1", candidate: "v2", range: start..<(start + 8), maturedBefore: start + 6, pageSize: 3)
+        #expect(shadow.paired == 8 && shadow.sums["latency_mean"]?.count == 8)
+        #expect(shadow.sums["accuracy"]?.count == 3 && shadow.sums["accuracy"]?.baselineSum == 1 && shadow.sums["accuracy"]?.candidateSum == 1)
+        #expect(shadow.baselineRows == 8 && shadow.candidateRows == 8)
+
+        let counts = try await store.requestCounts(model: "m", versions: ["v1", "v2", "v9"], range: start..<(start + 100))
+        #expect(counts == ["v1": 10, "v2": 8, "v9": 0])
+        #expect(try await store.requestCounts(model: "m", versions: ["v1"], range: start..<(start + 3)) == ["v1": 3])
     }
 }

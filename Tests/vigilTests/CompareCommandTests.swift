@@ -177,11 +177,16 @@ struct CompareCommandTests {
         #expect(wrongColumn.status == 2 && wrongColumn.standardError.contains("no column \"request\""), "\(wrongColumn.standardError)")
     }
 
-    @Test func aServersComparisonIsReadWithTheSameGate() async throws {
+    /// A `vigil serve` on a fresh data directory that flushes every 0.3 s.
+    static func startServer() async throws -> ServerProcess {
         let directory = VigilProcess.temporaryPath("-data")
         let config = VigilProcess.temporaryPath(".yaml")
         try "live: {flush_interval_seconds: 0.3}\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let server = try await ServerProcess.start(dataDirectory: directory, config: config)
+        return try await ServerProcess.start(dataDirectory: directory, config: config)
+    }
+
+    @Test func aServersComparisonIsReadWithTheSameGate() async throws {
+        let server = try await Self.startServer()
         defer { Task { await server.terminate() } }
         let now = Date().timeIntervalSince1970
         for (version, accuracy) in [("v1", 0.8), ("v2", 0.9)] {
@@ -207,5 +212,66 @@ struct CompareCommandTests {
         #expect(outcome.standardOutput.contains("labels matured before"))
         let unknown = try await VigilProcess.run(["compare", "--server", url, "--model", "churn", "--baseline", "v1", "--candidate", "v7"])
         #expect(unknown.status == 2 && unknown.standardError.contains("answered 404") && unknown.standardError.contains("v7"))
+    }
+
+    /// Shadow traffic sent to a server: both versions score the same 2,000 requests and report the same
+    /// `request_id`; v1 alone is right on 10, v2 alone on 50 (+2 pt). Labels come under every v1 prediction's id
+    /// and only every other v2 prediction's, so as independent arms the label coverage differs and blocks the
+    /// verdict; paired, each request's one label judges both versions, and McNemar's test promotes v2.
+    @Test func shadowTrafficOnAServerIsPairedByRequestId() async throws {
+        let server = try await Self.startServer()
+        defer { Task { await server.terminate() } }
+        let now = Date().timeIntervalSince1970
+        var predictions = ""
+        var labels = ""
+        for k in 0..<2_000 {
+            let actual = k % 2 == 0 ? "yes" : "no"
+            let wrong = actual == "yes" ? "no" : "yes"
+            let time = now - 900 + Double(k) * 0.1
+            let right = ["v1": !(10..<400).contains(k), "v2": !(0..<10).contains(k) && !(60..<400).contains(k)]
+            for version in ["v1", "v2"] {
+                predictions +=
+                    #"{"id":"\#(version)-\#(k)","request_id":"req-\#(k)","version":"\#(version)","timestamp":\#(time),"prediction":"\#(right[version]! ? actual : wrong)","latency_ms":\#(10 + Double(k % 3) * 0.1)}"#
+                    + "\n"
+                if version == "v1" || k % 2 == 0 {
+                    labels += #"{"prediction_id":"\#(version)-\#(k)","label":"\#(actual)","timestamp":\#(time + 3)}"# + "\n"
+                }
+            }
+        }
+        #expect(try await ServerProcess.post(port: server.port, "/v1/models/churn/predictions", predictions).0 == 200)
+        #expect(try await ServerProcess.post(port: server.port, "/v1/models/churn/labels", labels).0 == 200)
+        let url = "http://127.0.0.1:\(server.port)"
+        let common = ["compare", "--server", url, "--model", "churn", "--baseline", "v1", "--candidate", "v2", "--window", "1h", "--mode", "fixed"]
+
+        let independent = try await VigilProcess.run(common + ["--json", "-"])
+        #expect(independent.status == 3, "\(independent.standardOutput)\(independent.standardError)")
+        let unpaired = try JSONSerialization.jsonObject(with: Data(independent.standardOutput.utf8)) as? [String: Any]
+        let coverage = (unpaired?["guards"] as? [[String: Any]])?.first { $0["name"] as? String == "label_coverage" }
+        #expect(coverage?["failed"] as? Bool == true, "\(unpaired ?? [:])")
+
+        let outcome = try await VigilProcess.run(common + ["--paired-by", "request_id", "--json", "-"])
+        #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        #expect(document["pairedBy"] as? String == "request_id")
+        let accuracy = try #require((document["metrics"] as? [[String: Any]])?.first { $0["metric"] as? String == "accuracy" })
+        let pairing = try #require(accuracy["paired"] as? [String: Any])
+        #expect(pairing["pairs"] as? Int == 2_000 && pairing["test"] as? String == "mcnemar")
+        #expect(pairing["baselineOnly"] as? Int == 10 && pairing["candidateOnly"] as? Int == 50, "\(pairing)")
+        // scipy.stats.binomtest(10, 60, 0.5).pvalue, as for the same requests in files.
+        let p = try #require(accuracy["pValue"] as? Double)
+        #expect(abs(p / 1.6163814566157175e-07 - 1) < 1e-9, "p = \(p)")
+        #expect((accuracy["estimate"] as? Double).map { abs($0 - 0.02) < 1e-12 } == true)
+        let guards = try #require(document["guards"] as? [[String: Any]])
+        #expect(!guards.contains { $0["name"] as? String == "label_coverage" }, "paired outcomes share their labels")
+        let pairingGuard = try #require(guards.first { $0["name"] as? String == "pairing" })
+        #expect(pairingGuard["failed"] as? Bool == false)
+        #expect((pairingGuard["detail"] as? String)?.contains("2000 requests scored by both versions") == true, "\(pairingGuard)")
+
+        let column = try await VigilProcess.run(common + ["--paired-by", "request"])
+        #expect(column.status == 2 && column.standardError.contains("--paired-by with --server is request_id"), "\(column.standardError)")
+        let other = try await VigilProcess.run([
+            "compare", "--server", url, "--model", "churn", "--baseline", "v1", "--candidate", "v2", "--window", "1m", "--paired-by", "request_id",
+        ])
+        #expect(other.status == 2 && other.standardError.contains("answered 422") && other.standardError.contains("request_id"), "\(other.standardError)")
     }
 }

@@ -215,6 +215,7 @@ struct ConfigCheckTests {
               window_seconds: 86400
               pairs:
                 - {model: churn, baseline: v1, candidate: v2, metrics: accuracy, guardrails: "latency_p99:0.1", split: "90,10"}
+                - {model: ranker, baseline: v3, candidate: v4-shadow, paired: true}
             alerting:
               builtin_rules: false
               rules:
@@ -223,6 +224,7 @@ struct ConfigCheckTests {
         #expect(good.status == 0, "\(good.error)")
         #expect(good.output.contains("comparison_verdict over 1d below -0.5"), "\(good.output)")
         #expect(good.output.contains("  churn: v2 against v1 on accuracy; guardrails latency_p99 within 0.1; sequential, split 90/10"), "\(good.output)")
+        #expect(good.output.contains("  ranker: v4-shadow against v3 on accuracy or mae; guardrails error_rate, latency_p99; sequential, paired by request_id"), "\(good.output)")
         let bad = try await check("""
             comparisons:
               pairs:

@@ -134,7 +134,7 @@ public struct ComparisonPlan: Sendable, Equatable {
     /// `mae`, `latency_mean`) are tested request by request, and a `pairing` guard checks that both sides found
     /// their pairs alike.
     public func run(baseline: ComparisonArm, candidate: ComparisonArm, pairs: ShadowPairs? = nil) -> VersionComparison {
-        let primaries = primaries ?? Self.defaultPrimaries(baseline, candidate)
+        let primaries = primaries ?? Self.defaultPrimaries(baseline, candidate, pairs: pairs)
         let guardrails =
             guardrails
             ?? ["error_rate", "latency_p99"].compactMap { name in
@@ -188,7 +188,10 @@ public struct ComparisonPlan: Sendable, Equatable {
                 )
             )
         }
-        if (primaries + guardrails.map(\.metric)).contains(where: \.usesLabels), baseline.maturedPredictions > 0, candidate.maturedPredictions > 0 {
+        // Paired outcomes share each request's label, so differential labelling cannot bias them.
+        let labelMetrics = (primaries + guardrails.map(\.metric)).filter(\.usesLabels).map(\.name)
+        let pairedLabels = pairs.map { pairs in labelMetrics.allSatisfy { pairs.sums[$0] != nil } } ?? false
+        if !labelMetrics.isEmpty, !pairedLabels, baseline.maturedPredictions > 0, candidate.maturedPredictions > 0 {
             let a = Double(baseline.quality.labelled)
             let b = Double(candidate.quality.labelled)
             let test = SampleRatioMismatch.rates(
@@ -207,9 +210,13 @@ public struct ComparisonPlan: Sendable, Equatable {
         return VersionComparison.decide(metrics: metrics, guards: guards, mode: mode, alpha: alpha, correction: correction)
     }
 
-    /// Accuracy for classifiers, mae for regressors, once both arms have matured labels; else the business
-    /// metrics both versions send.
-    static func defaultPrimaries(_ a: ComparisonArm, _ b: ComparisonArm) -> [ComparisonMetric] {
+    /// Accuracy for classifiers, mae for regressors, once both arms (or the pairs) have matured labels; else the
+    /// business metrics both versions send.
+    static func defaultPrimaries(_ a: ComparisonArm, _ b: ComparisonArm, pairs: ShadowPairs? = nil) -> [ComparisonMetric] {
+        if let pairs {
+            if pairs.sums["accuracy"] != nil { return [.named("accuracy")!] }
+            if pairs.sums["mae"] != nil { return [.named("mae")!] }
+        }
         if a.quality.confusion.total > 0 && b.quality.confusion.total > 0 { return [.named("accuracy")!] }
         if a.quality.regression.count > 0 && b.quality.regression.count > 0 { return [.named("mae")!] }
         let shared = Set(a.metrics.keys).intersection(b.metrics.keys)

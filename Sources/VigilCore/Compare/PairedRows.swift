@@ -1,5 +1,5 @@
-public import Foundation
-public import VigilStats
+import Foundation
+import VigilStats
 
 /// One version's predictions read request by request, for comparing two versions that scored the same requests
 /// (shadow traffic): each row's request id, target, prediction and latency. A CSV file (with a header) or NDJSON.

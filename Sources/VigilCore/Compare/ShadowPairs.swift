@@ -2,15 +2,59 @@ public import VigilStats
 
 /// Two versions' rows joined by request id (shadow traffic): for every metric a paired test reads (`accuracy`,
 /// `mae`, `latency_mean`), the pairs' sums, and how many rows of each side found their pair.
+///
+/// Built from two files (``pair(_:_:regression:)``) or, on the server, one stored request at a time
+/// (``init(baselineRequests:candidateRequests:)`` and ``add(baseline:candidate:label:)``).
 public struct ShadowPairs: Sendable {
+    /// Where the rows came from, for the guard's words.
+    enum Source: Sendable {
+        /// Two files of rows.
+        case files
+        /// The prediction log: the predictions of a window that carry a request id.
+        case log
+    }
+
     /// Paired sums by metric name.
     public private(set) var sums: [String: PairedSums] = [:]
-    /// Rows of the baseline's file.
+    /// Rows of the baseline's file, or the baseline's request ids in the window.
     public let baselineRows: Int
-    /// Rows of the candidate's file.
+    /// Rows of the candidate's file, or the candidate's request ids in the window.
     public let candidateRows: Int
-    /// Requests in both files.
+    /// Requests both versions scored.
     public private(set) var paired = 0
+    private let source: Source
+
+    private init(baselineRows: Int, candidateRows: Int, source: Source = .files) {
+        self.baselineRows = baselineRows
+        self.candidateRows = candidateRows
+        self.source = source
+    }
+
+    /// Pairs to be added one request at a time, as the server reads its stored shadow traffic, with how many
+    /// request ids each version reported in the window (what the `pairing` guard weighs the pairs against).
+    public init(baselineRequests: Int, candidateRequests: Int) {
+        self.init(baselineRows: baselineRequests, candidateRows: candidateRequests, source: .log)
+    }
+
+    /// Adds one request both versions scored. Their latencies pair whenever both are known; their outcomes
+    /// pair when `label` is given (the request's ground truth, from the matured part of a window): absolute
+    /// errors when the label and both predictions are numbers (`mae`), else whether each predicted class is the
+    /// label's (`accuracy`). A prediction that cannot be scored against the label leaves the outcomes unpaired.
+    public mutating func add(baseline: PredictionEvent, candidate: PredictionEvent, label: PredictionValue?) {
+        paired += 1
+        if let latencyA = baseline.latencyMilliseconds, let latencyB = candidate.latencyMilliseconds {
+            sums["latency_mean", default: PairedSums()].add(baseline: latencyA, candidate: latencyB)
+        }
+        guard let label, let predictionA = baseline.prediction, let predictionB = candidate.prediction else { return }
+        switch (label, predictionA, predictionB) {
+        case (.number(let t), .number(let x), .number(let y)):
+            sums["mae", default: PairedSums()].add(baseline: abs(x - t), candidate: abs(y - t))
+        default:
+            guard let classA = predictionA.predictedClass?.name, let classB = predictionB.predictedClass?.name else { return }
+            let actual = QualityProfile.className(of: label)
+            sums["accuracy", default: PairedSums()].add(baseline: classA == actual ? 1 : 0, candidate: classB == actual ? 1 : 0)
+        }
+    }
 
     /// Joins the two files' rows by request id. A request's target is read from either file; when both have it
     /// and they differ, that is an error naming the request and both lines. `regression` compares absolute
@@ -66,11 +110,15 @@ public struct ShadowPairs: Sendable {
         )
         let a = baselineRows > 0 ? Double(paired) / Double(baselineRows) : 0
         let b = candidateRows > 0 ? Double(paired) / Double(candidateRows) : 0
-        return ComparisonGuard(
-            name: "pairing",
-            test: test,
-            detail:
+        let detail =
+            switch source {
+            case .files:
                 "\(paired) requests in both files: \(ComparisonPlan.percent(a)) of the baseline's \(baselineRows) rows, \(ComparisonPlan.percent(b)) of the candidate's \(candidateRows)"
-        )
+            case .log where paired == 0:
+                "no request scored by both versions (the baseline has \(baselineRows) request ids, the candidate \(candidateRows)): send the same request_id with both versions' predictions"
+            case .log:
+                "\(paired) requests scored by both versions: \(ComparisonPlan.percent(a)) of the baseline's \(baselineRows) request ids, \(ComparisonPlan.percent(b)) of the candidate's \(candidateRows)"
+            }
+        return ComparisonGuard(name: "pairing", test: test, detail: detail, unmet: paired == 0)
     }
 }

@@ -17,6 +17,9 @@ public struct PredictionEvent: Sendable, Equatable {
     public var metrics: [String: Double]
     /// The version of the input schema the features follow (seed 003: a pipeline change shows as a new one).
     public var schemaVersion: String?
+    /// The request this prediction answered, when the caller names one. Under shadow traffic two versions score
+    /// the same request and report the same request id, which pairs their predictions for a paired comparison.
+    public var requestId: String?
 
     /// The tag under which summaries and quality break down by ``schemaVersion``, beside the segment tags.
     public static let schemaVersionTag = "schema_version"
@@ -32,7 +35,7 @@ public struct PredictionEvent: Sendable, Equatable {
     public init(
         id: String, timestampMilliseconds: Int64, version: String, features: [String: FeatureValue] = [:],
         prediction: PredictionValue? = nil, latencyMilliseconds: Double? = nil, status: String = "ok", errorType: String? = nil,
-        segment: [String: String] = [:], metrics: [String: Double] = [:], schemaVersion: String? = nil
+        segment: [String: String] = [:], metrics: [String: Double] = [:], schemaVersion: String? = nil, requestId: String? = nil
     ) {
         self.id = id
         self.timestampMilliseconds = timestampMilliseconds
@@ -45,6 +48,7 @@ public struct PredictionEvent: Sendable, Equatable {
         self.segment = segment
         self.metrics = metrics
         self.schemaVersion = schemaVersion
+        self.requestId = requestId
     }
 }
 

@@ -9,6 +9,7 @@ public import VigilCore
 ///   automatic: true           # a model without a pair below: its busiest version against each other one
 ///   pairs:
 ///     - {model: churn, baseline: v1, candidate: v2, metrics: accuracy, guardrails: "latency_p99:0.1", split: "90,10"}
+///     - {model: ranker, baseline: v3, candidate: v4-shadow, paired: true}   # shadow traffic, paired by request_id
 /// ```
 public struct ComparisonSettings: Sendable, Equatable {
     /// A comparison named in the configuration.
@@ -21,13 +22,16 @@ public struct ComparisonSettings: Sendable, Equatable {
         public var candidate: String?
         /// Metrics, guardrails, mode and split.
         public var plan: ComparisonPlan
+        /// Shadow traffic: the versions' predictions are paired by `request_id` and compared request by request.
+        public var paired: Bool
 
         /// A pair.
-        public init(model: String, baseline: String, candidate: String? = nil, plan: ComparisonPlan = ComparisonPlan()) {
+        public init(model: String, baseline: String, candidate: String? = nil, plan: ComparisonPlan = ComparisonPlan(), paired: Bool = false) {
             self.model = model
             self.baseline = baseline
             self.candidate = candidate
             self.plan = plan
+            self.paired = paired
         }
     }
 
@@ -47,19 +51,19 @@ public struct ComparisonSettings: Sendable, Equatable {
     public func comparisons(
         model: String,
         traffic: [(version: String, requests: Int)]
-    ) -> [(baseline: String, candidate: String, plan: ComparisonPlan)] {
+    ) -> [(baseline: String, candidate: String, plan: ComparisonPlan, paired: Bool)] {
         let active = Set(traffic.filter { $0.requests > 0 }.map(\.version))
         let configured = pairs.filter { $0.model == model }
         if !configured.isEmpty {
-            return configured.flatMap { pair -> [(baseline: String, candidate: String, plan: ComparisonPlan)] in
+            return configured.flatMap { pair -> [(baseline: String, candidate: String, plan: ComparisonPlan, paired: Bool)] in
                 guard active.contains(pair.baseline) else { return [] }
                 let candidates = pair.candidate.map { [$0] } ?? active.sorted().filter { $0 != pair.baseline }
-                return candidates.filter { active.contains($0) && $0 != pair.baseline }.map { (pair.baseline, $0, pair.plan) }
+                return candidates.filter { active.contains($0) && $0 != pair.baseline }.map { (pair.baseline, $0, pair.plan, pair.paired) }
             }
         }
         guard automatic else { return [] }
         let ranked = traffic.filter { $0.requests > 0 }.sorted { ($0.requests, $1.version) > ($1.requests, $0.version) }
         guard let champion = ranked.first, ranked.count > 1 else { return [] }
-        return ranked.dropFirst().map { (champion.version, $0.version, ComparisonPlan()) }
+        return ranked.dropFirst().map { (champion.version, $0.version, ComparisonPlan(), false) }
     }
 }

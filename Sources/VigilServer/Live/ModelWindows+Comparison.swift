@@ -1,5 +1,6 @@
 import VigilCore
 import VigilStats
+import VigilStore
 
 extension ModelWindows {
     /// Two versions of a model over a window, ready to compare: each version's traffic over the whole window,
@@ -48,13 +49,20 @@ extension ModelWindows {
             traffic.append((version, try await live.window(model: model, version: version, range: range, parts: .traffic).requestCount))
         }
         var result: [ModelWindow.Comparison] = []
-        for (baseline, candidate, plan) in configuration.comparisons.comparisons(model: model, traffic: traffic) where only == nil || candidate == only {
+        for (baseline, candidate, plan, paired) in configuration.comparisons.comparisons(model: model, traffic: traffic)
+        where only == nil || candidate == only {
             let arms = try await comparisonArms(model: model, baseline: baseline, candidate: candidate, range: range, now: now)
+            // A paired comparison with no pair yet still runs paired: its `pairing` guard then fails and holds the
+            // verdict, rather than an unpaired test standing in for the one configured.
+            let pairs =
+                paired
+                ? try await store.shadowPairs(model: model, baseline: baseline, candidate: candidate, range: range, maturedBefore: arms.maturedBefore)
+                : nil
             result.append(
                 ModelWindow.Comparison(
                     baseline: baseline,
                     candidate: candidate,
-                    result: plan.run(baseline: arms.baseline, candidate: arms.candidate),
+                    result: plan.run(baseline: arms.baseline, candidate: arms.candidate, pairs: pairs),
                     maturedBefore: arms.maturedBefore
                 )
             )

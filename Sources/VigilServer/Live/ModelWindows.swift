@@ -55,7 +55,7 @@ final class ModelWindows: Sendable {
     }
 
     let configuration: ServerConfiguration
-    private let store: any Store
+    let store: any Store
     let live: LiveStatistics
     let quality: QualityProfiles
     private let clock: WallClock

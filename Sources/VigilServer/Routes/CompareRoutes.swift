@@ -3,10 +3,13 @@ import Hummingbird
 import VigilCore
 import VigilRender
 import VigilStats
+import VigilStore
 
 /// `GET /v1/models/{model}/compare?baseline=…&candidate=…`: a candidate version against a baseline over a
 /// window (``ComparisonDocument``), with `metrics`, `guardrails`, `mode`, `tuning`, `alpha`, `correction` and
-/// `split` as ``ComparisonPlan`` reads them.
+/// `split` as ``ComparisonPlan`` reads them. With `paired=true` (shadow traffic), the requests both versions
+/// scored are paired by the predictions' `request_id`, and accuracy, mae and mean latency are tested request by
+/// request.
 struct CompareRoutes {
     let configuration: ServerConfiguration
     let cardinality: CardinalityGuard
@@ -39,6 +42,12 @@ struct CompareRoutes {
         } catch {
             throw Problem(.badRequest, error.code.replacingOccurrences(of: "_", with: "-"), title: "Invalid parameter", detail: error.description)
         }
+        let paired: Bool
+        switch request.query("paired") {
+        case nil, "false": paired = false
+        case "true": paired = true
+        case let other?: throw Problem.badParameter("paired", "must be true or false, not \"\(other)\"")
+        }
         let now = clock.milliseconds()
         let range = try WindowParameter.range(
             window: request.query("window") ?? (request.query("from") == nil ? "24h" : nil),
@@ -47,7 +56,26 @@ struct CompareRoutes {
             now: now
         )
         let arms = try await windows.comparisonArms(model: model, baseline: baseline, candidate: candidate, range: range, now: now)
-        let comparison = plan.run(baseline: arms.baseline, candidate: arms.candidate)
+        var pairs: ShadowPairs?
+        if paired {
+            pairs = try await windows.store.shadowPairs(
+                model: model,
+                baseline: baseline,
+                candidate: candidate,
+                range: range,
+                maturedBefore: arms.maturedBefore
+            )
+            if pairs!.paired == 0 {
+                throw Problem(
+                    .unprocessableContent,
+                    "nothing-paired",
+                    title: "No request to pair",
+                    detail:
+                        "no request of \(baseline) in the window has a prediction of \(candidate) with the same request_id (\(pairs!.baselineRows) and \(pairs!.candidateRows) request ids): send request_id with both versions' predictions"
+                )
+            }
+        }
+        let comparison = plan.run(baseline: arms.baseline, candidate: arms.candidate, pairs: pairs)
         let document = ComparisonDocument(
             comparison,
             model: model,
@@ -57,7 +85,8 @@ struct CompareRoutes {
                 from: Timestamp.formatRFC3339(milliseconds: range.lowerBound),
                 to: Timestamp.formatRFC3339(milliseconds: range.upperBound),
                 labelsMaturedBefore: arms.maturedBefore.map { Timestamp.formatRFC3339(milliseconds: $0) }
-            )
+            ),
+            pairedBy: paired ? "request_id" : nil
         )
         return JSONResponse.make(data: try document.encoded())
     }

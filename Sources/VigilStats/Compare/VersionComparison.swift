@@ -27,16 +27,20 @@ public struct ComparisonGuard: Sendable, Equatable {
     public var test: SampleRatioMismatch
     /// What was observed, in words (shares, rates).
     public var detail: String
+    /// Whether the guard lacked what it checks (a paired comparison without one pair): it then fails whatever
+    /// its test says, since a degenerate χ² test passes.
+    public var unmet: Bool
 
-    /// A guard from its test.
-    public init(name: String, test: SampleRatioMismatch, detail: String) {
+    /// A guard from its test; `unmet` when there was nothing to check.
+    public init(name: String, test: SampleRatioMismatch, detail: String, unmet: Bool = false) {
         self.name = name
         self.test = test
         self.detail = detail
+        self.unmet = unmet
     }
 
     /// True when the guard blocks the verdict.
-    public var failed: Bool { test.isMismatch }
+    public var failed: Bool { unmet || test.isMismatch }
 }
 
 /// A candidate version against a baseline: every metric's test, the guards, and the verdict with its reasons.
