@@ -26,6 +26,9 @@ struct DashboardBenchmark: AsyncParsableCommand {
     @Option(help: "Timed requests of each page (the median is reported).")
     var repeats = 7
 
+    @Option(help: "Time only the pages whose name contains this (\"versions\", \"data\"…), beside the summary: for a profiler.")
+    var page: String?
+
     func run() async throws {
         var configuration = ServerConfiguration()
         configuration.dataDirectory = NSTemporaryDirectory() + "vigil-bench-dashboard-\(UUID().uuidString)"
@@ -107,7 +110,8 @@ struct DashboardBenchmark: AsyncParsableCommand {
         try await Task.sleep(for: .seconds(5))
         var medians: [String: Double] = [:]
         print("median of \(repeats) requests after one warm-up (ms):")
-        for (name, path) in pages {
+        let timed = pages.filter { page == nil || $0.0 == pages[0].0 || $0.0.contains(page!) }
+        for (name, path) in timed {
             try await bench.send("GET", path)
             var times: [Double] = []
             for _ in 0..<repeats {
@@ -129,7 +133,7 @@ struct DashboardBenchmark: AsyncParsableCommand {
         let peer = medians["summary JSON (peer)"]!
         print(
             "  as a multiple of the summary's time in this run: "
-                + pages.dropFirst().map { String(format: "%@ %.2f×", $0.0, medians[$0.0]! / peer) }.joined(separator: ", ")
+                + timed.dropFirst().map { String(format: "%@ %.2f×", $0.0, medians[$0.0]! / peer) }.joined(separator: ", ")
         )
         print(
             "  command: swift run -c release vigil-bench dashboard --days \(days) --features \(features) --per-ten-minutes \(perTenMinutes) --repeats \(repeats)"

@@ -222,8 +222,11 @@ final class LiveStatistics: Service, Sendable {
         }
         // The current hour's stored buckets (up to the held ones) are one block too, kept until the next flush
         // moves `heldSince`: a dashboard refreshed within the minute reads them once, not 50 features × 60
-        // buckets per page (22 % of the data tab's time, `vigil-bench dashboard`).
-        let flushedEnd = min(range.upperBound, heldSince)
+        // buckets per page (22 % of the data tab's time, `vigil-bench dashboard`). The block ends at the first
+        // held bucket: `heldSince` itself falls inside a bucket (the flush sets it to now − hot), and a block
+        // ending there was never read from the cache (15 % of the versions tab re-read it from SQLite).
+        let firstHeld = aggregator.bucketStart(heldSince + aggregator.bucketMilliseconds - 1)
+        let flushedEnd = min(range.upperBound, heldSince == .max ? heldSince : firstHeld)
         if endHour < flushedEnd && aggregator.bucketStart(flushedEnd) == flushedEnd {
             merged.merge(try await cachedBlock(model: model, version: version, range: endHour..<flushedEnd, parts: parts))
             if flushedEnd < range.upperBound {
@@ -344,7 +347,7 @@ final class LiveStatistics: Service, Sendable {
 
     /// Successful predictions (requests less errors) of the buckets starting in each of `spans`: what a
     /// quality series' coverage is counted from, point by point. Whole hours below the held buckets come from
-    /// their current rollups and the buckets no rollup covers (read once for all the spans); the edges and the
+    /// the block cache, hour by hour (each read once from its rollup, or its buckets); the edges and the
     /// recent hours from the buckets' counts (read from the start of each stored bucket, no profile built)
     /// and the buckets held in memory.
     func successfulPredictions(model: String, version: String?, spans: [Range<Int64>]) async throws(StoreError) -> [Int] {
@@ -359,19 +362,20 @@ final class LiveStatistics: Service, Sendable {
             plans[index].rollups = hours.lowerBound < cutoff ? hours.lowerBound..<cutoff : nil
         }
         var hourTotals: [Int64: Int] = [:]
-        var unreadableHours: [Range<Int64>] = []
         if let width {
+            // Hour by hour through the block cache: the hours lie below the held buckets, so each is a block, read
+            // (from its rollup, or its buckets when that does not read) once and then kept. Reading the week's
+            // rollups on every view read every feature's sketches to count requests: 20 % of the quality tab's
+            // time (`vigil-bench dashboard`).
             for span in QualityProfiles.union(plans.compactMap(\.rollups)) {
-                let read = try await store.rollupRead(model: model, version: version, starting: span, width: width, parts: .traffic)
-                for rollup in read.rollups.buckets { hourTotals[rollup.key.start, default: 0] += rollup.profile.requestCount - rollup.profile.errorCount }
-                for bucket in try await readable(read.uncovered) {
-                    hourTotals[BucketKey.start(of: bucket.key.start, width: width), default: 0] += bucket.profile.requestCount - bucket.profile.errorCount
+                for hour in stride(from: span.lowerBound, to: span.upperBound, by: Int(width)) {
+                    let profile = try await window(model: model, version: version, range: hour..<(hour + width), parts: .traffic)
+                    hourTotals[hour] = profile.requestCount - profile.errorCount
                 }
-                unreadableHours += read.rollups.unreadable.keys.map { $0.start..<($0.start + width) }
             }
         }
-        // Bucket by bucket: the edges, the recent hours, and hours whose rollup does not read.
-        let bucketSpans = QualityProfiles.union(plans.flatMap(\.buckets) + unreadableHours)
+        // Bucket by bucket: the edges and the recent hours.
+        let bucketSpans = QualityProfiles.union(plans.flatMap(\.buckets))
         var buckets: [Int64: Int] = [:]
         for span in bucketSpans {
             let held = aggregator.buckets(model: model, version: version, starting: span)
@@ -381,10 +385,6 @@ final class LiveStatistics: Service, Sendable {
             for found in try await readable(store.buckets(stored.unreadable)) where held[found.key] == nil {
                 buckets[found.key.start, default: 0] += found.profile.requestCount - found.profile.errorCount
             }
-        }
-        // Hours whose rollup did not read are counted from their buckets instead.
-        for hours in unreadableHours {
-            hourTotals[hours.lowerBound] = buckets.filter { hours.contains($0.key) }.reduce(0) { $0 + $1.value }
         }
         let hourStarts = hourTotals.keys.sorted()
         let bucketStarts = buckets.keys.sorted()
