@@ -42,6 +42,7 @@ extension InMemoryQualityStore: PredictionLog {
         ).map(labelled)
     }
 
+    /// The pairs as the SQLite store reads them, from the whole log each time (a twin for tests, not for speed).
     public func requestPairs(
         model: String,
         baseline: String,
@@ -69,6 +70,7 @@ extension InMemoryQualityStore: PredictionLog {
         return Array(pairs.sorted { key($0.baseline) < key($1.baseline) }.prefix(limit))
     }
 
+    /// Distinct request ids per version in `range`, as the SQLite store counts them.
     public func requestCounts(model: String, versions: [String], range: Range<Int64>) throws(StoreError) -> [String: Int] {
         var requests: [String: Set<String>] = [:]
         for version in versions { requests[version] = [] }

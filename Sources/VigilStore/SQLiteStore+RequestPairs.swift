@@ -16,6 +16,7 @@ extension SQLiteStore {
         )
     }
 
+    /// The pairs of one page, in one read (``PredictionLog/requestPairs(model:baseline:candidate:range:after:limit:)``).
     public func requestPairs(
         model: String,
         baseline: String,
@@ -71,6 +72,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Distinct request ids per version in `range`, walking the time index (a short window reads only its rows).
     public func requestCounts(model: String, versions: [String], range: Range<Int64>) async throws(StoreError) -> [String: Int] {
         try await read { db in
             var counts: [String: Int] = [:]

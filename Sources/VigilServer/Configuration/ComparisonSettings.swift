@@ -25,7 +25,7 @@ public struct ComparisonSettings: Sendable, Equatable {
         /// Shadow traffic: the versions' predictions are paired by `request_id` and compared request by request.
         public var paired: Bool
 
-        /// A pair.
+        /// A pair; `paired` compares shadow traffic request by request.
         public init(model: String, baseline: String, candidate: String? = nil, plan: ComparisonPlan = ComparisonPlan(), paired: Bool = false) {
             self.model = model
             self.baseline = baseline

@@ -39,7 +39,7 @@ public struct ComparisonGuard: Sendable, Equatable {
         self.unmet = unmet
     }
 
-    /// True when the guard blocks the verdict.
+    /// True when the guard blocks the verdict: its χ² test flags a mismatch, or it had nothing to check.
     public var failed: Bool { unmet || test.isMismatch }
 }
 
