@@ -45,7 +45,8 @@ struct DelimitedRowProfiler {
     private var rowPrediction = LabelledRows.Cell.missing
     /// Each column's place among the score columns (-1: not one), looked at only when there are scores.
     private let scoreSlots: [Int]
-    private let hasScores: Bool
+    /// True for the target, prediction and score columns, by column index.
+    private let isLabelled: UnsafeMutableBufferPointer<Bool>
     private var rowScores: [LabelledRows.Cell]
     /// The rows' targets, predictions and scores, paired; nil unless the columns are named.
     private(set) var labelledRows: LabelledRows?
@@ -71,7 +72,8 @@ struct DelimitedRowProfiler {
         var slots = [Int](repeating: -1, count: names.count)
         for (slot, column) in (labelled?.scores ?? []).enumerated() { slots[column] = slot }
         scoreSlots = slots
-        hasScores = !(labelled?.scores.isEmpty ?? true)
+        isLabelled = .allocate(capacity: max(1, names.count))
+        _ = isLabelled.initialize(from: (0..<max(1, names.count)).map { labelled?.all.contains($0) ?? false })
         rowScores = Array(repeating: .missing, count: labelled?.scores.count ?? 0)
         labelledRows = labelled?.rows
         self.names = names
@@ -100,6 +102,7 @@ struct DelimitedRowProfiler {
 
     func deallocate() {
         kinds.deallocate()
+        isLabelled.deallocate()
         numbers.deallocate()
         for interner in categories { interner.deallocate() }
         powersOfTen.deallocate()
@@ -127,6 +130,22 @@ struct DelimitedRowProfiler {
             do { try labelledRows?.add(target: rowTarget, prediction: rowPrediction, scores: rowScores) } catch {
                 throw DatasetError(file: path, line: record.line, column: names[labelled!.column(of: error)], error.message)
             }
+        }
+    }
+
+    /// Keeps a labelled column's cell of the current row from a plain record: the number already parsed when
+    /// there is one, else the cell read again. Out of line, so that the loop over every other column stays as
+    /// tight as without labelled columns (inlined, it cost 16 % more time in `addPlain` with
+    /// `--target --prediction`, `perf record` on `scripts/bench_report.py --model-quality`).
+    @inline(never)
+    private mutating func keepLabelled(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, column: Int, parsed: Double) {
+        guard !parsed.isNaN else { return capture(bytes, start, end, column: column) }
+        if column == targetColumn {
+            rowTarget = .number(parsed)
+        } else if column == predictionColumn {
+            rowPrediction = .number(parsed)
+        } else {
+            rowScores[scoreSlots[column]] = .number(parsed)
         }
     }
 
@@ -174,29 +193,14 @@ struct DelimitedRowProfiler {
                 position += 1  // past the delimiter
             }
             let cellStart = position
-            let isRole = column == targetColumn || column == predictionColumn || (hasScores && scoreSlots[column] >= 0)
-            var parsedNumber: Double?
-            defer {
-                if isRole {
-                    if let parsedNumber {
-                        if column == targetColumn {
-                            rowTarget = .number(parsedNumber)
-                        } else if column == predictionColumn {
-                            rowPrediction = .number(parsedNumber)
-                        } else {
-                            rowScores[scoreSlots[column]] = .number(parsedNumber)
-                        }
-                    } else {
-                        capture(bytes, cellStart, position, column: column)
-                    }
-                }
-            }
+            // NaN: the cell was not parsed as a number here (a labelled column's cell is then read by `capture`).
+            var parsedNumber = Double.nan
             switch kinds[column] {
             case .numeric:
                 if let parsed = NumberParsing.parsePlain(bytes, position, end, terminator: delimiter, powersOfTen: UnsafeBufferPointer(powersOfTen)) {
                     numbers.append(parsed.value, to: column)
                     position = parsed.end
-                    if isRole && !parsed.value.isNaN { parsedNumber = parsed.value }
+                    parsedNumber = parsed.value
                 } else {
                     let cellEnd = endOfCell(bytes, position, end)
                     addNumber(bytes, position, cellEnd, column: column)
@@ -214,6 +218,7 @@ struct DelimitedRowProfiler {
             case .ignored:
                 position = endOfCell(bytes, position, end)
             }
+            if isLabelled[column] { keepLabelled(bytes, cellStart, position, column: column, parsed: parsedNumber) }
         }
         if position < end {
             var count = kinds.count
