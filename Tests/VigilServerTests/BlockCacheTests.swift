@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilAlerting
 import VigilCore
 import VigilStats
 
@@ -111,6 +112,83 @@ struct BlockCacheTests {
         try await server.stop()
     }
 
+    /// An hourly series reads the hours the cache lacks in one store read and keeps each; late events into one
+    /// of them are counted at once (held in memory) and after their flush (the kept hour gives way).
+    @Test func anHourlySeriesKeepsItsHoursAndSeesLateEvents() async throws {
+        let directory = TestServer.temporaryDirectory()
+        var server = try await TestServer.start(directory: directory)
+        let hour: Int64 = 3_600_000
+        let start = (Int64(Date().timeIntervalSince1970 * 1000) - 30 * hour) / hour * hour
+        func rows(_ prefix: String, hours: Range<Int64>, each: Int) -> String {
+            hours.flatMap { h in
+                (0..<each).map { index in
+                    predictionJSON(
+                        id: "\(prefix)\(h)-\(index)",
+                        age: 1,
+                        city: "x",
+                        timestamp: Timestamp.formatRFC3339(milliseconds: start + h * hour + Int64(index) * 60_000)
+                    )
+                }
+            }.joined(separator: "\n")
+        }
+        func counts() async throws -> [Int] {
+            let from = Timestamp.formatRFC3339(milliseconds: start)
+            let to = Timestamp.formatRFC3339(milliseconds: start + 24 * hour)
+            let series = try await server.request("GET", "/v1/models/m/performance?from=\(from)&to=\(to)&granularity=1h").json()
+            return (value(series, "series", "points") as? [[String: Any]] ?? []).compactMap { value($0, "quality", "predictions") as? Int }
+        }
+        func eventually(_ expected: [Int]) async throws -> [Int] {
+            var seen: [Int] = []
+            for _ in 0..<100 where seen != expected {
+                seen = try await counts()
+                if seen != expected { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            return seen
+        }
+        #expect(
+            try await server.request("POST", "/v1/models/m/predictions", body: rows("a", hours: 0..<24, each: 2), contentType: "application/x-ndjson")
+                .status == 200
+        )
+        var expected = Array(repeating: 2, count: 24)
+        #expect(try await eventually(expected) == expected)
+        // Once the backfilled hours are rolled up, a restarted server reads the series' hours in one read.
+        for _ in 0..<100 where !(try await server.request("GET", "/metrics").text.contains("\nvigil_pending_rollups 0")) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await server.stop()
+        // With the monitor and the alert rules quiet after their first pass, the cache is read by the series alone.
+        server = try await TestServer.start(directory: directory) {
+            $0.monitorIntervalSeconds = 3600
+            $0.alerting.evaluationInterval = 3_600_000
+        }
+        func cacheReads(_ result: String) async throws -> Double {
+            let line = try await server.request("GET", "/metrics").text.split(separator: "\n").first {
+                $0.hasPrefix("vigil_window_cache_reads_total{result=\"\(result)\"}")
+            }
+            return line?.split(separator: " ").last.flatMap { Double($0) } ?? 0
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let missesBefore = try await cacheReads("miss")
+        #expect(try await counts() == expected)
+        #expect(try await cacheReads("miss") == missesBefore, "every hour was kept by one read before the loop asked for it")
+        #expect(try await cacheReads("hit") >= 24)
+        #expect(try await counts() == expected, "read again, from the hours in memory")
+        #expect(
+            try await server.request(
+                "POST",
+                "/v1/models/m/predictions",
+                body: rows("late", hours: 5..<6, each: 3),
+                contentType: "application/x-ndjson"
+            ).status == 200
+        )
+        expected[5] = 5
+        #expect(try await counts() == expected, "late events are counted while held")
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try await counts() == expected, "and after their flush")
+        #expect(try await counts() == expected, "and from the hour kept again")
+        try await server.stop()
+    }
+
     /// The data tab's drift grid keeps each whole span's report; late events that make a span drift show at once.
     @Test func aSpansKeptDriftReportGivesWayToLateEvents() async throws {
         let server = try await TestServer.start()
@@ -120,7 +198,9 @@ struct BlockCacheTests {
         func rows(_ prefix: String, age: (Int) -> Double, count: Int) -> String {
             (0..<count).map { index in
                 predictionJSON(
-                    id: "\(prefix)\(index)", age: age(index), city: index % 2 == 0 ? "x" : "y",
+                    id: "\(prefix)\(index)",
+                    age: age(index),
+                    city: index % 2 == 0 ? "x" : "y",
                     timestamp: Timestamp.formatRFC3339(milliseconds: Int64(now - 3 * 86_400_000) + Int64(index) * 1000)
                 )
             }.joined(separator: "\n")

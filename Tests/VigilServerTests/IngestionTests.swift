@@ -407,4 +407,30 @@ struct IngestionTests {
         #expect(number(try await server.summary("m", query: "window=1d"), "requests", "count") == 125, "the rebuilt rollup holds the late events")
         try await server.stop()
     }
+
+    /// A backfill's complete hours are rolled up in the background as soon as they are flushed, so the first
+    /// window over them reads one rollup per hour instead of every bucket; `vigil_pending_rollups` shows the
+    /// work left.
+    @Test func backfilledHoursAreRolledUpBeforeAnyWindowReadsThem() async throws {
+        let directory = TestServer.temporaryDirectory()
+        let hour = 3_600_000.0
+        // Five hours three days ago (the start's catch-up covers only the last day), an event every 5 minutes.
+        let start = ((Date().timeIntervalSince1970 * 1000 - 72 * hour) / hour).rounded(.down) * hour
+        func stamp(_ milliseconds: Double) -> String { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: milliseconds / 1000)) }
+        let events = (0..<60).map { predictionJSON(id: "b\($0)", age: Double($0), city: "x", latency: 5, timestamp: stamp(start + Double($0) * 300_000)) }
+        let server = try await TestServer.start(directory: directory)
+        _ = try await server.request("POST", "/v1/models/m/predictions", body: events.joined(separator: "\n"), contentType: "application/x-ndjson")
+        let database = try openDatabase(directory + "/vigil.sqlite")
+        var rollups = 0
+        for _ in 0..<100 where rollups < 5 {
+            try await Task.sleep(for: .milliseconds(100))
+            rollups = try await database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rollups") } ?? 0
+        }
+        #expect(rollups == 5, "one rollup per backfilled hour, with no window read")
+        let metrics = try await server.request("GET", "/metrics").text
+        #expect(metrics.contains("\nvigil_pending_rollups 0"), "\(metrics.split(separator: "\n").filter { $0.contains("rollups") })")
+        let summary = try await server.summary("m", query: "from=\(stamp(start))&to=\(stamp(start + 5 * hour))")
+        #expect(number(summary, "requests", "count") == 60)
+        try await server.stop()
+    }
 }

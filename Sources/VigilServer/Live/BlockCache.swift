@@ -82,6 +82,13 @@ final class BlockCache<Value: Sendable>: Sendable {
         }
     }
 
+    /// Whether a block is cached at its day's current stamp, without counting a read or marking it used.
+    func contains(_ key: Key) -> Bool {
+        state.withLock { state in
+            key.day > state.retiredDay && state.entries[key]?.stamp == (state.stamps[key.model]?[key.day] ?? 0)
+        }
+    }
+
     /// Keeps a block's profile (of `bytes` encoded) computed at `stamp`; nothing when late events or retention
     /// changed the day since (the profile may miss them) or the profile alone exceeds the bound.
     func store(_ profile: Value, bytes: Int, key: Key, stamp: Stamp) {

@@ -25,14 +25,12 @@ final class LiveStatistics: Service, Sendable {
     private let lastFlush = Clock()
     /// Every bucket starting at or after this time is held in memory; older ones may be only in the store.
     private let heldSince = Mutex(Int64.max)
-    /// Complete hours a traffic read (`/performance`) found without a current rollup: it reads no features,
-    /// so it cannot build one; the run loop builds them a few at a time.
+    /// Complete hours to roll up in the background: those a traffic read (`/performance`) found without a current
+    /// rollup (it reads no features, so it cannot build one), and those a flush wrote backdated buckets into.
     private let wantedRollups = Mutex(Set<Int64>())
     /// Per model, how many applied batches held events for a bucket older than the current one (late events,
     /// backfills): what tells a count kept incrementally over complete buckets that one of them changed.
     private let lateBatches = Mutex<[String: Int]>([:])
-    /// Hours built per turn of the run loop (about 40 ms each for a busy hour), so that flushes are not held up.
-    static let rollupsPerTurn = 4
     /// Merged profiles of whole blocks (hours to days) below the held buckets, for windows of many hours.
     let blocks: BlockCache<LiveProfile>
     /// Told the cutoff whenever retention deletes buckets (live and quality ones go together).
@@ -181,11 +179,28 @@ final class LiveStatistics: Service, Sendable {
             aggregator.markChanged(changes.buckets.keys)
             throw error
         }
+        markBackdatedHours(changes.buckets.keys)
         let horizon = clock.milliseconds() - hotMilliseconds
         // Moved before the eviction: a window that finds a bucket evicted then also finds it below `heldSince`,
         // and reads its stored copy.
         heldSince.withLock { $0 = max($0, horizon) }
         aggregator.evict(before: horizon)
+    }
+
+    /// Complete hours older than the last two (which the run loop rolls up on its own) that just got buckets:
+    /// a backfill, or events that came late. They are rolled up in the background, so that the first window over
+    /// them finds their rollups: the first 7-day summary after a backfilled week read 1,008 buckets one by one
+    /// and took 15–34 s (`vigil-bench dashboard`).
+    private func markBackdatedHours(_ keys: some Collection<BucketKey>) {
+        guard let width = rollupMilliseconds else { return }
+        let recent = BucketKey.start(of: clock.milliseconds(), width: width) - width
+        let hours = Set(keys.lazy.map { BucketKey.start(of: $0.start, width: width) }.filter { $0 < recent })
+        guard !hours.isEmpty else { return }
+        let pending = wantedRollups.withLock { wanted in
+            wanted.formUnion(hours)
+            return wanted.count
+        }
+        metrics.gauge(.pendingRollups).set(to: Double(pending))
     }
 
     /// The span of a rollup: an hour, when buckets divide it (so each bucket lies in one rollup); nil when
@@ -214,12 +229,20 @@ final class LiveStatistics: Service, Sendable {
         }
         var merged = LiveProfile()
         if lower < firstHour { merged.merge(try await uncachedWindow(model: model, version: version, range: range.lowerBound..<firstHour, parts: parts)) }
+        var pieces: [Range<Int64>] = []
         var start = firstHour
         while start < endHour {
             let width = start % day == 0 && start + day <= endHour ? day : hour
-            merged.merge(try await window(model: model, version: version, range: start..<(start + width), parts: parts))
+            pieces.append(start..<(start + width))
             start += width
         }
+        // The runs of single hours (around the whole days) each in one read, when the cache lacks them.
+        var runs: [Range<Int64>] = []
+        for block in pieces where block.upperBound - block.lowerBound == hour {
+            if let last = runs.last, last.upperBound == block.lowerBound { runs[runs.count - 1] = last.lowerBound..<block.upperBound } else { runs.append(block) }
+        }
+        for run in runs { try await prefetchHours(model: model, version: version, span: run, parts: parts) }
+        for block in pieces { merged.merge(try await window(model: model, version: version, range: block, parts: parts)) }
         // The current hour's stored buckets (up to the held ones) are one block too, kept until the next flush
         // moves `heldSince`: a dashboard refreshed within the minute reads them once, not 50 features × 60
         // buckets per page (22 % of the data tab's time, `vigil-bench dashboard`). The block ends at the first
@@ -256,6 +279,40 @@ final class LiveStatistics: Service, Sendable {
         }
         metrics.recordWindowCacheRead(hit: false, bytes: blocks.statistics.bytes)
         return profile
+    }
+
+    /// Reads the hours of `span` that the block cache lacks in one store read and keeps each as its block, so
+    /// that an hour-by-hour loop over them finds them cached: a 30-day hourly series read 720 hours one query each,
+    /// 0.7–0.9 s on its first view (`vigil-bench dashboard`). Only hours that read cleanly from their current
+    /// rollups (or have no traffic) are kept; the others are left to ``cachedBlock(model:version:range:parts:)``,
+    /// which handles buckets without a rollup, unreadable rows and late events held in memory.
+    private func prefetchHours(model: String, version: String?, span: Range<Int64>, parts: LiveProfile.Parts) async throws(StoreError) {
+        guard let width = rollupMilliseconds else { return }
+        let heldSince = heldSince.withLock { $0 }
+        func key(_ hour: Int64) -> BlockCache<LiveProfile>.Key { .init(model: model, version: version, start: hour, width: width, parts: parts) }
+        let missing = stride(from: span.lowerBound, to: span.upperBound, by: Int(width)).filter { hour in
+            isBlock(hour..<(hour + width), heldSince: heldSince) && !blocks.contains(key(hour))
+        }
+        // A few hours are as quick one by one.
+        guard missing.count >= 4, let first = missing.first, let last = missing.last else { return }
+        var stamps: [Int64: BlockCache<LiveProfile>.Stamp] = [:]
+        for day in Set(missing.map(CalendarDay.start(of:))) { stamps[day] = blocks.stamp(model: model, day: day) }
+        let read = try await store.rollupRead(model: model, version: version, starting: first..<(last + width), width: width, parts: parts)
+        let unclean = Set(
+            (read.uncovered.buckets.map(\.key) + Array(read.uncovered.unreadable.keys) + Array(read.rollups.unreadable.keys)).map {
+                BucketKey.start(of: $0.start, width: width)
+            }
+        )
+        var profiles: [Int64: LiveProfile] = [:]
+        for rollup in read.rollups.buckets where version == nil || rollup.key.version == version {
+            profiles[rollup.key.start, default: LiveProfile()].merge(rollup.profile)
+        }
+        for hour in missing where !unclean.contains(hour) && aggregator.buckets(model: model, version: version, starting: hour..<(hour + width)).isEmpty {
+            let profile = profiles[hour] ?? LiveProfile()
+            var encoder = BinaryEncoder()
+            profile.encodePayload(into: &encoder)
+            blocks.store(profile, bytes: encoder.bytes.count, key: key(hour), stamp: stamps[CalendarDay.start(of: hour)]!)
+        }
     }
 
     /// Whether `range` is one aligned block (an hour, or a divisor of a day made of hours) wholly below the held
@@ -368,6 +425,7 @@ final class LiveStatistics: Service, Sendable {
             // rollups on every view read every feature's sketches to count requests: 20 % of the quality tab's
             // time (`vigil-bench dashboard`).
             for span in QualityProfiles.union(plans.compactMap(\.rollups)) {
+                try await prefetchHours(model: model, version: version, span: span, parts: .traffic)
                 for hour in stride(from: span.lowerBound, to: span.upperBound, by: Int(width)) {
                     let profile = try await window(model: model, version: version, range: hour..<(hour + width), parts: .traffic)
                     hourTotals[hour] = profile.requestCount - profile.errorCount
@@ -414,16 +472,32 @@ final class LiveStatistics: Service, Sendable {
         }
     }
 
-    /// Builds a few of the hours traffic reads asked for (``rollupsPerTurn``), newest first: recent windows
-    /// are read most.
+    /// Builds the hours that traffic reads asked for and that backfills reached, one at a time and newest first
+    /// (recent windows are read most), until none is left; an hour that cannot be read waits for the next call.
     func rollUpWantedHours() async {
         guard let width = rollupMilliseconds else { return }
-        let hours = wantedRollups.withLock { wanted in
-            let chosen = Array(wanted.sorted(by: >).prefix(Self.rollupsPerTurn))
-            wanted.subtract(chosen)
-            return chosen
+        while !Task.isCancelled {
+            let next = wantedRollups.withLock { wanted -> (hour: Int64, left: Int)? in
+                guard let hour = wanted.max() else { return nil }
+                wanted.remove(hour)
+                return (hour, wanted.count)
+            }
+            guard let next else { return }
+            guard await rollUp(hour: next.hour, width: width) else {
+                wantedRollups.withLock { _ = $0.insert(next.hour) }
+                return
+            }
+            metrics.gauge(.pendingRollups).set(to: Double(next.left))
         }
-        for hour in hours { guard await rollUp(hour: hour, width: width) else { return } }
+    }
+
+    /// Rolls up wanted hours beside the flush loop (so that a backfilled week's 168 hours do not hold flushes up),
+    /// once per flush interval, until the server stops.
+    private func rollUpWantedHoursUntilStopped() async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.flushIntervalSeconds)) }
+            await rollUpWantedHours()
+        }
     }
 
     /// Builds and saves the rollups of one hour that lack a current one; false when reading failed (logged).
@@ -462,11 +536,11 @@ final class LiveStatistics: Service, Sendable {
         var lastRollup = Date.distantPast
         // Once, beside the loop so that flushes do not wait for it: the hours that ended while the server was down.
         async let caughtUp: Void = rollUpRecentHours(24)
+        async let backfilled: Void = rollUpWantedHoursUntilStopped()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.flushIntervalSeconds)) }
             do {
                 try await flush()
-                await rollUpWantedHours()
                 if Date().timeIntervalSince(lastRetention) >= configuration.retentionIntervalSeconds {
                     try await applyRetention()
                     lastRetention = Date()
@@ -482,6 +556,7 @@ final class LiveStatistics: Service, Sendable {
             metrics.gauge(.storeSize).set(to: Double(store.sizeInBytes()))
         }
         await caughtUp
+        await backfilled
         try await flush()
         logger.info("live profiles flushed for shutdown", metadata: ["watermark": "\(aggregator.appliedPosition)"])
     }
