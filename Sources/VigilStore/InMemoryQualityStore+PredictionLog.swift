@@ -70,15 +70,42 @@ extension InMemoryQualityStore: PredictionLog {
         return Array(pairs.sorted { key($0.baseline) < key($1.baseline) }.prefix(limit))
     }
 
-    /// Distinct request ids per version in `range`, as the SQLite store counts them.
+    /// Requests per version whose first prediction of the version lies in `range`, as the SQLite store counts them.
     public func requestCounts(model: String, versions: [String], range: Range<Int64>) throws(StoreError) -> [String: Int] {
-        var requests: [String: Set<String>] = [:]
-        for version in versions { requests[version] = [] }
-        for prediction in logged where prediction.model == model && range.contains(prediction.event.timestampMilliseconds) {
-            guard let request = prediction.event.requestId else { continue }
-            requests[prediction.event.version]?.insert(request)
+        var first: [String: [String: Int64]] = [:]
+        for version in versions { first[version] = [:] }
+        for prediction in logged where prediction.model == model {
+            guard let request = prediction.event.requestId, first[prediction.event.version]?[request] == nil else { continue }
+            first[prediction.event.version]?[request] = prediction.event.timestampMilliseconds
         }
-        return requests.mapValues(\.count)
+        return first.mapValues { $0.values.filter(range.contains).count }
+    }
+
+    /// The changed requests as the SQLite store finds them: by log position, each with its first baseline time.
+    public func requestChanges(model: String, baseline: String, candidate: String, since: RequestChanges.Positions?) throws(StoreError)
+        -> RequestChanges
+    {
+        let labels = labelEntries(after: since?.label ?? .max)
+        let through = RequestChanges.Positions(prediction: lastPosition, label: labels.last)
+        guard let since else { return RequestChanges(times: [], through: through) }
+        var requests = Set<String>()
+        for prediction in logged where prediction.position > since.prediction && prediction.model == model {
+            if let request = prediction.event.requestId, [baseline, candidate].contains(prediction.event.version) { requests.insert(request) }
+        }
+        for entry in labels.entries where entry.model == model {
+            guard let index = loggedPosition[model]?[entry.predictionId] else { continue }
+            let event = logged[index].event
+            if let request = event.requestId, [baseline, candidate].contains(event.version) { requests.insert(request) }
+        }
+        var times = Set<Int64>()
+        for request in requests {
+            for version in [baseline, candidate] {
+                if let first = logged.first(where: { $0.model == model && $0.event.version == version && $0.event.requestId == request }) {
+                    times.insert(first.event.timestampMilliseconds)
+                }
+            }
+        }
+        return RequestChanges(times: times, through: through)
     }
 
     public func deletePredictions(before milliseconds: Int64) throws(StoreError) -> Int { forgetPredictions(before: milliseconds) }

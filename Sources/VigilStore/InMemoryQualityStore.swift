@@ -29,6 +29,8 @@ public actor InMemoryQualityStore: QualityStore {
     /// The prediction log: every prediction whole, with its position (``PredictionLog``).
     var logged: [StoredPrediction] = []
     var loggedPosition: [String: [String: Int]] = [:]
+    /// The last position given to a prediction.
+    private(set) var lastPosition: Int64 = 0
     private var rows: [QualitySpan: [BucketKey: QualityProfile]] = [.bucket: [:], .rollup: [:]]
     private var watermarks: [String: Int64] = [:]
     private var estimators: [String: [String: StoredEstimator]] = [:]
@@ -44,7 +46,9 @@ public actor InMemoryQualityStore: QualityStore {
                 result.positions.append(nil)
                 continue
             }
-            let position = Int64(logged.count + 1)
+            // After the last ever given: forgotten predictions' positions are not given again, as in SQLite.
+            lastPosition += 1
+            let position = lastPosition
             loggedPosition[model, default: [:]][event.id] = logged.count
             logged.append(StoredPrediction(position: position, model: model, event: event, label: nil))
             result.stored += 1
@@ -67,6 +71,11 @@ public actor InMemoryQualityStore: QualityStore {
     /// The label of a prediction that folds into model quality (not a late one), if any.
     func foldedLabel(model: String, id: String) -> LabelEvent? {
         latest[model]?[id]?.folded.map { log[Int($0) - 1].label }
+    }
+
+    /// The label-log entries after `position`: their model and prediction id, and the last position.
+    func labelEntries(after position: Int64) -> (entries: [(model: String, predictionId: String)], last: Int64) {
+        (log.dropFirst(Int(max(0, position))).map { ($0.model, $0.predictionId) }, Int64(log.count))
     }
 
     /// Forgets predictions made before `milliseconds` with their labels and log entries; returns how many.

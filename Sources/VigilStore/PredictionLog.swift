@@ -46,9 +46,19 @@ public protocol PredictionLog: Sendable {
         limit: Int
     ) async throws(StoreError) -> [RequestPair]
 
-    /// How many distinct request ids each of `versions` reported on predictions made in `range`: what a paired
-    /// comparison's guard weighs the pairs against.
+    /// How many requests each of `versions` scored first in `range` (the request's first prediction of that
+    /// version, by log position, was made in it): what a paired comparison's guard weighs the pairs against,
+    /// which pair each version's first prediction too. A retry later than the window's start is not counted
+    /// again, so the counts of adjacent windows add up.
     func requestCounts(model: String, versions: [String], range: Range<Int64>) async throws(StoreError) -> [String: Int]
+
+    /// The requests whose pairs or counts of `baseline` and `candidate` may have changed since `since` (nil: none,
+    /// only the current positions): those a prediction of either version logged after `since.prediction`
+    /// carries, and those of the predictions a label-log entry after `since.label` is for; each named by the
+    /// times of both versions' first predictions for it. Read in one snapshot, so that nothing logged after the
+    /// returned positions is missed by the next call.
+    func requestChanges(model: String, baseline: String, candidate: String, since: RequestChanges.Positions?) async throws(StoreError)
+        -> RequestChanges
 
     /// Deletes predictions (and their labels) made before `milliseconds`; returns how many.
     func deletePredictions(before milliseconds: Int64) async throws(StoreError) -> Int

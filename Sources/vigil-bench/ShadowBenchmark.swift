@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import VigilAlerting
 import VigilCore
 import VigilStats
+import VigilServer
 import VigilStore
 
 /// `vigil-bench shadow`: shadow traffic on a real store. What a `request_id` costs at ingestion (the same
@@ -163,5 +165,72 @@ struct ShadowBenchmark: AsyncParsableCommand {
                 )
             )
         }
+        try await serverComparisons(directory: directory, now: now)
+    }
+
+    /// A server on the same store: `/compare?paired=true` over the week, as a configured paired comparison runs
+    /// at every monitor pass and Versions-tab view. The first read pairs every hour; later ones read only what
+    /// changed, as after a minute of new shadow traffic with labels.
+    private func serverComparisons(directory: String, now: Int64) async throws {
+        var configuration = ServerConfiguration()
+        configuration.dataDirectory = directory
+        configuration.monitorIntervalSeconds = 3600
+        configuration.alerting.evaluationInterval = 3_600_000
+        configuration.qualityWindowIntervalSeconds = 0
+        let recovering = Date()
+        let bench = try await BenchServer.start(configuration)
+        let recovered = Date().timeIntervalSince(recovering)
+        let path = "/v1/models/bench/compare?baseline=v1&candidate=v2&window=\(days)d&paired=true"
+        var began = Date()
+        try await bench.send("GET", path)
+        let first = Date().timeIntervalSince(began)
+        var again: [Double] = []
+        var afterTraffic: [Double] = []
+        var unpaired: [Double] = []
+        for run in 0..<runs {
+            began = Date()
+            try await bench.send("GET", path.replacingOccurrences(of: "&paired=true", with: ""))
+            unpaired.append(Date().timeIntervalSince(began))
+            began = Date()
+            try await bench.send("GET", path)
+            again.append(Date().timeIntervalSince(began))
+            // A minute of shadow traffic, its labels, and a candidate replaying a day-old request.
+            let minute = Int64(Date().timeIntervalSince1970 * 1000)
+            var predictions: [String] = []
+            var labels: [String] = []
+            for index in 0..<perMinute {
+                let id = "new-\(run)-\(index)"
+                let time = Timestamp.formatRFC3339(milliseconds: minute - 60_000 + Int64(index) * 60_000 / Int64(perMinute))
+                for version in ["v1", "v2"] {
+                    predictions.append(
+                        #"{"id": "\#(version)-\#(id)", "request_id": "\#(id)", "version": "\#(version)", "timestamp": "\#(time)", "prediction": "yes", "latency_ms": 12}"#
+                    )
+                }
+                labels.append(#"{"prediction_id": "v1-\#(id)", "label": "yes", "timestamp": "\#(time)"}"#)
+            }
+            let old = Timestamp.formatRFC3339(milliseconds: now - 86_400_000)
+            predictions.append(#"{"id": "replay-\#(run)", "request_id": "req-\#(run)", "version": "v2", "timestamp": "\#(old)", "prediction": "no"}"#)
+            try await bench.send("POST", "/v1/models/bench/predictions", predictions.joined(separator: "\n"), contentType: "application/x-ndjson")
+            try await bench.send("POST", "/v1/models/bench/labels", labels.joined(separator: "\n"), contentType: "application/x-ndjson")
+            began = Date()
+            try await bench.send("GET", path)
+            afterTraffic.append(Date().timeIntervalSince(began))
+        }
+        try await bench.stop()
+        func middle(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        print(String(format: "a server on this store (recovered in %.1f s): GET /compare?paired=true over %d days", recovered, days))
+        print(String(format: "  first read (pairs every span)             %.0f ms", first * 1000))
+        print(String(format: "  read again                                %.0f ms   ×%.3f the first", middle(again) * 1000, middle(again) / first))
+        print(
+            String(
+                format: "  the same comparison unpaired              %.0f ms   (the paired read again is ×%.2f)", middle(unpaired) * 1000,
+                middle(again) / middle(unpaired)
+            )
+        )
+        print(
+            String(
+                format: "  after a minute of traffic and a replay    %.0f ms   ×%.3f the first", middle(afterTraffic) * 1000, middle(afterTraffic) / first
+            )
+        )
     }
 }

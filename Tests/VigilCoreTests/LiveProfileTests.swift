@@ -263,6 +263,22 @@ struct LiveVectorTests {
         #expect(restored.features.vectors["emb"] == whole.vectors["emb"])
     }
 
+    /// A bucket whose only vector has another length does not make the window's vectors mismatches, in either
+    /// order of the merge: the dimension most vectors have wins.
+    @Test func theDimensionMostVectorsHaveWinsAMerge() throws {
+        var odd = LiveFeatures(), good = LiveFeatures()
+        odd.add(Self.features([1, 2, 3]))
+        for index in 0..<20 { good.add(Self.features([Double(index), 1])) }
+        var oddFirst = odd, goodFirst = good
+        oddFirst.merge(good)
+        goodFirst.merge(odd)
+        for merged in [oddFirst, goodFirst] {
+            let summary = try #require(merged.vectors["emb"])
+            #expect(summary.dimension == 2 && summary.count == 20 && summary.mismatches == 1 && summary.sketch?.count == 20)
+        }
+        #expect(oddFirst.vectors["emb"] == goodFirst.vectors["emb"])
+    }
+
     /// Kind 3 is how vector columns were stored before the sketch: norms only. They read back without one,
     /// and merging them with sketched buckets keeps the sketch of the vectors that have one.
     @Test func bucketsStoredBeforeSketchesReadBack() throws {

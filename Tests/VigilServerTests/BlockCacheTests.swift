@@ -167,7 +167,12 @@ struct BlockCacheTests {
             }
             return line?.split(separator: " ").last.flatMap { Double($0) } ?? 0
         }
-        try await Task.sleep(for: .milliseconds(500))
+        // Both have made their first pass once their durations are published (a loaded machine takes seconds).
+        for _ in 0..<300 {
+            let exposition = try await server.request("GET", "/metrics").text
+            if exposition.contains("\nvigil_monitor_duration_seconds ") && exposition.contains("\nvigil_alert_evaluation_duration_seconds ") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         let missesBefore = try await cacheReads("miss")
         #expect(try await counts() == expected)
         #expect(try await cacheReads("miss") == missesBefore, "every hour was kept by one read before the loop asked for it")

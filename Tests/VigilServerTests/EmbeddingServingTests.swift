@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilStats
 import VigilServer
+import VigilStats
 
 /// Vector features over HTTP: embedding drift against a pinned production reference and against an uploaded
 /// NDJSON one, on /metrics, and after a restart, each equal to ``EmbeddingDrift`` on the same vectors.
@@ -22,7 +22,8 @@ struct EmbeddingServingTests {
 
     static func line(id: String, _ vector: [Double], timestamp: String? = nil) -> String {
         let elements = vector.map { "\($0)" }.joined(separator: ",")
-        return #"{"id":"\#(id)","version":"v1",\#(timestamp.map { #""timestamp":"\#($0)","# } ?? "")"features":{"query":[\#(elements)],"tokens":\#(vector.count)},"prediction":0.5}"#
+        return
+            #"{"id":"\#(id)","version":"v1",\#(timestamp.map { #""timestamp":"\#($0)","# } ?? "")"features":{"query":[\#(elements)],"tokens":\#(vector.count)},"prediction":0.5}"#
     }
 
     static func sketch(_ vectors: [[Double]]) -> EmbeddingSketch {
@@ -58,14 +59,23 @@ struct EmbeddingServingTests {
         let earlierLines = earlier.enumerated().map { index, vector in
             Self.line(id: "e\(index)", vector, timestamp: Timestamp.formatRFC3339(milliseconds: Int64((now - 3 * 3600) * 1000) + Int64(index)))
         }
-        let todayLines = today.enumerated().map { index, vector in Self.line(id: "t\(index)", vector) }
+        // One timestamp for all, so that they share one bucket: stamped on arrival, a loaded machine split them
+        // across two, and the merge of two buckets' sketches is not the sketch of all the vectors (1e-3 apart).
+        let todayTime = Timestamp.formatRFC3339(milliseconds: Int64((now - 120) * 1000))
+        let todayLines = today.enumerated().map { index, vector in Self.line(id: "t\(index)", vector, timestamp: todayTime) }
         // A vector of another dimension is a type mismatch, not a crash or a silent drop.
-        let odd = Self.line(id: "odd", [1, 2, 3])
+        let odd = Self.line(id: "odd", [1, 2, 3], timestamp: todayTime)
         for body in [earlierLines, todayLines + [odd]] {
-            let answer = try await server.request("POST", "/v1/models/search/predictions", body: body.joined(separator: "\n"), contentType: "application/x-ndjson")
+            let answer = try await server.request(
+                "POST",
+                "/v1/models/search/predictions",
+                body: body.joined(separator: "\n"),
+                contentType: "application/x-ndjson"
+            )
             #expect(answer.status == 200, "\(answer.text)")
         }
-        let from = Timestamp.formatRFC3339(milliseconds: Int64((now - 4 * 3600) * 1000)), to = Timestamp.formatRFC3339(milliseconds: Int64((now - 3600) * 1000))
+        let from = Timestamp.formatRFC3339(milliseconds: Int64((now - 4 * 3600) * 1000)),
+            to = Timestamp.formatRFC3339(milliseconds: Int64((now - 3600) * 1000))
         let pinned = try await server.request("PUT", "/v1/models/search/reference?from=\(from)&to=\(to)", body: nil)
         #expect(pinned.status == 200, "\(pinned.text)")
 
@@ -84,9 +94,16 @@ struct EmbeddingServingTests {
             exposition = try await server.request("GET", "/metrics").text
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(exposition.contains(#"ml_feature_drift_score{model_name="search",model_version="v1",feature_name="query",method="ratio"} \#(expected.score)"#), "\(exposition.split(separator: "\n").filter { $0.contains("query") })")
+        #expect(
+            exposition.contains(
+                #"ml_feature_drift_score{model_name="search",model_version="v1",feature_name="query",method="ratio"} \#(expected.score)"#
+            ),
+            "\(exposition.split(separator: "\n").filter { $0.contains("query") })"
+        )
         #expect(exposition.contains(#"ml_feature_drift_detected{model_name="search",model_version="v1",feature_name="query",method="ratio"} 1"#))
-        #expect(exposition.contains(#"ml_embedding_reference_similarity{model_name="search",model_version="v1",feature_name="query",source="reference"}"#))
+        #expect(
+            exposition.contains(#"ml_embedding_reference_similarity{model_name="search",model_version="v1",feature_name="query",source="reference"}"#)
+        )
 
         // Stored buckets keep the sketches: the same answer after a restart.
         try await server.stop()
@@ -96,14 +113,24 @@ struct EmbeddingServingTests {
         // An NDJSON reference with the same vectors gives the same verdict and figures.
         // A reference dataset has one flat row per prediction: the features themselves.
         let referenceRows = earlier.map { vector in #"{"query":[\#(vector.map { "\($0)" }.joined(separator: ","))],"tokens":\#(vector.count)}"# }
-        let upload = try await server.request("PUT", "/v1/models/search/reference", body: referenceRows.joined(separator: "\n") + "\n", contentType: "application/x-ndjson")
+        let upload = try await server.request(
+            "PUT",
+            "/v1/models/search/reference",
+            body: referenceRows.joined(separator: "\n") + "\n",
+            contentType: "application/x-ndjson"
+        )
         #expect(upload.status == 200, "\(upload.text)")
         #expect((try upload.json()["columns"] as? [String])?.contains("tokens") == true)
         try Self.expectDrift(try await server.summary("search", query: "window=30m"), equals: expected, "uploaded NDJSON reference")
 
         // So does a CSV reference whose cells are lists, as pandas writes a column of Python lists.
         let csvRows = earlier.map { vector in #"\#(vector.count),"[\#(vector.map { "\($0)" }.joined(separator: ", "))]""# }
-        let csvUpload = try await server.request("PUT", "/v1/models/search/reference", body: "tokens,query\n" + csvRows.joined(separator: "\n") + "\n", contentType: "text/csv")
+        let csvUpload = try await server.request(
+            "PUT",
+            "/v1/models/search/reference",
+            body: "tokens,query\n" + csvRows.joined(separator: "\n") + "\n",
+            contentType: "text/csv"
+        )
         #expect(csvUpload.status == 200, "\(csvUpload.text)")
         try Self.expectDrift(try await server.summary("search", query: "window=30m"), equals: expected, "uploaded CSV reference")
         try await server.stop()

@@ -25,6 +25,15 @@ struct PredictionLogConformanceTests {
         SQLiteStoreTests.prediction(id, at: milliseconds, version: version)
     }
 
+    static let shadowStart: Int64 = 1_800_000_000_000
+
+    /// A prediction of shadow traffic: `offset` milliseconds after ``shadowStart``, naming its request (or none).
+    static func shadowPrediction(_ id: String, _ version: String, _ request: String?, at offset: Int64) -> PredictionEvent {
+        var event = prediction(id, at: shadowStart + offset, version: version)
+        event.requestId = request
+        return event
+    }
+
     @Test(arguments: Kind.allCases)
     func appendsAndReadsBackInLogOrder(_ kind: Kind) async throws {
         let store = try Self.make(kind)
@@ -113,11 +122,9 @@ struct PredictionLogConformanceTests {
     @Test(arguments: Kind.allCases)
     func predictionsSharingARequestIdArePairedAcrossVersions(_ kind: Kind) async throws {
         let store = try Self.make(kind)
-        let start: Int64 = 1_800_000_000_000
+        let start = Self.shadowStart
         func event(_ id: String, _ version: String, _ request: String?, at offset: Int64) -> PredictionEvent {
-            var event = Self.prediction(id, at: start + offset, version: version)
-            event.requestId = request
-            return event
+            Self.shadowPrediction(id, version, request, at: offset)
         }
         var events = (0..<10).map { event("a-q\($0)", "v1", "q\($0)", at: Int64($0)) }
         events += (0..<8).map { event("b-q\($0)", "v2", "q\($0)", at: Int64($0)) }
@@ -159,5 +166,41 @@ struct PredictionLogConformanceTests {
         let counts = try await store.requestCounts(model: "m", versions: ["v1", "v2", "v9"], range: start..<(start + 100))
         #expect(counts == ["v1": 10, "v2": 8, "v9": 0])
         #expect(try await store.requestCounts(model: "m", versions: ["v1"], range: start..<(start + 3)) == ["v1": 3])
+        // A retry counts where its request was first scored: q0's retry at +50 is not a request of the later window.
+        #expect(try await store.requestCounts(model: "m", versions: ["v2"], range: (start + 10)..<(start + 100)) == ["v2": 0])
+    }
+
+    /// What changed since a pair of log positions names the times of both versions' first predictions of each
+    /// request touched, by a prediction of either version or a label-log entry for one; nothing else.
+    @Test(arguments: Kind.allCases)
+    func requestChangesNameTheFirstPredictionsOfTheRequestsTouched(_ kind: Kind) async throws {
+        let store = try Self.make(kind)
+        let start = Self.shadowStart
+        func event(_ id: String, _ version: String, _ request: String?, at offset: Int64) -> PredictionEvent {
+            Self.shadowPrediction(id, version, request, at: offset)
+        }
+        _ = try await store.append(predictions: [event("a1", "v1", "q1", at: 10), event("b1", "v2", "q1", at: 20), event("a2", "v1", "q2", at: 30)], model: "m")
+        let first = try await store.requestChanges(model: "m", baseline: "v1", candidate: "v2", since: nil)
+        #expect(first.times.isEmpty && first.through.prediction > 0 && first.through.label == 0)
+        #expect(try await store.requestChanges(model: "m", baseline: "v1", candidate: "v2", since: first.through).times.isEmpty)
+
+        // A candidate's retry of q1, a third version's prediction of q2, another model's, one without a request id.
+        _ = try await store.append(predictions: [event("b1-retry", "v2", "q1", at: 500), event("c2", "v3", "q2", at: 40), event("a3", "v1", nil, at: 50)], model: "m")
+        _ = try await store.append(predictions: [event("a2", "v1", "q2", at: 60)], model: "other")
+        let second = try await store.requestChanges(model: "m", baseline: "v1", candidate: "v2", since: first.through)
+        #expect(second.times == [start + 10, start + 20], "q1's first predictions, not the retry's time")
+
+        // A label for a2 (q2, scored by the baseline alone), and one for the third version's prediction.
+        _ = try await store.append(
+            labels: [
+                LabelEvent(predictionId: "a2", timestampMilliseconds: start + 100, value: .label("yes")),
+                LabelEvent(predictionId: "c2", timestampMilliseconds: start + 100, value: .label("no")),
+            ],
+            model: "m",
+            lateness: nil
+        )
+        let third = try await store.requestChanges(model: "m", baseline: "v1", candidate: "v2", since: second.through)
+        #expect(third.times == [start + 30] && third.through.label > second.through.label)
+        #expect(third.through.prediction == second.through.prediction)
     }
 }

@@ -16,10 +16,10 @@ public struct ShadowPairs: Sendable {
 
     /// Paired sums by metric name.
     public private(set) var sums: [String: PairedSums] = [:]
-    /// Rows of the baseline's file, or the baseline's request ids in the window.
-    public let baselineRows: Int
-    /// Rows of the candidate's file, or the candidate's request ids in the window.
-    public let candidateRows: Int
+    /// Rows of the baseline's file, or the requests the baseline scored first in the window.
+    public private(set) var baselineRows: Int
+    /// Rows of the candidate's file, or the requests the candidate scored first in the window.
+    public private(set) var candidateRows: Int
     /// Requests both versions scored.
     public private(set) var paired = 0
     private let source: Source
@@ -31,7 +31,7 @@ public struct ShadowPairs: Sendable {
     }
 
     /// Pairs to be added one request at a time, as the server reads its stored shadow traffic, with how many
-    /// request ids each version reported in the window (what the `pairing` guard weighs the pairs against).
+    /// requests each version scored first in the window (what the `pairing` guard weighs the pairs against).
     public init(baselineRequests: Int, candidateRequests: Int) {
         self.init(baselineRows: baselineRequests, candidateRows: candidateRequests, source: .log)
     }
@@ -54,6 +54,22 @@ public struct ShadowPairs: Sendable {
             let actual = QualityProfile.className(of: label)
             sums["accuracy", default: PairedSums()].add(baseline: classA == actual ? 1 : 0, candidate: classB == actual ? 1 : 0)
         }
+    }
+
+    /// Adds another span of the same two versions' shadow traffic (its pairs, sums and request counts): a window's
+    /// pairs are the merge of its spans' in time order.
+    public mutating func merge(_ other: ShadowPairs) {
+        paired += other.paired
+        baselineRows += other.baselineRows
+        candidateRows += other.candidateRows
+        for (metric, pairs) in other.sums { sums[metric, default: PairedSums()].merge(pairs) }
+    }
+
+    /// These pairs' latencies alone, without the outcomes: a span not yet matured, whose labels are not counted.
+    public var latenciesOnly: ShadowPairs {
+        var pairs = self
+        pairs.sums = sums.filter { $0.key == "latency_mean" }
+        return pairs
     }
 
     /// Joins the two files' rows by request id. A request's target is read from either file; when both have it

@@ -264,7 +264,8 @@ extension LiveFeatures.LiveColumn {
 public struct VectorSummary: Sendable, Equatable {
     public internal(set) var missing: Int
     public internal(set) var count = 0
-    /// The dimension of the first vector; vectors of another length count as mismatches.
+    /// The dimension of the first vector (across merges, the one more vectors have); vectors of another length
+    /// count as mismatches.
     public internal(set) var dimension = 0
     /// Vectors of another dimension, or with a norm beyond 1e100.
     public internal(set) var mismatches = 0
@@ -312,7 +313,17 @@ public struct VectorSummary: Sendable, Equatable {
         }
         guard other.count > 0 else { return }
         guard other.dimension == dimension else {
-            mismatches += other.count
+            // The dimension most vectors have wins, whatever the order of the merge: a bucket whose first vector
+            // was of another length (one bad row) made a whole window's vectors mismatches when merged first.
+            if (other.count, other.dimension) > (count, dimension) {
+                mismatches += count
+                dimension = other.dimension
+                count = other.count
+                norms = other.norms
+                sketch = other.sketch
+            } else {
+                mismatches += other.count
+            }
             return
         }
         count += other.count

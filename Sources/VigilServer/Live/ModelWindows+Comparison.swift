@@ -56,7 +56,7 @@ extension ModelWindows {
             // verdict, rather than an unpaired test standing in for the one configured.
             let pairs =
                 paired
-                ? try await store.shadowPairs(model: model, baseline: baseline, candidate: candidate, range: range, maturedBefore: arms.maturedBefore)
+                ? try await pairs(model: model, baseline: baseline, candidate: candidate, range: range, maturedBefore: arms.maturedBefore, now: now)
                 : nil
             result.append(
                 ModelWindow.Comparison(
@@ -68,5 +68,16 @@ extension ModelWindows {
             )
         }
         return result
+    }
+
+    /// Shadow traffic of `baseline` and `candidate` over `range`, paired by request id, with outcomes for the
+    /// baseline predictions made before `maturedBefore`: from the hours ``shadowPairs`` keeps, and the store for
+    /// the rest.
+    func pairs(model: String, baseline: String, candidate: String, range: Range<Int64>, maturedBefore: Int64?, now: Int64) async throws(StoreError)
+        -> ShadowPairs
+    {
+        try await shadowPairs.pairs(
+            store: store, model: model, baseline: baseline, candidate: candidate, range: range, maturedBefore: maturedBefore, now: now
+        )
     }
 }

@@ -69,6 +69,8 @@ final class ModelWindows: Sendable {
     /// with the block's stamp and the reference they were made against: the dashboard's drift grid recomputed 28
     /// reports of 50 features on every view of a week (a fifth of its time, `vigil-bench dashboard`).
     let spanAnalyses = BlockCache<SpanAnalysis>(maximumBytes: 16 << 20)
+    /// Shadow traffic's pairs per hour, for paired comparisons.
+    let shadowPairs: ShadowPairCache
 
     /// A span's analyses, as ``spanAnalyses`` keeps them.
     struct SpanAnalysis: Sendable {
@@ -85,6 +87,7 @@ final class ModelWindows: Sendable {
         self.live = live
         self.quality = quality
         self.clock = clock
+        shadowPairs = ShadowPairCache(retentionMilliseconds: configuration.eventRetentionSeconds.map { Int64($0) * 1000 })
         live.onBucketRetention { [spanAnalyses] cutoff in spanAnalyses.deleted(before: cutoff) }
     }
 

@@ -58,12 +58,13 @@ struct CompareRoutes {
         let arms = try await windows.comparisonArms(model: model, baseline: baseline, candidate: candidate, range: range, now: now)
         var pairs: ShadowPairs?
         if paired {
-            pairs = try await windows.store.shadowPairs(
+            pairs = try await windows.pairs(
                 model: model,
                 baseline: baseline,
                 candidate: candidate,
                 range: range,
-                maturedBefore: arms.maturedBefore
+                maturedBefore: arms.maturedBefore,
+                now: now
             )
             if pairs!.paired == 0 {
                 throw Problem(
