@@ -7,9 +7,12 @@
 public struct RequestChanges: Sendable, Equatable {
     /// The last positions of the prediction log and of the label log that the changes are complete up to.
     public struct Positions: Sendable, Equatable {
+        /// The last position of the prediction log.
         public var prediction: Int64
+        /// The last position of the label log.
         public var label: Int64
 
+        /// Positions of the two logs.
         public init(prediction: Int64, label: Int64) {
             self.prediction = prediction
             self.label = label
@@ -22,6 +25,7 @@ public struct RequestChanges: Sendable, Equatable {
     /// Where the next call starts.
     public var through: Positions
 
+    /// Changes, complete up to `through`.
     public init(times: Set<Int64>, through: Positions) {
         self.times = times
         self.through = through

@@ -95,9 +95,10 @@ extension SQLiteStore {
         }
     }
 
-    /// The changed requests' baseline times, from the predictions and label-log entries after `since`
+    /// The changed requests' first-prediction times, from the predictions and label-log entries after `since`
     /// (``PredictionLog/requestChanges(model:baseline:candidate:since:)``): both logs are read by position from
-    /// `since` on, and each request's first baseline prediction is one look-up in the request index.
+    /// `since` on, and each request's first prediction of either version is one look-up in the request index.
+    /// Positions are never reused (`AUTOINCREMENT`), so nothing logged later hides below `through`.
     public func requestChanges(model: String, baseline: String, candidate: String, since: RequestChanges.Positions?) async throws(StoreError)
         -> RequestChanges
     {

@@ -473,7 +473,7 @@ final class LiveStatistics: Service, Sendable {
     }
 
     /// Builds the hours that traffic reads asked for and that backfills reached, one at a time and newest first
-    /// (recent windows are read most), until none is left; an hour that cannot be read waits for the next call.
+    /// (recent windows are read most), until none is left or a read fails.
     func rollUpWantedHours() async {
         guard let width = rollupMilliseconds else { return }
         while !Task.isCancelled {
@@ -483,8 +483,10 @@ final class LiveStatistics: Service, Sendable {
                 return (hour, wanted.count)
             }
             guard let next else { return }
+            // A failed read is logged and the hour dropped: retried every second it would fill the log, and a
+            // window that reads the hour bucket by bucket builds its rollup anyway.
             guard await rollUp(hour: next.hour, width: width) else {
-                wantedRollups.withLock { _ = $0.insert(next.hour) }
+                metrics.gauge(.pendingRollups).set(to: Double(wantedRollups.withLock { $0.count }))
                 return
             }
             metrics.gauge(.pendingRollups).set(to: Double(next.left))
