@@ -15,14 +15,28 @@ extension PredictionLog {
     ) async throws(StoreError) -> ShadowPairs {
         let counts = try await requestCounts(model: model, versions: [baseline, candidate], range: range)
         var pairs = ShadowPairs(baselineRequests: counts[baseline] ?? 0, candidateRequests: counts[candidate] ?? 0)
+        try await forEachRequestPair(model: model, baseline: baseline, candidate: candidate, range: range, pageSize: pageSize) { pair in
+            let matured = maturedBefore.map { pair.baseline.event.timestampMilliseconds < $0 } ?? false
+            pairs.add(baseline: pair.baseline.event, candidate: pair.candidate.event, label: matured ? pair.label?.value : nil)
+        }
+        return pairs
+    }
+
+    /// Calls `body` with every pair of `range` in order
+    /// (``requestPairs(model:baseline:candidate:range:after:limit:)``), read `pageSize` at a time.
+    public func forEachRequestPair(
+        model: String,
+        baseline: String,
+        candidate: String,
+        range: Range<Int64>,
+        pageSize: Int = 10_000,
+        _ body: (RequestPair) -> Void
+    ) async throws(StoreError) {
         var last: RequestPair?
         while true {
             let page = try await requestPairs(model: model, baseline: baseline, candidate: candidate, range: range, after: last, limit: pageSize)
-            for pair in page {
-                let matured = maturedBefore.map { pair.baseline.event.timestampMilliseconds < $0 } ?? false
-                pairs.add(baseline: pair.baseline.event, candidate: pair.candidate.event, label: matured ? pair.label?.value : nil)
-            }
-            guard page.count == pageSize else { return pairs }
+            page.forEach(body)
+            guard page.count == pageSize else { return }
             last = page.last
         }
     }

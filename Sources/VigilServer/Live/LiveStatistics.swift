@@ -272,11 +272,7 @@ final class LiveStatistics: Service, Sendable {
         let stamp = blocks.stamp(model: model, day: CalendarDay.start(of: range.lowerBound))
         let profile = try await uncachedWindow(model: model, version: version, range: range, parts: parts)
         // A block with late events still in memory holds them; kept, it would outlive their flush unseen.
-        if aggregator.buckets(model: model, version: version, starting: range).isEmpty {
-            var encoder = BinaryEncoder()
-            profile.encodePayload(into: &encoder)
-            blocks.store(profile, bytes: encoder.bytes.count, key: key, stamp: stamp)
-        }
+        if aggregator.buckets(model: model, version: version, starting: range).isEmpty { keep(profile, key: key, stamp: stamp) }
         metrics.recordWindowCacheRead(hit: false, bytes: blocks.statistics.bytes)
         return profile
     }
@@ -308,11 +304,15 @@ final class LiveStatistics: Service, Sendable {
             profiles[rollup.key.start, default: LiveProfile()].merge(rollup.profile)
         }
         for hour in missing where !unclean.contains(hour) && aggregator.buckets(model: model, version: version, starting: hour..<(hour + width)).isEmpty {
-            let profile = profiles[hour] ?? LiveProfile()
-            var encoder = BinaryEncoder()
-            profile.encodePayload(into: &encoder)
-            blocks.store(profile, bytes: encoder.bytes.count, key: key(hour), stamp: stamps[CalendarDay.start(of: hour)]!)
+            keep(profiles[hour] ?? LiveProfile(), key: key(hour), stamp: stamps[CalendarDay.start(of: hour)]!)
         }
+    }
+
+    /// Keeps a block's profile in ``blocks``, weighed by its encoded size.
+    private func keep(_ profile: LiveProfile, key: BlockCache<LiveProfile>.Key, stamp: BlockCache<LiveProfile>.Stamp) {
+        var encoder = BinaryEncoder()
+        profile.encodePayload(into: &encoder)
+        blocks.store(profile, bytes: encoder.bytes.count, key: key, stamp: stamp)
     }
 
     /// Whether `range` is one aligned block (an hour, or a divisor of a day made of hours) wholly below the held

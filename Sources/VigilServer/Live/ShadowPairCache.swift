@@ -160,26 +160,11 @@ final class ShadowPairCache: Sendable {
             let counts = try await store.requestCounts(model: key.model, versions: [key.baseline, key.candidate], range: start..<(start + Self.span))
             spans[start] = ShadowPairs(baselineRequests: counts[key.baseline] ?? 0, candidateRequests: counts[key.candidate] ?? 0)
         }
-        var last: RequestPair?
-        let pageSize = 10_000
-        while true {
-            let page = try await store.requestPairs(
-                model: key.model,
-                baseline: key.baseline,
-                candidate: key.candidate,
-                range: run,
-                after: last,
-                limit: pageSize
+        try await store.forEachRequestPair(model: key.model, baseline: key.baseline, candidate: key.candidate, range: run) { pair in
+            spans[BucketKey.start(of: pair.baseline.event.timestampMilliseconds, width: Self.span)]!.add(
+                baseline: pair.baseline.event, candidate: pair.candidate.event, label: pair.label?.value
             )
-            for pair in page {
-                spans[BucketKey.start(of: pair.baseline.event.timestampMilliseconds, width: Self.span)]!.add(
-                    baseline: pair.baseline.event,
-                    candidate: pair.candidate.event,
-                    label: pair.label?.value
-                )
-            }
-            guard page.count == pageSize else { return spans }
-            last = page.last
         }
+        return spans
     }
 }
